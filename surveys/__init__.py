@@ -1,0 +1,63 @@
+"""What a questionnaire is: definitions, validation, routing and answer cleaning.
+
+Pure Python (pydantic and PyYAML only): no Flask, SQLAlchemy, pandas, ``analysis``
+or ``feedback_app``, so the rules can be tested and used anywhere.
+"""
+
+from surveys.answers import AnswerError, clean_answer, format_answer
+from surveys.checks import semantic_problems
+from surveys.kpis import KpiBank, KpiDefinition, Target, load_kpi_bank
+from surveys.loading import dump_questionnaire, load_questionnaire, parse_questionnaire
+from surveys.model import (
+    STANDARD_OPTIONS,
+    AnswerType,
+    AnswerValue,
+    Condition,
+    Option,
+    Page,
+    Question,
+    Questionnaire,
+    Route,
+)
+from surveys.problems import Problem, QuestionnaireError
+from surveys.routing import (
+    OPERATORS,
+    evaluate,
+    is_shown,
+    next_page_id,
+    on_path_answers,
+    path,
+    previous_page_id,
+)
+
+__all__ = [
+    "OPERATORS",
+    "STANDARD_OPTIONS",
+    "AnswerError",
+    "AnswerType",
+    "AnswerValue",
+    "Condition",
+    "KpiBank",
+    "KpiDefinition",
+    "Option",
+    "Page",
+    "Problem",
+    "Question",
+    "Questionnaire",
+    "QuestionnaireError",
+    "Route",
+    "Target",
+    "clean_answer",
+    "dump_questionnaire",
+    "evaluate",
+    "format_answer",
+    "is_shown",
+    "load_kpi_bank",
+    "load_questionnaire",
+    "next_page_id",
+    "on_path_answers",
+    "parse_questionnaire",
+    "path",
+    "previous_page_id",
+    "semantic_problems",
+]

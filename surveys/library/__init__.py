@@ -1,0 +1,38 @@
+"""The bundled library: the KPI question bank and ready-made questionnaires."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from surveys.kpis import KpiBank, load_kpi_bank
+from surveys.loading import load_questionnaire
+from surveys.model import Questionnaire
+
+LIBRARY_DIR = Path(__file__).resolve().parent
+KPI_BANK_PATH = LIBRARY_DIR / "kpis.yaml"
+QUESTIONNAIRES_DIR = LIBRARY_DIR / "questionnaires"
+
+
+@cache
+def kpi_bank() -> KpiBank:
+    """The bundled KPI bank (read once)."""
+    return load_kpi_bank(KPI_BANK_PATH)
+
+
+def bundled_paths() -> list[Path]:
+    """The bundled questionnaire files, sorted by file name."""
+    return sorted(QUESTIONNAIRES_DIR.glob("*.yaml"))
+
+
+@cache
+def _bundled() -> tuple[tuple[str, Questionnaire], ...]:
+    return tuple(
+        (q.id, q) for q in (load_questionnaire(p, kpi_bank=kpi_bank()) for p in bundled_paths())
+    )
+
+
+def bundled_questionnaires() -> dict[str, Questionnaire]:
+    """Every bundled questionnaire keyed by id, in file-name order (loaded once)."""
+    # A fresh dict each call, so a caller cannot change the cached library.
+    return dict(_bundled())

@@ -1,0 +1,63 @@
+"""Loading questionnaires from YAML/JSON: schema and semantic checks, every problem found.
+
+A definition is validated once here, then used as immutable objects. Problems are
+collected, not raised one at a time, so a coordinator can fix a file in one pass;
+each names the file, the line and the place inside the questionnaire.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from surveys.checks import semantic_findings
+from surveys.kpis import KpiBank
+from surveys.model import Questionnaire
+from surveys.problems import QuestionnaireError
+from surveys.source import parse_document, read_definition_file, schema_problems
+
+
+def parse_questionnaire(
+    text: str, *, source: str = "<string>", kpi_bank: KpiBank | None = None
+) -> Questionnaire:
+    """Parse and validate questionnaire text (YAML or JSON).
+
+    Raises QuestionnaireError listing every problem. Schema problems are reported
+    first; the semantic checks need a well-formed questionnaire, so they run once
+    the schema is satisfied. ``kpi_bank`` defaults to the bundled bank.
+    """
+    document = parse_document(text, source=source)
+    if not isinstance(document.data, dict):
+        raise QuestionnaireError(
+            [document.problem((), "must be a mapping with id, title, pages and so on")]
+        )
+    try:
+        questionnaire = Questionnaire.model_validate(document.data)
+    except ValidationError as exc:
+        raise QuestionnaireError(schema_problems(exc, document)) from None
+    if kpi_bank is None:
+        from surveys.library import kpi_bank as bundled_bank  # late: the library loads us
+
+        kpi_bank = bundled_bank()
+    findings = semantic_findings(questionnaire, kpi_bank=kpi_bank)
+    if findings:
+        problems = [document.problem(loc, message) for loc, message in findings]
+        raise QuestionnaireError(sorted(problems, key=lambda p: p.line or 0))
+    return questionnaire
+
+
+def load_questionnaire(path: str | Path, *, kpi_bank: KpiBank | None = None) -> Questionnaire:
+    """Read and validate a questionnaire file; raise QuestionnaireError listing every problem.
+
+    Unreadable, oversized, non-UTF-8 and badly formed files are problems too.
+    """
+    text = read_definition_file(path)
+    return parse_questionnaire(text, source=str(path), kpi_bank=kpi_bank)
+
+
+def dump_questionnaire(q: Questionnaire) -> str:
+    """The questionnaire as YAML that ``parse_questionnaire`` reads back to an equal object."""
+    data = q.model_dump(mode="json", exclude_defaults=True)
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)

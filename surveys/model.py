@@ -1,0 +1,242 @@
+"""What a questionnaire is: immutable definitions validated from YAML/JSON data.
+
+Every piece of text here is an English message id; translations live in gettext
+catalogs, so the same tools serve the interface and the questionnaire content.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+CODE_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+
+#: Routing and skip rules, in the shape the ONS questionnaire runner uses, e.g.
+#: ``{"==": [{"answer": "plan_type"}, "ehcp"]}``. Operators are looked up in
+#: ``surveys.routing.OPERATORS``; their shape is checked by ``surveys.checks``.
+Condition = dict[str, Any]
+
+#: A cleaned answer: an option code, a tuple of codes, a whole number, free text,
+#: or a month as ``"YYYY-MM"``.
+AnswerValue = str | int | tuple[str, ...]
+
+
+class AnswerType(StrEnum):
+    """The kinds of answer a question can ask for."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    AGREEMENT = "agreement"
+    YES_NO = "yes_no"
+    FACE = "face"
+    TEXT = "text"
+    NUMBER = "number"
+    MONTH_YEAR = "month_year"
+
+
+#: Answer types whose answers are option codes.
+CLOSED_TYPES = frozenset(
+    {
+        AnswerType.SINGLE,
+        AnswerType.MULTIPLE,
+        AnswerType.AGREEMENT,
+        AnswerType.YES_NO,
+        AnswerType.FACE,
+    }
+)
+
+
+class Frozen(BaseModel):
+    """Base for definition objects: immutable, and unknown keys are errors."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Option(Frozen):
+    """One answer option. ``exclude_from_base`` marks "don't know" and the like."""
+
+    code: str = Field(pattern=CODE_PATTERN, max_length=60)
+    label: str = Field(min_length=1)
+    hint: str | None = None
+    exclude_from_base: bool = False
+    #: In multiple choice, choosing this clears the others ("none of these").
+    exclusive: bool = False
+    #: Name of a bundled picture (Easy Read), e.g. ``"face_happy"``.
+    picture: str | None = None
+
+
+class Question(Frozen):
+    """One question. Closed types without explicit options get standard ones."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=60)
+    type: AnswerType
+    text: str = Field(min_length=1)
+    hint: str | None = None
+    options: tuple[Option, ...] = ()
+    optional: bool = False
+    #: KPI ids (from the KPI bank) this question feeds.
+    kpis: tuple[str, ...] = ()
+    #: Who the question is for, e.g. "parents", "young_people", "ehcp_families".
+    audience: str | None = None
+    #: Face scales: 3 points for younger respondents, or 5.
+    points: Literal[3, 5] | None = None
+    #: Free text: the most characters accepted.
+    max_length: int = Field(default=1200, ge=1, le=10000)
+    #: Whole numbers: the range accepted (inclusive).
+    min_value: int | None = None
+    max_value: int | None = None
+    #: Options supplied by the local area when the questionnaire is published
+    #: (e.g. its list of localities) instead of by the file.
+    area_options: Literal["localities"] | None = None
+    #: Easy Read: a picture beside the question.
+    picture: str | None = None
+
+    @model_validator(mode="after")
+    def _standard_options(self) -> Question:
+        # Standard scales are filled in here so every consumer sees one shape.
+        if self.type is AnswerType.FACE and self.points is None:
+            object.__setattr__(self, "points", 5)
+        if not self.options and self.type in STANDARD_OPTIONS:
+            points = self.points if self.type is AnswerType.FACE else None
+            object.__setattr__(self, "options", STANDARD_OPTIONS[self.type][points])
+        return self
+
+    @property
+    def is_closed(self) -> bool:
+        """True when answers are option codes."""
+        return self.type in CLOSED_TYPES
+
+    def option(self, code: str) -> Option | None:
+        """The option with this code, or None."""
+        return next((o for o in self.options if o.code == code), None)
+
+
+class Route(Frozen):
+    """Go to ``goto`` (a later page id, or ``"end"``) when ``when`` holds."""
+
+    when: Condition | None = None
+    goto: str
+
+
+class Page(Frozen):
+    """One page: usually one question; a few short related questions at most."""
+
+    id: str = Field(pattern=ID_PATTERN, max_length=60)
+    #: Heading for a page that groups several questions.
+    title: str | None = None
+    questions: tuple[Question, ...] = Field(min_length=1)
+    #: Skip condition: the page is shown only when this holds.
+    show_when: Condition | None = None
+    #: Tried in order; the first whose ``when`` holds (or has none) decides.
+    #: With no match, the next shown page in file order follows.
+    routes: tuple[Route, ...] = ()
+
+
+class Questionnaire(Frozen):
+    """A whole questionnaire definition, as loaded from one file."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=80)
+    title: str = Field(min_length=1)
+    #: Who it is for, shown on the start page.
+    description: str = Field(min_length=1)
+    kind: Literal[
+        "annual",
+        "follow_up",
+        "young_people",
+        "milestone",
+        "event",
+        "professionals",
+        "co_production",
+        "always_on",
+    ]
+    estimated_minutes: int = Field(ge=1, le=120)
+    #: Easy Read interface (larger text, pictures, face scales).
+    easy_read: bool = False
+    #: How answers are used and kept, shown on the start page.
+    privacy_notice: str = Field(min_length=1)
+    #: What happens next, shown on the confirmation page.
+    next_steps: str = Field(min_length=1)
+    first_page: str
+    pages: tuple[Page, ...] = Field(min_length=1)
+
+    def page(self, page_id: str) -> Page | None:
+        """The page with this id, or None."""
+        return next((p for p in self.pages if p.id == page_id), None)
+
+    def questions(self) -> tuple[Question, ...]:
+        """Every question, in file order."""
+        return tuple(q for p in self.pages for q in p.questions)
+
+    def question(self, question_id: str) -> Question | None:
+        """The question with this id, or None."""
+        return next((q for q in self.questions() if q.id == question_id), None)
+
+    def page_of(self, question_id: str) -> Page | None:
+        """The page holding this question, or None."""
+        return next((p for p in self.pages if any(q.id == question_id for q in p.questions)), None)
+
+    def with_area_options(self, *, localities: tuple[tuple[str, str], ...]) -> Questionnaire:
+        """A copy whose area-supplied option lists are filled in.
+
+        ``localities`` is a tuple of ``(code, label)`` pairs from the local area.
+        """
+        pages = []
+        for page in self.pages:
+            questions = []
+            for q in page.questions:
+                if q.area_options == "localities":
+                    options = tuple(Option(code=c, label=label) for c, label in localities)
+                    options += tuple(o for o in q.options if o.exclude_from_base)
+                    q = q.model_copy(update={"options": options})
+                questions.append(q)
+            pages.append(page.model_copy(update={"questions": tuple(questions)}))
+        return self.model_copy(update={"pages": tuple(pages)})
+
+
+def _options(*rows: tuple[str, str, bool]) -> tuple[Option, ...]:
+    return tuple(Option(code=c, label=label, exclude_from_base=x) for c, label, x in rows)
+
+
+DONT_KNOW = ("dont_know", "Don't know", True)
+
+#: Standard option lists, keyed by answer type then by number of points.
+STANDARD_OPTIONS: dict[AnswerType, dict[int | None, tuple[Option, ...]]] = {
+    AnswerType.AGREEMENT: {
+        None: _options(
+            ("strongly_agree", "Strongly agree", False),
+            ("agree", "Agree", False),
+            ("neither", "Neither agree nor disagree", False),
+            ("disagree", "Disagree", False),
+            ("strongly_disagree", "Strongly disagree", False),
+            DONT_KNOW,
+        )
+    },
+    AnswerType.YES_NO: {
+        None: _options(("yes", "Yes", False), ("no", "No", False), ("not_sure", "Not sure", True))
+    },
+    AnswerType.FACE: {
+        3: tuple(
+            Option(code=c, label=label, picture=f"face_{c}", exclude_from_base=c == "dont_know")
+            for c, label in (
+                ("happy", "Happy"),
+                ("ok", "OK"),
+                ("sad", "Sad"),
+                ("dont_know", "I don't know"),
+            )
+        ),
+        5: tuple(
+            Option(code=c, label=label, picture=f"face_{c}", exclude_from_base=c == "dont_know")
+            for c, label in (
+                ("very_happy", "Very happy"),
+                ("happy", "Happy"),
+                ("ok", "OK"),
+                ("sad", "Sad"),
+                ("very_sad", "Very sad"),
+                ("dont_know", "I don't know"),
+            )
+        ),
+    },
+}

@@ -1,0 +1,208 @@
+"""Declarative routing: which page comes next, given the answers so far.
+
+Conditions have the shape the ONS questionnaire runner uses, e.g.
+``{"==": [{"answer": "plan_type"}, "ehcp"]}``, ``{"in": [{"answer": "q"}, ["a", "b"]]}``,
+``{"answered": "q"}``, ``{"all": [condition, condition]}``. Operators live in the
+``OPERATORS`` table. Conditions are checked for shape when a questionnaire loads
+(``surveys.checks``); here a malformed one raises ValueError.
+
+Routing returns page ids; the web layer turns them into URLs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+from surveys.model import AnswerValue, Condition, Page, Questionnaire
+
+Answers = Mapping[str, AnswerValue]
+Operator = Callable[[Any, Answers], bool]
+
+#: ``goto`` value that ends the questionnaire (the check-your-answers page follows).
+END = "end"
+
+
+def answer_ref(operand: Any) -> str:
+    """The question id in ``{"answer": "q"}`` (``"q"`` alone is accepted too)."""
+    if isinstance(operand, Mapping) and set(operand) == {"answer"}:
+        operand = operand["answer"]
+    if isinstance(operand, str):
+        return operand
+    raise ValueError(f'expected {{"answer": "question_id"}}, got {operand!r}')
+
+
+def is_answered(value: AnswerValue | None) -> bool:
+    """True unless the value is missing or empty."""
+    return value is not None and value != "" and value != ()
+
+
+def _pair(args: Any, answers: Answers) -> tuple[AnswerValue | None, Any]:
+    if not (isinstance(args, list | tuple) and len(args) == 2):
+        raise ValueError(f"expected [{{'answer': id}}, value], got {args!r}")
+    value = answers.get(answer_ref(args[0]))
+    return (value if is_answered(value) else None), args[1]
+
+
+def _chosen(value: AnswerValue) -> tuple[str | int, ...]:
+    # A multiple-choice answer matches when any chosen code matches.
+    return value if isinstance(value, tuple) else (value,)
+
+
+def _equals(args: Any, answers: Answers) -> bool:
+    value, expected = _pair(args, answers)
+    return value is not None and expected in _chosen(value)
+
+
+def _any_of(args: Any, answers: Answers) -> bool:
+    value, expected = _pair(args, answers)
+    if not isinstance(expected, list | tuple):
+        raise ValueError(f"'in' needs a list of values, got {expected!r}")
+    return value is not None and any(v in expected for v in _chosen(value))
+
+
+def _ordering(compare: Callable[[Any, Any], bool]) -> Operator:
+    def operator(args: Any, answers: Answers) -> bool:
+        value, expected = _pair(args, answers)
+        if value is None or isinstance(value, tuple):
+            return False
+        # Numbers compare with numbers, "YYYY-MM" months with months; never across.
+        if isinstance(value, str) != isinstance(expected, str) or isinstance(expected, bool):
+            return False
+        return compare(value, expected)
+
+    return operator
+
+
+def _answered(args: Any, answers: Answers) -> bool:
+    return is_answered(answers.get(answer_ref(args)))
+
+
+def _conditions(args: Any) -> list[Condition]:
+    if not (isinstance(args, list | tuple) and args):
+        raise ValueError(f"expected a non-empty list of conditions, got {args!r}")
+    return list(args)
+
+
+OPERATORS: Mapping[str, Operator] = MappingProxyType(
+    {
+        "==": _equals,
+        "!=": lambda args, answers: not _equals(args, answers),
+        "in": _any_of,
+        "not in": lambda args, answers: not _any_of(args, answers),
+        ">": _ordering(lambda a, b: a > b),
+        ">=": _ordering(lambda a, b: a >= b),
+        "<": _ordering(lambda a, b: a < b),
+        "<=": _ordering(lambda a, b: a <= b),
+        "answered": _answered,
+        "not answered": lambda args, answers: not _answered(args, answers),
+        "all": lambda args, answers: all(evaluate(c, answers) for c in _conditions(args)),
+        "any": lambda args, answers: any(evaluate(c, answers) for c in _conditions(args)),
+    }
+)
+
+
+def evaluate(condition: Condition, answers: Answers) -> bool:
+    """Whether ``condition`` holds for ``answers`` (question id → cleaned answer)."""
+    if not (isinstance(condition, Mapping) and len(condition) == 1):
+        raise ValueError(f"a condition has exactly one operator, got {condition!r}")
+    ((name, args),) = condition.items()
+    operator = OPERATORS.get(name)
+    if operator is None:
+        raise ValueError(f"unknown operator {name!r}")
+    return operator(args, answers)
+
+
+def is_shown(page: Page, answers: Answers) -> bool:
+    """Whether the page's ``show_when`` holds (pages without one are always shown)."""
+    return page.show_when is None or evaluate(page.show_when, answers)
+
+
+def _first_shown_from(q: Questionnaire, index: int, answers: Answers) -> str | None:
+    for page in q.pages[index:]:
+        if is_shown(page, answers):
+            return page.id
+    return None
+
+
+def _index(q: Questionnaire, page_id: str) -> int:
+    for index, page in enumerate(q.pages):
+        if page.id == page_id:
+            return index
+    raise KeyError(page_id)
+
+
+def _step(q: Questionnaire, page: Page, answers: Answers) -> str | None:
+    """The page after ``page``, trusting ``answers`` as given."""
+    for route in page.routes:
+        if route.when is None or evaluate(route.when, answers):
+            if route.goto == END:
+                return None
+            # A route's target that is skipped hands on to the next shown page.
+            return _first_shown_from(q, _index(q, route.goto), answers)
+    return _first_shown_from(q, _index(q, page.id) + 1, answers)
+
+
+def _page_answers(page: Page, answers: Answers) -> dict[str, AnswerValue]:
+    return {qn.id: answers[qn.id] for qn in page.questions if qn.id in answers}
+
+
+def path(q: Questionnaire, answers: Answers) -> tuple[str, ...]:
+    """Page ids visited from ``first_page`` to the end, given the answers.
+
+    Only answers from pages already on the path count at each step, so a stale
+    answer on a page the respondent has since routed past cannot steer the route.
+    Shown pages count even if their questions are unanswered.
+    """
+    visited: list[str] = []
+    known: dict[str, AnswerValue] = {}
+    page_id: str | None = q.first_page
+    while page_id is not None and page_id not in visited:
+        page = q.page(page_id)
+        if page is None:
+            break
+        visited.append(page_id)
+        known.update(_page_answers(page, answers))
+        page_id = _step(q, page, known)
+    return tuple(visited)
+
+
+def on_path_answers(q: Questionnaire, answers: Answers) -> dict[str, AnswerValue]:
+    """The answers to questions on pages on the path; routed-past answers never count."""
+    kept: dict[str, AnswerValue] = {}
+    for page_id in path(q, answers):
+        page = q.page(page_id)
+        if page is not None:
+            kept.update(_page_answers(page, answers))
+    return kept
+
+
+def next_page_id(q: Questionnaire, page_id: str, answers: Answers) -> str | None:
+    """The page after ``page_id``, or None for the end (then: check your answers).
+
+    The first route whose ``when`` holds wins; otherwise the next page in file
+    order whose ``show_when`` holds. Raises KeyError for an unknown page id.
+    """
+    page = q.page(page_id)
+    if page is None:
+        raise KeyError(page_id)
+    visited = path(q, answers)
+    if page_id in visited:
+        position = visited.index(page_id)
+        return visited[position + 1] if position + 1 < len(visited) else None
+    # Off the path (e.g. an old bookmark): route on what is known plus this page.
+    known = on_path_answers(q, answers) | _page_answers(page, answers)
+    return _step(q, page, known)
+
+
+def previous_page_id(q: Questionnaire, page_id: str, answers: Answers) -> str | None:
+    """The page before ``page_id`` on the path (for the back link); None on the first."""
+    visited = path(q, answers)
+    if page_id in visited:
+        position = visited.index(page_id)
+        return visited[position - 1] if position > 0 else None
+    # Off the path: the nearest earlier page that is on it.
+    index = _index(q, page_id)
+    earlier = [p.id for p in q.pages[:index] if p.id in visited]
+    return earlier[-1] if earlier else None
