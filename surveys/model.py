@@ -190,7 +190,8 @@ class Questionnaire(Frozen):
                 if q.area_options == "localities":
                     options = tuple(Option(code=c, label=label) for c, label in localities)
                     options += tuple(o for o in q.options if o.exclude_from_base)
-                    q = q.model_copy(update={"options": options})
+                    # Filled in: the published version is concrete, like any other list.
+                    q = q.model_copy(update={"options": options, "area_options": None})
                 questions.append(q)
             pages.append(page.model_copy(update={"questions": tuple(questions)}))
         return self.model_copy(update={"pages": tuple(pages)})

@@ -12,6 +12,7 @@ Routing returns page ids; the web layer turns them into URLs.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -119,11 +120,16 @@ def is_shown(page: Page, answers: Answers) -> bool:
     return page.show_when is None or evaluate(page.show_when, answers)
 
 
-def _first_shown_from(q: Questionnaire, index: int, answers: Answers) -> str | None:
+def _first_shown_from(
+    q: Questionnaire, index: int, answers: Answers
+) -> tuple[str | None, tuple[str, ...]]:
+    """The first shown page from ``index`` on, and the pages skipped on the way."""
+    skipped: list[str] = []
     for page in q.pages[index:]:
         if is_shown(page, answers):
-            return page.id
-    return None
+            return page.id, tuple(skipped)
+        skipped.append(page.id)
+    return None, tuple(skipped)
 
 
 def _index(q: Questionnaire, page_id: str) -> int:
@@ -133,39 +139,65 @@ def _index(q: Questionnaire, page_id: str) -> int:
     raise KeyError(page_id)
 
 
-def _step(q: Questionnaire, page: Page, answers: Answers) -> str | None:
-    """The page after ``page``, trusting ``answers`` as given."""
-    for route in page.routes:
+def _step(
+    q: Questionnaire, page: Page, answers: Answers
+) -> tuple[str | None, int | None, tuple[str, ...]]:
+    """The page after ``page`` trusting ``answers`` as given, the route taken, the skips."""
+    for number, route in enumerate(page.routes):
         if route.when is None or evaluate(route.when, answers):
             if route.goto == END:
-                return None
+                return None, number, ()
             # A route's target that is skipped hands on to the next shown page.
-            return _first_shown_from(q, _index(q, route.goto), answers)
-    return _first_shown_from(q, _index(q, page.id) + 1, answers)
+            target, skipped = _first_shown_from(q, _index(q, route.goto), answers)
+            return target, number, skipped
+    following, skipped = _first_shown_from(q, _index(q, page.id) + 1, answers)
+    return following, None, skipped
 
 
 def _page_answers(page: Page, answers: Answers) -> dict[str, AnswerValue]:
     return {qn.id: answers[qn.id] for qn in page.questions if qn.id in answers}
 
 
-def path(q: Questionnaire, answers: Answers) -> tuple[str, ...]:
-    """Page ids visited from ``first_page`` to the end, given the answers.
+@dataclass(frozen=True)
+class Walk:
+    """One journey through a questionnaire: the pages, the routes taken, the skips."""
+
+    pages: tuple[str, ...]
+    #: For each page visited, the index of the route taken (None: it fell through).
+    routes_taken: Mapping[str, int | None]
+    #: Pages passed over because their ``show_when`` did not hold.
+    skipped: frozenset[str]
+
+
+def walk(q: Questionnaire, answers: Answers) -> Walk:
+    """Walk from ``first_page`` to the end, recording how each step was decided.
 
     Only answers from pages already on the path count at each step, so a stale
     answer on a page the respondent has since routed past cannot steer the route.
-    Shown pages count even if their questions are unanswered.
     """
     visited: list[str] = []
+    routes_taken: dict[str, int | None] = {}
+    skipped: set[str] = set()
     known: dict[str, AnswerValue] = {}
     page_id: str | None = q.first_page
-    while page_id is not None and page_id not in visited:
+    while page_id is not None and page_id not in routes_taken:
         page = q.page(page_id)
         if page is None:
             break
         visited.append(page_id)
         known.update(_page_answers(page, answers))
-        page_id = _step(q, page, known)
-    return tuple(visited)
+        page_id, routes_taken[page.id], passed = _step(q, page, known)
+        skipped.update(passed)
+    return Walk(pages=tuple(visited), routes_taken=routes_taken, skipped=frozenset(skipped))
+
+
+def path(q: Questionnaire, answers: Answers) -> tuple[str, ...]:
+    """Page ids visited from ``first_page`` to the end, given the answers.
+
+    Pages shown count even if their questions are unanswered; answers on pages the
+    respondent has routed past never steer the route.
+    """
+    return walk(q, answers).pages
 
 
 def on_path_answers(q: Questionnaire, answers: Answers) -> dict[str, AnswerValue]:
@@ -193,7 +225,7 @@ def next_page_id(q: Questionnaire, page_id: str, answers: Answers) -> str | None
         return visited[position + 1] if position + 1 < len(visited) else None
     # Off the path (e.g. an old bookmark): route on what is known plus this page.
     known = on_path_answers(q, answers) | _page_answers(page, answers)
-    return _step(q, page, known)
+    return _step(q, page, known)[0]
 
 
 def previous_page_id(q: Questionnaire, page_id: str, answers: Answers) -> str | None:
