@@ -1,0 +1,62 @@
+# Two commands for a fresh machine: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+GOVUK_FRONTEND := 6.3.0
+DIST := feedback_app/static/dist
+SECRET_FILE := instance/secret_key
+PYTHON ?= python3
+
+.PHONY: run test install assets lint typecheck pytest bench translations clean-assets
+
+install: $(VENV)/.installed
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+assets: $(DIST)/app.css $(DIST)/app.js
+$(DIST)/app.css: node_modules/.installed $(wildcard feedback_app/static/src/*.scss)
+	mkdir -p $(DIST)
+	npx --no-install sass --load-path=node_modules --style=compressed --no-source-map \
+		--quiet-deps feedback_app/static/src/app.scss $@
+$(DIST)/app.js: node_modules/.installed feedback_app/static/src/app.js
+	mkdir -p $(DIST)
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(DIST)/govuk-frontend-$(GOVUK_FRONTEND).min.js
+	cp feedback_app/static/src/app.js $@
+
+$(SECRET_FILE):
+	mkdir -p instance
+	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+
+run: install assets $(SECRET_FILE)
+	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/alembic upgrade head
+	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/feedback-app demo load
+	@echo ""
+	@echo "  The demo is running: open http://127.0.0.1:$(PORT)/ (stop with Ctrl+C)"
+	@echo ""
+	SECRET_KEY="$$(cat $(SECRET_FILE))" exec $(BIN)/feedback-app run --host 127.0.0.1 --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install assets
+	$(BIN)/pytest -q $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: install assets
+	$(BIN)/python bench/analysis_bench.py
+
+clean-assets:
+	rm -rf $(DIST) node_modules/.installed

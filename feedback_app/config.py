@@ -1,0 +1,78 @@
+"""Settings from the environment, with safe defaults for the embedded demo."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE = PROJECT_DIR / "instance" / "feedback.sqlite"
+#: Marks a secret that must never reach production.
+DEVELOPMENT_SECRET = "development-only-not-secret"  # noqa: S105
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something unsafe or impossible."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application reads from its environment."""
+
+    secret_key: str
+    database_url: str
+    production: bool
+    languages: tuple[str, ...] = ("en",)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def flask_config(self) -> dict[str, Any]:
+        """The mapping handed to ``app.config``."""
+        return {
+            "SECRET_KEY": self.secret_key,
+            "DATABASE_URL": self.database_url,
+            "PRODUCTION": self.production,
+            "LANGUAGES": self.languages,
+            # A parent may leave a page open for hours; the token lives as long
+            # as the session so a slow answer is never thrown away.
+            "WTF_CSRF_TIME_LIMIT": None,
+            "WTF_CSRF_SSL_STRICT": self.production,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": self.production,
+            "SESSION_COOKIE_NAME": "feedback_session",
+            "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+            # Free text is at most 10,000 characters; nothing legitimate is bigger.
+            "MAX_CONTENT_LENGTH": 256 * 1024,
+            "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+            "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_DIR / "translations"),
+            "BABEL_DEFAULT_LOCALE": "en",
+            # Dates shown to people are in the local areas' time zone.
+            "BABEL_DEFAULT_TIMEZONE": "Europe/London",
+            **self.extra,
+        }
+
+
+def from_environment(environ: dict[str, str] | None = None) -> Settings:
+    """Read settings from ``environ`` (default ``os.environ``).
+
+    Refuses to start in production with the development secret or no secret.
+    """
+    env = dict(os.environ if environ is None else environ)
+    production = env.get("FEEDBACK_ENV", "development") == "production"
+    secret = env.get("SECRET_KEY", "")
+    if production and (not secret or secret == DEVELOPMENT_SECRET or len(secret) < 32):
+        raise ConfigError(
+            "SECRET_KEY must be set to a random value of at least 32 characters in production"
+        )
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return Settings(
+        secret_key=secret or DEVELOPMENT_SECRET,
+        database_url=database_url,
+        production=production,
+    )

@@ -1,0 +1,68 @@
+"""Languages: Flask-Babel, the respondent's choice remembered in the session."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from flask import Flask, current_app, redirect, request, session
+from flask_babel import Babel, format_date
+
+#: Written right to left.
+RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps"})
+
+#: Each language's name in itself, for the language switcher.
+NATIVE_NAMES = {
+    "en": "English",
+    "cy": "Cymraeg",
+    "pl": "Polski",
+    "ro": "Română",
+    "ur": "اردو",
+    "ar": "العربية",
+    "bn": "বাংলা",
+    "pa": "ਪੰਜਾਬੀ",
+    "so": "Soomaali",
+    "uk": "Українська",
+}
+
+
+def select_locale() -> str:
+    """The respondent's chosen language, else the browser's best match."""
+    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return str(chosen)
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def text_direction(locale: str) -> str:
+    """``rtl`` or ``ltr`` for a language code."""
+    return "rtl" if locale.split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def init_app(app: Flask) -> None:
+    """Initialise Flask-Babel and the template helpers."""
+    Babel(app, locale_selector=select_locale)
+    app.before_request(remember_language_choice)
+    app.add_template_global(format_date)
+
+    @app.context_processor
+    def language_context() -> dict[str, object]:
+        locale = select_locale()
+        return {
+            "current_locale": locale,
+            "text_direction": text_direction(locale),
+            "language_links": [
+                (code, NATIVE_NAMES.get(code, code)) for code in app.config["LANGUAGES"]
+            ],
+        }
+
+
+def remember_language_choice() -> object | None:
+    """``?lang=xx`` on any page: remember the choice, then show the same page."""
+    chosen = request.args.get("lang")
+    if chosen is None or request.method != "GET":
+        return None
+    if chosen in current_app.config["LANGUAGES"]:
+        session["lang"] = chosen
+    query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
+    return redirect(request.path + (f"?{query}" if query else ""))

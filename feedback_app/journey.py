@@ -1,0 +1,198 @@
+"""The respondent journey as service functions: start, save a page, submit, resume.
+
+Each function that writes commits before returning, so a view can redirect
+knowing the answers are on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from functools import lru_cache
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from feedback_app.models import Answer, LocalArea, QuestionnaireVersion, Response, Wave, utcnow
+from surveys import Questionnaire, parse_questionnaire
+from surveys.model import AnswerValue
+from surveys.routing import on_path_answers
+
+#: No 0/O, 1/I/L: a code read aloud or copied from paper comes out right.
+RESUME_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RESUME_CODE_LENGTH = 8
+
+
+def find_wave(db: Session, slug: str) -> Wave | None:
+    """The wave behind a public link, or None."""
+    return db.scalar(select(Wave).where(Wave.slug == slug))
+
+
+def open_waves(db: Session, area: LocalArea) -> list[Wave]:
+    """The area's waves open now, newest first."""
+    waves = db.scalars(
+        select(Wave).where(Wave.area_id == area.id).order_by(Wave.opens_at.desc(), Wave.id)
+    ).all()
+    return [w for w in waves if w.is_open()]
+
+
+@lru_cache(maxsize=256)
+def _parsed(version_id: int, checksum: str, definition: str) -> Questionnaire:
+    # version_id and checksum make the cache key; the text alone is parsed.
+    return parse_questionnaire(definition, source=f"version {version_id} ({checksum[:8]})")
+
+
+def questionnaire_for(version: QuestionnaireVersion) -> Questionnaire:
+    """The immutable definition a version holds (parsed once per process)."""
+    return _parsed(version.id, version.checksum, version.definition)
+
+
+def start_response(db: Session, wave: Wave, *, language: str, channel: str = "online") -> Response:
+    """Create an empty response to ``wave`` and commit it."""
+    response = Response(
+        wave_id=wave.id,
+        version_id=wave.version_id,
+        token_hash=_hash(secrets.token_urlsafe(16)),
+        language=language,
+        channel=channel,
+    )
+    db.add(response)
+    db.commit()
+    return response
+
+
+def get_response(db: Session, wave: Wave, response_id: object) -> Response | None:
+    """The response with this id if it belongs to ``wave``."""
+    if not isinstance(response_id, int):
+        return None
+    response = db.get(Response, response_id)
+    return response if response is not None and response.wave_id == wave.id else None
+
+
+def saved_answers(db: Session, response: Response) -> dict[str, AnswerValue]:
+    """Every saved answer of a response, by question id."""
+    rows = db.execute(
+        select(Answer.question_id, Answer.value).where(Answer.response_id == response.id)
+    ).all()
+    return {qid: _from_json(value) for qid, value in rows}
+
+
+def save_page(
+    db: Session,
+    response: Response,
+    *,
+    cleaned: Mapping[str, AnswerValue | None],
+    language: str,
+) -> None:
+    """Store one page's answers (None removes an answer) and commit."""
+    now = utcnow()
+    existing = {
+        a.question_id: a
+        for a in db.scalars(
+            select(Answer).where(
+                Answer.response_id == response.id, Answer.question_id.in_(list(cleaned))
+            )
+        )
+    }
+    for question_id, value in cleaned.items():
+        answer = existing.get(question_id)
+        if value is None:
+            if answer is not None:
+                db.delete(answer)
+        elif answer is None:
+            db.add(
+                Answer(
+                    response_id=response.id,
+                    question_id=question_id,
+                    value=_to_json(value),
+                    updated_at=now,
+                )
+            )
+        else:
+            answer.value = _to_json(value)
+            answer.updated_at = now
+    response.updated_at = now
+    response.language = language
+    db.commit()
+
+
+def submit(db: Session, response: Response, questionnaire: Questionnaire) -> bool:
+    """Submit once: True if this call submitted it, False if it already was.
+
+    The status change is a conditional UPDATE, so a double tap or a resent form
+    can never make two submissions. Answers to pages the respondent was routed
+    past are removed in the same transaction, so they never count.
+    """
+    answers = saved_answers(db, response)
+    keep = on_path_answers(questionnaire, answers)
+    result = db.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.status == "in_progress")
+        .values(status="submitted", submitted_at=utcnow(), updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        return False
+    dropped = set(answers) - set(keep)
+    if dropped:
+        db.execute(
+            delete(Answer).where(
+                Answer.response_id == response.id, Answer.question_id.in_(sorted(dropped))
+            )
+        )
+    db.commit()
+    db.refresh(response)
+    return True
+
+
+def issue_resume_code(db: Session, response: Response) -> str:
+    """Give the response a new short resume code (the old one stops working)."""
+    for _attempt in range(5):
+        code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_CODE_LENGTH))
+        response.resume_code_hash = _hash(code)
+        try:
+            db.commit()
+        except IntegrityError:  # pragma: no cover - 1 in 10^12
+            db.rollback()
+            continue
+        return code
+    raise RuntimeError("could not issue a unique resume code")
+
+
+def normalise_resume_code(text: str) -> str:
+    """Upper-case, without the spaces or dashes people type between groups."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def find_by_resume_code(db: Session, wave: Wave, code: str) -> Response | None:
+    """The in-progress response of ``wave`` with this resume code, or None."""
+    normalised = normalise_resume_code(code)
+    if len(normalised) != RESUME_CODE_LENGTH:
+        return None
+    response = db.scalar(select(Response).where(Response.resume_code_hash == _hash(normalised)))
+    if response is None or response.wave_id != wave.id:
+        return None
+    return response
+
+
+def format_resume_code(code: str) -> str:
+    """Show a code in two groups of four, easier to copy."""
+    return f"{code[:4]} {code[4:]}"
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _to_json(value: AnswerValue) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _from_json(value: object) -> AnswerValue:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return str(value)
+    return value

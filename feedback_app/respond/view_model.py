@@ -1,0 +1,125 @@
+"""What the question templates need, built from the definition (no Flask views here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from flask_babel import gettext
+from markupsafe import Markup, escape
+
+from surveys import AnswerType, Page, Question
+
+#: Small screens and tired eyes: the number input asks for digits.
+NUMBER_ATTRIBUTES = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
+
+
+def picture_url(name: str) -> str:
+    """The URL of a bundled picture (our own SVGs)."""
+    return url_for("static", filename=f"pictures/{name}.svg")
+
+
+def _legend(question: Question, *, is_heading: bool) -> dict[str, Any]:
+    if is_heading:
+        return {
+            "text": gettext(question.text),
+            "isPageHeading": True,
+            "classes": "govuk-fieldset__legend--l",
+        }
+    return {"text": gettext(question.text), "classes": "govuk-fieldset__legend--m"}
+
+
+def _hint(question: Question) -> dict[str, Any] | None:
+    return {"text": gettext(question.hint)} if question.hint else None
+
+
+def _option_items(question: Question) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for option in question.options:
+        label = escape(gettext(option.label))
+        item: dict[str, Any] = {}
+        if option.picture:
+            # The face has visible words beside it; the picture itself is decoration.
+            # Both parts are escaped; the markup around them is ours.
+            item["html"] = Markup(  # noqa: S704
+                f'<img class="app-face" src="{escape(picture_url(option.picture))}" alt="" '
+                f'width="32" height="32">{label}'
+            )
+        if option.hint:
+            item["hint"] = {"text": gettext(option.hint)}
+        if option.exclusive:
+            item["behaviour"] = "exclusive"
+        items.append(item)
+    if question.type is AnswerType.MULTIPLE and any(o.exclusive for o in question.options):
+        # GOV.UK pattern: "or" divider before the exclusive option.
+        exclusive_index = next(i for i, o in enumerate(question.options) if o.exclusive)
+        if exclusive_index > 0:
+            items[exclusive_index - 1]["divider"] = None
+    return items
+
+
+def question_params(question: Question, *, is_heading: bool) -> dict[str, Any]:
+    """Parameters for the govuk-frontend-wtf widget of ``question``."""
+    hint = _hint(question)
+    if question.is_closed:
+        params: dict[str, Any] = {
+            "fieldset": {"legend": _legend(question, is_heading=is_heading)},
+            "items": _option_items(question),
+            "hint": hint,
+        }
+        if question.type is AnswerType.FACE:
+            params["classes"] = "app-face-scale"
+        return params
+    label: dict[str, Any] = {"text": gettext(question.text)}
+    if is_heading:
+        label.update(isPageHeading=True, classes="govuk-label--l")
+    else:
+        label["classes"] = "govuk-label--m"
+    if question.type is AnswerType.TEXT:
+        return {"label": label, "hint": hint, "maxlength": question.max_length, "rows": 6}
+    if question.type is AnswerType.NUMBER:
+        return {
+            "label": label,
+            "hint": hint,
+            "classes": "govuk-input--width-5",
+            "attributes": NUMBER_ATTRIBUTES,
+        }
+    return {"label": label, "hint": hint}
+
+
+def month_year_params(question: Question, field: Any, *, is_heading: bool) -> dict[str, Any]:
+    """Parameters for ``govukDateInput`` with month and year only."""
+    error = field.errors[0] if field.errors else None
+    error_classes = " govuk-input--error" if error else ""
+    return {
+        "id": field.id,
+        "namePrefix": field.name,
+        "fieldset": {"legend": _legend(question, is_heading=is_heading)},
+        "hint": _hint(question) or {"text": gettext("For example, 3 2025")},
+        "errorMessage": {"text": error} if error else None,
+        "items": [
+            {
+                "id": field.id,
+                "name": "month",
+                "label": gettext("Month"),
+                "classes": "govuk-input--width-2" + error_classes,
+                "value": field.month,
+                "attributes": NUMBER_ATTRIBUTES,
+            },
+            {
+                "id": f"{field.id}-year",
+                "name": "year",
+                "label": gettext("Year"),
+                "classes": "govuk-input--width-4" + error_classes,
+                "value": field.year,
+                "attributes": NUMBER_ATTRIBUTES,
+            },
+        ],
+    }
+
+
+def page_heading(page: Page) -> str | None:
+    """The page's own heading when it groups several questions."""
+    if len(page.questions) > 1:
+        return gettext(page.title) if page.title else None
+    return None

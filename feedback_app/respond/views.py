@@ -1,0 +1,240 @@
+"""The public survey journey. Views are thin: form, service call, redirect or render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import get_locale, gettext
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response as HttpResponse
+from wtforms import StringField
+
+from feedback_app import db, journey
+from feedback_app.forms import cleaned_answers, page_form
+from feedback_app.models import Response, Wave
+from feedback_app.respond import progress
+from feedback_app.respond.view_model import month_year_params, page_heading, question_params
+from surveys import Questionnaire
+from surveys.routing import next_page_id, previous_page_id
+
+bp = Blueprint("respond", __name__, url_prefix="/s")
+
+
+@dataclass(frozen=True)
+class Visit:
+    """The wave, its questionnaire and this visitor's response, if any."""
+
+    wave: Wave
+    questionnaire: Questionnaire
+    response: Response | None
+
+
+def _visit(slug: str) -> Visit:
+    wave = journey.find_wave(db.session(), slug)
+    if wave is None:
+        abort(404)
+    questionnaire = journey.questionnaire_for(wave.version)
+    response_id = session.get("responses", {}).get(slug)
+    response = journey.get_response(db.session(), wave, response_id)
+    return Visit(wave, questionnaire, response)
+
+
+def _closed(visit: Visit) -> tuple[str, int]:
+    return render_template("respond/closed.html", visit=visit), 410
+
+
+def _remember(slug: str, response: Response) -> None:
+    responses = dict(session.get("responses", {}))
+    responses[slug] = response.id
+    session["responses"] = responses
+    session.permanent = True
+
+
+def _language() -> str:
+    return str(get_locale() or "en")
+
+
+@bp.get("/<slug>")
+def start(slug: str) -> str | tuple[str, int]:
+    visit = _visit(slug)
+    if not visit.wave.is_open():
+        return _closed(visit)
+    in_progress = visit.response is not None and not visit.response.is_submitted
+    return render_template(
+        "respond/start.html", visit=visit, in_progress=in_progress, form=FlaskForm()
+    )
+
+
+@bp.post("/<slug>/start")
+def begin(slug: str) -> HttpResponse | tuple[str, int]:
+    visit = _visit(slug)
+    if not visit.wave.is_open():
+        return _closed(visit)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    response = visit.response
+    if response is None or response.is_submitted:
+        response = journey.start_response(db.session(), visit.wave, language=_language())
+        _remember(slug, response)
+        return redirect(_page_url(slug, visit.questionnaire.first_page))
+    answers = journey.saved_answers(db.session(), response)
+    return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))
+
+
+def _page_url(slug: str, page_id: str | None, *, change: bool = False) -> str:
+    if page_id is None:
+        return url_for("respond.check", slug=slug)
+    return url_for("respond.question", slug=slug, page_id=page_id, change="1" if change else None)
+
+
+def _require_response(visit: Visit) -> Response | HttpResponse:
+    if visit.response is None:
+        return redirect(url_for("respond.start", slug=visit.wave.slug))
+    if visit.response.is_submitted:
+        return redirect(url_for("respond.done", slug=visit.wave.slug))
+    return visit.response
+
+
+@bp.route("/<slug>/q/<page_id>", methods=["GET", "POST"])
+def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
+    visit = _visit(slug)
+    page = visit.questionnaire.page(page_id)
+    if page is None:
+        abort(404)
+    if not visit.wave.is_open():
+        return _closed(visit)
+    response = _require_response(visit)
+    if not isinstance(response, Response):
+        return response
+    answers = journey.saved_answers(db.session(), response)
+    if page_id not in progress.path(visit.questionnaire, answers):
+        # Routed past this page (or not reached yet): go where the answers lead.
+        return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))
+    change = request.args.get("change") == "1"
+    form = page_form(
+        page, answers=answers, formdata=request.form if request.method == "POST" else None
+    )
+    if request.method == "POST" and form.validate():
+        journey.save_page(
+            db.session(), response, cleaned=cleaned_answers(page, form), language=_language()
+        )
+        answers = journey.saved_answers(db.session(), response)
+        if change:
+            target = progress.resume_page(visit.questionnaire, answers)
+            return redirect(_page_url(slug, target, change=target is not None))
+        return redirect(_page_url(slug, next_page_id(visit.questionnaire, page.id, answers)))
+    back = (
+        url_for("respond.check", slug=slug)
+        if change
+        else _page_url(slug, previous_page_id(visit.questionnaire, page.id, answers))
+        if previous_page_id(visit.questionnaire, page.id, answers)
+        else url_for("respond.start", slug=slug)
+    )
+    single = len(page.questions) == 1
+    fields = [
+        (
+            q,
+            form[q.id],
+            month_year_params(q, form[q.id], is_heading=single)
+            if q.type == "month_year"
+            else question_params(q, is_heading=single),
+        )
+        for q in page.questions
+    ]
+    status = 400 if form.errors else 200
+    return (
+        render_template(
+            "respond/question.html",
+            visit=visit,
+            page=page,
+            form=form,
+            fields=fields,
+            heading=page_heading(page),
+            back_url=back,
+            change=change,
+        ),
+        status,
+    )
+
+
+@bp.route("/<slug>/check", methods=["GET", "POST"])
+def check(slug: str) -> str | HttpResponse | tuple[str, int]:
+    visit = _visit(slug)
+    if not visit.wave.is_open():
+        return _closed(visit)
+    if visit.response is not None and visit.response.is_submitted:
+        return redirect(url_for("respond.done", slug=slug))
+    response = _require_response(visit)
+    if not isinstance(response, Response):
+        return response
+    answers = journey.saved_answers(db.session(), response)
+    missing = progress.resume_page(visit.questionnaire, answers)
+    if missing is not None:
+        return redirect(_page_url(slug, missing))
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        journey.submit(db.session(), response, visit.questionnaire)
+        return redirect(url_for("respond.done", slug=slug))
+    rows = progress.summary_rows(visit.questionnaire, answers)
+    return render_template("respond/check.html", visit=visit, rows=rows, form=form)
+
+
+@bp.get("/<slug>/done")
+def done(slug: str) -> str | HttpResponse:
+    visit = _visit(slug)
+    if visit.response is None or not visit.response.is_submitted:
+        return redirect(url_for("respond.start", slug=slug))
+    return render_template("respond/done.html", visit=visit)
+
+
+class ResumeForm(FlaskForm):
+    code = StringField()
+
+
+@bp.route("/<slug>/resume", methods=["GET", "POST"])
+def resume(slug: str) -> str | HttpResponse | tuple[str, int]:
+    visit = _visit(slug)
+    if not visit.wave.is_open():
+        return _closed(visit)
+    form = ResumeForm(data={"code": request.args.get("code", "")[:20]})
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        code = (form.code.data or "")[:40]
+        found = journey.find_by_resume_code(db.session(), visit.wave, code)
+        if found is not None and not found.is_submitted:
+            _remember(slug, found)
+            answers = journey.saved_answers(db.session(), found)
+            return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))
+        error = (
+            gettext("Enter your resume code")
+            if not code.strip()
+            else gettext("We could not find answers with that code. Check the code and try again")
+        )
+    elif request.method == "POST":
+        abort(400)
+    status = 400 if error else 200
+    return render_template("respond/resume.html", visit=visit, form=form, error=error), status
+
+
+@bp.route("/<slug>/save", methods=["GET", "POST"])
+def save_for_later(slug: str) -> str | HttpResponse | tuple[str, int]:
+    visit = _visit(slug)
+    if not visit.wave.is_open():
+        return _closed(visit)
+    response = _require_response(visit)
+    if not isinstance(response, Response):
+        return response
+    form = FlaskForm()
+    code = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        code = journey.format_resume_code(journey.issue_resume_code(db.session(), response))
+    answers = journey.saved_answers(db.session(), response)
+    continue_url = _page_url(slug, progress.resume_page(visit.questionnaire, answers))
+    return render_template(
+        "respond/save.html", visit=visit, form=form, code=code, continue_url=continue_url
+    )
