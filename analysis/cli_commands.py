@@ -1,0 +1,94 @@
+"""The subcommands of ``python -m analysis`` and their arguments."""
+
+from __future__ import annotations
+
+import argparse
+
+from analysis.cli import FORMATS, read_responses
+from analysis.comparison import compare_waves
+from analysis.kpis import load_kpis
+from analysis.weighting import DEFAULT_CAP, load_margins
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["compare", "r.csv", "--kpis", "k.yaml", "--baseline", "a",
+    ...                            "--follow-up", "b"]).by
+    []
+    """
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis",
+        description="SEND survey analysis: baselines, change, significance and KPI targets.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    compare = commands.add_parser("compare", help="compare a follow-up wave with the baseline")
+    compare.add_argument("responses", help="responses CSV (response_id, wave, question columns)")
+    compare.add_argument("--kpis", required=True, help="KPI definitions YAML")
+    compare.add_argument("--baseline", required=True, help="baseline wave label")
+    compare.add_argument("--follow-up", required=True, dest="follow_up", help="follow-up wave")
+    _common(compare)
+    compare.add_argument(
+        "--adjust",
+        choices=("none", "bh"),
+        default="none",
+        help="multiple-comparison adjustment for breakdowns",
+    )
+    compare.set_defaults(run=run_compare)
+
+    from analysis.cli_more import add_more_commands
+
+    add_more_commands(commands, common=_common)
+    return parser
+
+
+def _common(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--by",
+        action="append",
+        default=[],
+        metavar="COLUMN",
+        help="grouping column for breakdowns (repeatable)",
+    )
+    command.add_argument(
+        "--weights",
+        metavar="MARGINS.csv",
+        help="population margins CSV (column,category,population) to rake to",
+    )
+    command.add_argument(
+        "--weight-cap",
+        type=float,
+        default=DEFAULT_CAP,
+        dest="weight_cap",
+        help=f"cap on weights as a multiple of the mean (default {DEFAULT_CAP:g})",
+    )
+    command.add_argument(
+        "--publication",
+        action="store_true",
+        help="apply publication suppression (counts 1-4, secondary)",
+    )
+    command.add_argument("--format", choices=FORMATS, default="json")
+    command.add_argument("--output", metavar="PATH", help="write here instead of stdout")
+
+
+def run_compare(args: argparse.Namespace) -> tuple[object, bool]:
+    """The ``compare`` subcommand."""
+    kpis = load_kpis(args.kpis)
+    margins = load_margins(args.weights) if args.weights else None
+    responses = read_responses(args.responses)
+    result = compare_waves(
+        responses,
+        kpis,
+        baseline=args.baseline,
+        follow_up=args.follow_up,
+        by=args.by,
+        weights=margins,
+        weight_cap=args.weight_cap,
+        publication=args.publication,
+        adjust=args.adjust,
+        source=args.responses,
+    )
+    return result, args.publication

@@ -1,0 +1,184 @@
+"""Baseline against follow-up for every KPI: the figures officers take to their board."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.breakdowns import (
+    ADJUSTMENTS,
+    Breakdown,
+    kpi_breakdown,
+    overall_withheld,
+    slice_counts,
+)
+from analysis.errors import AnalysisInputError
+from analysis.estimates import (
+    Change,
+    WaveEstimate,
+    changes,
+    count_cells,
+    wave_estimates,
+    withheld_change,
+    withhold,
+)
+from analysis.kpis import KpiDefinition
+from analysis.method import Method, describe_method
+from analysis.responses import (
+    check_table,
+    classify_answers,
+    encode_groups,
+    encode_waves,
+)
+from analysis.targets import TargetResult, judge_target
+from analysis.weight_source import Weights, resolve_weights
+from analysis.weighting import DEFAULT_CAP, WaveWeighting
+from analysis.wording import kpi_sentence
+
+
+@dataclass(frozen=True, slots=True)
+class KpiComparison:
+    """One KPI: both waves, the change, the target and a plain-English summary."""
+
+    kpi: KpiDefinition
+    baseline: WaveEstimate
+    follow_up: WaveEstimate
+    change: Change
+    target: TargetResult | None
+    summary: str
+    breakdowns: tuple[Breakdown, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """The result of :func:`compare_waves`."""
+
+    baseline_wave: str
+    follow_up_wave: str
+    method: Method
+    kpis: tuple[KpiComparison, ...]
+    weighting: tuple[WaveWeighting, ...] = ()
+    publication: bool = False
+
+
+def compare_waves(
+    responses: pd.DataFrame,
+    kpis: Sequence[KpiDefinition],
+    *,
+    baseline: str,
+    follow_up: str,
+    by: Sequence[str] = (),
+    weights: Weights = None,
+    weight_cap: float = DEFAULT_CAP,
+    publication: bool = False,
+    adjust: str = "none",
+    source: str = "responses",
+) -> Comparison:
+    """Compare a follow-up wave with the baseline for every KPI.
+
+    Parameters
+    ----------
+    responses
+        One row per response: ``response_id``, ``wave`` and one column per question.
+    kpis
+        Definitions, e.g. from :func:`analysis.load_kpis`.
+    baseline, follow_up
+        Wave labels as they appear in the ``wave`` column.
+    by
+        Grouping columns for breakdowns (one breakdown per column).
+    weights
+        ``None``; the name of a column of weights; or
+        :class:`analysis.PopulationMargins` to rake each wave to.
+    weight_cap
+        Cap on raking weights, as a multiple of the mean weight.
+    publication
+        Apply publication suppression (counts 1-4 and secondary suppression).
+    adjust
+        ``"none"`` or ``"bh"`` (Benjamini-Hochberg across the groups of a breakdown).
+    source
+        Name of the input used in error messages (e.g. the CSV path).
+
+    Returns
+    -------
+    Comparison
+
+    Raises
+    ------
+    AnalysisInputError
+        Unknown wave, missing column, an option code not in a KPI definition, ...
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.kpis import KpiDefinition
+    >>> kpi = KpiDefinition(id="k", title="Trust", question="q", positive=("agree",),
+    ...                     options=("agree", "disagree"))
+    >>> rows = [("a", "agree")] * 40 + [("a", "disagree")] * 60 + [("b", "agree")] * 60 + [
+    ...     ("b", "disagree")] * 40
+    >>> df = pd.DataFrame({"response_id": range(200), "wave": [w for w, _ in rows],
+    ...                    "q": [q for _, q in rows]})
+    >>> result = compare_waves(df, [kpi], baseline="a", follow_up="b")
+    >>> print(result.kpis[0].summary.replace(". ", ".\n"))
+    Trust rose from 40.0% (n=100) to 60.0% (n=100), a rise of 20.0 points (95% CI 6.1 to 32.8).
+    The rise is statistically significant.
+    """
+    if baseline == follow_up:
+        raise AnalysisInputError(f"{source}: baseline and follow-up are the same wave {baseline!r}")
+    if adjust not in ADJUSTMENTS:
+        raise AnalysisInputError(f"adjust must be one of {', '.join(ADJUSTMENTS)}, not {adjust!r}")
+    if not kpis:
+        raise AnalysisInputError("no KPI definitions given")
+    check_table(responses, source=source)
+    waves = (baseline, follow_up)
+    wave_index = encode_waves(responses, waves, source=source)
+    resolved = resolve_weights(
+        responses, weights, wave_index=wave_index, waves=waves, cap=weight_cap, source=source
+    )
+    groups = {column: encode_groups(responses, column, source=source) for column in by}
+    results = []
+    for kpi in kpis:
+        classes = classify_answers(responses, kpi, source=source)
+        counts = count_cells(classes=classes, cell=wave_index, n_cells=2, weights=resolved.weights)
+        first, second = slice_counts(counts, 0, 1), slice_counts(counts, 1, 2)
+        estimate_b = wave_estimates(first, wave=baseline)[0]
+        estimate_f = wave_estimates(second, wave=follow_up)[0]
+        change = changes(baseline=first, follow_up=second, higher_is_better=kpi.higher_is_better)[0]
+        if publication:
+            hidden = overall_withheld(counts)
+            estimate_b = withhold(estimate_b) if hidden[0] else estimate_b
+            estimate_f = withhold(estimate_f) if hidden[1] else estimate_f
+            change = withheld_change() if hidden.any() else change
+        target = judge_target(kpi, baseline=estimate_b, follow_up=estimate_f, change=change)
+        breakdowns = tuple(
+            kpi_breakdown(
+                classes=classes,
+                wave_index=wave_index,
+                groups=encoded,
+                column=column,
+                waves=waves,
+                weights=resolved.weights,
+                higher_is_better=kpi.higher_is_better,
+                publication=publication,
+                adjust=adjust,
+            )
+            for column, encoded in groups.items()
+        )
+        summary = kpi_sentence(
+            kpi, baseline=estimate_b, follow_up=estimate_f, change=change, target=target
+        )
+        results.append(
+            KpiComparison(kpi, estimate_b, estimate_f, change, target, summary, breakdowns)
+        )
+    return Comparison(
+        baseline_wave=baseline,
+        follow_up_wave=follow_up,
+        method=describe_method(adjust=adjust, weighting=resolved.method, publication=publication),
+        kpis=tuple(results),
+        weighting=resolved.waves,
+        publication=publication,
+    )
+
+
+__all__ = ["Comparison", "KpiComparison", "compare_waves"]

@@ -1,0 +1,95 @@
+"""Reading KPI definitions in the KPI bank format."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis import AnalysisInputError, TargetRule, load_kpis
+
+BANK = Path(__file__).resolve().parents[3] / "surveys" / "library" / "kpis.yaml"
+COPY = Path(__file__).resolve().parents[2] / "fixtures" / "analysis" / "kpis_bank_copy.yaml"
+
+
+@pytest.mark.parametrize("path", [BANK, COPY])
+def test_reads_the_kpi_bank(path: Path) -> None:
+    if not path.exists():
+        pytest.skip(f"{path} not present")
+    kpis = load_kpis(path)
+    first = kpis[0]
+    assert first.id == "kpi_4_1"
+    assert first.label == "Trust and confidence"
+    assert first.positive == ("strongly_agree", "agree")
+    assert first.exclude == ("dont_know",)
+    assert first.target is not None and first.target.rule is TargetRule.BASELINE_PLUS_PP
+    assert first.target.value == 10 and first.target.due == "18 months"
+    assert first.valid_codes() is not None and "neither" in (first.valid_codes() or ())
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "'kpis' must be a non-empty list"),
+        (
+            {"kpis": [{"id": "a", "title": "t", "question": "q"}]},
+            r"kpis\[0\]: missing key 'positive'",
+        ),
+        (
+            {
+                "kpis": [
+                    {
+                        "id": "a",
+                        "title": "t",
+                        "question": "q",
+                        "positive": ["yes"],
+                        "target": {"rule": "double_it", "value": 2},
+                    }
+                ]
+            },
+            r"kpis\[0\].target.rule: 'double_it' is not one of",
+        ),
+        (
+            {
+                "kpis": [
+                    {
+                        "id": "a",
+                        "title": "t",
+                        "question": "q",
+                        "positive": ["yes"],
+                        "exclude": ["yes"],
+                    }
+                ]
+            },
+            "both positive and excluded",
+        ),
+        (
+            {"kpis": [{"id": "a", "title": "t", "question": "q", "positive": ["yes"]}] * 2},
+            r"kpis\[1\].id: duplicate KPI id 'a'",
+        ),
+        (
+            {
+                "kpis": [
+                    {
+                        "id": "a",
+                        "title": "t",
+                        "question": "q",
+                        "positive": ["yes"],
+                        "target": {"rule": "absolute", "value": 180},
+                    }
+                ]
+            },
+            "0 to 100",
+        ),
+    ],
+)
+def test_bad_definitions_name_the_key(data: dict[str, object], message: str) -> None:
+    with pytest.raises(AnalysisInputError, match=message):
+        load_kpis(data)
+
+
+def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "k.yaml"
+    bad.write_text("kpis:\n  - id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(AnalysisInputError, match=r"k.yaml: line \d+: malformed YAML"):
+        load_kpis(bad)
