@@ -141,7 +141,8 @@ def _routes(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
 def _condition_checks(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
     findings: list[Finding] = []
     for index, page in enumerate(q.pages):
-        if page.show_when is not None:
+        # The first page's show_when is reported by _reachability; it can look at nothing.
+        if page.show_when is not None and page.id != q.first_page:
             context = ConditionContext(questionnaire=q, page_index=index, same_page_allowed=False)
             findings += condition_findings(page.show_when, ("pages", index, "show_when"), context)
         for number, route in enumerate(page.routes):

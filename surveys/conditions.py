@@ -84,10 +84,10 @@ def _reference(
         index == context.page_index and not context.same_page_allowed
     ):
         where = "earlier pages or this page" if context.same_page_allowed else "earlier pages"
+        which = "this page" if index == context.page_index else "a later page"
         return None, (
             loc,
-            f"can only look at answers on {where}; question {operand!r} is on page "
-            f"{page.id!r}, which comes later",
+            f"can only look at answers on {where}; question {operand!r} is on {which}",
         )
     return question, None
 
@@ -118,8 +118,9 @@ def _single_value(question: QuestionDef, value: Any, loc: Loc) -> list[Finding]:
         return []
     if not isinstance(value, str):
         return [(loc, f"{value!r} is not an option code of {question.id!r}")]
-    if question.area_options is not None:
-        # The area supplies the real codes later; only the shape can be checked now.
+    if question.area_options is not None or not question.options:
+        # Area options: the area supplies the real codes later, so only the shape can
+        # be checked now. No options at all is reported as a problem of its own.
         if not _CODE_PATTERN.match(value):
             return [(loc, f"{value!r} is not a valid option code")]
         return []

@@ -115,9 +115,13 @@ def parse_document(text: str, *, source: str) -> SourceDocument:
             return SourceDocument(source=source, data=json_data)
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        what = " ".join(str(s) for s in (exc.context, exc.problem) if s)
+        context = exc.context
+        if context and exc.context_mark is not None and exc.context_mark is not mark:
+            context = f"{context} (from line {exc.context_mark.line + 1})"
+        what = ": ".join(str(s) for s in (context, exc.problem) if s)
+        kind = "JSON" if text.lstrip().startswith(("{", "[")) else "YAML"
         raise QuestionnaireError(
-            [Problem(source, line, "file", f"is not valid YAML: {what}")]
+            [Problem(source, line, "file", f"is not valid {kind}: {what}")]
         ) from None
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         detail = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
