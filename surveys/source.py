@@ -116,7 +116,7 @@ def parse_document(text: str, *, source: str) -> SourceDocument:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         context = exc.context
-        if context and exc.context_mark is not None and exc.context_mark is not mark:
+        if context and exc.context_mark is not None and exc.context_mark.line + 1 != line:
             context = f"{context} (from line {exc.context_mark.line + 1})"
         what = ": ".join(str(s) for s in (context, exc.problem) if s)
         kind = "JSON" if text.lstrip().startswith(("{", "[")) else "YAML"
