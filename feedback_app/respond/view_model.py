@@ -92,7 +92,9 @@ def month_year_params(question: Question, field: Any, *, is_heading: bool) -> di
     error = field.errors[0] if field.errors else None
     error_classes = " govuk-input--error" if error else ""
     return {
-        "id": field.id,
+        # The wrapper gets its own id; the month input carries the field id, so the
+        # error summary link lands on the first box to fill in.
+        "id": f"{field.id}-date",
         "namePrefix": field.name,
         "fieldset": {"legend": _legend(question, is_heading=is_heading)},
         "hint": _hint(question) or {"text": gettext("For example, 3 2025")},
