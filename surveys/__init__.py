@@ -19,6 +19,7 @@ from surveys.model import (
     Questionnaire,
     Route,
 )
+from surveys.paths import covering_answer_sets
 from surveys.problems import Problem, QuestionnaireError
 from surveys.routing import (
     OPERATORS,
@@ -48,6 +49,7 @@ __all__ = [
     "Route",
     "Target",
     "clean_answer",
+    "covering_answer_sets",
     "dump_questionnaire",
     "evaluate",
     "format_answer",
