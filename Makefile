@@ -8,7 +8,7 @@ DIST := feedback_app/static/dist
 SECRET_FILE := instance/secret_key
 PYTHON ?= python3
 
-.PHONY: run test install assets lint typecheck pytest bench translations clean-assets
+.PHONY: run test install assets lint typecheck pytest bench translations compile-translations clean-assets
 
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -35,7 +35,7 @@ $(SECRET_FILE):
 	mkdir -p instance
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 
-run: install assets $(SECRET_FILE)
+run: install assets compile-translations $(SECRET_FILE)
 	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/alembic upgrade head
 	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/feedback-app demo load
 	@echo ""
@@ -50,10 +50,25 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install assets
+pytest: install assets compile-translations
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest
+
+# Extract interface and questionnaire text, update each language, compile.
+EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --sort-output --omit-header --no-location
+translations: install
+	$(EXTRACT) -o translations/messages.pot . >/dev/null
+	for po in translations/*/LC_MESSAGES/messages.po; do \
+		[ -e "$$po" ] || continue; \
+		$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete >/dev/null; \
+		break; \
+	done
+	$(MAKE) compile-translations
+
+compile-translations: install
+	if ls translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
+		$(BIN)/pybabel compile -d translations --statistics; fi
 
 bench: install assets
 	$(BIN)/python bench/analysis_bench.py
