@@ -1,0 +1,85 @@
+"""One wave described: how many responded, every closed question, and reach."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.distributions import METHOD as DISTRIBUTION_METHOD
+from analysis.distributions import QuestionDistribution, distributions
+from analysis.reach import Reach, reach
+from analysis.responses import check_table, encode_waves
+from analysis.suppression import METHOD as PUBLICATION_METHOD
+from analysis.weighting import PopulationMargins
+
+
+@dataclass(frozen=True, slots=True)
+class WaveDescription:
+    """The result of :func:`describe_wave`."""
+
+    wave: str
+    responses: int
+    distributions: tuple[QuestionDistribution, ...]
+    reach: Reach | None
+    method: dict[str, str]
+    publication: bool = False
+
+    def tables(self) -> tuple[object, ...]:
+        """Flat tables for CSV, XLSX and HTML."""
+        from analysis.tables_more import description_tables
+
+        return description_tables(self)
+
+
+def describe_wave(
+    responses: pd.DataFrame,
+    *,
+    wave: str,
+    questions: Sequence[str] | None = None,
+    margins: PopulationMargins | None = None,
+    publication: bool = False,
+    source: str = "responses",
+) -> WaveDescription:
+    """Distributions of the closed questions in one wave and, with margins, its reach.
+
+    Parameters
+    ----------
+    questions
+        Columns to describe; by default every column whose answers are option codes.
+    margins
+        Population counts by group, for the reach table.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"response_id": [1, 2, 3], "wave": ["2024"] * 3,
+    ...                    "q": ["yes", "no", "yes"]})
+    >>> d = describe_wave(df, wave="2024")
+    >>> d.responses, [(o.option, o.count) for o in d.distributions[0].options]
+    (3, [('no', 1), ('yes', 2)])
+    """
+    check_table(responses, source=source)
+    wave_index = encode_waves(responses, [wave], source=source)
+    found = distributions(
+        responses,
+        waves=[wave],
+        wave_index=wave_index,
+        questions=questions,
+        publication=publication,
+        source=source,
+    )
+    rows = wave_index == 0
+    covered = reach(responses, margins, wave=wave, rows=rows, source=source) if margins else None
+    method = {"distributions": DISTRIBUTION_METHOD}
+    if covered is not None:
+        method["reach"] = covered.method
+    method["publication"] = PUBLICATION_METHOD if publication else "none (officer view)"
+    return WaveDescription(
+        wave=wave,
+        responses=int(rows.sum()),
+        distributions=found,
+        reach=covered,
+        method=method,
+        publication=publication,
+    )

@@ -1,0 +1,124 @@
+"""Reach: who responded, against population counts, to find under-represented groups."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from analysis.proportions import wilson_interval
+from analysis.responses import NOT_STATED, encode_groups
+from analysis.weighting import PopulationMargins
+
+METHOD = (
+    "share of responses (among those stating the group) against share of the population; "
+    "under-represented when the population share is above the 95% Wilson interval of the "
+    "response share, over-represented when below it"
+)
+
+UNDER = "under-represented"
+OVER = "over-represented"
+IN_LINE = "in line"
+
+
+@dataclass(frozen=True, slots=True)
+class ReachRow:
+    """One group: responses and population, their shares (0-100) and the verdict."""
+
+    column: str
+    category: str
+    responses: int
+    response_percent: float | None
+    response_ci_low: float | None
+    response_ci_high: float | None
+    population: float | None
+    population_percent: float | None
+    representation: float | None
+    response_rate: float | None
+    status: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Reach of one wave against the population margins."""
+
+    wave: str
+    responses: int
+    rows: tuple[ReachRow, ...]
+    method: str = METHOD
+
+
+def reach(
+    responses: pd.DataFrame,
+    margins: PopulationMargins,
+    *,
+    wave: str,
+    rows: npt.NDArray[np.bool_],
+    source: str = "responses",
+) -> Reach:
+    """Responses by group in one wave (``rows`` selects its rows) against population counts.
+
+    ``representation`` is response share / population share (1 = in proportion);
+    ``response_rate`` is responses per 100 people in the population.
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"phase": ["a"] * 90 + ["b"] * 10})
+    >>> m = PopulationMargins(counts=(("phase", (("a", 500.0), ("b", 500.0))),))
+    >>> r = reach(df, m, wave="w", rows=np.ones(100, dtype=bool))
+    >>> [(row.category, row.status) for row in r.rows]
+    [('a', 'over-represented'), ('b', 'under-represented')]
+    """
+    found = []
+    for column in margins.columns():
+        population = margins.for_column(column)
+        groups = encode_groups(responses, column, source=source)
+        counts = np.bincount(groups.codes[rows], minlength=len(groups.labels))
+        by_label = dict(zip(groups.labels, counts.tolist(), strict=True))
+        stated = sum(count for label, count in by_label.items() if label != NOT_STATED)
+        total_population = sum(population.values())
+        categories = list(population) + [c for c in groups.labels if c not in population]
+        for category in categories:
+            n = int(by_label.get(category, 0))
+            if category == NOT_STATED:
+                if n:
+                    found.append(ReachRow(column, category, n, *([None] * 8)))
+                continue
+            found.append(
+                _row(column, category, n, stated, population.get(category), total_population)
+            )
+    return Reach(wave=wave, responses=int(rows.sum()), rows=tuple(found))
+
+
+def _row(
+    column: str, category: str, n: int, stated: int, population: float | None, total: float
+) -> ReachRow:
+    if stated == 0:
+        return ReachRow(column, category, n, None, None, None, population, None, None, None, None)
+    low, high = wilson_interval(n, stated)
+    share = n / stated * 100.0
+    population_share = population / total * 100.0 if population else None
+    status = None
+    if population_share is not None:
+        status = (
+            UNDER
+            if population_share > high * 100
+            else OVER
+            if population_share < low * 100
+            else IN_LINE
+        )
+    return ReachRow(
+        column=column,
+        category=category,
+        responses=n,
+        response_percent=share,
+        response_ci_low=float(low) * 100.0,
+        response_ci_high=float(high) * 100.0,
+        population=population,
+        population_percent=population_share,
+        representation=share / population_share if population_share else None,
+        response_rate=n / population * 100.0 if population else None,
+        status=status,
+    )

@@ -1,0 +1,137 @@
+"""Trends over three or more waves: each wave against the baseline and the previous wave."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analysis.breakdowns import overall_withheld, slice_counts
+from analysis.errors import AnalysisInputError
+from analysis.estimates import (
+    Change,
+    WaveEstimate,
+    changes,
+    count_cells,
+    wave_estimates,
+    withheld_change,
+    withhold,
+)
+from analysis.kpis import KpiDefinition
+from analysis.method import Method, describe_method
+from analysis.responses import check_table, classify_answers, encode_waves, waves_in_order
+from analysis.weight_source import Weights, resolve_weights
+from analysis.weighting import DEFAULT_CAP, WaveWeighting
+
+
+@dataclass(frozen=True, slots=True)
+class TrendStep:
+    """One wave of a series; the first wave (the baseline) has no changes."""
+
+    wave: str
+    estimate: WaveEstimate
+    against_baseline: Change | None
+    against_previous: Change | None
+
+
+@dataclass(frozen=True, slots=True)
+class KpiTrend:
+    """A KPI's series over the waves, in order."""
+
+    kpi: KpiDefinition
+    steps: tuple[TrendStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Trend:
+    """The result of :func:`trend_kpis`."""
+
+    waves: tuple[str, ...]
+    method: Method
+    kpis: tuple[KpiTrend, ...]
+    weighting: tuple[WaveWeighting, ...] = ()
+    publication: bool = False
+
+    def tables(self) -> tuple[object, ...]:
+        """Flat tables for CSV, XLSX and HTML."""
+        from analysis.tables_more import trend_tables
+
+        return trend_tables(self)
+
+
+def trend_kpis(
+    responses: pd.DataFrame,
+    kpis: Sequence[KpiDefinition],
+    *,
+    waves: Sequence[str] = (),
+    weights: Weights = None,
+    weight_cap: float = DEFAULT_CAP,
+    publication: bool = False,
+    source: str = "responses",
+) -> Trend:
+    """Each KPI over several waves; the first wave is the baseline.
+
+    Parameters
+    ----------
+    waves
+        Wave labels in time order; by default, in order of first appearance.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from analysis.kpis import KpiDefinition
+    >>> kpi = KpiDefinition(id="k", title="T", question="q", positive=("yes",))
+    >>> rows = [(w, a) for w, k in (("a", 40), ("b", 50), ("c", 60))
+    ...         for a in ["yes"] * k + ["no"] * (100 - k)]
+    >>> df = pd.DataFrame({"response_id": range(300), "wave": [w for w, _ in rows],
+    ...                    "q": [a for _, a in rows]})
+    >>> t = trend_kpis(df, [kpi])
+    >>> [round(s.against_baseline.change_pp, 1) for s in t.kpis[0].steps[1:]]
+    [10.0, 20.0]
+    """
+    check_table(responses, source=source)
+    order = tuple(waves) or waves_in_order(responses)
+    if len(order) < 2:
+        raise AnalysisInputError(f"{source}: a trend needs at least two waves, got {len(order)}")
+    if len(set(order)) != len(order):
+        raise AnalysisInputError(f"{source}: a wave is listed twice in {list(order)}")
+    wave_index = encode_waves(responses, order, source=source)
+    resolved = resolve_weights(
+        responses, weights, wave_index=wave_index, waves=order, cap=weight_cap, source=source
+    )
+    results = []
+    for kpi in kpis:
+        classes = classify_answers(responses, kpi, source=source)
+        counts = count_cells(
+            classes=classes, cell=wave_index, n_cells=len(order), weights=resolved.weights
+        )
+        cells = [slice_counts(counts, i, i + 1) for i in range(len(order))]
+        hidden = overall_withheld(counts) if publication else [False] * len(order)
+        steps = []
+        for i, wave in enumerate(order):
+            estimate = wave_estimates(cells[i], wave=wave)[0]
+            if i == 0:
+                steps.append(
+                    TrendStep(wave, withhold(estimate) if hidden[0] else estimate, None, None)
+                )
+                continue
+            pairs = ((0, i), (i - 1, i))
+            found = [
+                withheld_change()
+                if hidden[a] or hidden[b]
+                else changes(
+                    baseline=cells[a], follow_up=cells[b], higher_is_better=kpi.higher_is_better
+                )[0]
+                for a, b in pairs
+            ]
+            shown = withhold(estimate) if hidden[i] else estimate
+            steps.append(TrendStep(wave, shown, found[0], found[1]))
+        results.append(KpiTrend(kpi, tuple(steps)))
+    return Trend(
+        waves=order,
+        method=describe_method(weighting=resolved.method, publication=publication),
+        kpis=tuple(results),
+        weighting=resolved.waves,
+        publication=publication,
+    )
