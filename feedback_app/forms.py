@@ -39,7 +39,9 @@ class CleanAnswer:
         try:
             field.cleaned = clean_answer(self.question, raw)  # type: ignore[attr-defined]
         except AnswerError as error:
-            raise ValidationError(gettext(error.message, **error.params)) from None
+            # An option label inside a message is questionnaire text: translate it too.
+            params = {k: gettext(v) if k == "option" else v for k, v in error.params.items()}
+            raise ValidationError(gettext(error.message, **params)) from None
 
 
 class MonthYearField(Field):

@@ -19,14 +19,15 @@ def picture_url(name: str) -> str:
     return url_for("static", filename=f"pictures/{name}.svg")
 
 
+def question_text(question: Question) -> str:
+    """The question as shown, with "(optional)" when it may be skipped (GOV.UK pattern)."""
+    text = gettext(question.text)
+    return gettext("%(question)s (optional)", question=text) if question.optional else text
+
+
 def _legend(question: Question, *, is_heading: bool) -> dict[str, Any]:
-    if is_heading:
-        return {
-            "text": gettext(question.text),
-            "isPageHeading": True,
-            "classes": "govuk-fieldset__legend--l",
-        }
-    return {"text": gettext(question.text), "classes": "govuk-fieldset__legend--m"}
+    classes = "govuk-fieldset__legend--l" if is_heading else "govuk-fieldset__legend--m"
+    return {"text": question_text(question), "isPageHeading": is_heading, "classes": classes}
 
 
 def _hint(question: Question) -> dict[str, Any] | None:
@@ -70,7 +71,7 @@ def question_params(question: Question, *, is_heading: bool) -> dict[str, Any]:
         if question.type is AnswerType.FACE:
             params["classes"] = "app-face-scale"
         return params
-    label: dict[str, Any] = {"text": gettext(question.text)}
+    label: dict[str, Any] = {"text": question_text(question)}
     if is_heading:
         label.update(isPageHeading=True, classes="govuk-label--l")
     else:
@@ -118,6 +119,11 @@ def month_year_params(question: Question, field: Any, *, is_heading: bool) -> di
             },
         ],
     }
+
+
+def page_title(page: Page) -> str:
+    """The ``<title>`` text: the page heading, or its one question."""
+    return page_heading(page) or question_text(page.questions[0])
 
 
 def page_heading(page: Page) -> str | None:

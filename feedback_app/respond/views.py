@@ -14,7 +14,12 @@ from feedback_app import db, journey
 from feedback_app.forms import cleaned_answers, page_form
 from feedback_app.models import Response, Wave
 from feedback_app.respond import progress
-from feedback_app.respond.view_model import month_year_params, page_heading, question_params
+from feedback_app.respond.view_model import (
+    month_year_params,
+    page_heading,
+    page_title,
+    question_params,
+)
 from surveys import Questionnaire
 from surveys.routing import next_page_id, previous_page_id
 
@@ -151,6 +156,7 @@ def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
             form=form,
             fields=fields,
             heading=page_heading(page),
+            title=page_title(page),
             back_url=back,
             change=change,
         ),
