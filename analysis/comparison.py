@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from analysis.breakdowns import (
@@ -27,6 +28,7 @@ from analysis.estimates import (
 from analysis.kpis import KpiDefinition
 from analysis.method import Method, describe_method
 from analysis.responses import (
+    Encoded,
     check_table,
     classify_answers,
     encode_groups,
@@ -136,11 +138,23 @@ def compare_waves(
     resolved = resolve_weights(
         responses, weights, wave_index=wave_index, waves=waves, cap=weight_cap, source=source
     )
-    groups = {column: encode_groups(responses, column, source=source) for column in by}
+    # Only the rows of the two waves are read from here on: a third less hashing
+    # when the file holds three waves.
+    selected = np.flatnonzero(wave_index >= 0)
+    selected_waves = wave_index[selected]
+    selected_weights = resolved.weights[selected] if resolved.weights is not None else None
+    groups = {
+        column: encode_groups(responses, column, source=source, rows=selected) for column in by
+    }
     results = []
     for kpi in kpis:
-        classes = classify_answers(responses, kpi, source=source)
-        counts = count_cells(classes=classes, cell=wave_index, n_cells=2, weights=resolved.weights)
+        classes = classify_answers(responses, kpi, source=source, rows=selected)
+        # Every count below only needs the rows in the KPI's base in the two waves:
+        # select them once, so each grouping column costs a gather and two bincounts.
+        rows = np.flatnonzero(classes >= 0)
+        row_weights = selected_weights[rows] if selected_weights is not None else None
+        row_classes, row_waves = classes[rows], selected_waves[rows]
+        counts = count_cells(classes=row_classes, cell=row_waves, n_cells=2, weights=row_weights)
         first, second = slice_counts(counts, 0, 1), slice_counts(counts, 1, 2)
         estimate_b = wave_estimates(first, wave=baseline)[0]
         estimate_f = wave_estimates(second, wave=follow_up)[0]
@@ -153,12 +167,12 @@ def compare_waves(
         target = judge_target(kpi, baseline=estimate_b, follow_up=estimate_f, change=change)
         breakdowns = tuple(
             kpi_breakdown(
-                classes=classes,
-                wave_index=wave_index,
-                groups=encoded,
+                classes=row_classes,
+                wave_index=row_waves,
+                groups=Encoded(codes=encoded.codes[rows], labels=encoded.labels),
                 column=column,
                 waves=waves,
-                weights=resolved.weights,
+                weights=row_weights,
                 higher_is_better=kpi.higher_is_better,
                 publication=publication,
                 adjust=adjust,

@@ -59,7 +59,7 @@ def closed_questions(responses: pd.DataFrame) -> tuple[str, ...]:
     for column in responses.columns:
         if column in (RESPONSE_ID, WAVE):
             continue
-        labels = encode(responses[column].astype(str).where(responses[column].notna())).labels
+        labels = encode(responses[column]).labels
         codes = {c.strip() for label in labels for c in label.split(MULTI_SEPARATOR)}
         codes.discard("")
         if codes and len(codes) <= MAX_OPTIONS and all(CODE.match(c) for c in codes):
@@ -92,7 +92,7 @@ def distributions(
     found = []
     for question in columns:
         series = responses[question]
-        encoded = encode(series.astype(str).where(series.notna()))
+        encoded = encode(series)
         n_labels = len(encoded.labels)
         cell = np.where(
             (wave_index >= 0) & (encoded.codes >= 0), wave_index * n_labels + encoded.codes, -1

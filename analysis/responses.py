@@ -70,8 +70,8 @@ def check_columns(responses: pd.DataFrame, columns: Sequence[str], *, source: st
             raise AnalysisInputError(f"{source}: missing column {column!r}")
 
 
-def encode(series: pd.Series) -> Encoded:
-    """Factorise a column; empty strings and missing values become code ``-1``.
+def encode(series: pd.Series, rows: IntArray | None = None) -> Encoded:
+    """Factorise a column (only ``rows``, if given); blanks and missing become ``-1``.
 
     Examples
     --------
@@ -81,11 +81,15 @@ def encode(series: pd.Series) -> Encoded:
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         raw_codes = series.cat.codes.to_numpy(dtype=np.int64)
+        raw_codes = raw_codes if rows is None else raw_codes[rows]
         raw_labels = [str(label) for label in series.cat.categories]
     else:
-        factor_codes, uniques = pd.factorize(series, use_na_sentinel=True)
+        # Factorising the plain object array is about a third faster than the Series.
+        values = series.to_numpy(dtype=object) if series.dtype != np.int64 else series.to_numpy()
+        values = values if rows is None else values[rows]
+        factor_codes, uniques = pd.factorize(values, use_na_sentinel=True)
         raw_codes = np.asarray(factor_codes, dtype=np.int64)
-        raw_labels = [str(label) for label in uniques]
+        raw_labels = [_label(label) for label in uniques]
     # Labels that differ only by surrounding spaces, or are blank, are merged here,
     # on the few unique values rather than on every row.
     cleaned = [label.strip() for label in raw_labels]
@@ -109,9 +113,7 @@ def encode_waves(responses: pd.DataFrame, waves: Sequence[str], *, source: str) 
     >>> encode_waves(df, ["2023", "2025"], source="x").tolist()
     [0, -1, 1]
     """
-    encoded = encode(
-        responses[WAVE].astype(str) if _is_numeric(responses[WAVE]) else responses[WAVE]
-    )
+    encoded = encode(responses[WAVE])
     for wave in waves:
         if wave not in encoded.labels:
             known = ", ".join(repr(label) for label in encoded.labels)
@@ -129,11 +131,13 @@ def waves_in_order(responses: pd.DataFrame) -> tuple[str, ...]:
     >>> waves_in_order(pd.DataFrame({"wave": ["b", "a", "b"]}))
     ('b', 'a')
     """
-    values = responses[WAVE].astype(str).str.strip()
-    return tuple(value for value in pd.unique(values) if value)
+    labels = (_label(value).strip() for value in pd.unique(responses[WAVE]) if pd.notna(value))
+    return tuple(dict.fromkeys(label for label in labels if label))
 
 
-def encode_groups(responses: pd.DataFrame, column: str, *, source: str) -> Encoded:
+def encode_groups(
+    responses: pd.DataFrame, column: str, *, source: str, rows: IntArray | None = None
+) -> Encoded:
     """Group codes for a breakdown column; no answer becomes the last group, "(not stated)".
 
     Examples
@@ -143,15 +147,17 @@ def encode_groups(responses: pd.DataFrame, column: str, *, source: str) -> Encod
     ([1, 2, 0], ('early', 'primary', '(not stated)'))
     """
     check_columns(responses, [column], source=source)
-    series = responses[column]
-    encoded = encode(series.astype(str).where(series.notna()) if _is_numeric(series) else series)
+    encoded = encode(responses[column], rows)
     codes = np.where(encoded.codes < 0, len(encoded.labels), encoded.codes)
     return Encoded(codes=codes, labels=(*encoded.labels, NOT_STATED))
 
 
-def classify_answers(responses: pd.DataFrame, kpi: KpiDefinition, *, source: str) -> IntArray:
+def classify_answers(
+    responses: pd.DataFrame, kpi: KpiDefinition, *, source: str, rows: IntArray | None = None
+) -> IntArray:
     """Per row: 1 positive, 0 in the base but not positive, -1 out of the base.
 
+    With ``rows``, only those rows are read (and checked), in that order.
     A multiple-choice answer is positive when any chosen code is positive and out of
     the base only when every chosen code is excluded.
 
@@ -171,8 +177,7 @@ def classify_answers(responses: pd.DataFrame, kpi: KpiDefinition, *, source: str
     [1, 0, -1, -1]
     """
     check_columns(responses, [kpi.question], source=source)
-    series = responses[kpi.question]
-    encoded = encode(series.astype(str).where(series.notna()) if _is_numeric(series) else series)
+    encoded = encode(responses[kpi.question], rows)
     valid = kpi.valid_codes()
     positive = set(kpi.positive)
     excluded = set(kpi.exclude)
@@ -182,7 +187,9 @@ def classify_answers(responses: pd.DataFrame, kpi: KpiDefinition, *, source: str
         if valid is not None:
             unknown = [code for code in chosen if code not in valid]
             if unknown:
-                _raise_unknown_code(responses, encoded, index, unknown[0], kpi=kpi, source=source)
+                _raise_unknown_code(
+                    responses, encoded, index, unknown[0], kpi=kpi, source=source, rows=rows
+                )
         if any(code in positive for code in chosen):
             classes.append(POSITIVE)
         elif all(code in excluded for code in chosen):
@@ -201,8 +208,10 @@ def _raise_unknown_code(
     *,
     kpi: KpiDefinition,
     source: str,
+    rows: IntArray | None,
 ) -> None:
     position = int(np.flatnonzero(encoded.codes == index)[0])
+    position = position if rows is None else int(rows[position])
     response_id = responses[RESPONSE_ID].iloc[position]
     raise AnalysisInputError(
         f"{source}: row {position + 1} (response_id {response_id}): column {kpi.question!r}: "
@@ -210,7 +219,8 @@ def _raise_unknown_code(
     )
 
 
-def _is_numeric(series: pd.Series) -> bool:
-    return bool(pd.api.types.is_numeric_dtype(series.dtype)) and not isinstance(
-        series.dtype, pd.CategoricalDtype
-    )
+def _label(value: object) -> str:
+    # Numbers read from a CSV keep the look they had there: 2023, not 2023.0.
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    return str(value)

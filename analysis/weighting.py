@@ -213,7 +213,7 @@ def _margin_codes(
 ) -> tuple[IntArray, FloatArray]:
     population = margins.for_column(column)
     categories = list(population)
-    encoded = encode(responses[column].astype(str).where(responses[column].notna()))
+    encoded = encode(responses[column])
     unknown = [label for label in encoded.labels if label not in population]
     if unknown:
         row = int(np.flatnonzero(encoded.codes == encoded.labels.index(unknown[0]))[0])
