@@ -143,9 +143,10 @@ def parse_kpis(data: Mapping[str, Any], *, where: str) -> tuple[KpiDefinition, .
 
     Examples
     --------
-    >>> parse_kpis({"kpis": [{"id": "k", "title": "T", "question": "q",
+    >>> codes = parse_kpis({"kpis": [{"id": "k", "title": "T", "question": "q",
     ...                       "positive": ["yes"]}]}, where="x")[0].valid_codes()
-    frozenset({'dont_know', 'no', 'not_applicable', 'prefer_not_to_say', 'yes'})
+    >>> sorted(codes)
+    ['dont_know', 'no', 'not_applicable', 'prefer_not_to_say', 'yes']
     """
     entries = data.get("kpis")
     if not isinstance(entries, list) or not entries:
