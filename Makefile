@@ -38,6 +38,7 @@ $(SECRET_FILE):
 run: install assets compile-translations $(SECRET_FILE)
 	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/alembic upgrade head
 	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/feedback-app demo load
+	@echo "  Staff workspace: http://127.0.0.1:$(PORT)/staff/login"
 	@echo ""
 	@echo "  The demo is running: open http://127.0.0.1:$(PORT)/ (stop with Ctrl+C)"
 	@echo ""

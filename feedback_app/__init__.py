@@ -50,7 +50,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from feedback_app.public.views import bp as public_bp
     from feedback_app.respond.views import bp as respond_bp
+    from feedback_app.staff.navigation import staff_links
+    from feedback_app.staff.views import bp as staff_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(respond_bp)
+    app.register_blueprint(staff_bp)
+    app.add_template_global(staff_links)
     return app

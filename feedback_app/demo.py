@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from feedback_app.accounts import create_user
+from feedback_app.config import PROJECT_DIR
 from feedback_app.models import LocalArea, Wave, utcnow
 from feedback_app.publishing import publish_version, schedule_wave
+from feedback_app.roles import Role
+from feedback_app.staff_models import StaffUser
 from surveys.library import bundled_questionnaires
 
 DEMO_SLUG = "demo"
@@ -65,3 +70,35 @@ def load_demo(db: Session) -> list[Wave]:
         )
     db.commit()
     return waves
+
+
+DEMO_ROLES = ("administrator", "coordinator", "officer", "reviewer")
+CREDENTIALS_FILE = PROJECT_DIR / "instance" / "demo_credentials.txt"
+
+
+def load_demo_staff(db: Session) -> list[tuple[str, str, str]]:
+    """A demo sign-in for each role: (role, email, password).
+
+    Passwords are random per installation, kept in ``instance/demo_credentials.txt``
+    (readable only by its owner) so ``make run`` can print them every time.
+    """
+    saved: dict[str, tuple[str, str]] = {}
+    if CREDENTIALS_FILE.exists():
+        for line in CREDENTIALS_FILE.read_text(encoding="utf-8").splitlines():
+            role, email, password = line.split("\t")
+            saved[role] = (email, password)
+    area = db.scalar(select(LocalArea).where(LocalArea.slug == DEMO_SLUG))
+    if area is None:
+        raise RuntimeError("load the demo area first")
+    result = []
+    for role in DEMO_ROLES:
+        email, password = saved.get(role, (f"{role}@demo.example", secrets.token_urlsafe(12)))
+        user = db.scalar(select(StaffUser).where(StaffUser.email == email))
+        if user is None or not user.password_hash or role not in saved:
+            create_user(db, area=area, email=email, role=Role(role), password=password)
+        result.append((role, email, password))
+    db.commit()
+    CREDENTIALS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    CREDENTIALS_FILE.touch(mode=0o600)
+    CREDENTIALS_FILE.write_text("".join(f"{r}\t{e}\t{p}\n" for r, e, p in result), encoding="utf-8")
+    return result

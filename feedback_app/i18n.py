@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, redirect, request, session
-from flask_babel import Babel, format_date
+from flask_babel import Babel, format_date, format_datetime
 
 #: Written right to left.
 RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps"})
@@ -44,6 +44,7 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.before_request(remember_language_choice)
     app.add_template_global(format_date)
+    app.add_template_global(format_datetime)
 
     @app.context_processor
     def language_context() -> dict[str, object]:

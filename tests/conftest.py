@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from feedback_app import create_app
 from feedback_app.migrate import upgrade
-from feedback_app.models import Base
+from feedback_app.all_models import Base
 from tests.support.browser import PageBrowser
 
 ENGINES = ["sqlite", "postgresql"]

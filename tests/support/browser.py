@@ -11,7 +11,7 @@ from werkzeug.test import TestResponse
 
 from tests.support.page_checks import page_problems
 
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class PageCheckFailed(AssertionError):

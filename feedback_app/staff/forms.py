@@ -1,0 +1,61 @@
+"""Staff forms. Validation messages are in plain words, GOV.UK style."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextInput
+from wtforms import EmailField, PasswordField, RadioField
+from wtforms.validators import InputRequired, Length
+
+from feedback_app.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
+
+
+class SignInForm(FlaskForm):
+    """E-mail and password. Paste and password managers welcome."""
+
+    email = EmailField(
+        _l("Email address"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter your email address")), Length(max=320)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(_l("Enter your password")), Length(max=1000)],
+    )
+
+
+class SetPasswordForm(FlaskForm):
+    """Choose a password through an invitation or reset link."""
+
+    password = PasswordField(
+        _l("Create a password"),
+        description=_l(
+            "Use at least 8 characters. A long phrase is easy to remember and hard to guess."
+        ),
+        widget=GovPasswordInput(),
+        validators=[InputRequired(_l("Enter a password")), Length(max=1000)],
+    )
+
+
+class InviteForm(FlaskForm):
+    """Invite someone to the area's workspace with a role."""
+
+    email = EmailField(
+        _l("Their email address"),
+        description=_l("We do not send email. You will get a link to give them."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter their email address")), Length(max=320)],
+    )
+    role = RadioField(
+        _l("What will they do?"),
+        choices=[(role.value, ROLE_NAMES[role]) for role in Role],
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select a role"))],
+    )
+
+    @staticmethod
+    def role_hints() -> list[dict[str, dict[str, str]]]:
+        """Hints under each role option, in the same order as the choices."""
+        return [{"hint": {"text": str(ROLE_DESCRIPTIONS[role])}} for role in Role]

@@ -1,0 +1,51 @@
+"""The workspace navigation, as data: each link names the permission it needs.
+
+A new staff section adds one row here; the layout shows the links the signed-in
+person's role allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, url_for
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from feedback_app.models import LocalArea
+from feedback_app.roles import Permission, allows
+
+
+@dataclass(frozen=True)
+class StaffLink:
+    """One navigation link under ``/staff/<area>/``."""
+
+    endpoint: str
+    text: LazyString
+    permission: Permission
+
+
+STAFF_LINKS: list[StaffLink] = [
+    StaffLink("staff.people", _l("People"), Permission.MANAGE_USERS),
+    StaffLink("staff.audit_log", _l("Audit log"), Permission.VIEW_AUDIT),
+]
+
+
+@dataclass(frozen=True)
+class ShownLink:
+    """A link as the template shows it."""
+
+    url: str
+    text: str
+
+
+def staff_links(area: LocalArea) -> list[ShownLink]:
+    """The links the current role may follow in ``area``."""
+    role = g.get("role")
+    if role is None:
+        return []
+    return [
+        ShownLink(url_for(link.endpoint, area_slug=area.slug), str(link.text))
+        for link in STAFF_LINKS
+        if allows(role, link.permission)
+    ]

@@ -1,0 +1,98 @@
+"""Staff storage: accounts, roles per local area, one-time links, the audit log.
+
+The audit log records who did what and when (and how many rows a download had),
+never an answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from feedback_app.models import Base, LocalArea, utcnow
+
+
+class StaffUser(Base):
+    """A member of staff: forum coordinator, officer, reviewer or administrator."""
+
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    #: Argon2id hash; empty until an invited person sets a password.
+    password_hash: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Bumped on password reset: every older session stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[dt.datetime | None]
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+
+class Membership(Base):
+    """A role held by a member of staff in one local area."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "area_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("local_area.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+
+    user: Mapped[StaffUser] = relationship(back_populates="memberships")
+    area: Mapped[LocalArea] = relationship()
+
+
+class OneTimeLink(Base):
+    """An invitation or password-reset link, shown once on screen, used once."""
+
+    __tablename__ = "one_time_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the token in the link; the token itself is never stored.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    area_id: Mapped[int] = mapped_column(ForeignKey("local_area.id", ondelete="CASCADE"))
+    email: Mapped[str] = mapped_column(String(320))
+    role: Mapped[str | None] = mapped_column(String(20))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime]
+    used_at: Mapped[dt.datetime | None]
+
+
+class LoginThrottle(Base):
+    """Failed sign-ins per account (by e-mail hash), kept in the database so every
+    instance behind a load balancer sees the same count."""
+
+    __tablename__ = "login_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    window_start: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class AuditEvent(Base):
+    """Who did what, when: sign-ins, refused access, publishing, every download."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_area_at", "area_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("local_area.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    #: e.g. "login", "login_failed", "forbidden", "publish", "download".
+    action: Mapped[str] = mapped_column(String(40))
+    #: What it was about (a route, a file, a wave) and row counts; never answers.
+    detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

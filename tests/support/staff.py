@@ -1,0 +1,40 @@
+"""Staff fixtures' helpers: areas, people in every role, signing in."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from feedback_app import db
+from feedback_app.accounts import create_user
+from feedback_app.areas import create_area
+from feedback_app.models import LocalArea
+from feedback_app.roles import Role
+from tests.support.browser import PageBrowser
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_area_with_staff(app: Flask, slug: str) -> dict[str, str]:
+    """Create area ``slug`` with one person per role; returns role -> e-mail."""
+    emails = {}
+    with app.app_context():
+        session = db.session()
+        area = session.query(LocalArea).filter_by(slug=slug).one_or_none()
+        if area is None:
+            area = create_area(session, slug=slug, name=f"{slug.title()} SEND Partnership")
+        for role in Role:
+            email = f"{role.value}@{slug}.example"
+            create_user(session, area=area, email=email, role=role, password=PASSWORD)
+            emails[role.value] = email
+        session.commit()
+    return emails
+
+
+def signed_in(client: FlaskClient, email: str, password: str = PASSWORD) -> PageBrowser:
+    """A page browser signed in as ``email``."""
+    browser = PageBrowser(client)
+    browser.get("/staff/login")
+    response = browser.post("/staff/login", {"email": email, "password": password})
+    assert "/staff/login" not in response.request.path, "sign-in failed"
+    return browser
