@@ -9,13 +9,19 @@ from __future__ import annotations
 
 from analysis.breakdowns import Breakdown, GroupComparison
 from analysis.comparison import Comparison, KpiComparison, compare_waves
+from analysis.describe import WaveDescription, describe_wave
 from analysis.errors import AnalysisInputError
 from analysis.estimates import Change, Direction, WaveEstimate
+from analysis.free_text import ThemeReport, themes
 from analysis.kpis import KpiDefinition, Target, TargetRule, load_kpis
 from analysis.method import Method
+from analysis.redaction import redact
 from analysis.render_csv import to_csv
+from analysis.render_html import to_html
 from analysis.render_json import to_dict, to_json
+from analysis.render_xlsx import to_xlsx
 from analysis.targets import TargetResult, TargetStatus
+from analysis.trends import KpiTrend, Trend, TrendStep, trend_kpis
 from analysis.weighting import PopulationMargins, WaveWeighting, load_margins
 
 __all__ = [
@@ -27,18 +33,29 @@ __all__ = [
     "GroupComparison",
     "KpiComparison",
     "KpiDefinition",
+    "KpiTrend",
     "Method",
     "PopulationMargins",
     "Target",
     "TargetResult",
     "TargetRule",
     "TargetStatus",
+    "ThemeReport",
+    "Trend",
+    "TrendStep",
+    "WaveDescription",
     "WaveEstimate",
     "WaveWeighting",
     "compare_waves",
+    "describe_wave",
     "load_kpis",
     "load_margins",
+    "redact",
+    "themes",
     "to_csv",
     "to_dict",
+    "to_html",
     "to_json",
+    "to_xlsx",
+    "trend_kpis",
 ]

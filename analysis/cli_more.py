@@ -8,8 +8,8 @@ from typing import Any
 
 from analysis.cli import FORMATS, read_responses
 from analysis.describe import describe_wave
+from analysis.free_text import themes
 from analysis.kpis import load_kpis
-from analysis.themes import themes
 from analysis.trends import trend_kpis
 from analysis.weighting import load_margins
 

@@ -70,7 +70,11 @@ def describe_wave(
         source=source,
     )
     rows = wave_index == 0
-    covered = reach(responses, margins, wave=wave, rows=rows, source=source) if margins else None
+    covered = (
+        reach(responses, margins, wave=wave, rows=rows, publication=publication, source=source)
+        if margins
+        else None
+    )
     method = {"distributions": DISTRIBUTION_METHOD}
     if covered is not None:
         method["reach"] = covered.method

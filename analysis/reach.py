@@ -10,6 +10,7 @@ import pandas as pd
 
 from analysis.proportions import wilson_interval
 from analysis.responses import NOT_STATED, encode_groups
+from analysis.suppression import protect_cells
 from analysis.weighting import PopulationMargins
 
 METHOD = (
@@ -29,7 +30,7 @@ class ReachRow:
 
     column: str
     category: str
-    responses: int
+    responses: int | None
     response_percent: float | None
     response_ci_low: float | None
     response_ci_high: float | None
@@ -56,12 +57,14 @@ def reach(
     *,
     wave: str,
     rows: npt.NDArray[np.bool_],
+    publication: bool = False,
     source: str = "responses",
 ) -> Reach:
     """Responses by group in one wave (``rows`` selects its rows) against population counts.
 
     ``representation`` is response share / population share (1 = in proportion);
-    ``response_rate`` is responses per 100 people in the population.
+    ``response_rate`` is responses per 100 people in the population. With
+    ``publication``, groups with 1-4 responses (and a secondary partner) are withheld.
 
     Examples
     --------
@@ -76,12 +79,21 @@ def reach(
         population = margins.for_column(column)
         groups = encode_groups(responses, column, source=source)
         counts = np.bincount(groups.codes[rows], minlength=len(groups.labels))
+        hidden = protect_cells(counts) if publication else np.zeros(len(counts), dtype=bool)
+        withheld = {label for label, h in zip(groups.labels, hidden, strict=True) if h}
         by_label = dict(zip(groups.labels, counts.tolist(), strict=True))
         stated = sum(count for label, count in by_label.items() if label != NOT_STATED)
         total_population = sum(population.values())
         categories = list(population) + [c for c in groups.labels if c not in population]
         for category in categories:
             n = int(by_label.get(category, 0))
+            if category in withheld:
+                found.append(
+                    ReachRow(
+                        column, category, None, None, None, None, None, None, None, None, "withheld"
+                    )
+                )
+                continue
             if category == NOT_STATED:
                 if n:
                     found.append(ReachRow(column, category, n, *([None] * 8)))

@@ -10,7 +10,7 @@ from analysis.tables import method_table as _method_table
 
 if TYPE_CHECKING:
     from analysis.describe import WaveDescription
-    from analysis.themes import ThemeReport
+    from analysis.free_text import ThemeReport
     from analysis.trends import Trend
 
 

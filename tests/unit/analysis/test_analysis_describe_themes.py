@@ -9,9 +9,9 @@ from analysis_testdata import FIXTURES
 from analysis import PopulationMargins
 from analysis.codeframe import load_codeframe
 from analysis.describe import describe_wave
+from analysis.free_text import themes
 from analysis.redaction import redact
 from analysis.sentiment import looks_english, sentiment_distribution
-from analysis.themes import themes
 
 
 def _small() -> pd.DataFrame:
@@ -139,3 +139,22 @@ def test_sentiment_is_a_distribution_of_english_comments_only() -> None:
 )
 def test_redaction(text: str, expected: str) -> None:
     assert redact(text) == expected
+
+
+def test_published_reach_withholds_small_groups() -> None:
+    frame = pd.DataFrame(
+        {
+            "response_id": range(60),
+            "wave": ["w"] * 60,
+            "phase": ["primary"] * 40 + ["post16"] * 17 + ["early"] * 3,
+        }
+    )
+    margins = PopulationMargins(
+        counts=(("phase", (("primary", 500.0), ("post16", 300.0), ("early", 200.0))),)
+    )
+    reach = describe_wave(frame, wave="w", margins=margins, publication=True).reach
+    assert reach is not None
+    rows = {r.category: r for r in reach.rows}
+    assert rows["early"].responses is None and rows["early"].status == "withheld"
+    assert rows["post16"].responses is None  # secondary: 60 - 40 would give "early" away
+    assert rows["primary"].responses == 40
