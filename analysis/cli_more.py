@@ -8,6 +8,7 @@ from typing import Any
 
 from analysis.cli import FORMATS, read_responses
 from analysis.describe import describe_wave
+from analysis.errors import AnalysisInputError
 from analysis.free_text import themes
 from analysis.kpis import load_kpis
 from analysis.trends import trend_kpis
@@ -71,6 +72,8 @@ def _output(command: argparse.ArgumentParser) -> None:
 
 def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``trend`` subcommand."""
+    if args.by:
+        raise AnalysisInputError("trend: --by is not supported; use compare for breakdowns")
     kpis = load_kpis(args.kpis)
     margins = load_margins(args.weights) if args.weights else None
     responses = read_responses(args.responses)
