@@ -1,0 +1,147 @@
+"""Real-browser fixtures: the app on a live server, one Chromium, a page per test.
+
+The browser tests use SQLite only (the web tests cover PostgreSQL). Chromium is
+Debian's (``/usr/bin/chromium``); ``playwright install`` cannot download here. If it
+is missing the tests are skipped locally and fail in CI (``CI=true``), so CI
+cannot pass without running them.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Response as PlaywrightResponse
+from werkzeug.serving import make_server
+
+from feedback_app import create_app
+from feedback_app.config import PROJECT_DIR
+from feedback_app.migrate import upgrade
+from tests.browser.harness import LiveServer, NewPage
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
+APP_CSS = PROJECT_DIR / "feedback_app" / "static" / "dist" / "app.css"
+#: Offline machine: without these Chromium keeps trying (and failing) to phone home.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing(what: str) -> None:
+    """Skip locally, fail in CI: CI must run the browser tests."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI must run the browser tests, but {what}", pytrace=False)
+    pytest.skip(what)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app, migrated and with the demo area loaded, in a background thread."""
+    from feedback_app import db
+    from feedback_app.demo import load_demo
+    from feedback_app.journey import questionnaire_for
+
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite'}"
+    upgrade(url)
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test-" + "x" * 40})
+    with app.app_context():
+        waves = load_demo(db.session())
+        slugs = {questionnaire_for(w.version).id: w.slug for w in waves}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        app.extensions["db_engine"].dispose()
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """One headless Chromium for the whole session (contexts keep tests apart)."""
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    if not APP_CSS.exists():
+        _missing(f"{APP_CSS} is not built (make assets)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    """axe-core's source, from the npm package ``make assets`` installs."""
+    if not AXE.exists():
+        _missing(f"{AXE} is missing (npm ci, or make assets)")
+    return AXE.read_text(encoding="utf-8")
+
+
+@dataclass
+class PageProblems:
+    """What went wrong in the browser beyond the test's own assertions."""
+
+    server_errors: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+
+
+def _server_error(response: PlaywrightResponse, problems: PageProblems) -> None:
+    if response.status >= 500:
+        problems.server_errors.append(f"{response.status} {response.url}")
+
+
+def _console_error(message: ConsoleMessage, page: Page, problems: PageProblems) -> None:
+    # A 4xx page (404, 410, a form with errors) is expected; 5xx is caught above.
+    if message.type == "error" and not message.text.startswith("Failed to load resource"):
+        problems.console_errors.append(f"{page.url}: {message.text}")
+
+
+@pytest.fixture
+def new_page(chromium: Browser, live_server: LiveServer) -> Iterator[NewPage]:
+    """Open a page in a fresh context (own cookies): ``new_page(width=, height=, js=)``.
+
+    Every page fails the test if the server answers 5xx or the browser logs an
+    error (a script error or a Content-Security-Policy violation).
+    """
+    contexts: list[tuple[BrowserContext, PageProblems]] = []
+
+    def open_page(*, width: int = 1280, height: int = 900, js: bool = True) -> Page:
+        context = chromium.new_context(
+            base_url=live_server.url,
+            viewport={"width": width, "height": height},
+            java_script_enabled=js,
+            locale="en-GB",
+        )
+        context.set_default_timeout(10_000)
+        problems = PageProblems()
+        contexts.append((context, problems))
+        page = context.new_page()
+        page.on("response", lambda r: _server_error(r, problems))
+        page.on("console", lambda m: _console_error(m, page, problems))
+        page.on("pageerror", lambda e: problems.console_errors.append(f"{page.url}: {e}"))
+        return page
+
+    yield open_page
+    found: list[str] = []
+    for context, problems in contexts:
+        context.close()
+        found += [f"server error {e}" for e in problems.server_errors]
+        found += [f"browser console error {e}" for e in problems.console_errors]
+    if found:
+        pytest.fail("\n".join(found), pytrace=False)

@@ -1,0 +1,36 @@
+"""Types the browser tests share (kept out of conftest.py so tests can import them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask
+from playwright.sync_api import Page
+from sqlalchemy import select
+
+from surveys import Questionnaire
+
+#: ``new_page(width=1280, height=900, js=True)``: a page in a fresh browser context.
+NewPage = Callable[..., Page]
+
+
+@dataclass
+class LiveServer:
+    """The application served over HTTP on 127.0.0.1, on its own SQLite file."""
+
+    url: str
+    app: Flask
+    #: questionnaire id -> wave slug of the demo area.
+    slugs: dict[str, str]
+
+    def questionnaire(self, slug: str) -> Questionnaire:
+        """The published definition behind a wave (what respondents see)."""
+        from feedback_app import db
+        from feedback_app.journey import questionnaire_for
+        from feedback_app.models import Wave
+
+        with self.app.app_context():
+            wave = db.session().scalar(select(Wave).where(Wave.slug == slug))
+            assert wave is not None, slug
+            return questionnaire_for(wave.version)
