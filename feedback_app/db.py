@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -25,11 +25,15 @@ def make_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling skips DDL and begins lazily; take it
+        # over so every transaction (migrations included) is all-or-nothing.
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -38,18 +42,30 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin(connection: Any) -> None:
+    # Requests that write begin IMMEDIATE: the write lock is taken up front, so two
+    # writers queue on busy_timeout instead of one failing when its read snapshot
+    # tries to become a write. Reads begin DEFERRED and never block each other.
+    mode = connection.get_execution_options().get("sqlite_begin", "DEFERRED")
+    connection.exec_driver_sql(f"BEGIN {mode}")
+
+
 def init_app(app: Flask) -> None:
     """Attach the engine and the per-request session to ``app``."""
     engine = make_engine(app.config["DATABASE_URL"])
     app.extensions["db_engine"] = engine
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    writer = engine.execution_options(sqlite_begin="IMMEDIATE")
+    app.extensions["db_sessionmaker_write"] = sessionmaker(writer, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
 
 def session() -> Session:
     """The database session of the current request (created on first use)."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["db_sessionmaker"]()
+        writes = has_request_context() and request.method == "POST"
+        maker = "db_sessionmaker_write" if writes else "db_sessionmaker"
+        g.db_session = current_app.extensions[maker]()
     db_session: Session = g.db_session
     return db_session
 

@@ -92,6 +92,10 @@ class Wave(Base):
     name: Mapped[str] = mapped_column(String(200))
     opens_at: Mapped[dt.datetime]
     closes_at: Mapped[dt.datetime | None]
+    #: Only people with a single-use invitation link may answer.
+    invitation_only: Mapped[bool] = mapped_column(default=False)
+    #: Years answers are kept after the wave closes (retention); None: the area's default.
+    retention_years: Mapped[int | None]
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     area: Mapped[LocalArea] = relationship(back_populates="waves")

@@ -23,7 +23,14 @@ def run_migrations() -> None:
     url = config.attributes.get("url") or from_environment().database_url
     engine = make_engine(url)
     with engine.connect() as conn:
-        context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)
+        context.configure(
+            connection=conn,
+            target_metadata=target_metadata,
+            render_as_batch=True,
+            # With our SQLite engine DDL is transactional too: a failed upgrade
+            # leaves the database as it was.
+            transactional_ddl=True,
+        )
         with context.begin_transaction():
             context.run_migrations()
     engine.dispose()
