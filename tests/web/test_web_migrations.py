@@ -5,9 +5,62 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import create_engine, text
+from sqlalchemy import Connection, create_engine, text
 
 from feedback_app.migrate import alembic_config, upgrade
+
+WHEN = "2025-01-01 00:00:00"
+ROWS = {
+    "local_area": dict(
+        id=1,
+        slug="a",
+        name="A",
+        colour="#1d70b8",
+        timezone="Europe/London",
+        localities="[]",
+        created_at=WHEN,
+    ),
+    "questionnaire_version": dict(
+        id=1,
+        area_id=1,
+        questionnaire_id="q",
+        version=1,
+        title="Q",
+        definition="x",
+        checksum="c",
+        created_at=WHEN,
+    ),
+    "wave": dict(
+        id=1,
+        area_id=1,
+        version_id=1,
+        slug="w",
+        name="W",
+        opens_at=WHEN,
+        closes_at=None,
+        created_at=WHEN,
+    ),
+    "response": dict(
+        id=1,
+        wave_id=1,
+        version_id=1,
+        token_hash="t",
+        status="submitted",
+        channel="online",
+        language="en",
+        started_at=WHEN,
+        updated_at=WHEN,
+    ),
+    "answer": dict(
+        id=1, response_id=1, question_id="trust_confidence", value='"agree"', updated_at=WHEN
+    ),
+}
+
+
+def _insert(conn: Connection, table: str, row: dict[str, object]) -> None:
+    columns = ", ".join(row)
+    values = ", ".join(f":{name}" for name in row)
+    conn.execute(text(f"INSERT INTO {table} ({columns}) VALUES ({values})"), row)
 
 
 def test_upgrading_from_the_first_schema_keeps_answers(tmp_path: Path) -> None:
@@ -15,31 +68,8 @@ def test_upgrading_from_the_first_schema_keeps_answers(tmp_path: Path) -> None:
     command.upgrade(alembic_config(url), "0001")
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO local_area (id, slug, name, colour, timezone, localities, created_at) VALUES (1, 'a', 'A', '#1d70b8', 'Europe/London', '[]', '2025-01-01')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO questionnaire_version (id, area_id, questionnaire_id, version, title, definition, checksum, created_at) VALUES (1, 1, 'q', 1, 'Q', 'x', 'c', '2025-01-01')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO wave (id, area_id, version_id, slug, name, opens_at, closes_at, created_at) VALUES (1, 1, 1, 'w', 'W', '2025-01-01', NULL, '2025-01-01')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO response (id, wave_id, version_id, token_hash, status, channel, language, started_at, updated_at) VALUES (1, 1, 1, 't', 'submitted', 'online', 'en', '2025-01-01', '2025-01-01')"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO answer (id, response_id, question_id, value, updated_at) VALUES (1, 1, 'trust_confidence', '\"agree\"', '2025-01-01')"
-            )
-        )
+        for table, row in ROWS.items():
+            _insert(conn, table, row)
     upgrade(url)
     with engine.connect() as conn:
         assert conn.execute(text("SELECT value FROM answer")).scalar_one() == '"agree"'

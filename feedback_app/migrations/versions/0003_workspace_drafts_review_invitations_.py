@@ -212,11 +212,13 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_paper_return")),
         sa.UniqueConstraint("wave_id", "reference", name=op.f("uq_paper_return_wave_id")),
     )
-    with op.batch_alter_table("wave", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("invitation_only", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
-        batch_op.add_column(sa.Column("retention_years", sa.Integer(), nullable=True))
+    # Plain ADD COLUMN: SQLite supports it without rebuilding the table, which
+    # batch mode would do (and which foreign keys to "wave" forbid once rows exist).
+    op.add_column(
+        "wave",
+        sa.Column("invitation_only", sa.Boolean(), nullable=False, server_default=sa.false()),
+    )
+    op.add_column("wave", sa.Column("retention_years", sa.Integer(), nullable=True))
 
     # ### end Alembic commands ###
 
