@@ -36,7 +36,7 @@ $(SECRET_FILE):
 	umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 
 run: install assets compile-translations $(SECRET_FILE)
-	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/alembic upgrade head
+	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/alembic upgrade heads
 	SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/feedback-app demo load
 	@echo "  Staff workspace: http://127.0.0.1:$(PORT)/staff/login"
 	@echo ""

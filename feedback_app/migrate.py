@@ -17,5 +17,9 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None) -> None:
-    """Upgrade the database at ``url`` (default: DATABASE_URL) to the latest schema."""
-    command.upgrade(alembic_config(url), "head")
+    """Upgrade the database at ``url`` (default: DATABASE_URL) to the latest schema.
+
+    "heads" rather than "head": work on separate branches of the schema can land
+    before the merge revision that joins them.
+    """
+    command.upgrade(alembic_config(url), "heads")
