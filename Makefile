@@ -22,14 +22,16 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 assets: $(DIST)/app.css $(DIST)/app.js
-$(DIST)/app.css: node_modules/.installed $(wildcard feedback_app/static/src/*.scss)
+$(DIST)/app.css: node_modules/.installed Makefile $(wildcard feedback_app/static/src/*.scss)
 	mkdir -p $(DIST)
 	npx --no-install sass --load-path=node_modules --style=compressed --no-source-map \
 		--quiet-deps feedback_app/static/src/app.scss $@
-$(DIST)/app.js: node_modules/.installed feedback_app/static/src/app.js
+	gzip -9 --keep --force --no-name $@
+$(DIST)/app.js: node_modules/.installed Makefile feedback_app/static/src/app.js
 	mkdir -p $(DIST)
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(DIST)/govuk-frontend-$(GOVUK_FRONTEND).min.js
 	cp feedback_app/static/src/app.js $@
+	gzip -9 --keep --force --no-name $@ $(DIST)/govuk-frontend-$(GOVUK_FRONTEND).min.js
 
 $(SECRET_FILE):
 	mkdir -p instance
@@ -57,14 +59,14 @@ pytest: install assets compile-translations
 test: lint typecheck pytest
 
 # Extract interface and questionnaire text, update each language, compile.
-EXTRACT := $(BIN)/pybabel extract -F babel.cfg -k N_ -k _l -k lazy_gettext --sort-output --omit-header --no-location
+EXTRACT := $(BIN)/pybabel extract -k N_ -k _l -k lazy_gettext --sort-output --omit-header --no-location
+# messages.pot holds every string; respondent.pot what respondents and the public
+# see, which every shipped language translates (staff pages are in English).
 translations: install
-	$(EXTRACT) -o translations/messages.pot . >/dev/null
-	for po in translations/*/LC_MESSAGES/messages.po; do \
-		[ -e "$$po" ] || continue; \
-		$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete >/dev/null; \
-		break; \
-	done
+	$(EXTRACT) -F babel.cfg -o translations/messages.pot . >/dev/null
+	$(EXTRACT) -F babel-respondent.cfg -o translations/respondent.pot . >/dev/null
+	$(BIN)/pybabel update -i translations/respondent.pot -d translations \
+		--no-fuzzy-matching --ignore-obsolete >/dev/null
 	$(MAKE) compile-translations
 
 compile-translations: install

@@ -5,14 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
+from flask_compress import Compress
 from flask_wtf import CSRFProtect
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
-from feedback_app import db, errors, i18n, layout, security
+from feedback_app import db, errors, i18n, layout, security, static_files
 from feedback_app.config import PROJECT_DIR, from_environment
 
 csrf = CSRFProtect()
+compress = Compress()
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -46,6 +48,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     layout.init_app(app)
+    static_files.init_app(app)
+    compress.init_app(app)
     errors.init_app(app)
 
     from feedback_app.public.views import bp as public_bp

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from feedback_app.languages import SHIPPED_LANGUAGES
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_DIR / "instance" / "feedback.sqlite"
 #: Marks a secret that must never reach production.
@@ -24,7 +26,7 @@ class Settings:
     secret_key: str
     database_url: str
     production: bool
-    languages: tuple[str, ...] = ("en",)
+    languages: tuple[str, ...] = SHIPPED_LANGUAGES
     extra: dict[str, Any] = field(default_factory=dict)
 
     def flask_config(self) -> dict[str, Any]:
@@ -48,6 +50,11 @@ class Settings:
             "MAX_FORM_MEMORY_SIZE": 256 * 1024,
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_DIR / "translations"),
             "BABEL_DEFAULT_LOCALE": "en",
+            # Pages are compressed as they are sent; built assets are compressed
+            # once at build time (feedback_app/static_files.py).
+            "COMPRESS_ALGORITHM": "gzip",
+            "COMPRESS_MIMETYPES": ["text/html", "text/csv", "application/json"],
+            "COMPRESS_MIN_SIZE": 500,
             # Dates shown to people are in the local areas' time zone.
             "BABEL_DEFAULT_TIMEZONE": "Europe/London",
             **self.extra,

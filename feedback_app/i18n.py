@@ -7,26 +7,19 @@ from urllib.parse import urlencode
 from flask import Flask, current_app, redirect, request, session
 from flask_babel import Babel, format_date, format_datetime
 
-#: Written right to left.
-RTL_LANGUAGES = frozenset({"ar", "ur", "fa", "he", "ps"})
+from feedback_app.languages import NATIVE_NAMES, RTL_LANGUAGES, SHIPPED_LANGUAGES
 
-#: Each language's name in itself, for the language switcher.
-NATIVE_NAMES = {
-    "en": "English",
-    "cy": "Cymraeg",
-    "pl": "Polski",
-    "ro": "Română",
-    "ur": "اردو",
-    "ar": "العربية",
-    "bn": "বাংলা",
-    "pa": "ਪੰਜਾਬੀ",
-    "so": "Soomaali",
-    "uk": "Українська",
-}
+__all__ = ["NATIVE_NAMES", "RTL_LANGUAGES", "SHIPPED_LANGUAGES", "select_locale"]
 
 
 def select_locale() -> str:
-    """The respondent's chosen language, else the browser's best match."""
+    """The respondent's chosen language, else the browser's best match.
+
+    Staff pages are in English: the workspace is not translated (yet), and a
+    half-translated screen is worse than an English one.
+    """
+    if request.path.startswith("/staff"):
+        return "en"
     languages: tuple[str, ...] = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:
@@ -52,9 +45,9 @@ def init_app(app: Flask) -> None:
         return {
             "current_locale": locale,
             "text_direction": text_direction(locale),
-            "language_links": [
-                (code, NATIVE_NAMES.get(code, code)) for code in app.config["LANGUAGES"]
-            ],
+            "language_links": []
+            if request.path.startswith("/staff")
+            else [(code, NATIVE_NAMES.get(code, code)) for code in app.config["LANGUAGES"]],
         }
 
 
