@@ -1,0 +1,49 @@
+"""The form for a batch of invitation links. Messages in plain words."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovTextInput
+from wtforms import Field, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from feedback_app.distribution.invitations import MAX_BATCH, MIN_BATCH
+
+
+def _whole_number_in_range(_form: FlaskForm, field: Field) -> None:
+    # A text box, not a number input: people type "1,000", and browsers' number
+    # inputs silently drop what they cannot parse.
+    text = (field.data or "").strip().replace(",", "").replace(" ", "")
+    if not text.isdecimal() or len(text) > 9:
+        raise ValidationError(_l("Enter how many links you need as a whole number, like 200"))
+    number = int(text)
+    if number < MIN_BATCH:
+        raise ValidationError(_l("Enter a number of links of 1 or more"))
+    if number > MAX_BATCH:
+        raise ValidationError(_l("You can make up to 5,000 links at a time"))
+
+
+class InvitationBatchForm(FlaskForm):
+    """How many single-use links to make, and a label to recognise them by."""
+
+    size = StringField(
+        _l("How many links?"),
+        description=_l("Between 1 and 5,000. Make one link for each person you will write to."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter how many links you need")), _whole_number_in_range],
+    )
+    label = StringField(
+        _l("Label"),
+        description=_l("To recognise these links later, like “Year 9 families, March letter”."),
+        widget=GovTextInput(),
+        filters=[lambda text: text.strip() if isinstance(text, str) else text],
+        validators=[
+            DataRequired(_l("Enter a label for these links")),
+            Length(max=200, message=_l("Label must be 200 characters or fewer")),
+        ],
+    )
+
+    def number_of_links(self) -> int:
+        """The validated number of links."""
+        return int((self.size.data or "").strip().replace(",", "").replace(" ", ""))

@@ -1,0 +1,101 @@
+"""Invitation links on the respondent side: remembering one, refusing visitors
+without one, and using it up in the submission's own transaction.
+
+The respondent views know nothing of invitations: this hook runs before them on
+the journey's endpoints. On the "send" POST it marks the invitation used in the
+request's session *before* the view's ``journey.submit`` commits, so the link and
+the submission are committed (or rolled back) together. The respondent views
+never commit between the start of that request and ``journey.submit``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template, request, session
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db, journey
+from feedback_app.distribution.invitations import consume_invitation, is_unused
+from feedback_app.models import Wave
+from surveys import Questionnaire
+
+#: Journey endpoints that need an unused invitation on an invitation-only wave.
+GATED_ENDPOINTS = frozenset(
+    {
+        "respond.begin",
+        "respond.question",
+        "respond.check",
+        "respond.save_for_later",
+        "respond.resume",
+    }
+)
+SEND_ENDPOINT = "respond.check"
+
+
+@dataclass(frozen=True)
+class InvitationVisit:
+    """What the respondent layout needs: the wave and its questionnaire."""
+
+    wave: Wave
+    questionnaire: Questionnaire
+
+
+def remember_invitation(slug: str, token_hash: str) -> None:
+    """Keep the invitation (its hash only) in this visitor's session for the wave."""
+    held = dict(session.get("invitations", {}))
+    held[slug] = token_hash
+    session["invitations"] = held
+    session.permanent = True
+
+
+def held_invitation(slug: str) -> str | None:
+    """The hash of the invitation this visitor came with for the wave, if any."""
+    held = session.get("invitations", {})
+    value = held.get(slug) if isinstance(held, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def used_page(wave: Wave, status: int = 200) -> tuple[str, int]:
+    """The confirmation shown for a link that has already been used."""
+    visit = InvitationVisit(wave, journey.questionnaire_for(wave.version))
+    return render_template("respond/invitation_used.html", visit=visit), status
+
+
+def _needed_page(wave: Wave) -> tuple[str, int]:
+    visit = InvitationVisit(wave, journey.questionnaire_for(wave.version))
+    return render_template("respond/invitation_needed.html", visit=visit), 403
+
+
+def _has_submitted(wave: Wave) -> bool:
+    response_id = session.get("responses", {}).get(wave.slug)
+    response = journey.get_response(db.session(), wave, response_id)
+    return response is not None and response.is_submitted
+
+
+def guard_journey() -> HttpResponse | tuple[str, int] | None:
+    """Before a journey page: refuse, or use up the invitation when answers are sent."""
+    if request.endpoint not in GATED_ENDPOINTS or not request.view_args:
+        return None
+    wave = journey.find_wave(db.session(), str(request.view_args.get("slug", ""))[:40])
+    if wave is None:
+        return None  # the view gives its own 404
+    token_hash = held_invitation(wave.slug)
+    # Someone who has sent their answers is redirected to the confirmation by the
+    # views themselves (a double tap on "send" lands here too).
+    submitted = request.endpoint != "respond.begin" and _has_submitted(wave)
+    if token_hash is None:
+        if wave.invitation_only and not submitted:
+            return _needed_page(wave)
+        return None
+    if submitted:
+        return None
+    if request.endpoint == SEND_ENDPOINT and request.method == "POST":
+        if consume_invitation(db.session(), token_hash):
+            return None  # the view's journey.submit commits it with the answers
+        db.session().rollback()
+        # Another tap of this visitor may have sent the answers while we waited.
+        return None if _has_submitted(wave) else used_page(wave)
+    if not is_unused(db.session(), token_hash, wave):
+        return used_page(wave)
+    return None

@@ -1,0 +1,175 @@
+"""Distribution pages: share a wave (link, QR code, poster, invitation links), and
+the respondent side of invitation and always-on links. Views stay thin."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import audit, db
+from feedback_app.distribution import gate, invitations, sharing
+from feedback_app.distribution.always_on import always_on_wave
+from feedback_app.distribution.forms import InvitationBatchForm
+from feedback_app.models import LocalArea, Wave
+from feedback_app.roles import Permission
+from feedback_app.staff.auth import requires
+
+bp = Blueprint("distribution", __name__, url_prefix="/staff")
+public_bp = Blueprint("distribution_public", __name__)
+public_bp.before_app_request(gate.guard_journey)
+
+WAVE = "/<area_slug>/waves/<int:wave_id>"
+
+
+def _wave(area: LocalArea, wave_id: int) -> Wave:
+    wave = sharing.area_wave(db.session(), area, wave_id)
+    if wave is None:
+        abort(404)
+    return wave
+
+
+def _public_link(wave: Wave) -> str:
+    return url_for("respond.start", slug=wave.slug, _external=True)
+
+
+@bp.get("/<area_slug>/share")
+@requires(Permission.RUN_SURVEYS)
+def waves(area: LocalArea) -> str:
+    always_on = always_on_wave(db.session(), area.slug)
+    return render_template(
+        "staff/distribution/waves.html",
+        area=area,
+        waves=sharing.area_waves(db.session(), area),
+        always_on_link=url_for("distribution_public.always_on", area_slug=area.slug, _external=True)
+        if always_on
+        else None,
+    )
+
+
+def _share_page(area: LocalArea, wave: Wave, form: InvitationBatchForm) -> tuple[str, int]:
+    return (
+        render_template(
+            "staff/distribution/share.html",
+            area=area,
+            wave=wave,
+            link=_public_link(wave),
+            batches=invitations.batch_summaries(db.session(), wave),
+            form=form,
+        ),
+        400 if form.errors else 200,
+    )
+
+
+@bp.get(WAVE + "/share")
+@requires(Permission.RUN_SURVEYS)
+def share(area: LocalArea, wave_id: int) -> tuple[str, int]:
+    return _share_page(area, _wave(area, wave_id), InvitationBatchForm())
+
+
+def _qr_download(area: LocalArea, wave: Wave, *, kind: str, body: bytes, mimetype: str) -> Response:
+    headers = {}
+    if request.args.get("download") == "1":
+        headers["Content-Disposition"] = f'attachment; filename="survey-{wave.slug}-qr.{kind}"'
+        audit.record(
+            db.session(),
+            "download",
+            user_id=g.staff_user.id,
+            area_id=area.id,
+            what=f"qr_code_{kind}",
+            wave_id=wave.id,
+            rows=0,
+        )
+    return Response(body, mimetype=mimetype, headers=headers)
+
+
+@bp.get(WAVE + "/share/qr.svg")
+@requires(Permission.RUN_SURVEYS)
+def qr_svg(area: LocalArea, wave_id: int) -> Response:
+    wave = _wave(area, wave_id)
+    body = sharing.qr_svg(_public_link(wave))
+    return _qr_download(area, wave, kind="svg", body=body, mimetype="image/svg+xml")
+
+
+@bp.get(WAVE + "/share/qr.png")
+@requires(Permission.RUN_SURVEYS)
+def qr_png(area: LocalArea, wave_id: int) -> Response:
+    wave = _wave(area, wave_id)
+    body = sharing.qr_png(_public_link(wave))
+    return _qr_download(area, wave, kind="png", body=body, mimetype="image/png")
+
+
+@bp.get(WAVE + "/share/poster")
+@requires(Permission.RUN_SURVEYS)
+def poster(area: LocalArea, wave_id: int) -> str:
+    wave = _wave(area, wave_id)
+    return render_template(
+        "staff/distribution/poster.html",
+        area=area,
+        wave=wave,
+        poster=sharing.poster_for(wave, _public_link(wave)),
+    )
+
+
+@bp.post(WAVE + "/invitations")
+@requires(Permission.RUN_SURVEYS)
+def create_invitations(area: LocalArea, wave_id: int) -> Response | tuple[str, int]:
+    wave = _wave(area, wave_id)
+    form = InvitationBatchForm()
+    if not form.validate_on_submit():
+        return _share_page(area, wave, form)
+    label = form.label.data or ""
+    made = invitations.create_batch(
+        db.session(),
+        wave=wave,
+        size=form.number_of_links(),
+        label=label,
+        created_by_id=g.staff_user.id,
+    )
+    audit.record(
+        db.session(),
+        "download",
+        user_id=g.staff_user.id,
+        area_id=area.id,
+        commit=False,
+        what="invitation_links",
+        wave_id=wave.id,
+        batch_id=made.batch.id,
+        rows=len(made.tokens),
+    )
+    body = invitations.links_csv(
+        made.tokens,
+        label=label,
+        link_for=lambda token: url_for(
+            "distribution_public.invitation", token=token, _external=True
+        ),
+    )
+    db.session().commit()
+    # The links exist in clear only in this response: only their hashes are stored.
+    filename = f"invitation-links-{wave.slug}-{made.batch.id}.csv"
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@public_bp.get("/i/<token>")
+def invitation(token: str) -> HttpResponse | tuple[str, int]:
+    found = invitations.find_invitation(db.session(), token)
+    if found is None:
+        abort(404)
+    wave = db.session().get(Wave, found.wave_id)
+    if wave is None:  # pragma: no cover - cascaded away with its wave
+        abort(404)
+    if found.used_at is not None:
+        return gate.used_page(wave)
+    gate.remember_invitation(wave.slug, found.token_hash)
+    return redirect(url_for("respond.start", slug=wave.slug))
+
+
+@public_bp.get("/a/<area_slug>/feedback")
+def always_on(area_slug: str) -> HttpResponse:
+    wave = always_on_wave(db.session(), area_slug)
+    if wave is None:
+        abort(404)
+    return redirect(url_for("respond.start", slug=wave.slug))
