@@ -1,0 +1,1 @@
+"""Co-production review of drafts, publishing versions and scheduling waves."""

@@ -1,0 +1,169 @@
+"""Forms for review comments, publishing and scheduling waves, GOV.UK style."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+
+from feedback_app.review.comments import MAX_COMMENT_LENGTH
+from feedback_app.review.waves import (
+    RETENTION_CHOICES,
+    WavePlan,
+    end_of_day_utc,
+    local_to_utc,
+)
+
+_TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+class CommentForm(FlaskForm):
+    """A comment on a question (``question_id``) or on the whole questionnaire."""
+
+    question_id = HiddenField()
+    body = TextAreaField(
+        _l("Your comment"),
+        validators=[
+            DataRequired(_l("Enter your comment")),
+            Length(
+                max=MAX_COMMENT_LENGTH, message=_l("Your comment must be 2000 characters or fewer")
+            ),
+        ],
+    )
+
+
+class ReplyForm(FlaskForm):
+    """A coordinator's reply to a comment."""
+
+    body = TextAreaField(
+        _l("Your reply"),
+        validators=[
+            DataRequired(_l("Enter your reply")),
+            Length(
+                max=MAX_COMMENT_LENGTH, message=_l("Your reply must be 2000 characters or fewer")
+            ),
+        ],
+    )
+
+
+class PublishForm(FlaskForm):
+    """Publish; confirming is needed when a KPI question stops being comparable."""
+
+    seen_warning = HiddenField()
+    confirm = BooleanField(
+        _l("I understand that results for these KPIs will not be comparable with earlier waves")
+    )
+
+
+class DatePartsField(Field):
+    """A date posted as ``<name>-day``, ``<name>-month`` and ``<name>-year``.
+
+    ``data`` is a ``datetime.date`` or None (left blank). Which message an invalid
+    date gets is decided by the form, which knows whether the date is required.
+    """
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        self.day = self.month = self.year = ""
+        self.blank = True
+        self.valid = True
+        if formdata is None:
+            return
+        self.day = formdata.get(f"{self.name}-day", "").strip()[:10]
+        self.month = formdata.get(f"{self.name}-month", "").strip()[:10]
+        self.year = formdata.get(f"{self.name}-year", "").strip()[:10]
+        self.blank = not (self.day or self.month or self.year)
+        self.data = None
+        if self.blank:
+            return
+        try:
+            year = int(self.year)
+            if not 2000 <= year <= 2100:
+                raise ValueError(year)
+            self.data = dt.date(year, int(self.month), int(self.day))
+        except ValueError:
+            self.valid = False
+
+    def _value(self) -> str:
+        return ""
+
+
+class WaveForm(FlaskForm):
+    """Name, open date and time, close date, who may answer and how long to keep answers."""
+
+    name = StringField(
+        _l("Name of the wave"),
+        description=_l("For example, Baseline 2026 or Follow-up spring 2027"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
+    )
+    opens = DatePartsField(_l("Open date"))
+    opens_time = StringField(
+        _l("Time it opens"),
+        description=_l("Use the 24-hour clock, for example 09:00"),
+        default="09:00",
+        widget=GovTextInput(),
+    )
+    closes = DatePartsField(_l("Close date"))
+    invitation_only = BooleanField(_l("Only people with an invitation link can answer"))
+    retention_years = RadioField(
+        _l("How long should we keep the answers after the wave closes?"),
+        choices=[
+            (str(y), _l("%(years)s years", years=y) if y > 1 else _l("1 year"))
+            for y in RETENTION_CHOICES
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select how long to keep the answers"))],
+    )
+
+    def validate_opens(self, field: DatePartsField) -> None:
+        if field.blank:
+            raise ValidationError(_l("Enter the date the wave opens"))
+        if not field.valid:
+            raise ValidationError(_l("Enter a real date"))
+
+    def validate_closes(self, field: DatePartsField) -> None:
+        if not field.valid:
+            raise ValidationError(_l("Enter a real date"))
+
+    def validate_opens_time(self, field: StringField) -> None:
+        if self.opens_at_time() is None:
+            raise ValidationError(_l("Enter a time in the 24-hour clock, like 09:00"))
+
+    def opens_at_time(self) -> dt.time | None:
+        """The opening time entered, or None when it is not a real time."""
+        match = _TIME.match(self.opens_time.data or "")
+        if not match:
+            return None
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour > 23 or minute > 59:
+            return None
+        return dt.time(hour, minute)
+
+    def to_plan(self, timezone: str, now: dt.datetime) -> WavePlan | None:
+        """The checked wave, or None after adding errors (call after ``validate``)."""
+        opens_time = self.opens_at_time()
+        if self.opens.data is None or opens_time is None:
+            return None
+        opens_at = local_to_utc(self.opens.data, opens_time, timezone)
+        closes_at = end_of_day_utc(self.closes.data, timezone) if self.closes.data else None
+        if closes_at is not None:
+            if closes_at <= opens_at:
+                self.closes.errors = [_l("Close date must be after the open date")]
+                return None
+            if closes_at <= now:
+                self.closes.errors = [_l("Close date must be in the future")]
+                return None
+        return WavePlan(
+            name=(self.name.data or "").strip(),
+            opens_at=opens_at,
+            closes_at=closes_at,
+            invitation_only=bool(self.invitation_only.data),
+            retention_years=int(self.retention_years.data or 0),
+        )

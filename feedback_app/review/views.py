@@ -1,0 +1,259 @@
+"""Review pages, publishing versions and scheduling waves. Views are thin: form,
+service call, redirect or render."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import audit, db
+from feedback_app.designer.drafts import area_drafts
+from feedback_app.exports import csv_response
+from feedback_app.models import LocalArea, utcnow
+from feedback_app.review import comments
+from feedback_app.review.evidence import evidence_rows
+from feedback_app.review.forms import CommentForm, PublishForm, ReplyForm, WaveForm
+from feedback_app.review.publish import PublishRefused, check_draft, publish_draft
+from feedback_app.review.view_model import break_views, review_page
+from feedback_app.review.waves import (
+    find_version,
+    schedule,
+    versions_overview,
+    wave_status,
+)
+from feedback_app.roles import Permission
+from feedback_app.staff.auth import requires
+from feedback_app.workspace_models import QuestionnaireDraft
+
+bp = Blueprint("review", __name__, url_prefix="/staff")
+
+Page = str | tuple[str, int]
+
+
+@bp.app_template_global()
+def area_time(moment: dt.datetime | None, area: LocalArea) -> str:
+    """A stored UTC moment as the area's local date and time."""
+    if moment is None:
+        return ""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return format_datetime(
+        aware, "d MMM yyyy, HH:mm", tzinfo=ZoneInfo(area.timezone), locale=str(get_locale())
+    )
+
+
+# The area's survey list shows scheduled waves (opening in the future) as such.
+bp.add_app_template_global(wave_status, "wave_status")
+
+
+def _draft(area: LocalArea, draft_id: int) -> QuestionnaireDraft:
+    draft = comments.find_draft(db.session(), area, draft_id)
+    if draft is None:
+        abort(404)
+    return draft
+
+
+def _review(
+    area: LocalArea, draft: QuestionnaireDraft, *, error: dict[str, str] | None = None
+) -> Page:
+    page = review_page(db.session(), area, draft)
+    html = render_template(
+        "staff/review/review.html", area=area, page=page, error=error, form=PublishForm()
+    )
+    return (html, 400) if error else html
+
+
+def _back(area: LocalArea, draft: QuestionnaireDraft, anchor: str) -> HttpResponse:
+    return redirect(
+        url_for("review.review", area_slug=area.slug, draft_id=draft.id, _anchor=anchor)
+    )
+
+
+@bp.get("/<area_slug>/review/")
+@requires(Permission.REVIEW)
+def index(area: LocalArea) -> str:
+    drafts = area_drafts(db.session(), area)
+    counts = comments.open_comment_counts(db.session(), area.id)
+    return render_template("staff/review/index.html", area=area, drafts=drafts, counts=counts)
+
+
+@bp.get("/<area_slug>/review/<int:draft_id>")
+@requires(Permission.REVIEW)
+def review(area: LocalArea, draft_id: int) -> Page:
+    return _review(area, _draft(area, draft_id))
+
+
+@bp.post("/<area_slug>/review/<int:draft_id>/comments")
+@requires(Permission.REVIEW)
+def comment(area: LocalArea, draft_id: int) -> Page | HttpResponse:
+    draft = _draft(area, draft_id)
+    form = CommentForm()
+    question_id = (form.question_id.data or "").strip() or None
+    target = f"comment-{question_id}" if question_id else "general-comment"
+    if form.validate_on_submit():
+        try:
+            comments.add_comment(
+                db.session(),
+                draft=draft,
+                question_id=question_id,
+                body=form.body.data or "",
+                user=g.staff_user,
+            )
+        except comments.ReviewError as problem:
+            abort(400, description=str(problem))
+        flash(gettext("Your comment has been added"))
+        return _back(area, draft, f"question-{question_id}" if question_id else "general")
+    if "csrf_token" in form.errors:
+        abort(400)
+    message = next(iter(form.body.errors), gettext("Enter your comment"))
+    return _review(
+        area, draft, error={"id": target, "message": str(message), "value": form.body.data or ""}
+    )
+
+
+@bp.post("/<area_slug>/review/<int:draft_id>/comments/<int:comment_id>/reply")
+@requires(Permission.DESIGN)
+def reply(area: LocalArea, draft_id: int, comment_id: int) -> Page | HttpResponse:
+    draft = _draft(area, draft_id)
+    form = ReplyForm()
+    if form.validate_on_submit():
+        try:
+            comments.add_reply(
+                db.session(),
+                draft=draft,
+                comment_id=comment_id,
+                body=form.body.data or "",
+                user=g.staff_user,
+            )
+        except LookupError:
+            abort(404)
+        flash(gettext("Your reply has been added"))
+        return _back(area, draft, f"comment-{comment_id}-thread")
+    if "csrf_token" in form.errors:
+        abort(400)
+    message = next(iter(form.body.errors), gettext("Enter your reply"))
+    return _review(
+        area,
+        draft,
+        error={"id": f"reply-{comment_id}", "message": str(message), "value": form.body.data or ""},
+    )
+
+
+@bp.post("/<area_slug>/review/<int:draft_id>/comments/<int:comment_id>/resolve")
+@requires(Permission.DESIGN)
+def resolve(area: LocalArea, draft_id: int, comment_id: int) -> HttpResponse:
+    draft = _draft(area, draft_id)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    try:
+        comments.resolve(db.session(), draft=draft, comment_id=comment_id, user=g.staff_user)
+    except LookupError:
+        abort(404)
+    flash(gettext("The comment has been marked as resolved"))
+    return _back(area, draft, f"comment-{comment_id}-thread")
+
+
+@bp.get("/<area_slug>/review/<int:draft_id>/evidence.csv")
+@requires(Permission.DESIGN)
+def evidence(area: LocalArea, draft_id: int) -> HttpResponse:
+    draft = _draft(area, draft_id)
+    rows = evidence_rows(db.session(), draft, area)
+    audit.record(
+        db.session(),
+        "download",
+        user_id=g.staff_user.id,
+        area_id=area.id,
+        what="co-production evidence",
+        draft_id=draft.id,
+        rows=len(rows) - 1,
+    )
+    return csv_response(rows, f"co-production-{draft.questionnaire_id}-draft-{draft.id}.csv")
+
+
+@bp.post("/<area_slug>/review/<int:draft_id>/publish")
+@requires(Permission.RUN_SURVEYS)
+def publish(area: LocalArea, draft_id: int) -> Page | HttpResponse:
+    draft = _draft(area, draft_id)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        abort(400)
+    check = check_draft(db.session(), area, draft)
+    if check.problems:
+        html = render_template(
+            "staff/review/publish_refused.html", area=area, draft=draft, problems=check.problems
+        )
+        return html, 409
+    if check.breaks and not form.confirm.data:
+        if form.seen_warning.data:
+            form.confirm.errors = [
+                gettext("Confirm that you understand the results will not be comparable")
+            ]
+        html = render_template(
+            "staff/review/comparability.html",
+            area=area,
+            draft=draft,
+            form=form,
+            breaks=break_views(check.breaks),
+            latest=check.latest,
+        )
+        return html, (400 if form.confirm.errors else 200)
+    try:
+        published = publish_draft(
+            db.session(),
+            area=area,
+            draft=draft,
+            user=g.staff_user,
+            confirmed_breaks=bool(form.confirm.data),
+        )
+    except PublishRefused:
+        # The draft changed between the check and publishing: show the review page.
+        return _back(area, draft, "publish")
+    number = published.version.version
+    if published.created:
+        flash(gettext("Published as version %(number)s", number=number))
+    else:
+        flash(
+            gettext(
+                "Nothing has changed since version %(number)s: no new version was made",
+                number=number,
+            )
+        )
+    return redirect(url_for("review.versions", area_slug=area.slug))
+
+
+@bp.get("/<area_slug>/versions")
+@requires(Permission.RUN_SURVEYS)
+def versions(area: LocalArea) -> str:
+    overview = versions_overview(db.session(), area)
+    return render_template("staff/review/versions.html", area=area, overview=overview)
+
+
+@bp.route("/<area_slug>/waves/new", methods=["GET", "POST"])
+@requires(Permission.RUN_SURVEYS)
+def new_wave(area: LocalArea) -> Page | HttpResponse:
+    version_id = request.args.get("version", type=int)
+    version = find_version(db.session(), area, version_id) if version_id else None
+    if version is None:
+        abort(404)
+    form = WaveForm()
+    if form.validate_on_submit():
+        plan = form.to_plan(area.timezone, utcnow())
+        if plan is not None:
+            wave = schedule(db.session(), area=area, version=version, plan=plan, user=g.staff_user)
+            status = wave_status(wave)
+            flash(
+                gettext("The wave is scheduled")
+                if status == "scheduled"
+                else gettext("The wave is open")
+            )
+            return redirect(url_for("staff.area_home", area_slug=area.slug))
+    if request.method == "POST" and "csrf_token" in form.errors:
+        abort(400)
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/review/new_wave.html", area=area, form=form, version=version
+    ), status
