@@ -1,0 +1,360 @@
+"""Changes a coordinator makes to a questionnaire, as pure functions.
+
+Each function takes a questionnaire and returns a new one (definitions are
+immutable), or raises ``DesignError`` with a plain-words reason. The designer
+keeps one question per page, with the page id equal to the question id, so
+"move a question" and "move a page" are the same thing.
+
+Nothing here touches the database or Flask's request: the views call these and
+save the result as a draft revision.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from surveys import AnswerType, Question, Questionnaire
+from surveys.library import bundled_questionnaires, kpi_bank
+from surveys.model import CLOSED_TYPES
+
+#: Answer types whose option lists the coordinator writes (the others are standard scales).
+OWN_OPTION_TYPES = frozenset({AnswerType.SINGLE, AnswerType.MULTIPLE})
+MAX_OPTIONS = 30
+MAX_OPTION_LABEL = 200
+ID_LENGTH = 40
+#: Options left out of percentages when a coordinator writes them ("Don't know").
+NOT_COUNTED_CODES = frozenset({"dont_know", "prefer_not_to_say", "not_sure"})
+
+
+class DesignError(ValueError):
+    """A change that cannot be made, with the reason in plain words."""
+
+    def __init__(self, message: str | LazyString) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class BankQuestion:
+    """A KPI from the bank with the question that measures it (wording locked)."""
+
+    kpi_id: str
+    reference: str
+    title: str
+    question: Question
+
+
+def bank_questions() -> list[BankQuestion]:
+    """Each KPI in the bank with its question, worded as in the bundled questionnaires."""
+    by_id: dict[str, Question] = {}
+    # parent_annual first: its wording is the baseline every follow-up must match.
+    library = bundled_questionnaires()
+    ordered = [library.pop("parent_annual")] if "parent_annual" in library else []
+    for questionnaire in [*ordered, *library.values()]:
+        for question in questionnaire.questions():
+            if question.kpis:
+                by_id.setdefault(question.id, question)
+    return [
+        BankQuestion(kpi.id, kpi.reference or kpi.id, kpi.title, by_id[kpi.question])
+        for kpi in kpi_bank().kpis
+        if kpi.question in by_id
+    ]
+
+
+def is_locked(question: Question) -> bool:
+    """KPI questions keep the bank's wording and options, so results stay comparable."""
+    return bool(question.kpis)
+
+
+def _data(q: Questionnaire) -> dict[str, Any]:
+    return q.model_dump(mode="json", exclude_defaults=True)
+
+
+def _rebuild(data: dict[str, Any]) -> Questionnaire:
+    # The designer keeps the first page first: reordering must not orphan it.
+    if data["pages"]:
+        data["first_page"] = data["pages"][0]["id"]
+    return Questionnaire.model_validate(data)
+
+
+def _index(data: dict[str, Any], question_id: str) -> int:
+    for index, page in enumerate(data["pages"]):
+        if any(question["id"] == question_id for question in page["questions"]):
+            return index
+    raise DesignError(_l("That question is not in this questionnaire."))
+
+
+def _slug(text: str, *, length: int) -> str:
+    # "Don't know" -> dont_know, like the standard options.
+    slug = re.sub(r"[^a-z0-9]+", "_", re.sub(r"['’]", "", text.lower())).strip("_")
+    if len(slug) > length:
+        slug = slug[:length].rsplit("_", 1)[0] or slug[:length]
+    return slug.strip("_")
+
+
+def _taken_ids(q: Questionnaire) -> set[str]:
+    taken = {p.id for p in q.pages} | {question.id for question in q.questions()}
+    # Keep the bank's ids free, so a KPI question can always be added later.
+    return taken | {k.question for k in kpi_bank().kpis}
+
+
+def new_question_id(q: Questionnaire, text: str) -> str:
+    """A readable, unused id made from the question's words."""
+    base = _slug(text, length=ID_LENGTH)
+    if not base or not base[0].isalpha():
+        base = f"question_{base}".rstrip("_")
+    taken = _taken_ids(q)
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}_{number}", number + 1
+    return candidate
+
+
+def options_from_lines(text: str, *, keep: tuple[dict[str, Any], ...] = ()) -> list[dict[str, Any]]:
+    """Options from "one option per line"; codes come from the labels.
+
+    An unchanged label keeps its old code and settings (``keep``), so rules and
+    results that use the code still work after an edit.
+    """
+    labels = [line.strip() for line in text.splitlines() if line.strip()]
+    if not labels:
+        raise DesignError(_l("Enter at least one option, one on each line"))
+    if len(labels) > MAX_OPTIONS:
+        raise DesignError(_l("Enter %(count)d options or fewer", count=MAX_OPTIONS))
+    if any(len(label) > MAX_OPTION_LABEL for label in labels):
+        raise DesignError(
+            _l("Each option must be %(count)d characters or fewer", count=MAX_OPTION_LABEL)
+        )
+    if len({label.casefold() for label in labels}) != len(labels):
+        raise DesignError(_l("Each option must be different"))
+    old = {option["label"]: option for option in keep}
+    used: set[str] = set()
+    options = []
+    for number, label in enumerate(labels, start=1):
+        option = dict(old[label]) if label in old else {"label": label}
+        if "code" not in option or option["code"] in used:
+            base = _slug(label, length=50) or f"option_{number}"
+            code, suffix = base, 2
+            while code in used or any(o.get("code") == code for o in keep if o["label"] != label):
+                code, suffix = f"{base}_{suffix}", suffix + 1
+            option["code"] = code
+            if code in NOT_COUNTED_CODES:
+                # As in the standard scales: not an opinion, so not in the percentages.
+                option["exclude_from_base"] = True
+        used.add(option["code"])
+        options.append({"code": option.pop("code"), **option})
+    return options
+
+
+def add_bank_question(q: Questionnaire, kpi_id: str) -> tuple[Questionnaire, Question]:
+    """Add the question that measures ``kpi_id``, worded exactly as in the bank."""
+    entry = next((b for b in bank_questions() if b.kpi_id == kpi_id), None)
+    if entry is None:
+        raise DesignError(_l("Select a KPI question from the list"))
+    if q.question(entry.question.id) is not None or q.page(entry.question.id) is not None:
+        raise DesignError(
+            _l("This questionnaire already asks the %(kpi)s question", kpi=entry.reference)
+        )
+    data = _data(q)
+    question = entry.question.model_dump(mode="json", exclude_defaults=True)
+    data["pages"].append({"id": entry.question.id, "questions": [question]})
+    return _rebuild(data), entry.question
+
+
+def add_own_question(
+    q: Questionnaire,
+    *,
+    answer_type: AnswerType,
+    text: str,
+    hint: str = "",
+    options_text: str = "",
+    optional: bool = False,
+    min_value: int | None = None,
+    max_value: int | None = None,
+) -> tuple[Questionnaire, str]:
+    """Add a question the coordinator wrote; returns the questionnaire and its id."""
+    question_id = new_question_id(q, text)
+    question: dict[str, Any] = {"id": question_id, "type": answer_type.value, "text": text}
+    _apply_fields(
+        question,
+        answer_type=answer_type,
+        hint=hint,
+        options_text=options_text,
+        optional=optional,
+        min_value=min_value,
+        max_value=max_value,
+    )
+    data = _data(q)
+    data["pages"].append({"id": question_id, "questions": [question]})
+    return _rebuild(data), question_id
+
+
+def _apply_fields(
+    question: dict[str, Any],
+    *,
+    answer_type: AnswerType,
+    hint: str,
+    options_text: str,
+    optional: bool,
+    min_value: int | None,
+    max_value: int | None,
+) -> None:
+    _set_hint_and_optional(question, hint=hint, optional=optional)
+    if answer_type in OWN_OPTION_TYPES and not question.get("area_options"):
+        question["options"] = options_from_lines(
+            options_text, keep=tuple(question.get("options", ()))
+        )
+    if answer_type is AnswerType.NUMBER:
+        if min_value is not None and max_value is not None and min_value > max_value:
+            raise DesignError(_l("The smallest number must be less than the largest"))
+        for key, value in (("min_value", min_value), ("max_value", max_value)):
+            if value is None:
+                question.pop(key, None)
+            else:
+                question[key] = value
+
+
+def _set_hint_and_optional(question: dict[str, Any], *, hint: str, optional: bool) -> None:
+    if hint:
+        question["hint"] = hint
+    else:
+        question.pop("hint", None)
+    if optional:
+        question["optional"] = True
+    else:
+        question.pop("optional", None)
+
+
+def edit_question(
+    q: Questionnaire,
+    question_id: str,
+    *,
+    text: str,
+    hint: str,
+    options_text: str,
+    optional: bool,
+    min_value: int | None = None,
+    max_value: int | None = None,
+) -> Questionnaire:
+    """Change a question's words, hint, options or whether it may be skipped.
+
+    A KPI question's text and options are locked: only the hint and "optional"
+    change, whatever was sent.
+    """
+    data = _data(q)
+    page = data["pages"][_index(data, question_id)]
+    question = next(item for item in page["questions"] if item["id"] == question_id)
+    if question.get("kpis"):
+        # Whatever was sent, the bank's wording and options stay.
+        _set_hint_and_optional(question, hint=hint, optional=optional)
+    else:
+        question["text"] = text
+        _apply_fields(
+            question,
+            answer_type=AnswerType(question["type"]),
+            hint=hint,
+            options_text=options_text,
+            optional=optional,
+            min_value=min_value,
+            max_value=max_value,
+        )
+    return _rebuild(data)
+
+
+def move_question(q: Questionnaire, question_id: str, *, up: bool) -> Questionnaire:
+    """Move a question's page one place up or down."""
+    data = _data(q)
+    index = _index(data, question_id)
+    other = index - 1 if up else index + 1
+    if not 0 <= other < len(data["pages"]):
+        raise DesignError(
+            _l("That question is already first") if up else _l("That question is already last")
+        )
+    pages = data["pages"]
+    pages[index], pages[other] = pages[other], pages[index]
+    return _rebuild(data)
+
+
+def remove_question(q: Questionnaire, question_id: str) -> tuple[Questionnaire, list[str]]:
+    """Remove a question; rules that looked at its answer go too (their ids returned)."""
+    data = _data(q)
+    index = _index(data, question_id)
+    page = data["pages"][index]
+    page["questions"] = [item for item in page["questions"] if item["id"] != question_id]
+    if not page["questions"]:
+        del data["pages"][index]
+    if not data["pages"]:
+        raise DesignError(
+            _l("A questionnaire needs at least one question. Add another before removing this one.")
+        )
+    cleared = []
+    for other in data["pages"]:
+        if "show_when" in other and _mentions(other["show_when"], question_id):
+            del other["show_when"]
+            cleared.append(other["id"])
+    return _rebuild(data), cleared
+
+
+def _mentions(condition: Any, question_id: str) -> bool:
+    if isinstance(condition, dict):
+        if condition.get("answer") == question_id:
+            return True
+        return any(_mentions(value, question_id) for value in condition.values())
+    if isinstance(condition, list):
+        return any(_mentions(value, question_id) for value in condition)
+    return condition == question_id
+
+
+def earlier_closed_questions(q: Questionnaire, question_id: str) -> list[Question]:
+    """Questions on earlier pages with options: what a "show only if" rule may look at."""
+    found: list[Question] = []
+    for page in q.pages:
+        if any(question.id == question_id for question in page.questions):
+            return found
+        found += [question for question in page.questions if question.type in CLOSED_TYPES]
+    return found
+
+
+def set_show_if(
+    q: Questionnaire, question_id: str, *, source_id: str, codes: list[str]
+) -> Questionnaire:
+    """Show the question only when the answer to ``source_id`` is one of ``codes``."""
+    source = next((s for s in earlier_closed_questions(q, question_id) if s.id == source_id), None)
+    if source is None:
+        raise DesignError(_l("Select a question that comes before this one"))
+    valid = [option.code for option in source.options]
+    chosen = [code for code in valid if code in codes]
+    if not chosen or len(chosen) != len(set(codes)):
+        raise DesignError(_l("Select at least one answer"))
+    data = _data(q)
+    data["pages"][_index(data, question_id)]["show_when"] = {"in": [{"answer": source_id}, chosen]}
+    return _rebuild(data)
+
+
+def clear_show_if(q: Questionnaire, question_id: str) -> Questionnaire:
+    """Always show the question's page."""
+    data = _data(q)
+    data["pages"][_index(data, question_id)].pop("show_when", None)
+    return _rebuild(data)
+
+
+DETAIL_FIELDS = (
+    "title",
+    "description",
+    "kind",
+    "estimated_minutes",
+    "privacy_notice",
+    "next_steps",
+)
+
+
+def update_details(q: Questionnaire, **details: Any) -> Questionnaire:
+    """Change the questionnaire's title, description, kind, length and notices."""
+    data = _data(q)
+    data.update({key: details[key] for key in DETAIL_FIELDS if key in details})
+    return _rebuild(data)

@@ -1,0 +1,274 @@
+"""The designer's forms. Labels and messages in plain words for volunteer coordinators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from surveys import AnswerType
+
+#: What each answer type is, for someone who has never seen the definition format.
+ANSWER_TYPES: list[tuple[AnswerType, Any, Any]] = [
+    (
+        AnswerType.SINGLE,
+        _l("Choose one answer"),
+        _l("A list of answers you write; people choose one."),
+    ),
+    (
+        AnswerType.MULTIPLE,
+        _l("Choose any answers that apply"),
+        _l("A list of answers you write; people tick all that apply."),
+    ),
+    (
+        AnswerType.AGREEMENT,
+        _l("How much do you agree"),
+        _l("Strongly agree, agree, neither, disagree, strongly disagree, don't know."),
+    ),
+    (AnswerType.YES_NO, _l("Yes or no"), _l("Yes, no, not sure.")),
+    (
+        AnswerType.FACE,
+        _l("Faces (Easy Read)"),
+        _l('Very happy to very sad faces with words, and "I don\'t know".'),
+    ),
+    (AnswerType.TEXT, _l("Their own words"), _l("A box to write in.")),
+    (AnswerType.NUMBER, _l("A whole number"), _l("For example, how many professionals.")),
+    (AnswerType.MONTH_YEAR, _l("A month and year"), _l("For example, when an assessment began.")),
+]
+
+KINDS: list[tuple[str, Any]] = [
+    ("annual", _l("Annual survey")),
+    ("follow_up", _l("Follow-up survey")),
+    ("young_people", _l("Young people's survey")),
+    ("milestone", _l("Feedback at a step in a process")),
+    ("event", _l("Event feedback")),
+    ("professionals", _l("Professionals' survey")),
+    ("co_production", _l("Co-production experience")),
+    ("always_on", _l("Feedback at any time")),
+]
+
+_TEXT_LIMIT = 1000
+_NOTICE_LIMIT = 3000
+
+
+def _stripped(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+class WholeNumberField(IntegerField):
+    """A whole number whose "not a number" message is in plain words."""
+
+    def __init__(self, label: Any, *, invalid: Any, **kwargs: Any) -> None:
+        super().__init__(label, **kwargs)
+        self.invalid = invalid
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        try:
+            super().process_formdata([v.strip() if isinstance(v, str) else v for v in valuelist])
+        except ValueError:
+            raise ValueError(str(self.invalid)) from None
+
+
+class NewDraftForm(FlaskForm):
+    """Start a questionnaire from a bundled template or a blank page."""
+
+    start = RadioField(
+        _l("How do you want to start?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select how you want to start"))],
+    )
+    title = StringField(
+        _l("Title"),
+        description=_l("Needed for a blank questionnaire. For example, Parent survey 2026."),
+        widget=GovTextInput(),
+        filters=[_stripped],
+        validators=[Length(max=200, message=_l("Title must be 200 characters or fewer"))],
+    )
+
+
+class ImportForm(FlaskForm):
+    """Upload a questionnaire definition file another area shared."""
+
+    definition_file = FileField(
+        _l("Upload a questionnaire file"),
+        description=_l("A .yaml, .yml or .json file up to 1 MB, exported from this designer."),
+        widget=GovFileInput(),
+        validators=[FileRequired(_l("Select a questionnaire file"))],
+    )
+
+
+class AddKpiForm(FlaskForm):
+    """Pick a KPI question from the bank."""
+
+    kpi = RadioField(
+        _l("Which KPI question do you want to add?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select a KPI question"))],
+    )
+
+
+class ChooseTypeForm(FlaskForm):
+    """The kind of answer a new question asks for."""
+
+    answer_type = RadioField(
+        _l("What kind of answer do you want?"),
+        choices=[(t.value, text) for t, text, _hint in ANSWER_TYPES],
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select the kind of answer"))],
+    )
+
+    @staticmethod
+    def type_hints() -> list[dict[str, dict[str, str]]]:
+        """A plain description under each answer type."""
+        return [{"hint": {"text": str(hint)}} for _t, _text, hint in ANSWER_TYPES]
+
+
+class QuestionForm(FlaskForm):
+    """A question's words, hint and options."""
+
+    text = TextAreaField(
+        _l("Question"),
+        widget=GovTextArea(),
+        filters=[_stripped],
+        validators=[
+            InputRequired(_l("Enter the question")),
+            Length(max=_TEXT_LIMIT, message=_l("The question must be 1000 characters or fewer")),
+        ],
+    )
+    hint = TextAreaField(
+        _l("Hint (optional)"),
+        description=_l("Extra help shown under the question."),
+        widget=GovTextArea(),
+        filters=[_stripped],
+        validators=[
+            Length(max=_TEXT_LIMIT, message=_l("The hint must be 1000 characters or fewer"))
+        ],
+    )
+    options = TextAreaField(
+        _l("Answers people can choose"),
+        description=_l(
+            'Write one answer on each line. "Don\'t know" and "Prefer not to say" '
+            "are left out when percentages are worked out."
+        ),
+        widget=GovTextArea(),
+        validators=[Length(max=10000, message=_l("The answers are too long"))],
+    )
+    must_answer = RadioField(
+        _l("Must people answer this question?"),
+        choices=[("yes", _l("Yes, they must answer it")), ("no", _l("No, they can skip it"))],
+        default="yes",
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select whether people must answer this question"))],
+    )
+    min_value = WholeNumberField(
+        _l("Smallest number accepted (optional)"),
+        invalid=_l("Enter the smallest number as a whole number, like 0"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(-1_000_000, 1_000_000, _l("Enter a number between -1000000 and 1000000")),
+        ],
+    )
+    max_value = WholeNumberField(
+        _l("Largest number accepted (optional)"),
+        invalid=_l("Enter the largest number as a whole number, like 20"),
+        widget=GovTextInput(),
+        validators=[
+            Optional(),
+            NumberRange(-1_000_000, 1_000_000, _l("Enter a number between -1000000 and 1000000")),
+        ],
+    )
+
+
+class ShowIfSourceForm(FlaskForm):
+    """Step 1 of "show this question only if": which earlier answer decides."""
+
+    source = RadioField(
+        _l("When should people see this question?"),
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select when people should see this question"))],
+    )
+
+
+class ShowIfAnswersForm(FlaskForm):
+    """Step 2: which answers to the earlier question show this one."""
+
+    codes = SelectMultipleField(
+        _l("Show this question if the answer is one of"),
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(_l("Select at least one answer"))],
+    )
+
+
+class DetailsForm(FlaskForm):
+    """The questionnaire's title and the words on its start and end pages."""
+
+    title = StringField(
+        _l("Title"),
+        widget=GovTextInput(),
+        filters=[_stripped],
+        validators=[
+            InputRequired(_l("Enter a title")),
+            Length(max=200, message=_l("Title must be 200 characters or fewer")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Who this survey is for, and why you are asking"),
+        widget=GovTextArea(),
+        filters=[_stripped],
+        validators=[
+            InputRequired(_l("Enter who the survey is for")),
+            Length(max=_NOTICE_LIMIT, message=_l("This must be 3000 characters or fewer")),
+        ],
+    )
+    kind = RadioField(
+        _l("What kind of survey is it?"),
+        choices=KINDS,
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select what kind of survey it is"))],
+    )
+    estimated_minutes = WholeNumberField(
+        _l("About how many minutes does it take?"),
+        invalid=_l("Enter how many minutes it takes, as a number"),
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(_l("Enter how many minutes it takes, as a number")),
+            NumberRange(1, 120, _l("Enter a number of minutes between 1 and 120")),
+        ],
+    )
+    privacy_notice = TextAreaField(
+        _l("How answers are used and kept"),
+        widget=GovTextArea(),
+        filters=[_stripped],
+        validators=[
+            InputRequired(_l("Enter how answers are used and kept")),
+            Length(max=_NOTICE_LIMIT, message=_l("This must be 3000 characters or fewer")),
+        ],
+    )
+    next_steps = TextAreaField(
+        _l("What happens next"),
+        description=_l("Shown after someone sends their answers."),
+        widget=GovTextArea(),
+        filters=[_stripped],
+        validators=[
+            InputRequired(_l("Enter what happens next")),
+            Length(max=_NOTICE_LIMIT, message=_l("This must be 3000 characters or fewer")),
+        ],
+    )

@@ -1,0 +1,317 @@
+"""Designer pages for questions: add from the KPI bank or write your own, edit,
+move, remove, and "show this question only if ...".
+
+Every change is saved as one draft revision with a plain summary.
+"""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db
+from feedback_app.designer import editing
+from feedback_app.designer.blueprint import bp, editable_or_refuse, require_csrf
+from feedback_app.designer.editing import DesignError
+from feedback_app.designer.forms import (
+    AddKpiForm,
+    ChooseTypeForm,
+    QuestionForm,
+    ShowIfAnswersForm,
+    ShowIfSourceForm,
+)
+from feedback_app.designer.view_model import (
+    TYPE_NAMES,
+    bank_choices,
+    fixed_option_labels,
+    kpi_references,
+    options_text,
+    writes_own_options,
+)
+from feedback_app.designer.views import overview_page
+from feedback_app.designer.workbench import save_change
+from feedback_app.models import LocalArea
+from feedback_app.roles import Permission
+from feedback_app.staff.auth import current_user, requires
+from surveys import AnswerType, Question
+
+ALWAYS = "always"
+
+
+def _to_question(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse:
+    url = url_for(".overview", area_slug=area.slug, draft_id=draft_id)
+    return redirect(f"{url}#question-{question_id}")
+
+
+def _short(text: str) -> str:
+    text = gettext(text)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@bp.route("/<int:draft_id>/add-kpi", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def add_kpi(area: LocalArea, draft_id: int) -> HttpResponse | tuple[str, int]:
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    form = AddKpiForm()
+    form.kpi.choices, items = bank_choices(questionnaire)
+    if form.validate_on_submit():
+        try:
+            changed, question = editing.add_bank_question(questionnaire, form.kpi.data or "")
+        except DesignError as error:
+            form.kpi.errors = [str(error.message)]
+        else:
+            summary = f"added the KPI question {question.id}"
+            save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+            return _to_question(area, draft.id, question.id)
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/designer/add_kpi.html", area=area, draft=draft, form=form, items=items
+    ), status
+
+
+@bp.route("/<int:draft_id>/add", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def choose_type(area: LocalArea, draft_id: int) -> HttpResponse | tuple[str, int]:
+    draft, _questionnaire = editable_or_refuse(area, draft_id)
+    form = ChooseTypeForm()
+    if form.validate_on_submit():
+        return redirect(
+            url_for(
+                ".add_question",
+                area_slug=area.slug,
+                draft_id=draft.id,
+                answer_type=form.answer_type.data,
+            )
+        )
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/designer/choose_type.html", area=area, draft=draft, form=form
+    ), status
+
+
+def _answer_type(value: str) -> AnswerType:
+    try:
+        return AnswerType(value)
+    except ValueError:
+        abort(404)
+
+
+def _question_fields(form: QuestionForm) -> dict[str, object]:
+    return {
+        "hint": form.hint.data or "",
+        "options_text": form.options.data or "",
+        "optional": form.must_answer.data == "no",
+        "min_value": form.min_value.data,
+        "max_value": form.max_value.data,
+    }
+
+
+def _needs_options(form: QuestionForm, answer_type: AnswerType) -> bool:
+    # The words are checked here so the message sits on the options box.
+    if writes_own_options(answer_type) and not (form.options.data or "").strip():
+        form.options.errors = [gettext("Enter at least one answer, one on each line")]
+        return True
+    return False
+
+
+@bp.route("/<int:draft_id>/add/<answer_type>", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def add_question(
+    area: LocalArea, draft_id: int, answer_type: str
+) -> HttpResponse | tuple[str, int]:
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    kind = _answer_type(answer_type)
+    form = QuestionForm()
+    if form.validate_on_submit() and not _needs_options(form, kind):
+        try:
+            changed, question_id = editing.add_own_question(
+                questionnaire, answer_type=kind, text=form.text.data or "", **_question_fields(form)
+            )
+        except DesignError as error:
+            form.options.errors = [str(error.message)]
+        else:
+            summary = f"added question {question_id}"
+            save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+            return _to_question(area, draft.id, question_id)
+    return _question_page(area, draft, form, kind, question=None)
+
+
+def _question_page(
+    area: LocalArea,
+    draft: object,
+    form: QuestionForm,
+    kind: AnswerType,
+    *,
+    question: Question | None,
+) -> tuple[str, int]:
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/designer/question.html",
+        area=area,
+        draft=draft,
+        form=form,
+        answer_type=kind,
+        question=question,
+        locked=question is not None and editing.is_locked(question),
+        kpis=kpi_references(question) if question else [],
+        own_options=writes_own_options(kind) and not (question and question.area_options),
+        fixed_options=fixed_option_labels(kind, question),
+        type_names=TYPE_NAMES,
+    ), status
+
+
+@bp.route("/<int:draft_id>/questions/<question_id>/edit", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def edit_question(
+    area: LocalArea, draft_id: int, question_id: str
+) -> HttpResponse | tuple[str, int]:
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    question = questionnaire.question(question_id)
+    if question is None:
+        abort(404)
+    if request.method == "POST":
+        form = QuestionForm()
+        if editing.is_locked(question):
+            # Locked wording is not on the page; whatever was sent is not used.
+            form.text.data, form.text.raw_data = question.text, [question.text]
+        locked_or_closed = editing.is_locked(question) or not writes_own_options(question.type)
+        if form.validate_on_submit() and (
+            locked_or_closed or not _needs_options(form, question.type)
+        ):
+            try:
+                changed = editing.edit_question(
+                    questionnaire, question_id, text=form.text.data or "", **_question_fields(form)
+                )
+            except DesignError as error:
+                form.options.errors = [str(error.message)]
+            else:
+                summary = f"changed question {question_id}"
+                save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+                return _to_question(area, draft.id, question_id)
+    else:
+        form = QuestionForm(
+            data={
+                "text": question.text,
+                "hint": question.hint or "",
+                "options": options_text(question),
+                "must_answer": "no" if question.optional else "yes",
+                "min_value": question.min_value,
+                "max_value": question.max_value,
+            }
+        )
+    return _question_page(area, draft, form, question.type, question=question)
+
+
+@bp.post("/<int:draft_id>/questions/<question_id>/move")
+@requires(Permission.DESIGN)
+def move_question(
+    area: LocalArea, draft_id: int, question_id: str
+) -> HttpResponse | tuple[str, int]:
+    require_csrf()
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    direction = request.form.get("direction")
+    if direction not in ("up", "down") or questionnaire.question(question_id) is None:
+        abort(404 if direction in ("up", "down") else 400)
+    try:
+        changed = editing.move_question(questionnaire, question_id, up=direction == "up")
+    except DesignError as error:
+        return overview_page(area, draft, refusal=(str(error.message), question_id)), 400
+    summary = f"moved question {question_id} {direction}"
+    save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+    return _to_question(area, draft.id, question_id)
+
+
+@bp.post("/<int:draft_id>/questions/<question_id>/remove")
+@requires(Permission.DESIGN)
+def remove_question(
+    area: LocalArea, draft_id: int, question_id: str
+) -> HttpResponse | tuple[str, int]:
+    require_csrf()
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    if questionnaire.question(question_id) is None:
+        abort(404)
+    try:
+        changed, cleared = editing.remove_question(questionnaire, question_id)
+    except DesignError as error:
+        return overview_page(area, draft, refusal=(str(error.message), question_id)), 400
+    flash(gettext("Question removed. To get it back, go back to an earlier version."))
+    summary = f"removed question {question_id}"
+    if cleared:
+        summary += " and the rules on " + ", ".join(cleared) + " that looked at it"
+    save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+    return redirect(url_for(".overview", area_slug=area.slug, draft_id=draft.id))
+
+
+@bp.route("/<int:draft_id>/questions/<question_id>/show-if", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def show_if(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse | tuple[str, int]:
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    question = questionnaire.question(question_id)
+    if question is None:
+        abort(404)
+    sources = editing.earlier_closed_questions(questionnaire, question_id)
+    form = ShowIfSourceForm()
+    form.source.choices = [(ALWAYS, gettext("Always"))] + [
+        (
+            s.id,
+            gettext(
+                "Only if the answer to “%(question)s” is ...", question=_short(gettext(s.text))
+            ),
+        )
+        for s in sources
+    ]
+    if form.validate_on_submit():
+        if form.source.data != ALWAYS:
+            return redirect(
+                url_for(
+                    ".show_if_answers",
+                    area_slug=area.slug,
+                    draft_id=draft.id,
+                    question_id=question_id,
+                    source_id=form.source.data,
+                )
+            )
+        changed = editing.clear_show_if(questionnaire, question_id)
+        summary = f"always show question {question_id}"
+        save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+        return _to_question(area, draft.id, question_id)
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/designer/show_if.html", area=area, draft=draft, form=form, question=question
+    ), status
+
+
+@bp.route("/<int:draft_id>/questions/<question_id>/show-if/<source_id>", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def show_if_answers(
+    area: LocalArea, draft_id: int, question_id: str, source_id: str
+) -> HttpResponse | tuple[str, int]:
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    question = questionnaire.question(question_id)
+    sources = editing.earlier_closed_questions(questionnaire, question_id)
+    source = next((s for s in sources if s.id == source_id), None)
+    if question is None or source is None:
+        abort(404)
+    form = ShowIfAnswersForm()
+    form.codes.choices = [(o.code, gettext(o.label)) for o in source.options]
+    if form.validate_on_submit():
+        try:
+            changed = editing.set_show_if(
+                questionnaire, question_id, source_id=source_id, codes=form.codes.data or []
+            )
+        except DesignError as error:
+            form.codes.errors = [str(error.message)]
+        else:
+            summary = f"show question {question_id} only for some answers to {source_id}"
+            save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+            return _to_question(area, draft.id, question_id)
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/designer/show_if_answers.html",
+        area=area,
+        draft=draft,
+        form=form,
+        question=question,
+        source=source,
+    ), status

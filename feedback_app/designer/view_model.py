@@ -1,0 +1,146 @@
+"""What the designer's templates need, built from the questionnaire (no views here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext
+
+from feedback_app.designer.editing import OWN_OPTION_TYPES, bank_questions, is_locked
+from feedback_app.designer.forms import ANSWER_TYPES
+from feedback_app.respond.view_model import month_year_params, question_params
+from surveys import STANDARD_OPTIONS, AnswerType, Condition, Page, Question, Questionnaire
+from surveys.library import kpi_bank
+
+TYPE_NAMES = {answer_type.value: text for answer_type, text, _hint in ANSWER_TYPES}
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """One question in the overview, with what it shows and what can be done to it."""
+
+    number: int
+    question: Question
+    type_name: str
+    kpi_references: list[str]
+    locked: bool
+    show_if: str | None
+    is_first: bool
+    is_last: bool
+    options: list[str]
+
+
+def kpi_references(question: Question) -> list[str]:
+    """ "KPI 4/1" and so on, for the KPIs this question feeds."""
+    bank = kpi_bank()
+    return [
+        (kpi.reference or kpi.id) if (kpi := bank.get(kpi_id)) else kpi_id
+        for kpi_id in question.kpis
+    ]
+
+
+def question_rows(q: Questionnaire) -> list[QuestionRow]:
+    """Every question in order, as the overview lists them."""
+    rows: list[QuestionRow] = []
+    questions = q.questions()
+    for page in q.pages:
+        for question in page.questions:
+            number = len(rows) + 1
+            rows.append(
+                QuestionRow(
+                    number=number,
+                    question=question,
+                    type_name=str(TYPE_NAMES.get(question.type.value, question.type.value)),
+                    kpi_references=kpi_references(question),
+                    locked=is_locked(question),
+                    show_if=describe_show_when(q, page.show_when),
+                    is_first=number == 1,
+                    is_last=number == len(questions),
+                    options=[o.label for o in question.options],
+                )
+            )
+    return rows
+
+
+def describe_show_when(q: Questionnaire, condition: Condition | None) -> str | None:
+    """A page's skip rule in plain words, or None when the page is always shown."""
+    if condition is None:
+        return None
+    simple = simple_rule(condition)
+    if simple is not None:
+        source_id, codes = simple
+        source = q.question(source_id)
+        if source is not None:
+            labels = [gettext(o.label) if (o := source.option(code)) else code for code in codes]
+            return gettext(
+                "Only if the answer to “%(question)s” is: %(answers)s",
+                question=gettext(source.text),
+                answers=gettext(" or ").join(labels),
+            )
+    return gettext("Only when a rule written in the questionnaire file holds")
+
+
+def simple_rule(condition: Condition) -> tuple[str, list[str]] | None:
+    """``(question id, codes)`` for the rules the designer writes ("is one of"), or None."""
+    if len(condition) != 1:
+        return None
+    ((operator, args),) = condition.items()
+    if operator not in ("in", "==") or not (isinstance(args, list) and len(args) == 2):
+        return None
+    reference, value = args
+    source = reference.get("answer") if isinstance(reference, dict) else reference
+    codes = value if isinstance(value, list) else [value]
+    if not isinstance(source, str) or not all(isinstance(c, str) for c in codes):
+        return None
+    return source, codes
+
+
+def bank_choices(q: Questionnaire) -> tuple[list[tuple[str, str]], list[dict[str, Any]]]:
+    """KPI radios: value and label, and a hint showing the locked wording.
+
+    KPIs whose question is already in the questionnaire are left out.
+    """
+    choices, items = [], []
+    for entry in bank_questions():
+        if q.question(entry.question.id) is not None:
+            continue
+        choices.append((entry.kpi_id, f"{entry.reference}: {entry.title}"))
+        items.append(
+            {"hint": {"text": gettext("Asks: “%(text)s”", text=gettext(entry.question.text))}}
+        )
+    return choices, items
+
+
+def options_text(question: Question) -> str:
+    """The options as the "one answer on each line" box shows them."""
+    return "\n".join(o.label for o in question.options)
+
+
+def writes_own_options(answer_type: AnswerType) -> bool:
+    """True when the coordinator writes the options (not a standard scale)."""
+    return answer_type in OWN_OPTION_TYPES
+
+
+def fixed_option_labels(answer_type: AnswerType, question: Question | None) -> list[str]:
+    """The answers people choose from when the coordinator does not write them."""
+    if question is not None:
+        return [o.label for o in question.options]
+    standard = STANDARD_OPTIONS.get(answer_type, {})
+    options = standard.get(None) or standard.get(5) or ()
+    return [o.label for o in options]
+
+
+def preview_fields(page: Page, form: Any) -> list[tuple[Question, Any, dict[str, Any]]]:
+    """The respondent page's fields, built exactly as the respondent view builds them."""
+    single = len(page.questions) == 1
+    return [
+        (
+            q,
+            form[q.id],
+            month_year_params(q, form[q.id], is_heading=single)
+            if q.type == AnswerType.MONTH_YEAR
+            else question_params(q, is_heading=single),
+        )
+        for q in page.questions
+    ]
