@@ -199,3 +199,22 @@ def test_evidence_csv_lists_revisions_and_comments_with_formulas_neutralised(app
         (event,) = db.session().scalars(select(AuditEvent).where(AuditEvent.action == "download"))
         assert event.detail["rows"] == 4 and event.detail["draft_id"] == draft_id
         assert event.user_id is not None
+
+
+def test_an_empty_reply_is_an_error_next_to_its_comment(app: Flask) -> None:
+    make_area_with_staff(app, "north")
+    draft_id = _draft(app)
+    url = f"/staff/north/review/{draft_id}"
+    coordinator = signed_in(app.test_client(), "coordinator@north.example")
+    coordinator.get(url)
+    coordinator.post(f"{url}/comments", {"question_id": "need", "body": "Add autism?"})
+    (comment,) = _comments(app)
+    page = coordinator.post(f"{url}/comments/{comment.id}/reply", {"body": ""})
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert f'href="#reply-{comment.id}"' in html and "Enter your reply" in html
+    assert len(_comments(app)) == 1
+    missing = coordinator.client.post(
+        f"{url}/comments/999/resolve", data={"csrf_token": coordinator.csrf_token()}
+    )
+    assert missing.status_code == 404
