@@ -60,5 +60,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_bp)
     app.register_blueprint(respond_bp)
     app.register_blueprint(staff_bp)
+    from feedback_app.translating.views import bp as translating_bp
+
+    app.register_blueprint(translating_bp)
     app.add_template_global(staff_links)
     return app

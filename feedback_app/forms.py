@@ -21,6 +21,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import ValidationError
 
+from feedback_app.content_translation import content_gettext
 from surveys import AnswerType, Page, Question
 from surveys.answers import AnswerError, clean_answer
 from surveys.model import AnswerValue
@@ -64,12 +65,12 @@ class MonthYearField(Field):
 
 
 def _choices(question: Question) -> list[tuple[str, str]]:
-    return [(option.code, gettext(option.label)) for option in question.options]
+    return [(option.code, content_gettext(option.label)) for option in question.options]
 
 
 def _radios(question: Question) -> Field:
     return RadioField(
-        gettext(question.text),
+        content_gettext(question.text),
         choices=_choices(question),
         validate_choice=False,
         widget=GovRadioInput(),
@@ -79,7 +80,7 @@ def _radios(question: Question) -> Field:
 
 def _checkboxes(question: Question) -> Field:
     return SelectMultipleField(
-        gettext(question.text),
+        content_gettext(question.text),
         choices=_choices(question),
         validate_choice=False,
         widget=GovCheckboxesInput(),
@@ -89,7 +90,7 @@ def _checkboxes(question: Question) -> Field:
 
 def _text(question: Question) -> Field:
     return TextAreaField(
-        gettext(question.text),
+        content_gettext(question.text),
         widget=GovCharacterCount(),
         validators=[CleanAnswer(question)],
     )
@@ -97,14 +98,14 @@ def _text(question: Question) -> Field:
 
 def _number(question: Question) -> Field:
     return StringField(
-        gettext(question.text),
+        content_gettext(question.text),
         widget=GovTextInput(),
         validators=[CleanAnswer(question)],
     )
 
 
 def _month_year(question: Question) -> Field:
-    return MonthYearField(gettext(question.text), validators=[CleanAnswer(question)])
+    return MonthYearField(content_gettext(question.text), validators=[CleanAnswer(question)])
 
 
 #: Answer type -> field builder. Adding an answer type means adding a row here.

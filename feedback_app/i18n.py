@@ -4,12 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, redirect, request, session
+from flask import Flask, current_app, g, redirect, request, session
 from flask_babel import Babel, format_date, format_datetime
 
+from feedback_app.content_translation import content_gettext
 from feedback_app.languages import NATIVE_NAMES, RTL_LANGUAGES, SHIPPED_LANGUAGES
 
 __all__ = ["NATIVE_NAMES", "RTL_LANGUAGES", "SHIPPED_LANGUAGES", "select_locale"]
+
+
+def offered_languages() -> tuple[str, ...]:
+    """Languages on offer on this page: a wave's complete translations, else all shipped."""
+    wave_languages: tuple[str, ...] | None = g.get("wave_languages")
+    configured: tuple[str, ...] = current_app.config["LANGUAGES"]
+    if wave_languages is None:
+        return configured
+    return tuple(code for code in configured if code in wave_languages) or ("en",)
 
 
 def select_locale() -> str:
@@ -20,7 +30,7 @@ def select_locale() -> str:
     """
     if request.path.startswith("/staff"):
         return "en"
-    languages: tuple[str, ...] = current_app.config["LANGUAGES"]
+    languages = offered_languages()
     chosen = session.get("lang")
     if chosen in languages:
         return str(chosen)
@@ -37,6 +47,8 @@ def init_app(app: Flask) -> None:
     Babel(app, locale_selector=select_locale)
     app.before_request(remember_language_choice)
     app.add_template_global(format_date)
+    # Questionnaire text: a version's uploaded translation first, then the catalog.
+    app.add_template_global(content_gettext, "qt")
     app.add_template_global(format_datetime)
 
     @app.context_processor
@@ -47,7 +59,7 @@ def init_app(app: Flask) -> None:
             "text_direction": text_direction(locale),
             "language_links": []
             if request.path.startswith("/staff")
-            else [(code, NATIVE_NAMES.get(code, code)) for code in app.config["LANGUAGES"]],
+            else [(code, NATIVE_NAMES.get(code, code)) for code in offered_languages()],
         }
 
 

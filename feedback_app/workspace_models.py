@@ -150,3 +150,22 @@ class PopulationCount(Base):
     category: Mapped[str] = mapped_column(String(60))
     population: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class QuestionnaireTranslation(Base):
+    """A version's questionnaire text in one language, uploaded as a ``.po`` file."""
+
+    __tablename__ = "questionnaire_translation"
+    __table_args__ = (UniqueConstraint("version_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("questionnaire_version.id", ondelete="CASCADE")
+    )
+    language: Mapped[str] = mapped_column(String(10))
+    #: English message id -> translation.
+    messages: Mapped[dict[str, Any]] = mapped_column(JSON)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    uploaded_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

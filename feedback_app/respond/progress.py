@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
+from feedback_app.content_translation import content_gettext
 from surveys import Questionnaire, routing
 from surveys.answers import format_answer
 from surveys.model import AnswerValue
@@ -56,8 +57,8 @@ def summary_rows(
             elif q.is_closed:
                 codes = value if isinstance(value, tuple) else (str(value),)
                 labels = [q.option(c).label for c in codes if q.option(c)]  # type: ignore[union-attr]
-                shown = ", ".join(gettext(label) for label in labels)
+                shown = ", ".join(content_gettext(label) for label in labels)
             else:
                 shown = format_answer(q, value)
-            rows.append(SummaryRow(page_id, q.id, gettext(q.text), shown))
+            rows.append(SummaryRow(page_id, q.id, content_gettext(q.text), shown))
     return rows

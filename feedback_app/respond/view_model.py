@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from feedback_app.content_translation import content_gettext
 from feedback_app.static_files import picture_svg
 from surveys import AnswerType, Page, Question
 
@@ -16,7 +17,7 @@ NUMBER_ATTRIBUTES = {"inputmode": "numeric", "spellcheck": "false", "autocomplet
 
 def question_text(question: Question) -> str:
     """The question as shown, with "(optional)" when it may be skipped (GOV.UK pattern)."""
-    text = gettext(question.text)
+    text = content_gettext(question.text)
     return gettext("%(question)s (optional)", question=text) if question.optional else text
 
 
@@ -26,13 +27,13 @@ def _legend(question: Question, *, is_heading: bool) -> dict[str, Any]:
 
 
 def _hint(question: Question) -> dict[str, Any] | None:
-    return {"text": gettext(question.hint)} if question.hint else None
+    return {"text": content_gettext(question.hint)} if question.hint else None
 
 
 def _option_items(question: Question) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for option in question.options:
-        label = escape(gettext(option.label))
+        label = escape(content_gettext(option.label))
         item: dict[str, Any] = {}
         if option.picture:
             # The face has visible words beside it; the picture itself is decoration.
@@ -42,7 +43,7 @@ def _option_items(question: Question) -> list[dict[str, Any]]:
                 f'<span class="app-face">{picture_svg(option.picture)}</span>{label}'
             )
         if option.hint:
-            item["hint"] = {"text": gettext(option.hint)}
+            item["hint"] = {"text": content_gettext(option.hint)}
         if option.exclusive:
             item["behaviour"] = "exclusive"
         items.append(item)
@@ -124,5 +125,5 @@ def page_title(page: Page) -> str:
 def page_heading(page: Page) -> str | None:
     """The page's own heading when it groups several questions."""
     if len(page.questions) > 1:
-        return gettext(page.title) if page.title else None
+        return content_gettext(page.title) if page.title else None
     return None

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 from wtforms import StringField
 
-from feedback_app import db, journey
+from feedback_app import content_translation, db, journey
 from feedback_app.forms import cleaned_answers, page_form
 from feedback_app.models import Response, Wave
 from feedback_app.respond import progress
@@ -40,6 +40,11 @@ def _visit(slug: str) -> Visit:
     if wave is None:
         abort(404)
     questionnaire = journey.questionnaire_for(wave.version)
+    # Before anything asks for the locale: only complete translations are offered.
+    g.wave_languages = content_translation.offered_languages(
+        db.session(), version_id=wave.version_id, questionnaire=questionnaire
+    )
+    content_translation.use_version(db.session(), wave.version_id)
     response_id = session.get("responses", {}).get(slug)
     response = journey.get_response(db.session(), wave, response_id)
     return Visit(wave, questionnaire, response)

@@ -1,0 +1,153 @@
+"""Staff pages for translating a published questionnaire version.
+
+Coordinators download a ``.po`` file per version and language for a translator,
+upload it back (checked before anything is saved) and see coverage per language.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import audit, content_translation, db, journey
+from feedback_app.languages import NATIVE_NAMES, SHIPPED_LANGUAGES
+from feedback_app.models import LocalArea, QuestionnaireVersion
+from feedback_app.roles import Permission
+from feedback_app.staff.auth import requires
+
+bp = Blueprint("translating", __name__, url_prefix="/staff")
+
+
+class UploadForm(FlaskForm):
+    """A translated ``.po`` file for one language."""
+
+    po_file = FileField(_l("Translated file (.po)"))
+
+
+def _version(area: LocalArea, version_id: int) -> QuestionnaireVersion:
+    version = db.session().scalar(
+        select(QuestionnaireVersion).where(
+            QuestionnaireVersion.id == version_id, QuestionnaireVersion.area_id == area.id
+        )
+    )
+    if version is None:
+        abort(404)
+    return version
+
+
+def _language(code: str) -> str:
+    if code not in SHIPPED_LANGUAGES or code == "en":
+        abort(404)
+    return code
+
+
+@bp.get("/<area_slug>/versions/<int:version_id>/translations")
+@requires(Permission.DESIGN)
+def overview(area: LocalArea, version_id: int) -> str:
+    version = _version(area, version_id)
+    questionnaire = journey.questionnaire_for(version)
+    coverage = content_translation.coverage(
+        db.session(), version_id=version.id, questionnaire=questionnaire
+    )
+    return render_template(
+        "staff/translating/overview.html",
+        area=area,
+        version=version,
+        questionnaire=questionnaire,
+        coverage=[c for c in coverage if c.language != "en"],
+        names=NATIVE_NAMES,
+        form=UploadForm(),
+    )
+
+
+@bp.get("/<area_slug>/versions/<int:version_id>/translations/<language>.po")
+@requires(Permission.DESIGN)
+def download(area: LocalArea, version_id: int, language: str) -> HttpResponse:
+    version = _version(area, version_id)
+    code = _language(language)
+    questionnaire = journey.questionnaire_for(version)
+    data = content_translation.po_file(
+        db.session(), version_id=version.id, questionnaire=questionnaire, language=code
+    )
+    rows = len(content_translation.version_messages(questionnaire))
+    audit.record(
+        db.session(),
+        "download",
+        user_id=g.staff_user.id,
+        area_id=area.id,
+        what=f"translation file {version.questionnaire_id} v{version.version} {code}",
+        rows=rows,
+    )
+    filename = f"{version.questionnaire_id}-v{version.version}-{code}.po"
+    return HttpResponse(
+        data,
+        mimetype="text/x-gettext-translation",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@bp.post("/<area_slug>/versions/<int:version_id>/translations/<language>")
+@requires(Permission.DESIGN)
+def upload(area: LocalArea, version_id: int, language: str) -> str | HttpResponse | tuple[str, int]:
+    version = _version(area, version_id)
+    code = _language(language)
+    questionnaire = journey.questionnaire_for(version)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        abort(400)
+    upload_file = form.po_file.data
+    problems: list[str] = []
+    if upload_file is None or not getattr(upload_file, "filename", ""):
+        problems = [gettext("Choose a translated .po file to upload")]
+    else:
+        data = upload_file.read(content_translation.MAX_PO_BYTES + 1)
+        try:
+            messages = content_translation.read_upload(
+                data, questionnaire=questionnaire, language=code
+            )
+        except content_translation.TranslationFileError as error:
+            problems = error.problems
+    if problems:
+        coverage = content_translation.coverage(
+            db.session(), version_id=version.id, questionnaire=questionnaire
+        )
+        return (
+            render_template(
+                "staff/translating/overview.html",
+                area=area,
+                version=version,
+                questionnaire=questionnaire,
+                coverage=[c for c in coverage if c.language != "en"],
+                names=NATIVE_NAMES,
+                form=form,
+                problems=problems,
+                problem_language=code,
+                error_list=[{"text": p, "href": f"#po-file-{code}"} for p in problems],
+            ),
+            400,
+        )
+    content_translation.save_upload(
+        db.session(),
+        version_id=version.id,
+        language=code,
+        messages=messages,
+        user_id=g.staff_user.id,
+    )
+    audit.record(
+        db.session(),
+        "translation_upload",
+        user_id=g.staff_user.id,
+        area_id=area.id,
+        commit=False,
+        version=version.id,
+        language=code,
+        messages=len(messages),
+    )
+    db.session().commit()
+    flash(gettext("Translation saved: %(count)d messages", count=len(messages)))
+    return redirect(url_for(".overview", area_slug=area.slug, version_id=version.id))
