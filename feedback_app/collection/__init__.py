@@ -1,0 +1,1 @@
+"""Collection beyond the web: paper returns keyed in by staff, printable questionnaires."""

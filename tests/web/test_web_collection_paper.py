@@ -1,0 +1,284 @@
+"""Paper returns: keyed after closing, double keying, refusals and bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html import unescape
+
+from flask import Flask
+from sqlalchemy import func, select
+
+from feedback_app import db
+from feedback_app.collection.keying import kept_answers
+from feedback_app.models import Answer, LocalArea, Response, utcnow
+from feedback_app.publishing import publish_version, schedule_wave
+from feedback_app.workspace_models import PaperReturn
+from surveys.library import bundled_questionnaires
+from tests.support.browser import PageBrowser
+from tests.support.page_checks import page_problems
+from tests.support.staff import make_area_with_staff, signed_in
+
+
+def _wave(app: Flask, *, closed: bool) -> int:
+    with app.app_context():
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
+        assert area is not None
+        area.localities = [["n1", "North Town"], ["s1", "South Town"]]
+        version = publish_version(session, area, bundled_questionnaires()["parent_annual"])
+        now = utcnow()
+        wave = schedule_wave(
+            session,
+            version=version,
+            name="Baseline 2026",
+            opens_at=now - dt.timedelta(days=60),
+            closes_at=now - dt.timedelta(days=1) if closed else now + dt.timedelta(days=30),
+        )
+        session.commit()
+        return wave.id
+
+
+def _setup(app: Flask, *, closed: bool = True) -> tuple[dict[str, str], int, str]:
+    staff = make_area_with_staff(app, "north")
+    wave_id = _wave(app, closed=closed)
+    return staff, wave_id, f"/staff/north/waves/{wave_id}/paper"
+
+
+def _rows(app: Flask, model: type) -> list:
+    with app.app_context():
+        rows = list(db.session().scalars(select(model)))
+        db.session().expunge_all()  # keep the loaded values after the request ends
+        return rows
+
+
+def _response_answers(app: Flask) -> tuple[Response, dict[str, object]]:
+    with app.app_context():
+        response = db.session().scalars(select(Response)).one()
+        answers = dict(
+            db.session()
+            .execute(
+                select(Answer.question_id, Answer.value).where(Answer.response_id == response.id)
+            )
+            .all()
+        )
+        db.session().expunge_all()
+        return response, answers
+
+
+def _key(browser: PageBrowser, url: str, data: dict[str, str]):
+    browser.get(url)
+    return browser.post(url, {f"q_{k}" if k != "reference" else k: v for k, v in data.items()})
+
+
+def test_paper_return_keyed_after_close_becomes_a_submitted_paper_response(app: Flask) -> None:
+    staff, wave_id, url = _setup(app, closed=True)
+    browser = signed_in(app.test_client(), staff["coordinator"])
+    page = _key(
+        browser,
+        url,
+        {
+            "reference": " p-001 ",
+            "plan_type": "1",  # EHC plan
+            "age_phase": "",  # left blank on paper: accepted although required online
+            "services_used": "2, 3",
+            "local_offer_useful": "2",
+            "trust_confidence": "4",
+            "listened_to_ehcp": "1",
+            "works_well": "The new SENCO listens",
+            "ethnicity": "4",
+        },
+    )
+    assert "Paper form P-001 keyed" in page.get_data(as_text=True)
+    assert _rows(app, Response) == [], "nothing becomes a response before it is accepted"
+    (paper_return,) = _rows(app, PaperReturn)
+    page = browser.post(f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/accept", {})
+    assert "Paper form P-001 accepted as a response" in page.get_data(as_text=True)
+    response, answers = _response_answers(app)
+    assert (response.channel, response.status, response.language) == ("paper", "submitted", "en")
+    assert response.submitted_at is not None
+    assert answers == {
+        "plan_type": "ehcp",
+        "services_used": ["local_offer", "educational_psychology"],
+        "local_offer_useful": "agree",
+        "trust_confidence": "disagree",
+        "listened_to_ehcp": "strongly_agree",
+        "works_well": "The new SENCO listens",
+        "ethnicity": "white",
+    }
+    (accepted,) = _rows(app, PaperReturn)
+    assert accepted.response_id == response.id and accepted.accepted_at is not None
+    # Pressing accept again makes no second response.
+    again = browser.client.post(
+        f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/accept",
+        data={"csrf_token": browser.csrf_token()},
+    )
+    assert again.status_code == 409
+    assert len(_rows(app, Response)) == 1
+
+
+def test_answers_the_respondent_was_told_to_skip_are_dropped_unless_undecided() -> None:
+    questionnaire = bundled_questionnaires()["parent_annual"]
+    written = {"plan_type": "sen_support", "listened_to_ehcp": "agree", "trust_confidence": "agree"}
+    assert kept_answers(questionnaire, written) == {
+        "plan_type": "sen_support",
+        "trust_confidence": "agree",
+    }
+    blank_routing = {"listened_to_ehcp": "agree"}
+    assert kept_answers(questionnaire, blank_routing) == blank_routing
+    skipped_local_offer = {"services_used": ("camhs",), "local_offer_useful": "agree"}
+    assert kept_answers(questionnaire, skipped_local_offer) == {"services_used": ("camhs",)}
+
+
+def test_second_keying_by_the_same_person_is_refused(app: Flask) -> None:
+    staff, wave_id, url = _setup(app)
+    browser = signed_in(app.test_client(), staff["coordinator"])
+    _key(browser, url, {"reference": "A1", "plan_type": "1"})
+    (paper_return,) = _rows(app, PaperReturn)
+    second = f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/second"
+    page = browser.client.post(
+        second, data={"csrf_token": browser.csrf_token(), "q_plan_type": "2"}
+    )
+    assert page.status_code == 409
+    assert "Someone else must key the second copy" in page.get_data(as_text=True)
+    assert page_problems(page.get_data(as_text=True)) == []
+    (unchanged,) = _rows(app, PaperReturn)
+    assert unchanged.second_keying is None
+
+
+def test_differences_are_listed_and_the_chosen_value_is_accepted(app: Flask) -> None:
+    staff, wave_id, url = _setup(app)
+    first = signed_in(app.test_client(), staff["coordinator"])
+    _key(
+        first,
+        url,
+        {"reference": "B7", "plan_type": "1", "age_phase": "2", "trust_confidence": "1",
+         "help_support_rating": "3", "works_well": "Our keyworker rings back"},
+    )  # fmt: skip
+    (paper_return,) = _rows(app, PaperReturn)
+    second = signed_in(app.test_client(), staff["officer"])
+    page = second.get(f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/second")
+    html = page.get_data(as_text=True)
+    assert "Our keyworker rings back" not in html, "the second keying is blind"
+    page = second.post(
+        f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/second",
+        {"q_plan_type": "1", "q_age_phase": "3", "q_trust_confidence": "1",
+         "q_help_support_rating": "", "q_works_well": "Our keyworker rings back"},
+    )  # fmt: skip
+    html = page.get_data(as_text=True)
+    assert "Differences between the two keyings" in html
+    legends = re.findall(r"<legend[^>]*>\s*(\d+)\.", html)
+    assert legends == ["2", "8"], "age phase (2) and help and support (8) differ"
+    assert "First keying: 2 5 to 11 (primary school age)" in html
+    assert "Second keying: 3 11 to 16 (secondary school age)" in html
+    assert "Second keying: Blank" in html
+    accept = f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/accept"
+    # Every difference needs a choice: nothing is written without them all.
+    page = second.client.post(
+        accept, data={"csrf_token": second.csrf_token(), "q_age_phase": "second"}
+    )
+    assert page.status_code == 400
+    assert page.get_data(as_text=True).count("Choose which keying is right") >= 1
+    assert _rows(app, Response) == []
+    second.post(accept, {"q_age_phase": "second", "q_help_support_rating": "first"})
+    _response, answers = _response_answers(app)
+    assert answers == {
+        "plan_type": "ehcp",
+        "age_phase": "secondary",
+        "trust_confidence": "strongly_agree",
+        "help_support_rating": "neither",
+        "works_well": "Our keyworker rings back",
+    }
+
+
+def test_a_reference_is_keyed_once(app: Flask) -> None:
+    staff, wave_id, url = _setup(app)
+    browser = signed_in(app.test_client(), staff["coordinator"])
+    _key(browser, url, {"reference": "C 12", "plan_type": "1"})
+    page = browser.client.post(
+        url, data={"csrf_token": browser.csrf_token(), "reference": "c  12", "q_plan_type": "2"}
+    )
+    assert page.status_code == 400
+    assert "Paper form C 12 has already been keyed" in page.get_data(as_text=True)
+    (paper_return,) = _rows(app, PaperReturn)
+    browser.post(f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/accept", {})
+    browser.get(url)
+    page = browser.client.post(url, data={"csrf_token": browser.csrf_token(), "reference": "C 12"})
+    assert page.status_code == 400
+    assert "has already been accepted. Do not key it again" in page.get_data(as_text=True)
+    assert len(_rows(app, PaperReturn)) == 1 and len(_rows(app, Response)) == 1
+
+
+def test_bad_values_are_form_errors_and_write_nothing(app: Flask) -> None:
+    staff, _wave_id, url = _setup(app)
+    browser = signed_in(app.test_client(), staff["coordinator"])
+    browser.get(url)
+    cases = {
+        "q_plan_type": ("9", "Enter the number of the box that is ticked, from 1 to 5"),
+        "q_age_phase": ("1 2", "Enter one number only"),
+        "q_services_used": ("1 7", 'Select "None of these" on its own, or other options'),
+        "q_works_well": ("x" * 1201, "Your answer must be 1200 characters or fewer"),
+        "q_trust_confidence": ("agree", "Enter the number of the box that is ticked"),
+        "reference": ("<script>", "The reference can only contain"),
+    }
+    for name, (value, message) in cases.items():
+        data = {"reference": "D1", "q_plan_type": "1", name: value}
+        page = browser.client.post(url, data={"csrf_token": browser.csrf_token(), **data})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 400, name
+        html = unescape(html)
+        assert message in html, name
+        assert page_problems(html, expect_error=True) == [], name
+        assert re.search(r"<title>\s*Error:", html), name
+    missing_token = browser.client.post(url, data={"reference": "D1", "q_plan_type": "1"})
+    assert missing_token.status_code == 400
+    assert _rows(app, PaperReturn) == [] and _rows(app, Response) == []
+    with app.app_context():
+        assert db.session().scalar(select(func.count()).select_from(Answer)) == 0
+
+
+def test_print_numbering_matches_the_entry_screen(app: Flask) -> None:
+    staff, wave_id, url = _setup(app)
+    browser = signed_in(app.test_client(), staff["coordinator"])
+    entry = browser.get(url).get_data(as_text=True)
+    entry_numbers = dict((qid, int(n)) for qid, n in re.findall(r'for="q_(\w+)">\s*(\d+)\.', entry))
+    printed = browser.get(f"/staff/north/waves/{wave_id}/print").get_data(as_text=True)
+    printed_numbers = dict(
+        (qid, int(n))
+        for qid, n in re.findall(r'data-question-id="(\w+)" data-question-number="(\d+)"', printed)
+    )
+    questionnaire = bundled_questionnaires()["parent_annual"]
+    assert list(entry_numbers) == [q.id for q in questionnaire.questions()]
+    assert entry_numbers == printed_numbers
+    assert entry_numbers["listened_to_ehcp"] == 11
+    assert "<input" not in printed.split('class="app-print')[1].split("</main>")[0]
+    assert (
+        "Answer question 11 only if you ticked “Education, Health and Care plan (EHC plan)” "
+        "at question 1" in printed.replace("&#34;", '"')
+    )
+    assert "Paper form reference" in printed
+    assert "We keep your answers for 3 years" in printed
+    large = browser.get(f"/staff/north/waves/{wave_id}/print?size=large").get_data(as_text=True)
+    assert "app-print--large" in large and "app-print--large" not in printed
+    reviewer = signed_in(app.test_client(), staff["reviewer"])
+    assert reviewer.client.get(f"/staff/north/waves/{wave_id}/print").status_code == 403
+
+
+def test_routes_print_as_go_to_instructions(app: Flask) -> None:
+    staff = make_area_with_staff(app, "north")
+    with app.app_context():
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
+        version = publish_version(
+            session, area, bundled_questionnaires()["ehc_assessment_milestone"]
+        )
+        now = utcnow()
+        wave = schedule_wave(
+            session, version=version, name="Milestones", opens_at=now, closes_at=None
+        )
+        session.commit()
+        wave_id = wave.id
+    browser = signed_in(app.test_client(), staff["officer"])
+    printed = browser.get(f"/staff/north/waves/{wave_id}/print").get_data(as_text=True)
+    assert re.search(r"If you ticked “[^”]+” at question 1, go to question \d+\.", printed)
+    assert re.search(r"Now go to question \d+\.", printed)
