@@ -46,24 +46,24 @@ def waves(area: LocalArea) -> str:
     )
 
 
-def _share_page(area: LocalArea, wave: Wave, form: InvitationBatchForm) -> tuple[str, int]:
+def _invitations_page(area: LocalArea, wave: Wave, form: InvitationBatchForm) -> tuple[str, int]:
     return (
-        render_template(
-            "staff/distribution/share.html",
-            area=area,
-            wave=wave,
-            link=_public_link(wave),
-            batches=invitations.batch_summaries(db.session(), wave),
-            form=form,
-        ),
+        render_template("staff/distribution/invitations.html", area=area, wave=wave, form=form),
         400 if form.errors else 200,
     )
 
 
 @bp.get(WAVE + "/share")
 @requires(Permission.RUN_SURVEYS)
-def share(area: LocalArea, wave_id: int) -> tuple[str, int]:
-    return _share_page(area, _wave(area, wave_id), InvitationBatchForm())
+def share(area: LocalArea, wave_id: int) -> str:
+    wave = _wave(area, wave_id)
+    return render_template(
+        "staff/distribution/share.html",
+        area=area,
+        wave=wave,
+        link=_public_link(wave),
+        batches=invitations.batch_summaries(db.session(), wave),
+    )
 
 
 def _qr_download(area: LocalArea, wave: Wave, *, kind: str, body: bytes, mimetype: str) -> Response:
@@ -110,13 +110,13 @@ def poster(area: LocalArea, wave_id: int) -> str:
     )
 
 
-@bp.post(WAVE + "/invitations")
+@bp.route(WAVE + "/invitations", methods=["GET", "POST"])
 @requires(Permission.RUN_SURVEYS)
 def create_invitations(area: LocalArea, wave_id: int) -> Response | tuple[str, int]:
     wave = _wave(area, wave_id)
     form = InvitationBatchForm()
     if not form.validate_on_submit():
-        return _share_page(area, wave, form)
+        return _invitations_page(area, wave, form)
     label = form.label.data or ""
     made = invitations.create_batch(
         db.session(),
