@@ -1,0 +1,1 @@
+"""The live response monitor: who is responding while a wave is open (counts only)."""

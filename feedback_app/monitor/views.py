@@ -1,0 +1,78 @@
+"""The live response monitor page: counts for one wave, one dimension at a time."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db, journey
+from feedback_app.collection.paper import find_wave
+from feedback_app.models import LocalArea
+from feedback_app.monitor import counts, population
+from feedback_app.monitor.chart import day_chart
+from feedback_app.monitor.forms import entered, population_form
+from feedback_app.monitor.representation import representation
+from feedback_app.monitor.view_model import (
+    channel_name,
+    dimensions,
+    drop_off,
+    group_options,
+    language_name,
+)
+from feedback_app.roles import Permission
+from feedback_app.staff.auth import requires
+
+bp = Blueprint("monitor", __name__, url_prefix="/staff")
+
+
+@bp.route("/<area_slug>/waves/<int:wave_id>/monitor", methods=["GET", "POST"])
+@requires(Permission.RUN_SURVEYS)
+def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str, int]:
+    session = db.session()
+    wave = find_wave(session, area, wave_id)
+    if wave is None:
+        abort(404)
+    questionnaire = journey.questionnaire_for(wave.version)
+    available = dimensions(questionnaire)
+    by = request.args.get("by") or (available[0][0] if available else "")
+    if available and by not in dict(available):
+        abort(404)
+    options = group_options(questionnaire, by) if available else []
+    saved = population.populations(session, area, by) if available else {}
+    form = population_form(options, saved=saved, formdata=request.form or None)
+    if request.method == "POST":
+        if not available:
+            abort(404)
+        if form.validate_on_submit():
+            population.save_populations(
+                session, area=area, question_id=by, values=entered(options, form),
+                user_id=g.staff_user.id,
+            )  # fmt: skip
+            flash(gettext("Population counts saved"))
+            return redirect(url_for(".wave_monitor", area_slug=area.slug, wave_id=wave.id, by=by))
+        if not form.errors:
+            abort(400)
+    days = counts.per_day(session, wave)
+    page = render_template(
+        "staff/monitor/monitor.html",
+        area=area,
+        wave=wave,
+        days=days,
+        chart=day_chart(days),
+        status=counts.by_status(session, wave),
+        stops=drop_off(session, wave, questionnaire),
+        channels=[
+            (channel_name(c), n) for c, n in counts.by_column(session, wave, "channel").items()
+        ],
+        languages=[
+            (language_name(c), n) for c, n in counts.by_column(session, wave, "language").items()
+        ],
+        dimensions=available,
+        by=by,
+        groups=representation(options, counts.by_answer(session, wave, by), saved)
+        if available
+        else [],
+        form=form,
+    )
+    return page, 400 if form.errors else 200
