@@ -50,21 +50,42 @@ def _missing(what: str) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app, migrated and with the demo area loaded, in a background thread."""
+    import datetime as dt
+
     from feedback_app import db
     from feedback_app.demo import load_demo
     from feedback_app.journey import questionnaire_for
+    from feedback_app.models import utcnow
+    from feedback_app.publishing import schedule_wave
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite'}"
     upgrade(url)
     app = create_app({"DATABASE_URL": url, "SECRET_KEY": "browser-test-" + "x" * 40})
     with app.app_context():
-        waves = load_demo(db.session())
+        session = db.session()
+        waves = load_demo(session)
         slugs = {questionnaire_for(w.version).id: w.slug for w in waves}
+        # A closed wave per questionnaire: the "closed" page shows its title and,
+        # for Easy Read, its larger text, so each questionnaire's is audited.
+        closed_slugs: dict[str, str] = {}
+        now = utcnow()
+        for wave in waves:
+            questionnaire_id = questionnaire_for(wave.version).id
+            closed = schedule_wave(
+                session,
+                version=wave.version,
+                name=f"{wave.name} (closed, browser tests)",
+                opens_at=now - dt.timedelta(days=400),
+                closes_at=now - dt.timedelta(days=300),
+                slug=f"closed-{wave.slug}"[:40],
+            )
+            closed_slugs[questionnaire_id] = closed.slug
+        session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs)
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs, closed_slugs)
     finally:
         server.shutdown()
         thread.join(timeout=10)
@@ -114,19 +135,21 @@ def _console_error(message: ConsoleMessage, page: Page, problems: PageProblems) 
 
 @pytest.fixture
 def new_page(chromium: Browser, live_server: LiveServer) -> Iterator[NewPage]:
-    """Open a page in a fresh context (own cookies): ``new_page(width=, height=, js=)``.
+    """Open a page in a fresh context (own cookies): ``new_page(width=, height=, js=, locale=)``.
 
     Every page fails the test if the server answers 5xx or the browser logs an
     error (a script error or a Content-Security-Policy violation).
     """
     contexts: list[tuple[BrowserContext, PageProblems]] = []
 
-    def open_page(*, width: int = 1280, height: int = 900, js: bool = True) -> Page:
+    def open_page(
+        *, width: int = 1280, height: int = 900, js: bool = True, locale: str = "en-GB"
+    ) -> Page:
         context = chromium.new_context(
             base_url=live_server.url,
             viewport={"width": width, "height": height},
             java_script_enabled=js,
-            locale="en-GB",
+            locale=locale,
         )
         context.set_default_timeout(10_000)
         problems = PageProblems()

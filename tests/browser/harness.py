@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import Flask
 from playwright.sync_api import Page
@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from surveys import Questionnaire
 
-#: ``new_page(width=1280, height=900, js=True)``: a page in a fresh browser context.
+#: ``new_page(width=1280, height=900, js=True, locale="en-GB")``: a page in a fresh
+#: browser context (``locale`` also sets the Accept-Language header).
 NewPage = Callable[..., Page]
 
 
@@ -23,6 +24,8 @@ class LiveServer:
     app: Flask
     #: questionnaire id -> wave slug of the demo area.
     slugs: dict[str, str]
+    #: questionnaire id -> slug of a closed wave of the same published version.
+    closed_slugs: dict[str, str] = field(default_factory=dict)
 
     def questionnaire(self, slug: str) -> Questionnaire:
         """The published definition behind a wave (what respondents see)."""

@@ -113,3 +113,55 @@ def walk_to_check_answers(
         save_and_continue(page)
     assert page.url.endswith("/check"), f"expected check answers, at {page.url}"
     return seen
+
+
+# Language-independent steps: the same walk in any language. Options are found by
+# their stored code (``input[name=<question>][value=<code>]``) and tapped through
+# their own ``<label for>``; buttons by the form they submit, never by their words.
+
+
+def open_in(page: Page, path: str, lang: str) -> None:
+    """Open ``path`` choosing ``lang`` with ``?lang=`` (remembered, then redirected)."""
+    separator = "&" if "?" in path else "?"
+    page.goto(f"{path}{separator}lang={lang}")
+    assert "lang=" not in page.url, f"?lang= was not taken off: {page.url}"
+
+
+def press_main_button(page: Page, form: str = "main form") -> None:
+    """Press the submit button of the page's (first) form in <main>, and wait."""
+    click_and_wait(page, page.locator(f"{form} button.govuk-button").first)
+
+
+def start_in(page: Page, slug: str) -> None:
+    """On a survey's start page (in whatever language), press the start button."""
+    page.goto(f"/s/{slug}")
+    press_main_button(page, f'main form[action$="/s/{slug}/start"]')
+    assert current_page_id(page) is not None, f"start did not lead to a question: {page.url}"
+
+
+def answer_by_code(page: Page, question: Question, value: AnswerValue | None) -> None:
+    """Give ``value`` without reading any words: options by code, boxes by name."""
+    if value is None:
+        return
+    if question.is_closed:
+        codes = value if isinstance(value, tuple) else (str(value),)
+        for code in codes:
+            box = page.locator(f'input[name="{question.id}"][value="{code}"]')
+            input_id = box.get_attribute("id")
+            page.locator(f'label[for="{input_id}"]').click()
+            expect(box).to_be_checked()
+        return
+    if question.type is AnswerType.MONTH_YEAR:
+        year, month = str(value).split("-")
+        page.locator(f'input[name="{question.id}-month"]').fill(str(int(month)))
+        page.locator(f'input[name="{question.id}-year"]').fill(year)
+        return
+    page.locator(f'[name="{question.id}"]').fill(str(value))
+
+
+def answer_page_by_code(
+    page: Page, survey_page: SurveyPage, answers: Mapping[str, AnswerValue]
+) -> None:
+    """Answer every question on the page that ``answers`` answers, by code."""
+    for question in survey_page.questions:
+        answer_by_code(page, question, answers.get(question.id))
