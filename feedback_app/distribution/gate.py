@@ -81,15 +81,15 @@ def guard_journey() -> HttpResponse | tuple[str, int] | None:
     if wave is None:
         return None  # the view gives its own 404
     token_hash = held_invitation(wave.slug)
+    if token_hash is None and not wave.invitation_only:
+        return None  # the usual case: an open survey, no invitation involved
     # Someone who has sent their answers is redirected to the confirmation by the
-    # views themselves (a double tap on "send" lands here too).
-    submitted = request.endpoint != "respond.begin" and _has_submitted(wave)
+    # views themselves (a double tap on "send" lands here too); starting again
+    # needs an unused invitation.
+    if request.endpoint != "respond.begin" and _has_submitted(wave):
+        return None
     if token_hash is None:
-        if wave.invitation_only and not submitted:
-            return _needed_page(wave)
-        return None
-    if submitted:
-        return None
+        return _needed_page(wave)
     if request.endpoint == SEND_ENDPOINT and request.method == "POST":
         if consume_invitation(db.session(), token_hash):
             return None  # the view's journey.submit commits it with the answers
