@@ -29,11 +29,11 @@ from feedback_app.designer.view_model import (
     options_text,
     writes_own_options,
 )
-from feedback_app.designer.views import overview_page
 from feedback_app.designer.workbench import save_change
 from feedback_app.models import LocalArea
 from feedback_app.roles import Permission
 from feedback_app.staff.auth import current_user, requires
+from feedback_app.workspace_models import QuestionnaireDraft
 from surveys import AnswerType, Question
 
 ALWAYS = "always"
@@ -47,6 +47,20 @@ def _to_question(area: LocalArea, draft_id: int, question_id: str) -> HttpRespon
 def _short(text: str) -> str:
     text = gettext(text)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _refused(
+    area: LocalArea, draft: QuestionnaireDraft, message: str, question_id: str
+) -> tuple[str, int]:
+    # A page of its own: the change was a button press, there is no form to correct.
+    back = url_for(".overview", area_slug=area.slug, draft_id=draft.id)
+    return render_template(
+        "staff/designer/refused.html",
+        area=area,
+        draft=draft,
+        message=message,
+        back_url=f"{back}#question-{question_id}",
+    ), 400
 
 
 @bp.route("/<int:draft_id>/add-kpi", methods=["GET", "POST"])
@@ -108,9 +122,18 @@ def _question_fields(form: QuestionForm) -> dict[str, object]:
 
 
 def _needs_options(form: QuestionForm, answer_type: AnswerType) -> bool:
-    # The words are checked here so the message sits on the options box.
-    if writes_own_options(answer_type) and not (form.options.data or "").strip():
+    """True (with the message on the options box) when the options cannot be used."""
+    if not writes_own_options(answer_type):
+        return False
+    # Checked here as well as when saving, so the message sits on the options box
+    # alongside any other problem on the page.
+    if not (form.options.data or "").strip():
         form.options.errors = [gettext("Enter at least one answer, one on each line")]
+        return True
+    try:
+        editing.options_from_lines(form.options.data or "")
+    except DesignError as error:
+        form.options.errors = [str(error.message)]
         return True
     return False
 
@@ -123,7 +146,9 @@ def add_question(
     draft, questionnaire = editable_or_refuse(area, draft_id)
     kind = _answer_type(answer_type)
     form = QuestionForm()
-    if form.validate_on_submit() and not _needs_options(form, kind):
+    # Both checks run, so every problem is shown at once.
+    valid = form.validate_on_submit()
+    if valid & (form.is_submitted() and not _needs_options(form, kind)):
         try:
             changed, question_id = editing.add_own_question(
                 questionnaire, answer_type=kind, text=form.text.data or "", **_question_fields(form)
@@ -216,7 +241,7 @@ def move_question(
     try:
         changed = editing.move_question(questionnaire, question_id, up=direction == "up")
     except DesignError as error:
-        return overview_page(area, draft, refusal=(str(error.message), question_id)), 400
+        return _refused(area, draft, str(error.message), question_id)
     summary = f"moved question {question_id} {direction}"
     save_change(db.session(), draft, changed, user=current_user(), summary=summary)
     return _to_question(area, draft.id, question_id)
@@ -234,7 +259,7 @@ def remove_question(
     try:
         changed, cleared = editing.remove_question(questionnaire, question_id)
     except DesignError as error:
-        return overview_page(area, draft, refusal=(str(error.message), question_id)), 400
+        return _refused(area, draft, str(error.message), question_id)
     flash(gettext("Question removed. To get it back, go back to an earlier version."))
     summary = f"removed question {question_id}"
     if cleared:

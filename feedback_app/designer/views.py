@@ -35,7 +35,6 @@ from feedback_app.designer.workbench import (
 from feedback_app.models import LocalArea
 from feedback_app.roles import Permission
 from feedback_app.staff.auth import current_user, requires
-from feedback_app.workspace_models import QuestionnaireDraft
 from surveys.library import bundled_questionnaires
 from surveys.source import MAX_BYTES
 
@@ -148,13 +147,7 @@ csrf.exempt(import_draft)
 @bp.get("/<int:draft_id>/")
 @requires(Permission.DESIGN)
 def overview(area: LocalArea, draft_id: int) -> str:
-    return overview_page(area, draft_or_404(area, draft_id))
-
-
-def overview_page(
-    area: LocalArea, draft: QuestionnaireDraft, *, refusal: tuple[str, str] | None = None
-) -> str:
-    """The overview; ``refusal`` is a change that could not be made (message, question id)."""
+    draft = draft_or_404(area, draft_id)
     questionnaire = editable_questionnaire(draft)
     return render_template(
         "staff/designer/overview.html",
@@ -164,7 +157,6 @@ def overview_page(
         rows=question_rows(questionnaire) if questionnaire else [],
         problems=shown_problems(draft),
         editable=is_editable(draft) and questionnaire is not None,
-        refusal=refusal,
     )
 
 
