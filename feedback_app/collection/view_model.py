@@ -47,7 +47,8 @@ def _hint(question: Question) -> dict[str, Any]:
         return {"html": Markup(f"{how}. {escape(gettext('Leave blank if not answered.'))}")}  # noqa: S704
     # The printed numbers, so the officer reads "box 2" straight off the paper.
     items = "".join(
-        f"<li>{n} {escape(gettext(option.label))}</li>"
+        f'<li><span class="app-keying-options__number">{n}</span> '
+        f"{escape(gettext(option.label))}</li>"
         for n, option in enumerate(question.options, start=1)
     )
     return {

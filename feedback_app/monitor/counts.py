@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import String, cast, func, select
 from sqlalchemy.orm import Session
@@ -21,40 +23,54 @@ IN_PROGRESS, SUBMITTED = "in_progress", "submitted"
 
 @dataclass(frozen=True)
 class DayCount:
-    """Responses started and submitted on one day (UTC)."""
+    """Responses started and submitted on one day (the area's local day)."""
 
     day: dt.date
     started: int
     submitted: int
 
 
-def _as_date(value: object) -> dt.date:
-    # SQLite's date() gives "YYYY-MM-DD"; PostgreSQL gives a date.
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
+def _utc_hour(db: Session, column: Any) -> Any:
+    """The UTC hour of ``column`` as "YYYY-MM-DD HH" text, in either database."""
+    if db.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
+    # SQLite keeps UTC moments as ISO text.
+    return func.strftime("%Y-%m-%d %H", column)
+
+
+def _local_day(hour: object, zone: ZoneInfo) -> dt.date:
+    moment = dt.datetime.strptime(str(hour), "%Y-%m-%d %H").replace(tzinfo=dt.UTC)
+    return moment.astimezone(zone).date()
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
 
 
 def per_day(db: Session, wave: Wave) -> list[DayCount]:
-    """Started and submitted responses per day, oldest first (days with none left out)."""
-    started = db.execute(
-        select(func.date(Response.started_at), func.count())
-        .where(Response.wave_id == wave.id)
-        .group_by(func.date(Response.started_at))
-    ).all()
-    submitted = db.execute(
-        select(func.date(Response.submitted_at), func.count())
-        .where(Response.wave_id == wave.id, Response.status == SUBMITTED)
-        .group_by(func.date(Response.submitted_at))
-    ).all()
+    """Started and submitted responses per day in the area's time zone, oldest first.
+
+    The database counts per UTC hour (at most 24 rows a day); hours are then
+    placed on the area's local day, so BST evenings land on the right date.
+    Days with no responses are left out.
+    """
+    zone = _zone(wave.area.timezone)
     days: dict[dt.date, list[int]] = {}
-    for day, count in started:
-        days.setdefault(_as_date(day), [0, 0])[0] += int(count)
-    for day, count in submitted:
-        if day is not None:
-            days.setdefault(_as_date(day), [0, 0])[1] += int(count)
+    for index, column, extra in (
+        (0, Response.started_at, Response.wave_id == wave.id),
+        (1, Response.submitted_at, Response.status == SUBMITTED),
+    ):
+        hour = _utc_hour(db, column)
+        rows = db.execute(
+            select(hour, func.count())
+            .where(Response.wave_id == wave.id, extra, column.is_not(None))
+            .group_by(hour)
+        ).all()
+        for value, count in rows:
+            days.setdefault(_local_day(value, zone), [0, 0])[index] += int(count)
     return [DayCount(day, s, d) for day, (s, d) in sorted(days.items())]
 
 

@@ -180,3 +180,20 @@ def test_population_counts_flag_under_represented_groups(app: Flask) -> None:
     )
     reviewer = signed_in(app.test_client(), staff["reviewer"])
     assert reviewer.client.get(url).status_code == 403
+
+
+def test_days_are_the_areas_local_days(app: Flask) -> None:
+    make_area_with_staff(app, "north")
+    wave_id = _known_wave(app)
+    with app.app_context():
+        session = db.session()
+        wave = session.get(Wave, wave_id)
+        late_evening_bst = dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 July
+        session.execute(
+            update(Response)
+            .where(Response.wave_id == wave_id, Response.status == "submitted")
+            .values(started_at=late_evening_bst, submitted_at=late_evening_bst)
+        )
+        session.commit()
+        days = counts.per_day(session, wave)
+        assert days[0] == counts.DayCount(dt.date(2026, 7, 2), 10, 10)
