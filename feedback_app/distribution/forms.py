@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovTextInput
-from wtforms import Field, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
+from wtforms import Field, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from feedback_app.distribution.invitations import MAX_BATCH, MIN_BATCH
@@ -47,3 +47,17 @@ class InvitationBatchForm(FlaskForm):
     def number_of_links(self) -> int:
         """The validated number of links."""
         return int((self.size.data or "").strip().replace(",", "").replace(" ", ""))
+
+
+class WaveAccessForm(FlaskForm):
+    """Who may answer a wave: anyone with the public link, or invited people only."""
+
+    access = RadioField(
+        _l("Who can answer this survey?"),
+        choices=[
+            ("anyone", _l("Anyone with the public link")),
+            ("invited", _l("Only people with an invitation link")),
+        ],
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select who can answer this survey"))],
+    )

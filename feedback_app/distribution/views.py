@@ -3,13 +3,24 @@ the respondent side of invitation and always-on links. Views stay thin."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import audit, db
 from feedback_app.distribution import gate, invitations, sharing
 from feedback_app.distribution.always_on import always_on_wave
-from feedback_app.distribution.forms import InvitationBatchForm
+from feedback_app.distribution.forms import InvitationBatchForm, WaveAccessForm
 from feedback_app.models import LocalArea, Wave
 from feedback_app.roles import Permission
 from feedback_app.staff.auth import requires
@@ -63,7 +74,38 @@ def share(area: LocalArea, wave_id: int) -> str:
         wave=wave,
         link=_public_link(wave),
         batches=invitations.batch_summaries(db.session(), wave),
+        access_form=WaveAccessForm(
+            data={"access": "invited" if wave.invitation_only else "anyone"}
+        ),
     )
+
+
+@bp.post(WAVE + "/access")
+@requires(Permission.RUN_SURVEYS)
+def set_access(area: LocalArea, wave_id: int) -> HttpResponse:
+    wave = _wave(area, wave_id)
+    form = WaveAccessForm()
+    if not form.validate_on_submit():
+        abort(400)  # the radios always send a choice; anything else is not from our page
+    invitation_only = form.access.data == "invited"
+    if wave.invitation_only != invitation_only:
+        wave.invitation_only = invitation_only
+        audit.record(
+            db.session(),
+            "wave_access",
+            user_id=g.staff_user.id,
+            area_id=area.id,
+            commit=False,
+            wave_id=wave.id,
+            invitation_only=invitation_only,
+        )
+        db.session().commit()
+    flash(
+        gettext("Only people with an invitation link can answer now")
+        if invitation_only
+        else gettext("Anyone with the public link can answer now")
+    )
+    return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))
 
 
 def _qr_download(area: LocalArea, wave: Wave, *, kind: str, body: bytes, mimetype: str) -> Response:

@@ -10,7 +10,7 @@ import re
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from feedback_app import db
 from feedback_app.models import Response, Wave
@@ -176,9 +176,21 @@ def test_invitation_only_waves_refuse_visitors_without_a_link(
     app: Flask, demo: dict[str, str]
 ) -> None:
     staff, wave_id, slug = _staff(app, demo)
+    staff.get(f"/staff/demo/waves/{wave_id}/share")
+    saved = staff.post(f"/staff/demo/waves/{wave_id}/access", {"access": "invited"})
+    assert "Only people with an invitation link can answer now" in saved.get_data(as_text=True)
+    assert (
+        staff.client.post(
+            f"/staff/demo/waves/{wave_id}/access",
+            data={"csrf_token": staff.csrf_token(), "access": "x"},
+        ).status_code
+        == 400
+    )
     with app.app_context():
-        db.session().execute(update(Wave).where(Wave.id == wave_id).values(invitation_only=True))
-        db.session().commit()
+        wave = db.session().get(Wave, wave_id)
+        assert wave is not None and wave.invitation_only
+        event = db.session().scalar(select(AuditEvent).where(AuditEvent.action == "wave_access"))
+        assert event is not None and event.detail["invitation_only"] is True
     token = _tokens(_make_links(staff, wave_id, 1, "Only one"))[0]
 
     stranger = PageBrowser(app.test_client())
