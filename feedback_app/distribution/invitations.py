@@ -18,7 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from analysis.excel_safety import neutralise
-from feedback_app.models import Wave, utcnow
+from feedback_app.models import Wave
 from feedback_app.workspace_models import Invitation, InvitationBatch
 
 #: 16 random bytes: 128 bits, 22 URL-safe characters.
@@ -132,10 +132,19 @@ def consume_invitation(db: Session, token_hash: str) -> bool:
     A conditional UPDATE, so of any number of concurrent submissions with one link
     exactly one sees a row change; it must run in the submission's transaction, so
     a submission that fails gives the link back.
+
+    ``used_at`` is set to when the *batch* was made, never to now: a time of use
+    could be matched with a response's ``submitted_at`` and, with the mail-merge
+    file, join a named person to their answers.
     """
+    made_at = (
+        select(InvitationBatch.created_at)
+        .where(InvitationBatch.id == Invitation.batch_id)
+        .scalar_subquery()
+    )
     result = db.execute(
         update(Invitation)
         .where(Invitation.token_hash == token_hash, Invitation.used_at.is_(None))
-        .values(used_at=utcnow())
+        .values(used_at=made_at)
     )
     return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]

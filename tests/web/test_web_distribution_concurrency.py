@@ -20,7 +20,7 @@ from feedback_app import db, journey
 from feedback_app.db import make_engine
 from feedback_app.distribution.invitations import consume_invitation, create_batch, hash_token
 from feedback_app.models import Response, Wave
-from feedback_app.workspace_models import Invitation
+from feedback_app.workspace_models import Invitation, InvitationBatch
 
 THREADS = 20
 
@@ -89,6 +89,22 @@ def test_twenty_concurrent_submissions_with_one_link_make_one_response(
     results = _send_all(app, response_ids, token_hash)
     assert results.count(True) == 1
     assert _outcome(app) == (1, 1)
+    with app.app_context():
+        # Nothing ties the link to the answers, not even the moment it was used.
+        used_at, made_at = (
+            db.session()
+            .execute(select(Invitation.used_at, InvitationBatch.created_at).join(InvitationBatch))
+            .one()
+        )
+        assert used_at == made_at
+        assert {c.name for c in Invitation.__table__.columns} == {
+            "id",
+            "batch_id",
+            "wave_id",
+            "token_hash",
+            "used_at",
+        }
+        assert not [c for c in Response.__table__.columns if "invitation" in c.name]
 
 
 def test_a_failed_submission_gives_the_link_back(app: Flask, demo: dict[str, str]) -> None:
