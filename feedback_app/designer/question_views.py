@@ -1,5 +1,5 @@
 """Designer pages for questions: add from the KPI bank or write your own, edit,
-move, remove, and "show this question only if ...".
+move and remove. "Show this question only if ..." is in ``rule_views``.
 
 Every change is saved as one draft revision with a plain summary.
 """
@@ -18,8 +18,6 @@ from feedback_app.designer.forms import (
     AddKpiForm,
     ChooseTypeForm,
     QuestionForm,
-    ShowIfAnswersForm,
-    ShowIfSourceForm,
 )
 from feedback_app.designer.view_model import (
     TYPE_NAMES,
@@ -36,17 +34,10 @@ from feedback_app.staff.auth import current_user, requires
 from feedback_app.workspace_models import QuestionnaireDraft
 from surveys import AnswerType, Question
 
-ALWAYS = "always"
 
-
-def _to_question(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse:
+def to_question(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse:
     url = url_for(".overview", area_slug=area.slug, draft_id=draft_id)
     return redirect(f"{url}#question-{question_id}")
-
-
-def _short(text: str) -> str:
-    text = gettext(text)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _refused(
@@ -77,7 +68,7 @@ def add_kpi(area: LocalArea, draft_id: int) -> HttpResponse | tuple[str, int]:
         else:
             summary = f"added the KPI question {question.id}"
             save_change(db.session(), draft, changed, user=current_user(), summary=summary)
-            return _to_question(area, draft.id, question.id)
+            return to_question(area, draft.id, question.id)
     status = 400 if form.errors else 200
     return render_template(
         "staff/designer/add_kpi.html", area=area, draft=draft, form=form, items=items
@@ -158,7 +149,7 @@ def add_question(
         else:
             summary = f"added question {question_id}"
             save_change(db.session(), draft, changed, user=current_user(), summary=summary)
-            return _to_question(area, draft.id, question_id)
+            return to_question(area, draft.id, question_id)
     return _question_page(area, draft, form, kind, question=None)
 
 
@@ -213,7 +204,7 @@ def edit_question(
             else:
                 summary = f"changed question {question_id}"
                 save_change(db.session(), draft, changed, user=current_user(), summary=summary)
-                return _to_question(area, draft.id, question_id)
+                return to_question(area, draft.id, question_id)
     else:
         form = QuestionForm(
             data={
@@ -244,7 +235,7 @@ def move_question(
         return _refused(area, draft, str(error.message), question_id)
     summary = f"moved question {question_id} {direction}"
     save_change(db.session(), draft, changed, user=current_user(), summary=summary)
-    return _to_question(area, draft.id, question_id)
+    return to_question(area, draft.id, question_id)
 
 
 @bp.post("/<int:draft_id>/questions/<question_id>/remove")
@@ -266,77 +257,3 @@ def remove_question(
         summary += " and the rules on " + ", ".join(cleared) + " that looked at it"
     save_change(db.session(), draft, changed, user=current_user(), summary=summary)
     return redirect(url_for(".overview", area_slug=area.slug, draft_id=draft.id))
-
-
-@bp.route("/<int:draft_id>/questions/<question_id>/show-if", methods=["GET", "POST"])
-@requires(Permission.DESIGN)
-def show_if(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse | tuple[str, int]:
-    draft, questionnaire = editable_or_refuse(area, draft_id)
-    question = questionnaire.question(question_id)
-    if question is None:
-        abort(404)
-    sources = editing.earlier_closed_questions(questionnaire, question_id)
-    form = ShowIfSourceForm()
-    form.source.choices = [(ALWAYS, gettext("Always"))] + [
-        (
-            s.id,
-            gettext(
-                "Only if the answer to “%(question)s” is ...", question=_short(gettext(s.text))
-            ),
-        )
-        for s in sources
-    ]
-    if form.validate_on_submit():
-        if form.source.data != ALWAYS:
-            return redirect(
-                url_for(
-                    ".show_if_answers",
-                    area_slug=area.slug,
-                    draft_id=draft.id,
-                    question_id=question_id,
-                    source_id=form.source.data,
-                )
-            )
-        changed = editing.clear_show_if(questionnaire, question_id)
-        summary = f"always show question {question_id}"
-        save_change(db.session(), draft, changed, user=current_user(), summary=summary)
-        return _to_question(area, draft.id, question_id)
-    status = 400 if form.errors else 200
-    return render_template(
-        "staff/designer/show_if.html", area=area, draft=draft, form=form, question=question
-    ), status
-
-
-@bp.route("/<int:draft_id>/questions/<question_id>/show-if/<source_id>", methods=["GET", "POST"])
-@requires(Permission.DESIGN)
-def show_if_answers(
-    area: LocalArea, draft_id: int, question_id: str, source_id: str
-) -> HttpResponse | tuple[str, int]:
-    draft, questionnaire = editable_or_refuse(area, draft_id)
-    question = questionnaire.question(question_id)
-    sources = editing.earlier_closed_questions(questionnaire, question_id)
-    source = next((s for s in sources if s.id == source_id), None)
-    if question is None or source is None:
-        abort(404)
-    form = ShowIfAnswersForm()
-    form.codes.choices = [(o.code, gettext(o.label)) for o in source.options]
-    if form.validate_on_submit():
-        try:
-            changed = editing.set_show_if(
-                questionnaire, question_id, source_id=source_id, codes=form.codes.data or []
-            )
-        except DesignError as error:
-            form.codes.errors = [str(error.message)]
-        else:
-            summary = f"show question {question_id} only for some answers to {source_id}"
-            save_change(db.session(), draft, changed, user=current_user(), summary=summary)
-            return _to_question(area, draft.id, question_id)
-    status = 400 if form.errors else 200
-    return render_template(
-        "staff/designer/show_if_answers.html",
-        area=area,
-        draft=draft,
-        form=form,
-        question=question,
-        source=source,
-    ), status

@@ -224,4 +224,4 @@ def restore(area: LocalArea, draft_id: int, revision: int) -> HttpResponse:
     return redirect(url_for(".overview", area_slug=area.slug, draft_id=draft.id))
 
 
-from feedback_app.designer import preview_views, question_views  # noqa: E402, F401
+from feedback_app.designer import preview_views, question_views, rule_views  # noqa: E402, F401

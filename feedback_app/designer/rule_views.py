@@ -1,0 +1,104 @@
+"""Designer pages for "show this question only if ...": plain controls, not expressions.
+
+Step 1 picks an earlier question with answers to choose from (or "always");
+step 2 ticks the answers that show the question. The result is the rule
+``{"in": [{"answer": q}, [codes]]}`` on the question's page.
+"""
+
+from __future__ import annotations
+
+from flask import abort, redirect, render_template, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db
+from feedback_app.designer import editing
+from feedback_app.designer.blueprint import bp, editable_or_refuse
+from feedback_app.designer.editing import DesignError
+from feedback_app.designer.forms import ShowIfAnswersForm, ShowIfSourceForm
+from feedback_app.designer.question_views import to_question
+from feedback_app.designer.workbench import save_change
+from feedback_app.models import LocalArea
+from feedback_app.roles import Permission
+from feedback_app.staff.auth import current_user, requires
+
+ALWAYS = "always"
+
+
+def _short(text: str) -> str:
+    text = gettext(text)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+@bp.route("/<int:draft_id>/questions/<question_id>/show-if", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def show_if(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse | tuple[str, int]:
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    question = questionnaire.question(question_id)
+    if question is None:
+        abort(404)
+    sources = editing.earlier_closed_questions(questionnaire, question_id)
+    form = ShowIfSourceForm()
+    form.source.choices = [(ALWAYS, gettext("Always"))] + [
+        (
+            s.id,
+            gettext(
+                "Only if the answer to “%(question)s” is ...", question=_short(gettext(s.text))
+            ),
+        )
+        for s in sources
+    ]
+    if form.validate_on_submit():
+        if form.source.data != ALWAYS:
+            return redirect(
+                url_for(
+                    ".show_if_answers",
+                    area_slug=area.slug,
+                    draft_id=draft.id,
+                    question_id=question_id,
+                    source_id=form.source.data,
+                )
+            )
+        changed = editing.clear_show_if(questionnaire, question_id)
+        summary = f"always show question {question_id}"
+        save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+        return to_question(area, draft.id, question_id)
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/designer/show_if.html", area=area, draft=draft, form=form, question=question
+    ), status
+
+
+@bp.route("/<int:draft_id>/questions/<question_id>/show-if/<source_id>", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def show_if_answers(
+    area: LocalArea, draft_id: int, question_id: str, source_id: str
+) -> HttpResponse | tuple[str, int]:
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    question = questionnaire.question(question_id)
+    sources = editing.earlier_closed_questions(questionnaire, question_id)
+    source = next((s for s in sources if s.id == source_id), None)
+    if question is None or source is None:
+        abort(404)
+    form = ShowIfAnswersForm()
+    form.codes.choices = [(o.code, gettext(o.label)) for o in source.options]
+    if form.validate_on_submit():
+        try:
+            changed = editing.set_show_if(
+                questionnaire, question_id, source_id=source_id, codes=form.codes.data or []
+            )
+        except DesignError as error:
+            form.codes.errors = [str(error.message)]
+        else:
+            summary = f"show question {question_id} only for some answers to {source_id}"
+            save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+            return to_question(area, draft.id, question_id)
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/designer/show_if_answers.html",
+        area=area,
+        draft=draft,
+        form=form,
+        question=question,
+        source=source,
+    ), status
