@@ -282,3 +282,31 @@ def test_routes_print_as_go_to_instructions(app: Flask) -> None:
     printed = browser.get(f"/staff/north/waves/{wave_id}/print").get_data(as_text=True)
     assert re.search(r"If you ticked “[^”]+” at question 1, go to question \d+\.", printed)
     assert re.search(r"Now go to question \d+\.", printed)
+
+
+def test_another_areas_wave_and_tampered_choices_are_refused(app: Flask) -> None:
+    staff, wave_id, url = _setup(app)
+    make_area_with_staff(app, "south")
+    south = signed_in(app.test_client(), "coordinator@south.example")
+    for path in (url, f"/staff/south/waves/{wave_id}/paper", f"/staff/south/waves/{wave_id}/print"):
+        assert south.client.get(path).status_code == 404, path
+    first = signed_in(app.test_client(), staff["coordinator"])
+    _key(first, url, {"reference": "E5", "plan_type": "1"})
+    (paper_return,) = _rows(app, PaperReturn)
+    second = signed_in(app.test_client(), staff["officer"])
+    second.get(f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/second")
+    second.post(
+        f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/second", {"q_plan_type": "2"}
+    )
+    page = second.client.post(
+        f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/accept",
+        data={"csrf_token": second.csrf_token(), "q_plan_type": "third"},
+    )
+    assert page.status_code == 400
+    assert page_problems(page.get_data(as_text=True), expect_error=True) == []
+    assert _rows(app, Response) == []
+    # A third keying is refused: the form has been keyed twice already.
+    third = signed_in(app.test_client(), staff["administrator"])
+    page = third.client.get(f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/second")
+    assert page.status_code == 409
+    assert "has already been keyed twice" in page.get_data(as_text=True)

@@ -197,3 +197,24 @@ def test_days_are_the_areas_local_days(app: Flask) -> None:
         session.commit()
         days = counts.per_day(session, wave)
         assert days[0] == counts.DayCount(dt.date(2026, 7, 2), 10, 10)
+
+
+def test_a_questionnaire_without_group_questions_shows_counts_only(app: Flask) -> None:
+    staff = make_area_with_staff(app, "north")
+    with app.app_context():
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
+        version = publish_version(session, area, bundled_questionnaires()["event_feedback"])
+        wave = schedule_wave(
+            session, version=version, name="Fair", opens_at=utcnow(), closes_at=None
+        )
+        session.commit()
+        wave_id = wave.id
+    browser = signed_in(app.test_client(), staff["officer"])
+    html = browser.get(f"/staff/north/waves/{wave_id}/monitor").get_data(as_text=True)
+    assert "Nobody has started this survey yet." in html
+    assert 'id="by-group"' not in html
+    posted = browser.client.post(
+        f"/staff/north/waves/{wave_id}/monitor", data={"csrf_token": browser.csrf_token()}
+    )
+    assert posted.status_code == 404
