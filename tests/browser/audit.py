@@ -35,6 +35,8 @@ _OVERFLOW = """() => {
     for (const el of document.body.querySelectorAll("*")) {
         const box = el.getBoundingClientRect();
         if (box.width === 0) continue;
+        // Clipped to 1px by design: its text never shows, so it cannot stick out.
+        if (el.closest(".govuk-visually-hidden")) continue;
         const parentBox = el.parentElement.getBoundingClientRect();
         if (box.right > limit + 0.5 && parentBox.right <= limit + 0.5) {
             // The outermost box that sticks out, not all its children.
@@ -125,7 +127,7 @@ def audit(
     problems: list[str] = []
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": HEIGHTS[width]})
-        where = f"{page.url} ({state}) at {width}px"
+        where = f"{page.url} ({state}{', ' + lang if lang else ''}) at {width}px"
         _inject_axe(page, axe_source)
         result = page.evaluate(_RUN_AXE, WCAG_TAGS)
         for violation in result["violations"]:
@@ -221,7 +223,12 @@ _ERRORS = """() => {
         const href = a.getAttribute("href") || "";
         const id = href.startsWith("#") ? decodeURIComponent(href.slice(1)) : null;
         const target = id ? document.getElementById(id) : null;
-        const group = target ? target.closest(".govuk-form-group") : null;
+        // The nearest form group with a message: a date input's boxes each sit
+        // in their own inner .govuk-form-group, inside the question's.
+        let group = target ? target.closest(".govuk-form-group") : null;
+        while (group && !group.querySelector(".govuk-error-message")) {
+            group = group.parentElement.closest(".govuk-form-group");
+        }
         const message = group ? group.querySelector(".govuk-error-message") : null;
         links.push({
             href,

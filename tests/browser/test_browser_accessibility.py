@@ -50,8 +50,9 @@ from tests.browser.respondent import (
 
 pytestmark = pytest.mark.browser
 
-#: The wave used for the pages that belong to any survey (save for later).
-RESUME_SURVEY = "parent_annual"
+#: The wave used for the pages that belong to any survey (save for later, a 404).
+#: Parent follow-up: translated into every shipped language already.
+RESUME_SURVEY = "parent_follow_up"
 SCREENSHOTS = Path(__file__).parent / "out" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 
