@@ -53,7 +53,10 @@ def load_demo(db: Session) -> list[Wave]:
                 version=version,
                 name=f"{questionnaire.title} (demo)",
                 opens_at=now - dt.timedelta(days=1),
-                closes_at=now + dt.timedelta(days=365),
+                # Always-on feedback is open all year, every year.
+                closes_at=None
+                if questionnaire.kind == "always_on"
+                else now + dt.timedelta(days=365),
                 slug=slug,
             )
         waves.append(wave)

@@ -1,11 +1,10 @@
 """Invitation links on the respondent side: remembering one, refusing visitors
 without one, and using it up in the submission's own transaction.
 
-The respondent views know nothing of invitations: this hook runs before them on
-the journey's endpoints. On the "send" POST it marks the invitation used in the
-request's session *before* the view's ``journey.submit`` commits, so the link and
-the submission are committed (or rolled back) together. The respondent views
-never commit between the start of that request and ``journey.submit``.
+A hook runs before the journey's endpoints and refuses visitors without an
+unused invitation on an invitation-only wave. The "send" view calls
+``use_invitation_for`` itself just before ``journey.submit``, so the link is used
+up in the same transaction as the submission (or given back if it rolls back).
 """
 
 from __future__ import annotations
@@ -91,11 +90,23 @@ def guard_journey() -> HttpResponse | tuple[str, int] | None:
     if token_hash is None:
         return _needed_page(wave)
     if request.endpoint == SEND_ENDPOINT and request.method == "POST":
-        if consume_invitation(db.session(), token_hash):
-            return None  # the view's journey.submit commits it with the answers
-        db.session().rollback()
-        # Another tap of this visitor may have sent the answers while we waited.
-        return None if _has_submitted(wave) else used_page(wave)
+        return None  # the view uses the invitation up with the submission
     if not is_unused(db.session(), token_hash, wave):
         return used_page(wave)
     return None
+
+
+def use_invitation_for(wave: Wave) -> bool:
+    """Before submitting: use up this visitor's invitation, uncommitted.
+
+    True when the submission may go ahead (no invitation involved, or this call
+    used it); False when the link was used already, and the session has been
+    rolled back. ``journey.submit`` commits the use together with the answers.
+    """
+    token_hash = held_invitation(wave.slug)
+    if token_hash is None:
+        return not wave.invitation_only
+    if consume_invitation(db.session(), token_hash):
+        return True
+    db.session().rollback()
+    return False

@@ -11,6 +11,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from wtforms import StringField
 
 from feedback_app import content_translation, db, journey
+from feedback_app.distribution import gate
 from feedback_app.forms import cleaned_answers, page_form
 from feedback_app.models import Response, Wave
 from feedback_app.respond import progress
@@ -187,6 +188,13 @@ def check(slug: str) -> str | HttpResponse | tuple[str, int]:
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
+        if not gate.use_invitation_for(visit.wave):
+            # Used already: by this visitor's other tap (then they see their
+            # confirmation) or by someone else with the same link.
+            db.session().refresh(response)
+            if response.is_submitted:
+                return redirect(url_for("respond.done", slug=slug))
+            return gate.used_page(visit.wave)
         journey.submit(db.session(), response, visit.questionnaire)
         return redirect(url_for("respond.done", slug=slug))
     rows = progress.summary_rows(visit.questionnaire, answers)

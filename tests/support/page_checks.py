@@ -38,6 +38,7 @@ class _PageParser(HTMLParser):
         self.in_legend = False
         self.grouped_controls_outside_fieldset: list[str] = []
         self.summary_links: list[str] = []
+        #: Depth of open <div>s inside the error summary (0: not inside one).
         self.in_error_summary = 0
 
     def handle_starttag(self, tag: str, attrs_list: list[tuple[str, str | None]]) -> None:
@@ -61,7 +62,9 @@ class _PageParser(HTMLParser):
             self.controls.append(attrs)
             if attrs.get("type") in {"radio", "checkbox"} and self.fieldset_depth == 0:
                 self.grouped_controls_outside_fieldset.append(attrs.get("name", "?"))
-        if "govuk-error-summary" in attrs.get("class", "").split():
+        if tag == "div" and self.in_error_summary:
+            self.in_error_summary += 1
+        elif tag == "div" and "govuk-error-summary" in attrs.get("class", "").split():
             self.in_error_summary = 1
         if tag == "a" and self.in_error_summary:
             self.summary_links.append(attrs.get("href", ""))
@@ -73,8 +76,8 @@ class _PageParser(HTMLParser):
             self.fieldset_depth -= 1
         if tag == "legend":
             self.in_legend = False
-        if tag == "form":
-            self.in_error_summary = 0
+        if tag == "div" and self.in_error_summary:
+            self.in_error_summary -= 1
 
     def handle_data(self, data: str) -> None:
         if self.in_title:
