@@ -51,7 +51,9 @@ def test_change_interval_contains_change_and_swap_negates(
     assert backward.change_pp == -forward.change_pp
     assert backward.change_ci_low == -forward.change_ci_high
     assert backward.change_ci_high == -forward.change_ci_low
-    assert backward.p_value == forward.p_value
+    # Fisher's exact test sums the table's terms in a different order when the
+    # waves swap, so the last bits of a tiny p-value may differ.
+    assert backward.p_value == pytest.approx(forward.p_value, rel=1e-9, abs=1e-300)
     assert backward.test == forward.test
 
 
