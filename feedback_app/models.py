@@ -101,6 +101,10 @@ class Wave(Base):
     area: Mapped[LocalArea] = relationship(back_populates="waves")
     version: Mapped[QuestionnaireVersion] = relationship()
 
+    def is_scheduled(self, now: dt.datetime | None = None) -> bool:
+        """True before the open date."""
+        return _aware(self.opens_at) > (now or utcnow())
+
     def is_open(self, now: dt.datetime | None = None) -> bool:
         """True between the open and close dates."""
         now = now or utcnow()

@@ -52,6 +52,9 @@ def _visit(slug: str) -> Visit:
 
 
 def _closed(visit: Visit) -> tuple[str, int]:
+    if visit.wave.is_scheduled():
+        # Scheduled: a poster may go up before the survey opens.
+        return render_template("respond/not_open_yet.html", visit=visit), 200
     return render_template("respond/closed.html", visit=visit), 410
 
 

@@ -150,3 +150,21 @@ def test_language_is_recorded_with_the_response(
     with app.app_context():
         assert db.session().scalar(select(Response.language)) == "en"
         assert db.session().scalar(select(func.count(Response.id))) == 1
+
+
+def test_a_scheduled_wave_says_when_it_opens(
+    app: Flask, demo: dict[str, str], browser: PageBrowser
+) -> None:
+    with app.app_context():
+        wave = db.session().scalar(select(Wave).where(Wave.slug == EVENT))
+        assert wave is not None
+        wave.opens_at = dt.datetime.now(dt.UTC) + dt.timedelta(days=3)
+        db.session().commit()
+    page = browser.get(f"/s/{EVENT}")
+    assert page.status_code == 200
+    assert "This survey is not open yet" in page.get_data(as_text=True)
+    browser.get("/s/demo-parent-annual")  # any page with a form, for a CSRF token
+    refused = browser.client.post(f"/s/{EVENT}/start", data={"csrf_token": browser.csrf_token()})
+    assert refused.status_code == 200 and "not open yet" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session().scalar(select(func.count(Response.id))) == 0
