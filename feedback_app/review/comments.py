@@ -158,7 +158,7 @@ def threads(db: Session, draft: QuestionnaireDraft) -> dict[str | None, list[Thr
     by_id: dict[int, Thread] = {}
     grouped: dict[str | None, list[Thread]] = defaultdict(list)
     for comment, email in rows:
-        author = email or "(deleted account)"
+        author = email or str(_l("a deleted account"))
         if comment.parent_id is None:
             thread = Thread(
                 comment=comment,
