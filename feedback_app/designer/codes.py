@@ -7,6 +7,8 @@ and "Don't know" becomes ``dont_know``, unique within the questionnaire.
 from __future__ import annotations
 
 import re
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from flask_babel import LazyString
@@ -15,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 from surveys import Questionnaire
 from surveys.library import kpi_bank
 
+#: Pictures an Easy Read question can show beside it (our own SVGs; faces are for options).
+PICTURE_DIR = Path(__file__).resolve().parents[1] / "static" / "pictures"
 MAX_OPTIONS = 30
 MAX_OPTION_LABEL = 200
 ID_LENGTH = 40
@@ -25,9 +29,11 @@ NOT_COUNTED_CODES = frozenset({"dont_know", "prefer_not_to_say", "not_sure"})
 class DesignError(ValueError):
     """A change that cannot be made, with the reason in plain words."""
 
-    def __init__(self, message: str | LazyString) -> None:
+    def __init__(self, message: str | LazyString, *, field: str = "options") -> None:
         super().__init__(str(message))
         self.message = message
+        #: The form field the message belongs beside.
+        self.field = field
 
 
 def _slug(text: str, *, length: int) -> str:
@@ -90,3 +96,11 @@ def options_from_lines(text: str, *, keep: tuple[dict[str, Any], ...] = ()) -> l
         used.add(option["code"])
         options.append({"code": option.pop("code"), **option})
     return options
+
+
+@cache
+def available_pictures() -> tuple[str, ...]:
+    """Names of the bundled pictures a question can show (not the faces)."""
+    return tuple(
+        sorted(p.stem for p in PICTURE_DIR.glob("*.svg") if not p.stem.startswith("face_"))
+    )

@@ -16,8 +16,13 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
-from feedback_app.designer.codes import DesignError, new_question_id, options_from_lines
-from surveys import AnswerType, Question, Questionnaire
+from feedback_app.designer.codes import (
+    DesignError,
+    available_pictures,
+    new_question_id,
+    options_from_lines,
+)
+from surveys import STANDARD_OPTIONS, AnswerType, Question, Questionnaire
 from surveys.library import bundled_questionnaires, kpi_bank
 from surveys.model import CLOSED_TYPES
 
@@ -100,6 +105,8 @@ def add_own_question(
     optional: bool = False,
     min_value: int | None = None,
     max_value: int | None = None,
+    picture: str | None = None,
+    points: int | None = None,
 ) -> tuple[Questionnaire, str]:
     """Add a question the coordinator wrote; returns the questionnaire and its id."""
     question_id = new_question_id(q, text)
@@ -113,6 +120,7 @@ def add_own_question(
         min_value=min_value,
         max_value=max_value,
     )
+    _set_picture_and_points(question, picture=picture, points=points)
     data = _data(q)
     data["pages"].append({"id": question_id, "questions": [question]})
     return _rebuild(data), question_id
@@ -143,6 +151,28 @@ def _apply_fields(
                 question[key] = value
 
 
+def _set_picture_and_points(
+    question: dict[str, Any], *, picture: str | None, points: int | None
+) -> None:
+    # None leaves things as they are; "" removes the picture.
+    if picture is not None:
+        if picture and picture not in available_pictures():
+            raise DesignError(_l("Select one of the pictures"), field="picture")
+        if picture:
+            question["picture"] = picture
+        else:
+            question.pop("picture", None)
+    if points is not None and question["type"] == AnswerType.FACE.value:
+        if points not in (3, 5):
+            raise DesignError(_l("Select 3 or 5 faces"), field="points")
+        question["points"] = points
+        # The standard faces for that many points, with their pictures.
+        question["options"] = [
+            o.model_dump(mode="json", exclude_defaults=True)
+            for o in STANDARD_OPTIONS[AnswerType.FACE][points]
+        ]
+
+
 def _set_hint_and_optional(question: dict[str, Any], *, hint: str, optional: bool) -> None:
     if hint:
         question["hint"] = hint
@@ -164,6 +194,8 @@ def edit_question(
     optional: bool,
     min_value: int | None = None,
     max_value: int | None = None,
+    picture: str | None = None,
+    points: int | None = None,
 ) -> Questionnaire:
     """Change a question's words, hint, options or whether it may be skipped.
 
@@ -176,6 +208,7 @@ def edit_question(
     if question.get("kpis"):
         # Whatever was sent, the bank's wording and options stay.
         _set_hint_and_optional(question, hint=hint, optional=optional)
+        _set_picture_and_points(question, picture=picture, points=None)
     else:
         question["text"] = text
         _apply_fields(
@@ -187,6 +220,7 @@ def edit_question(
             min_value=min_value,
             max_value=max_value,
         )
+        _set_picture_and_points(question, picture=picture, points=points)
     return _rebuild(data)
 
 

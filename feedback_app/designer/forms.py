@@ -177,6 +177,22 @@ class QuestionForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select whether people must answer this question"))],
     )
+    points = RadioField(
+        _l("How many faces?"),
+        choices=[
+            ("5", _l("5 faces, from very happy to very sad")),
+            ("3", _l("3 faces: happy, OK and sad, for younger children")),
+        ],
+        default="5",
+        validate_choice=False,  # Checked by the designer service, in plain words.
+        widget=GovRadioInput(),
+    )
+    picture = RadioField(
+        _l("Picture beside the question"),
+        description=_l("Easy Read questions have a picture beside them."),
+        validate_choice=False,  # Checked by the designer service, in plain words.
+        widget=GovRadioInput(),
+    )
     min_value = WholeNumberField(
         _l("Smallest number accepted (optional)"),
         invalid=_l("Enter the smallest number as a whole number, like 0"),

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from markupsafe import Markup
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse, require_csrf
+from feedback_app.designer.codes import available_pictures
 from feedback_app.designer.editing import DesignError
 from feedback_app.designer.forms import (
     AddKpiForm,
@@ -25,14 +27,16 @@ from feedback_app.designer.view_model import (
     fixed_option_labels,
     kpi_references,
     options_text,
+    picture_name,
     writes_own_options,
 )
 from feedback_app.designer.workbench import save_change
 from feedback_app.models import LocalArea
 from feedback_app.roles import Permission
 from feedback_app.staff.auth import current_user, requires
+from feedback_app.static_files import picture_svg
 from feedback_app.workspace_models import QuestionnaireDraft
-from surveys import AnswerType, Question
+from surveys import AnswerType, Question, Questionnaire
 
 
 def to_question(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse:
@@ -102,14 +106,34 @@ def _answer_type(value: str) -> AnswerType:
         abort(404)
 
 
-def _question_fields(form: QuestionForm) -> dict[str, object]:
+def _question_fields(
+    form: QuestionForm, answer_type: AnswerType, questionnaire: Questionnaire
+) -> dict[str, object]:
+    points = form.points.data if answer_type is AnswerType.FACE else None
     return {
         "hint": form.hint.data or "",
         "options_text": form.options.data or "",
         "optional": form.must_answer.data == "no",
         "min_value": form.min_value.data,
         "max_value": form.max_value.data,
+        # Pictures only in Easy Read questionnaires, where every question needs one.
+        "picture": (form.picture.data or "") if questionnaire.easy_read else None,
+        "points": int(points) if points in ("3", "5") else (0 if points else None),
     }
+
+
+def _picture_choices(form: QuestionForm) -> list[dict[str, object]]:
+    """Picture radios: the picture itself beside its name."""
+    form.picture.choices = [(name, picture_name(name)) for name in available_pictures()]
+    return [
+        {
+            # The same inline pictures respondents see, beside escaped words.
+            "html": Markup('<span class="app-face">{}</span>{}').format(
+                picture_svg(name), picture_name(name)
+            )
+        }
+        for name in available_pictures()
+    ]
 
 
 def _needs_options(form: QuestionForm, answer_type: AnswerType) -> bool:
@@ -137,20 +161,36 @@ def add_question(
     draft, questionnaire = editable_or_refuse(area, draft_id)
     kind = _answer_type(answer_type)
     form = QuestionForm()
-    # Both checks run, so every problem is shown at once.
-    valid = form.validate_on_submit()
-    if valid & (form.is_submitted() and not _needs_options(form, kind)):
+    if _form_ok(form, kind, questionnaire, fixed_options=not writes_own_options(kind)):
         try:
             changed, question_id = editing.add_own_question(
-                questionnaire, answer_type=kind, text=form.text.data or "", **_question_fields(form)
+                questionnaire,
+                answer_type=kind,
+                text=form.text.data or "",
+                **_question_fields(form, kind, questionnaire),
             )
         except DesignError as error:
-            form.options.errors = [str(error.message)]
+            form[error.field].errors = [str(error.message)]
         else:
             summary = f"added question {question_id}"
             save_change(db.session(), draft, changed, user=current_user(), summary=summary)
             return to_question(area, draft.id, question_id)
-    return _question_page(area, draft, form, kind, question=None)
+    return _question_page(area, draft, form, kind, questionnaire, question=None)
+
+
+def _form_ok(
+    form: QuestionForm, kind: AnswerType, questionnaire: Questionnaire, *, fixed_options: bool
+) -> bool:
+    """Validate the posted form; every check runs, so every problem shows at once."""
+    if not form.is_submitted():
+        return False
+    valid = form.validate_on_submit()
+    if not fixed_options:
+        valid = not _needs_options(form, kind) and valid
+    if questionnaire.easy_read and not form.picture.data:
+        form.picture.errors = [gettext("Select a picture to show beside the question")]
+        valid = False
+    return valid
 
 
 def _question_page(
@@ -158,9 +198,11 @@ def _question_page(
     draft: object,
     form: QuestionForm,
     kind: AnswerType,
+    questionnaire: Questionnaire,
     *,
     question: Question | None,
 ) -> tuple[str, int]:
+    picture_items = _picture_choices(form)
     status = 400 if form.errors else 200
     return render_template(
         "staff/designer/question.html",
@@ -174,6 +216,8 @@ def _question_page(
         own_options=writes_own_options(kind) and not (question and question.area_options),
         fixed_options=fixed_option_labels(kind, question),
         type_names=TYPE_NAMES,
+        easy_read=questionnaire.easy_read,
+        picture_items=picture_items,
     ), status
 
 
@@ -191,16 +235,17 @@ def edit_question(
         if editing.is_locked(question):
             # Locked wording is not on the page; whatever was sent is not used.
             form.text.data, form.text.raw_data = question.text, [question.text]
-        locked_or_closed = editing.is_locked(question) or not writes_own_options(question.type)
-        if form.validate_on_submit() and (
-            locked_or_closed or not _needs_options(form, question.type)
-        ):
+        fixed = editing.is_locked(question) or not writes_own_options(question.type)
+        if _form_ok(form, question.type, questionnaire, fixed_options=fixed):
             try:
                 changed = editing.edit_question(
-                    questionnaire, question_id, text=form.text.data or "", **_question_fields(form)
+                    questionnaire,
+                    question_id,
+                    text=form.text.data or "",
+                    **_question_fields(form, question.type, questionnaire),
                 )
             except DesignError as error:
-                form.options.errors = [str(error.message)]
+                form[error.field].errors = [str(error.message)]
             else:
                 summary = f"changed question {question_id}"
                 save_change(db.session(), draft, changed, user=current_user(), summary=summary)
@@ -214,9 +259,11 @@ def edit_question(
                 "must_answer": "no" if question.optional else "yes",
                 "min_value": question.min_value,
                 "max_value": question.max_value,
+                "picture": question.picture or "",
+                "points": str(question.points or 5),
             }
         )
-    return _question_page(area, draft, form, question.type, question=question)
+    return _question_page(area, draft, form, question.type, questionnaire, question=question)
 
 
 @bp.post("/<int:draft_id>/questions/<question_id>/move")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from feedback_app.designer.editing import OWN_OPTION_TYPES, bank_questions, is_locked
 from feedback_app.designer.forms import ANSWER_TYPES
@@ -29,6 +30,23 @@ class QuestionRow:
     is_first: bool
     is_last: bool
     options: list[str]
+
+
+PICTURE_NAMES = {
+    "friends": _l("Friends"),
+    "future": _l("The future"),
+    "health": _l("Health"),
+    "help": _l("Help"),
+    "home": _l("Home"),
+    "listen": _l("Listening"),
+    "school": _l("School"),
+    "talk": _l("Talking"),
+}
+
+
+def picture_name(name: str) -> str:
+    """What a bundled picture shows, in words."""
+    return str(PICTURE_NAMES.get(name, name.replace("_", " ").capitalize()))
 
 
 def kpi_references(question: Question) -> list[str]:

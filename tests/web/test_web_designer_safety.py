@@ -306,3 +306,29 @@ def test_other_areas_and_published_drafts(app: Flask, coordinator: PageBrowser) 
     refused = coordinator.post(draft + "questions/first_question/remove")
     assert refused.status_code == 409
     assert coordinator.client.get(draft + "export").status_code == 200
+
+
+def test_easy_read_questions_get_a_picture_and_a_face_scale(coordinator: PageBrowser) -> None:
+    coordinator.get(DESIGNER)
+    coordinator.post(DESIGNER + "new", {"start": "young_people", "title": ""})
+    draft = coordinator.path
+    add = draft + "add/face"
+    coordinator.get(add)
+    missing = coordinator.post(add, {"text": "How is your school?", "must_answer": "yes"})
+    assert missing.status_code == 400
+    assert "Select a picture to show beside the question" in missing.get_data(as_text=True)
+    odd = coordinator.post(
+        add, {"text": "How is your school?", "must_answer": "yes", "picture": "../x"}
+    )
+    assert odd.status_code == 400 and "Select one of the pictures" in odd.get_data(as_text=True)
+    coordinator.post(
+        add,
+        {"text": "How is your school?", "must_answer": "yes", "picture": "school", "points": "3"},
+    )
+    assert "No problems found" in coordinator.last.get_data(as_text=True)
+    question = parse_questionnaire(
+        coordinator.client.get(draft + "export").get_data(as_text=True)
+    ).question("how_is_your_school")
+    assert question is not None and question.picture == "school" and question.points == 3
+    assert [o.code for o in question.options] == ["happy", "ok", "sad", "dont_know"]
+    coordinator.get(draft + "preview/q/how_is_your_school")
