@@ -332,3 +332,38 @@ def test_easy_read_questions_get_a_picture_and_a_face_scale(coordinator: PageBro
     assert question is not None and question.picture == "school" and question.points == 3
     assert [o.code for o in question.options] == ["happy", "ok", "sad", "dont_know"]
     coordinator.get(draft + "preview/q/how_is_your_school")
+
+
+def test_a_json_file_imports_like_yaml(app: Flask, coordinator: PageBrowser) -> None:
+    bundled = bundled_questionnaires()["event_feedback"]
+    text = bundled.model_dump_json(exclude_defaults=True)
+    coordinator.get(DESIGNER)
+    coordinator.post(
+        DESIGNER + "import",
+        {"definition_file": (io.BytesIO(text.encode()), "event.json")},
+        content_type="multipart/form-data",
+    )
+    draft = coordinator.path
+    exported = coordinator.client.get(draft + "export").get_data(as_text=True)
+    assert parse_questionnaire(exported) == bundled
+    assert _draft_count(app) == 1
+
+
+def test_a_draft_the_designer_cannot_read_is_shown_not_lost(
+    app: Flask, coordinator: PageBrowser
+) -> None:
+    draft = _new_blank(coordinator)
+    broken = "id: x\ntitle: [unclosed\n"
+    with app.app_context():
+        row = db.session().scalars(select(QuestionnaireDraft)).one()
+        row.definition = broken
+        db.session().commit()
+    page = coordinator.get(draft).get_data(as_text=True)
+    assert "The designer cannot read this questionnaire" in page
+    assert "is not valid YAML" in page
+    assert coordinator.client.get(draft + "questions/first_question/edit").status_code == 409
+    assert coordinator.client.get(draft + "preview").status_code == 409
+    assert coordinator.client.get(draft + "export").get_data(as_text=True) == broken
+    coordinator.get(draft + "history")
+    coordinator.post(draft + "history/1/restore")
+    assert "No problems found" in coordinator.get(draft).get_data(as_text=True)
