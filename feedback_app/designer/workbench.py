@@ -12,6 +12,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -85,7 +86,34 @@ def shown_problems(draft: QuestionnaireDraft) -> list[ShownProblem]:
     return []
 
 
+#: The loader's messages the designer's own actions can cause, said for a coordinator.
+_PLAIN_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"^the first page is always shown$"),
+        _l(
+            "The first question is always shown, so its “show only if” rule cannot work. "
+            "Move it down, or change “Show only if” to “Always”."
+        ),
+    ),
+    (
+        re.compile(r"^can only look at answers on earlier pages; question '(\w+)' is on a later"),
+        _l(
+            "Its “show only if” rule looks at the answer to a later question. Move it below "
+            "that question, or change the rule."
+        ),
+    ),
+]
+
+
+def _plain(message: str) -> str:
+    for pattern, plain in _PLAIN_WORDS:
+        if pattern.search(message):
+            return str(plain)
+    return message
+
+
 def _shown(where: str, message: str, questionnaire: Questionnaire | None) -> ShownProblem:
+    message = _plain(message)
     match = _PLACE.search(where)
     if match is None or questionnaire is None:
         return ShownProblem(None, gettext("The questionnaire"), message)

@@ -214,7 +214,7 @@ def test_live_problems_link_to_the_question(coordinator: PageBrowser) -> None:
     body = coordinator.get(draft).get_data(as_text=True)
     assert "There is 1 problem to fix" in body
     assert 'href="#question-tell_us_about_the_plan">Question 2</a>' in body
-    assert "is on a later page" in body
+    assert "looks at the answer to a later question" in body
 
     # Going back to an earlier version is a new version: nothing is lost.
     coordinator.get(draft + "history")
