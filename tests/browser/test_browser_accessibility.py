@@ -32,7 +32,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, ViewportSize, expect
 
 from surveys.library import bundled_questionnaires
 from surveys.paths import covering_answer_sets
@@ -54,7 +54,7 @@ pytestmark = pytest.mark.browser
 #: Parent follow-up: translated into every shipped language already.
 RESUME_SURVEY = "parent_follow_up"
 SCREENSHOTS = Path(__file__).parent / "out" / "screenshots"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 def _screenshot(page: Page, questionnaire_id: str, lang: str) -> None:

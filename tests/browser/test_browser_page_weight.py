@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, CDPSession, Page
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Page, ViewportSize
 
+from surveys import AnswerValue
 from surveys.library import bundled_questionnaires
 from tests.browser.harness import LiveServer
 from tests.browser.respondent import answer_page_by_code, current_page_id, press_main_button
@@ -34,7 +35,7 @@ BUDGET_BYTES = 50_000  # 50 KB, counted in thousands to be strict
 BUDGET_REQUESTS = 6
 FONT = re.compile(r"\.(woff2?|ttf|otf|eot)(\?|$)", re.IGNORECASE)
 OUT = Path(__file__).parent / "out" / "page-weight.txt"
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 #: English, and the languages whose text weighs most once translated: Urdu (Arabic
 #: script, right to left) and Bengali (three bytes a letter in UTF-8). The assets
 #: are the same in every language; only the HTML differs.
@@ -117,9 +118,13 @@ def _record(cdp: CDPSession) -> Callable[[str], Load]:
     return begin
 
 
-def _context(chromium: Browser, live_server: LiveServer, lang: str) -> BrowserContext:
+def _context(
+    chromium: Browser, live_server: LiveServer, lang: str, state: Any = None
+) -> BrowserContext:
     # A fresh context has an empty cache. The language comes from Accept-Language.
-    context = chromium.new_context(base_url=live_server.url, viewport=PHONE, locale=lang)
+    context = chromium.new_context(
+        base_url=live_server.url, viewport=PHONE, locale=lang, storage_state=state
+    )
     context.set_default_timeout(10_000)
     return context
 
@@ -163,12 +168,11 @@ def _measure(
     press_main_button(page, f'main form[action$="/s/{slug}/start"]')
     first_url = page.url
     assert current_page_id(page) == questionnaire.first_page, first_url
-    cookies = first.cookies()
+    respondent = first.storage_state()  # the session cookie
     first.close()
 
     # 2. The first question page with an empty cache, the same respondent.
-    cold = _context(chromium, live_server, lang)
-    cold.add_cookies(cookies)
+    cold = _context(chromium, live_server, lang, respondent)
     page = cold.new_page()
     begin = _record(cold.new_cdp_session(page))
     question = begin(f"{name} first question page, cold")
@@ -178,10 +182,8 @@ def _measure(
     # 3. The next page: only its HTML over the network (POST, redirect, GET).
     survey_page = questionnaire.page(questionnaire.first_page)
     assert survey_page is not None
-    answers = {
-        q.id: q.options[0].code if q.is_closed else None
-        for q in survey_page.questions
-        if not q.optional
+    answers: dict[str, AnswerValue] = {
+        q.id: q.options[0].code for q in survey_page.questions if q.is_closed and not q.optional
     }
     answer_page_by_code(page, survey_page, answers)
     later = begin(f"{name} next page, warm")

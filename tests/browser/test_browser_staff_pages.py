@@ -1,0 +1,112 @@
+"""Every staff page a person can reach passes axe and the page checks.
+
+Signed in as an administrator of the demo area (who may do everything), the test
+follows every link inside the workspace, breadth first, from the area's home,
+and audits each page with axe-core (WCAG 2.2 AA tags) at 320 px and 1280 px,
+the reflow and target-size checks, and the same HTML page checks the web tests
+run (one h1, title, lang/dir, unique ids, labelled inputs, fieldsets). Pages are
+discovered, not listed, so a new staff page is audited as soon as it is linked.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page
+
+from tests.browser.audit import audit, report
+from tests.browser.harness import LiveServer, NewPage
+from tests.support.page_checks import page_problems
+
+pytestmark = pytest.mark.browser
+
+EMAIL = "axe.administrator@demo.example"
+PASSWORD = "a long browser-test passphrase"
+#: Files, not pages: downloads are tested in the web tests.
+DOWNLOADS = (".csv", ".po", ".png", ".svg", ".yaml", ".yml", ".json", ".xlsx", ".pdf")
+MAX_PAGES = 120
+
+
+@pytest.fixture(scope="module")
+def administrator(live_server: LiveServer) -> str:
+    """An administrator of the demo area, with a draft to review and design."""
+    from sqlalchemy import select
+
+    from feedback_app import db
+    from feedback_app.accounts import create_user
+    from feedback_app.designer.drafts import create_draft
+    from feedback_app.models import LocalArea
+    from feedback_app.roles import Role
+    from surveys.library import bundled_questionnaires
+
+    with live_server.app.app_context():
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
+        assert area is not None
+        user = create_user(
+            session, area=area, email=EMAIL, role=Role.ADMINISTRATOR, password=PASSWORD
+        )
+        session.commit()
+        create_draft(
+            session,
+            area=area,
+            title="Parent survey 2027",
+            user=user,
+            start_from=bundled_questionnaires()["parent_annual"],
+        )
+    return EMAIL
+
+
+def _sign_in(page: Page, email: str) -> None:
+    page.goto("/staff/login")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    assert "/staff/login" not in page.url, "sign-in failed"
+
+
+def _links(page: Page, origin: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("main a[href], nav a[href]", "els => els.map(e => e.href)")
+    found = []
+    for href in hrefs:
+        parts = urlsplit(href)
+        if f"{parts.scheme}://{parts.netloc}" != origin:
+            continue
+        if not parts.path.startswith("/staff/demo/") or parts.path.endswith(DOWNLOADS):
+            continue
+        if "download" in parts.query:
+            continue
+        found.append(parts.path + (f"?{parts.query}" if parts.query else ""))
+    return found
+
+
+def test_every_linked_staff_page_is_accessible(
+    new_page: NewPage, live_server: LiveServer, axe_source: str, administrator: str
+) -> None:
+    page = new_page()
+    page.goto("/staff/login")
+    page.get_by_role("button", name="Sign in").click()  # empty: the error state
+    problems = audit(page, axe_source, "sign in, with errors")
+    problems += [f"{page.url}: {p}" for p in page_problems(page.content(), expect_error=True)]
+    _sign_in(page, administrator)
+
+    queue = deque(["/staff/demo/"])
+    seen: set[str] = set()
+    while queue and len(seen) < MAX_PAGES:
+        path = queue.popleft()
+        if path in seen:
+            continue
+        seen.add(path)
+        response = page.goto(path)
+        assert response is not None
+        if response.status >= 400:
+            problems.append(f"{path}: linked page answered {response.status}")
+            continue
+        problems += audit(page, axe_source, "staff page")
+        problems += [f"{path}: {p}" for p in page_problems(page.content())]
+        queue.extend(link for link in _links(page, live_server.url) if link not in seen)
+    assert len(seen) >= 10, f"only {len(seen)} staff pages found: {sorted(seen)}"
+    assert not problems, report(problems)
