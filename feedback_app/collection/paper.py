@@ -190,6 +190,17 @@ def keyings(
     return first, second, differences(questionnaire, first, second)
 
 
+def status_text(questionnaire: Questionnaire, paper_return: PaperReturn) -> str:
+    """Where a return is in its lifecycle, as an English message id."""
+    if paper_return.accepted_at is not None:
+        return N_("Accepted")
+    if paper_return.second_keying is None:
+        return N_("Keyed once: accept it, or have someone else key it again")
+    if keyings(questionnaire, paper_return)[2]:
+        return N_("Keyed twice: differences to resolve")
+    return N_("Keyed twice, no differences: ready to accept")
+
+
 def resolved_answers(
     questionnaire: Questionnaire, paper_return: PaperReturn, choices: Mapping[str, str]
 ) -> dict[str, AnswerValue]:

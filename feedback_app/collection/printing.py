@@ -24,6 +24,8 @@ class PrintedOption:
     number: int
     label: str
     hint: str | None
+    #: Name of the Easy Read picture beside the label (decorative: the words are there).
+    picture: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +132,12 @@ def printed_questions(q: Questionnaire) -> list[PrintedQuestion]:
             if index == len(page.questions) - 1:
                 go_to = tuple(_go_to(q, r.goto, r.when) for r in page.routes)
             options = tuple(
-                PrintedOption(n, gettext(o.label), gettext(o.hint) if o.hint else None)
+                PrintedOption(
+                    n,
+                    gettext(o.label),
+                    gettext(o.hint) if o.hint else None,
+                    o.picture,
+                )
                 for n, o in enumerate(question.options, start=1)
             )
             printed.append(

@@ -89,7 +89,11 @@ def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str
 @requires(Permission.ENTER_PAPER)
 def paper_returns(area: LocalArea, wave_id: int) -> str:
     wave = _wave(area, wave_id)
-    returns = paper.wave_returns(db.session(), wave)
+    questionnaire = journey.questionnaire_for(wave.version)
+    returns = [
+        (item, gettext(paper.status_text(questionnaire, item)))
+        for item in paper.wave_returns(db.session(), wave)
+    ]
     return render_template(
         "staff/collection/paper_returns.html", area=area, wave=wave, returns=returns
     )

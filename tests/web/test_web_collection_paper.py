@@ -310,3 +310,28 @@ def test_another_areas_wave_and_tampered_choices_are_refused(app: Flask) -> None
     page = third.client.get(f"/staff/north/waves/{wave_id}/paper/{paper_return.id}/second")
     assert page.status_code == 409
     assert "has already been keyed twice" in page.get_data(as_text=True)
+
+
+def test_easy_read_prints_faces_and_the_returns_list_shows_each_status(app: Flask) -> None:
+    staff, wave_id, url = _setup(app)
+    browser = signed_in(app.test_client(), staff["coordinator"])
+    _key(browser, url, {"reference": "F1", "plan_type": "1"})
+    _key(browser, url, {"reference": "F2", "plan_type": "2"})
+    (_f1, f2) = sorted(_rows(app, PaperReturn), key=lambda r: r.reference)
+    browser.post(f"/staff/north/waves/{wave_id}/paper/{f2.id}/accept", {})
+    listing = browser.get(f"{url}/returns").get_data(as_text=True)
+    assert re.search(
+        r">F1<.*Keyed once: accept it, or have someone else key it again", listing, re.S
+    )
+    assert re.search(r">F2<.*Accepted", listing, re.S)
+    with app.app_context():
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
+        version = publish_version(session, area, bundled_questionnaires()["young_people"])
+        easy = schedule_wave(
+            session, version=version, name="Youth", opens_at=utcnow(), closes_at=None
+        )
+        session.commit()
+        easy_id = easy.id
+    printed = browser.get(f"/staff/north/waves/{easy_id}/print?size=large").get_data(as_text=True)
+    assert re.search(r'class="app-print__picture"><svg', printed)
