@@ -302,8 +302,15 @@ _SIDES = """() => {
         const label = input.labels[0];
         if (!label || !visible(label)) continue;
         const text = textBox(label);
-        // The circle/square GOV.UK Frontend draws is the label's ::before, over the input.
-        if (text) result.options.push({id: input.id, input: box(input), text});
+        // The circle/square GOV.UK Frontend draws is the label's ::before, placed
+        // absolutely in the item; it must sit over the (invisible) input.
+        const item = input.closest(".govuk-radios__item, .govuk-checkboxes__item");
+        const mark = getComputedStyle(label, "::before");
+        const itemBox = item.getBoundingClientRect();
+        const markLeft = itemBox.left + parseFloat(getComputedStyle(item).borderLeftWidth)
+            + parseFloat(mark.left);
+        const drawn = [markLeft, markLeft + parseFloat(mark.width)];
+        if (text) result.options.push({id: input.id, input: box(input), text, drawn});
         const face = label.querySelector(".app-face");
         if (face && text) result.faces.push({id: input.id, face: box(face), text});
     }
@@ -478,6 +485,15 @@ def mirroring(page: Page, lang: str) -> list[str]:
             problems.append(
                 f"the radio/checkbox #{option['id']} is on the "
                 f"{_side(option['input'], option['text'])} of its label"
+            )
+    for option in found["options"]:
+        drawn, target = option["drawn"], option["input"]
+        off = abs((drawn[0] + drawn[1]) / 2 - (target[0] + target[1]) / 2)
+        if off > 4:
+            problems.append(
+                f"the radio/checkbox drawn for #{option['id']} is {off:.0f}px away from the "
+                f"input it stands for (drawn at {drawn[0]:.0f}–{drawn[1]:.0f}px, "
+                f"input at {target[0]:.0f}–{target[1]:.0f}px)"
             )
     for face in found["faces"]:
         if _side(face["face"], face["text"]) != start:

@@ -61,8 +61,8 @@ def administrator(live_server: LiveServer) -> str:
 
 def _sign_in(page: Page, email: str) -> None:
     page.goto("/staff/login")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
     assert "/staff/login" not in page.url, "sign-in failed"
