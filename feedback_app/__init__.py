@@ -52,8 +52,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     compress.init_app(app)
     errors.init_app(app)
 
+    from feedback_app.collection.views import bp as collection_bp
+    from feedback_app.designer.views import bp as designer_bp
+    from feedback_app.distribution.views import bp as distribution_bp
+    from feedback_app.distribution.views import public_bp as distribution_public_bp
+    from feedback_app.monitor.views import bp as monitor_bp
     from feedback_app.public.views import bp as public_bp
     from feedback_app.respond.views import bp as respond_bp
+    from feedback_app.review.views import bp as review_bp
     from feedback_app.staff.navigation import staff_links
     from feedback_app.staff.views import bp as staff_bp
 
@@ -63,5 +69,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from feedback_app.translating.views import bp as translating_bp
 
     app.register_blueprint(translating_bp)
+    app.register_blueprint(designer_bp)
+    app.register_blueprint(review_bp)
+    app.register_blueprint(distribution_bp)
+    app.register_blueprint(distribution_public_bp)
+    app.register_blueprint(collection_bp)
+    app.register_blueprint(monitor_bp)
     app.add_template_global(staff_links)
     return app

@@ -26,6 +26,10 @@ class StaffLink:
 
 
 STAFF_LINKS: list[StaffLink] = [
+    StaffLink("designer.drafts", _l("Questionnaire designer"), Permission.DESIGN),
+    StaffLink("distribution.waves", _l("Share surveys"), Permission.RUN_SURVEYS),
+    StaffLink("review.index", _l("Review drafts"), Permission.REVIEW),
+    StaffLink("collection.index", _l("Paper and monitor"), Permission.ENTER_PAPER),
     StaffLink("staff.people", _l("People"), Permission.MANAGE_USERS),
     StaffLink("staff.audit_log", _l("Audit log"), Permission.VIEW_AUDIT),
 ]
