@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from feedback_app import create_app
-from feedback_app.migrate import upgrade
 from feedback_app.all_models import Base
+from feedback_app.migrate import upgrade
 from tests.support.browser import PageBrowser
 
 ENGINES = ["sqlite", "postgresql"]
