@@ -168,3 +168,19 @@ def test_a_scheduled_wave_says_when_it_opens(
     assert refused.status_code == 200 and "not open yet" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session().scalar(select(func.count(Response.id))) == 0
+
+
+def test_changing_language_mid_survey_keeps_every_answer(
+    app: Flask, demo: dict[str, str], browser: PageBrowser
+) -> None:
+    _start(browser)
+    browser.post(browser.path, {"event_useful": "agree"})
+    page = browser.get(f"/s/{EVENT}/q/event_useful?lang=cy")
+    html = page.get_data(as_text=True)
+    assert 'lang="cy"' in html
+    assert 'value="agree" checked' in html
+    browser.post(f"/s/{EVENT}/q/event_useful", {"event_useful": "agree"})
+    browser.post(browser.path, {"do_differently": "yes"})
+    assert _answers(app) == {"event_useful": "agree", "do_differently": "yes"}
+    with app.app_context():
+        assert db.session().scalar(select(Response.language)) == "cy"
