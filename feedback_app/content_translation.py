@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from feedback_app.config import PROJECT_DIR
 from feedback_app.languages import SHIPPED_LANGUAGES
-from feedback_app.models import utcnow
+from feedback_app.models import LocalArea, QuestionnaireVersion, utcnow
 from feedback_app.workspace_models import QuestionnaireTranslation
 from surveys import Questionnaire
 from surveys.extract import questionnaire_messages
@@ -96,9 +96,17 @@ class Coverage:
         return 100 if self.total == 0 else (100 * self.translated) // self.total
 
 
+def place_names(db: Session, version_id: int) -> frozenset[str]:
+    """The area's own locality labels: place names, shown as written in every language."""
+    version = db.get(QuestionnaireVersion, version_id)
+    area = db.get(LocalArea, version.area_id) if version is not None else None
+    return frozenset(str(label) for _code, label in (area.localities if area else []))
+
+
 def coverage(db: Session, *, version_id: int, questionnaire: Questionnaire) -> list[Coverage]:
-    """Coverage of the version in every shipped language."""
-    messages = [m for m, _note in version_messages(questionnaire)]
+    """Coverage of the version in every shipped language (place names need none)."""
+    names = place_names(db, version_id)
+    messages = [m for m, _note in version_messages(questionnaire) if m not in names]
     result = []
     for language in SHIPPED_LANGUAGES:
         uploaded = uploaded_messages(db, version_id, language)

@@ -17,12 +17,13 @@ from feedback_app.staff_models import StaffUser
 from surveys.library import bundled_questionnaires
 
 DEMO_SLUG = "demo"
+#: Place names: shown as written in every language (content_translation.place_names).
 DEMO_LOCALITIES = [
-    ["north", "North"],
-    ["south", "South"],
-    ["east", "East"],
-    ["west", "West"],
-    ["central", "Town centre"],
+    ["northfield", "Northfield"],
+    ["southbank", "Southbank"],
+    ["eastwood", "Eastwood"],
+    ["westbury", "Westbury"],
+    ["middleton", "Middleton"],
 ]
 
 

@@ -134,3 +134,11 @@ def test_reviewers_cannot_download_or_upload(app: Flask) -> None:
         coordinator.client.get(f"/staff/north/versions/{version_id}/translations/xx.po").status_code
         == 404
     )
+
+
+def test_place_names_do_not_hold_a_language_back(app: Flask, demo: dict[str, str]) -> None:
+    # The annual survey's locality options are the area's place names, which no
+    # catalog holds; every shipped language is still offered.
+    html = PageBrowser(app.test_client()).get(f"/s/{demo['parent_annual']}").get_data(as_text=True)
+    for language in ("cy", "ur", "uk"):
+        assert f"?lang={language}" in html
