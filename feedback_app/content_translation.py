@@ -131,7 +131,9 @@ def offered_languages(
             .order_by(QuestionnaireTranslation.language)
         ).all()
     )
-    key = (version_id, uploads)
+    version = db.get(QuestionnaireVersion, version_id)
+    # The checksum too: ids are reused across databases (tests, restores).
+    key = (version_id, version.checksum if version else "", uploads)
     cached = _OFFERED_CACHE.get(key)
     if cached is None:
         cached = tuple(
@@ -145,7 +147,7 @@ def offered_languages(
     return cached
 
 
-_OFFERED_CACHE: dict[tuple[int, tuple[tuple[object, ...], ...]], tuple[str, ...]] = {}
+_OFFERED_CACHE: dict[tuple[int, str, tuple[tuple[object, ...], ...]], tuple[str, ...]] = {}
 
 
 def po_file(db: Session, *, version_id: int, questionnaire: Questionnaire, language: str) -> bytes:
