@@ -56,6 +56,10 @@ class LocalArea(Base):
     timezone: Mapped[str] = mapped_column(String(60), default="Europe/London")
     #: Locality options offered to respondents: [[code, label], ...].
     localities: Mapped[list[list[str]]] = mapped_column(JSON, default=list)
+    #: Years answers are kept after a wave closes when the wave does not say.
+    retention_years: Mapped[int | None]
+    #: Officers' results settings: status (RAG) rules, the baseline wave, ...
+    results_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     waves: Mapped[list[Wave]] = relationship(back_populates="area")
@@ -138,6 +142,14 @@ class Response(Base):
     started_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     submitted_at: Mapped[dt.datetime | None]
+    #: Why this response looks automated ({"honeypot": true, "fast_pages": 3});
+    #: None when nothing was noticed. Officers review flagged responses.
+    flags: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: "" (not reviewed), "kept" or "excluded" (left out of results).
+    review: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    #: Answer-save rate limit: saves counted since the window started.
+    rate_window_start: Mapped[dt.datetime | None]
+    rate_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     wave: Mapped[Wave] = relationship()
     answers: Mapped[list[Answer]] = relationship(
