@@ -28,18 +28,37 @@ class Permission(StrEnum):
     DOWNLOAD_RESPONSES = "download_responses"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT = "view_audit"
+    PUBLISH_ACTIONS = "publish_actions"
+    MANAGE_RESULTS = "manage_results"
+    IMPORT_RESPONSES = "import_responses"
+    REVIEW_RESPONSES = "review_responses"
+    DELETE_DATA = "delete_data"
 
 
 _REVIEWER = frozenset({Permission.VIEW_WORKSPACE, Permission.REVIEW})
-_COORDINATOR = _REVIEWER | {Permission.DESIGN, Permission.RUN_SURVEYS, Permission.ENTER_PAPER}
-_OFFICER = _COORDINATOR | {Permission.VIEW_RESULTS, Permission.DOWNLOAD_RESPONSES}
+_COORDINATOR = _REVIEWER | {
+    Permission.DESIGN,
+    Permission.RUN_SURVEYS,
+    Permission.ENTER_PAPER,
+    Permission.PUBLISH_ACTIONS,
+}
+#: Officers see results, edit commentary and status rules, import baselines
+#: collected elsewhere and review responses that look automated.
+_OFFICER = _COORDINATOR | {
+    Permission.VIEW_RESULTS,
+    Permission.DOWNLOAD_RESPONSES,
+    Permission.MANAGE_RESULTS,
+    Permission.IMPORT_RESPONSES,
+    Permission.REVIEW_RESPONSES,
+}
 
 #: Role -> permissions. Officers can do what coordinators can, and see results.
 PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.REVIEWER: _REVIEWER,
     Role.COORDINATOR: _COORDINATOR,
     Role.OFFICER: _OFFICER,
-    Role.ADMINISTRATOR: _OFFICER | {Permission.MANAGE_USERS, Permission.VIEW_AUDIT},
+    Role.ADMINISTRATOR: _OFFICER
+    | {Permission.MANAGE_USERS, Permission.VIEW_AUDIT, Permission.DELETE_DATA},
 }
 
 ROLE_NAMES = {
@@ -50,8 +69,13 @@ ROLE_NAMES = {
 }
 
 ROLE_DESCRIPTIONS = {
-    Role.ADMINISTRATOR: _l("Manages who can use the workspace, and everything else."),
-    Role.COORDINATOR: _l("Designs, publishes and runs surveys, and keys in paper returns."),
+    Role.ADMINISTRATOR: _l(
+        "Manages who can use the workspace, deletes waves and areas, and everything else."
+    ),
+    Role.COORDINATOR: _l(
+        "Designs, publishes and runs surveys, keys in paper returns and publishes"
+        " \u201cyou said, we did\u201d actions."
+    ),
     Role.OFFICER: _l("Everything a coordinator does, and sees results and downloads answers."),
     Role.REVIEWER: _l("Comments on draft questionnaires only."),
 }
