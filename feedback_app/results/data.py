@@ -1,0 +1,226 @@
+"""Submitted answers as the DataFrame ``analysis/`` reads, and a result cache.
+
+``wave_frame`` gives one row per counted response: ``response_id``, ``wave`` (a
+label per wave), ``wave_id``, ``channel``, ``language`` and one column per
+question id holding text: option codes (multiple choice joined with ``;``),
+numbers as text, free text, and ``""`` for no answer. That is the format
+docs/analysis.md describes, so the web layer never computes a figure itself.
+
+Counted responses are the submitted ones that an officer has not excluded as
+likely automated (``Response.review == "excluded"``).
+
+``cached`` stores a computed result (figures only, as JSON) keyed by the kind of
+result, its parameters and a fingerprint of the waves it came from: the number of
+counted responses and their latest change. A new, changed or excluded response
+changes the fingerprint, so a stale result is never served and nothing needs
+deleting by hand; old rows are pruned when new ones are written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
+from importlib import resources
+from typing import Any, TypeVar
+
+import pandas as pd
+from flask import current_app, g
+from sqlalchemy import delete, func, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from analysis import KpiDefinition, load_kpis
+from feedback_app.models import Answer, LocalArea, Response, Wave, utcnow
+from feedback_app.results_models import ResultCache, ThemeCorrection
+
+#: Columns every frame has before the question columns.
+META_COLUMNS = ("response_id", "wave", "wave_id", "channel", "language")
+
+#: Cached results older than this are deleted when a new result is stored.
+CACHE_MAX_AGE = dt.timedelta(days=30)
+
+#: Answers fetched from the database per round trip.
+_FETCH_ROWS = 20_000
+
+T = TypeVar("T")
+
+
+@lru_cache(maxsize=1)
+def area_kpis() -> tuple[KpiDefinition, ...]:
+    """The KPI bank every area measures against (surveys/library/kpis.yaml)."""
+    path = resources.files("surveys") / "library" / "kpis.yaml"
+    with resources.as_file(path) as file:
+        return load_kpis(file)
+
+
+def wave_labels(waves: Sequence[Wave]) -> dict[int, str]:
+    """A label per wave for tables and sentences: its name, made unique if needed."""
+    seen: dict[str, int] = {}
+    for wave in waves:
+        seen[wave.name] = seen.get(wave.name, 0) + 1
+    return {
+        wave.id: wave.name if seen[wave.name] == 1 else f"{wave.name} ({wave.id})" for wave in waves
+    }
+
+
+def counted(wave_ids: Iterable[int]) -> Any:
+    """The WHERE clause for the responses that count in results."""
+    return (
+        Response.wave_id.in_(list(wave_ids)),
+        Response.status == "submitted",
+        Response.review != "excluded",
+    )
+
+
+def wave_frame(
+    session: Session,
+    waves: Sequence[Wave],
+    *,
+    questions: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """One row per counted response of ``waves`` (see the module docstring).
+
+    ``questions`` limits the question columns (all answered questions when None);
+    a named question nobody answered is still a column, of empty text.
+    """
+    labels = wave_labels(waves)
+    meta_rows = session.execute(
+        select(Response.id, Response.wave_id, Response.channel, Response.language)
+        .where(*counted(labels))
+        .order_by(Response.id)
+    ).all()
+    meta = pd.DataFrame(
+        meta_rows, columns=["response_id", "wave_id", "channel", "language"]
+    ).astype({"response_id": "int64", "wave_id": "int64"})
+    meta.insert(1, "wave", meta["wave_id"].map(labels).astype(object))
+
+    answer_query = (
+        select(Answer.response_id, Answer.question_id, Answer.value)
+        .join(Response, Response.id == Answer.response_id)
+        .where(*counted(labels))
+    )
+    if questions is not None:
+        answer_query = answer_query.where(Answer.question_id.in_(list(questions)))
+    ids: list[int] = []
+    question_ids: list[str] = []
+    values: list[str] = []
+    result = session.execute(answer_query.execution_options(yield_per=_FETCH_ROWS))
+    for response_id, question_id, value in result:
+        ids.append(response_id)
+        question_ids.append(question_id)
+        values.append(as_text(value))
+    long = pd.DataFrame({"response_id": ids, "question": question_ids, "value": values})
+    wide = (
+        long.pivot(index="response_id", columns="question", values="value")
+        if len(long)
+        else pd.DataFrame(index=pd.Index([], name="response_id"))
+    )
+    wanted = list(questions) if questions is not None else sorted(wide.columns)
+    wide = wide.reindex(columns=wanted)
+    frame = meta.join(wide, on="response_id")
+    frame[wanted] = frame[wanted].astype(object).fillna("")
+    frame.columns.name = None
+    return frame.reset_index(drop=True)
+
+
+def as_text(value: object) -> str:
+    """A stored answer value as analysis reads it."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ";".join(str(item) for item in value)
+    return str(value)
+
+
+def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
+    """What a result over ``waves`` depends on: counted responses and latest change."""
+    ids = [wave.id for wave in waves]
+    rows = session.execute(
+        select(Response.wave_id, func.count(), func.max(Response.updated_at))
+        .where(*counted(ids))
+        .group_by(Response.wave_id)
+    ).all()
+    found = {wave_id: (count, latest) for wave_id, count, latest in rows}
+    return [
+        [wave_id, found.get(wave_id, (0, None))[0], _iso(found.get(wave_id, (0, None))[1])]
+        for wave_id in sorted(ids)
+    ]
+
+
+def corrections_fingerprint(session: Session, waves: Sequence[Wave]) -> list[object]:
+    """What theme results depend on beyond the answers: officers' corrections."""
+    count, latest = session.execute(
+        select(func.count(), func.max(ThemeCorrection.created_at))
+        .join(Answer, Answer.id == ThemeCorrection.answer_id)
+        .join(Response, Response.id == Answer.response_id)
+        .where(Response.wave_id.in_([wave.id for wave in waves]))
+    ).one()
+    return [count, _iso(latest)]
+
+
+def cache_key(kind: str, params: Mapping[str, Any], depends_on: object) -> str:
+    """The cache key: SHA-256 of the kind, parameters and fingerprint."""
+    text = json.dumps([kind, params, depends_on], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def cached(
+    session: Session,
+    area: LocalArea,
+    kind: str,
+    params: Mapping[str, Any],
+    waves: Sequence[Wave],
+    compute: Callable[[], T],
+    *,
+    encode: Callable[[T], Any] = lambda value: value,
+    decode: Callable[[Any], T] = lambda value: value,
+    extra: object = None,
+) -> T:
+    """``compute()``'s result for these waves, from the cache when still current.
+
+    ``encode`` turns the result into JSON-able data and ``decode`` back; ``extra``
+    is anything else the result depends on (e.g. ``corrections_fingerprint``).
+    The result is stored in its own short transaction, so a GET request that
+    computes it does not hold a write lock while it works. Call it from pages that
+    read (GET); on SQLite, a session that read before the store cannot write after.
+    Results are also kept for the rest of the request.
+    """
+    key = cache_key(kind, params, [fingerprint(session, waves), extra])
+    in_request: dict[str, Any] = g.setdefault("result_cache", {})
+    if key in in_request:
+        return decode(in_request[key])
+    hit = session.get(ResultCache, key)
+    if hit is not None:
+        encoded = json.loads(hit.payload)
+        in_request[key] = encoded
+        return decode(encoded)
+    value = compute()
+    payload = json.dumps(encode(value), separators=(",", ":"), default=str)
+    _store(area.id, key, payload)
+    in_request[key] = json.loads(payload)
+    return value
+
+
+def _store(area_id: int, key: str, payload: str) -> None:
+    engine = current_app.extensions["db_engine"].execution_options(sqlite_begin="IMMEDIATE")
+    now = utcnow()
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                delete(ResultCache).where(ResultCache.created_at < now - CACHE_MAX_AGE)
+            )
+            connection.execute(
+                insert(ResultCache).values(
+                    key=key, area_id=area_id, payload=payload, created_at=now
+                )
+            )
+    except IntegrityError:
+        # Another request stored the same result first: it is identical.
+        return
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
