@@ -1,0 +1,75 @@
+"""gunicorn settings for production: ``gunicorn -c deploy/gunicorn.conf.py``.
+
+Every value can be changed from the environment (docs/production.md lists them).
+The defaults come from measurements on a 2-core machine (bench/load/, figures in
+docs/production.md and docs/adr/0009-production-serving.md):
+
+- ``workers`` = 2 x cores. A request spends most of its time in Python (templates,
+  forms, SQLAlchemy), so processes, not threads, use the cores; a second process
+  per core keeps a core busy while another waits on the database's commit
+  (``synchronous=FULL`` on SQLite, a WAL flush on PostgreSQL).
+- ``threads`` = 2: a slow client or a commit waiting on a lock does not block the
+  worker's other request; more threads only add GIL contention (measured).
+- ``preload_app``: the app is built once in the master and forked, so a worker
+  killed by the kernel or by ``kill -9`` is replaced in milliseconds. The
+  database pool is emptied after the fork (``post_fork``): connections are never
+  shared between processes.
+
+gunicorn's access log is off: it can only print the raw path, which may hold an
+invitation token. The application writes one JSON line per request instead,
+with the endpoint, status and duration (feedback_app/logging_config.py).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+from feedback_app.logging_config import dict_config
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+def _bind() -> list[str]:
+    if os.environ.get("BIND"):
+        return [part.strip() for part in os.environ["BIND"].split(",") if part.strip()]
+    if os.environ.get("PORT"):
+        # Platforms that set PORT route to the container from outside.
+        return [f"0.0.0.0:{int(os.environ['PORT'])}"]
+    # Behind a reverse proxy on the same host: not reachable from outside.
+    return ["127.0.0.1:8000"]
+
+
+wsgi_app = "feedback_app:create_app()"
+bind = _bind()
+workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count())
+threads = _int("GUNICORN_THREADS", 2)
+worker_class = "gthread"
+preload_app = True
+# A request that takes this long is stuck: the worker is replaced.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, so a slow leak can never grow without bound.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = 500
+# Only the proxy may say the request came over HTTPS (HSTS, Secure cookies).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Heartbeat files in memory (a private file per worker), not on a possibly slow disk.
+SHARED_MEMORY = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHARED_MEMORY if os.path.isdir(SHARED_MEMORY) else None
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+logconfig_dict = dict_config(os.environ.get("LOG_LEVEL", "INFO"))
+proc_name = "send-feedback"
+
+
+def post_fork(server: Any, _worker: Any) -> None:
+    """Give each worker its own database connections (never the master's)."""
+    app = server.app.wsgi()
+    app.extensions["db_engine"].dispose(close=False)
