@@ -11,7 +11,8 @@ likely automated (``Response.review == "excluded"``).
 
 ``cached`` stores a computed result (figures only, as JSON) keyed by the kind of
 result, its parameters and a fingerprint of the waves it came from: the number of
-counted responses and their latest change. A new, changed or excluded response
+counted responses, the sum of their ids and their latest change. A new, changed
+or excluded response
 changes the fingerprint, so a stale result is never served and nothing needs
 deleting by hand; old rows are pruned when new ones are written.
 """
@@ -136,18 +137,16 @@ def as_text(value: object) -> str:
 
 
 def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
-    """What a result over ``waves`` depends on: counted responses and latest change."""
+    """What a result over ``waves`` depends on: which responses count (their number
+    and the sum of their ids) and their latest change."""
     ids = [wave.id for wave in waves]
     rows = session.execute(
-        select(Response.wave_id, func.count(), func.max(Response.updated_at))
+        select(Response.wave_id, func.count(), func.sum(Response.id), func.max(Response.updated_at))
         .where(*counted(ids))
         .group_by(Response.wave_id)
     ).all()
-    found = {wave_id: (count, latest) for wave_id, count, latest in rows}
-    return [
-        [wave_id, found.get(wave_id, (0, None))[0], _iso(found.get(wave_id, (0, None))[1])]
-        for wave_id in sorted(ids)
-    ]
+    found = {wave_id: [count, int(total), _iso(latest)] for wave_id, count, total, latest in rows}
+    return [[wave_id, *found.get(wave_id, [0, 0, None])] for wave_id in sorted(ids)]
 
 
 def corrections_fingerprint(session: Session, waves: Sequence[Wave]) -> list[object]:

@@ -75,10 +75,19 @@ def test_cache_serves_until_a_response_changes(app: Flask, demo: dict[str, str])
 
         second = _respond(session, wave, {"trust_confidence": "agree"})
         assert data.cached(session, area, "count", {}, [wave], compute) == {"n": 2}
+        session.commit()
+        third = _respond(session, wave, {"trust_confidence": "agree"})
+        third.review = "excluded"
         second.review = "excluded"
         session.commit()
         assert data.cached(session, area, "count", {}, [wave], compute) == {"n": 1}
+        session.commit()
+        third.review = "kept"
+        session.commit()
+        # Same count and the same latest change as before, but not the same responses.
+        assert data.cached(session, area, "count", {}, [wave], compute) == {"n": 2}
         assert len(calls) == 3
+        session.commit()
         assert session.scalar(select(func.count()).select_from(ResultCache)) == 3
 
 
