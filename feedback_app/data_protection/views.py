@@ -1,0 +1,83 @@
+"""Administrators' data protection pages: retention, deleting a wave or the area."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db, deletion
+from feedback_app.collection.paper import find_wave
+from feedback_app.data_protection.forms import confirm_form
+from feedback_app.data_protection.view_model import retention_rows
+from feedback_app.models import LocalArea
+from feedback_app.retention import DEFAULT_RETENTION_YEARS
+from feedback_app.roles import Permission
+from feedback_app.staff.auth import requires
+
+bp = Blueprint("data_protection", __name__, url_prefix="/staff")
+
+
+@bp.get("/<area_slug>/data-protection")
+@requires(Permission.DELETE_DATA)
+def index(area: LocalArea) -> str:
+    return render_template(
+        "staff/data_protection/index.html",
+        area=area,
+        rows=retention_rows(db.session(), area),
+        default_years=DEFAULT_RETENTION_YEARS,
+    )
+
+
+@bp.route("/<area_slug>/data-protection/waves/<int:wave_id>/delete", methods=["GET", "POST"])
+@requires(Permission.DELETE_DATA)
+def delete_wave(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str, int]:
+    session = db.session()
+    wave = find_wave(session, area, wave_id)
+    if wave is None:
+        abort(404)
+    form = confirm_form(wave.name, label=_l("Type the name of the wave to confirm"))
+    if form.validate_on_submit():
+        name = wave.name
+        counts = deletion.delete_wave(session, area=area, wave=wave, user_id=g.staff_user.id)
+        flash(
+            gettext(
+                "%(wave)s deleted with %(responses)s responses",
+                wave=name,
+                responses=f"{counts['responses']:,}",
+            )
+        )
+        return redirect(url_for(".index", area_slug=area.slug))
+    page = render_template(
+        "staff/data_protection/delete.html",
+        area=area,
+        form=form,
+        name=wave.name,
+        heading=gettext("Delete the wave %(wave)s", wave=wave.name),
+        preview=deletion.preview(session, area=area, wave=wave),
+        whole_area=False,
+    )
+    return page, 400 if form.errors else 200
+
+
+@bp.route("/<area_slug>/data-protection/delete-area", methods=["GET", "POST"])
+@requires(Permission.DELETE_DATA)
+def delete_area(area: LocalArea) -> str | HttpResponse | tuple[str, int]:
+    session = db.session()
+    form = confirm_form(area.name, label=_l("Type the name of the area to confirm"))
+    if form.validate_on_submit():
+        name = area.name
+        deletion.delete_area(session, area=area, user_id=g.staff_user.id)
+        flash(gettext("%(area)s and everything in it has been deleted", area=name))
+        return redirect(url_for("staff.home"))
+    page = render_template(
+        "staff/data_protection/delete.html",
+        area=area,
+        form=form,
+        name=area.name,
+        heading=gettext("Delete %(area)s", area=area.name),
+        preview=deletion.preview(session, area=area),
+        whole_area=True,
+    )
+    return page, 400 if form.errors else 200

@@ -1,0 +1,149 @@
+"""Rows in every table that belongs to a wave or an area, for the retention and
+deletion tests: responses with free text and closed answers, a theme correction,
+paper returns, invitations, an import, cached results, drafts, commentary...
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from feedback_app.all_models import Base
+from feedback_app.journey import questionnaire_for
+from feedback_app.models import Answer, LocalArea, Response, Wave
+from feedback_app.results_models import (
+    AreaAction,
+    BaselineImport,
+    KpiCommentary,
+    ResultCache,
+    ThemeCorrection,
+)
+from feedback_app.staff_models import AuditEvent, OneTimeLink
+from feedback_app.workspace_models import (
+    DraftComment,
+    DraftRevision,
+    Invitation,
+    InvitationBatch,
+    PaperReturn,
+    PopulationCount,
+    QuestionnaireDraft,
+    QuestionnaireTranslation,
+)
+from surveys.model import AnswerType
+
+
+def question_ids(wave: Wave) -> tuple[str, str]:
+    """A free-text question and a closed question of the wave's questionnaire."""
+    questions = [q for page in questionnaire_for(wave.version).pages for q in page.questions]
+    text = next(q.id for q in questions if q.type is AnswerType.TEXT)
+    closed = next(q.id for q in questions if q.type is not AnswerType.TEXT)
+    return text, closed
+
+
+def add_response(
+    session: Session, wave: Wave, *, at: dt.datetime, free_text: str = "We felt unheard"
+) -> Response:
+    """A submitted response with a free-text and a closed answer, and a theme correction."""
+    text_id, closed_id = question_ids(wave)
+    response = Response(
+        wave_id=wave.id,
+        version_id=wave.version_id,
+        token_hash=secrets.token_hex(32),
+        status="submitted",
+        started_at=at,
+        updated_at=at,
+        submitted_at=at,
+    )
+    session.add(response)
+    session.flush()
+    text = Answer(response_id=response.id, question_id=text_id, value=free_text, updated_at=at)
+    closed = Answer(response_id=response.id, question_id=closed_id, value="x", updated_at=at)
+    session.add_all([text, closed])
+    session.flush()
+    session.add(ThemeCorrection(answer_id=text.id, themes=["communication"]))
+    return response
+
+
+def populate_wave(session: Session, wave: Wave, *, at: dt.datetime, responses: int = 2) -> None:
+    """Responses, an accepted and an unaccepted paper return, invitations, an import."""
+    made = [add_response(session, wave, at=at) for _ in range(responses)]
+    session.add_all(
+        [
+            PaperReturn(
+                wave_id=wave.id,
+                reference=f"P{wave.id}-1",
+                first_keying={"q": "answer"},
+                response_id=made[0].id,
+                created_at=at,
+            ),
+            PaperReturn(
+                wave_id=wave.id, reference=f"P{wave.id}-2", first_keying={"q": "a"}, created_at=at
+            ),
+        ]
+    )
+    batch = InvitationBatch(wave_id=wave.id, label="Schools", size=1)
+    session.add(batch)
+    session.flush()
+    session.add(Invitation(batch_id=batch.id, wave_id=wave.id, token_hash=secrets.token_hex(32)))
+    session.add(
+        BaselineImport(
+            area_id=wave.area_id,
+            wave_id=wave.id,
+            file_sha256=secrets.token_hex(32),
+            filename="baseline.csv",
+            rows=1,
+        )
+    )
+    session.flush()
+
+
+def populate_area(session: Session, area: LocalArea) -> None:
+    """Rows that belong to the area itself (not to one wave)."""
+    version_id = session.scalar(select(Wave.version_id).where(Wave.area_id == area.id))
+    draft = QuestionnaireDraft(area_id=area.id, questionnaire_id="d", title="D", definition="x")
+    session.add(draft)
+    session.flush()
+    session.add(DraftRevision(draft_id=draft.id, revision=1, definition="x"))
+    parent = DraftComment(draft_id=draft.id, revision=1, body="Parent comment")
+    session.add(parent)
+    session.flush()
+    session.add(DraftComment(draft_id=draft.id, revision=1, body="Reply", parent_id=parent.id))
+    session.add_all(
+        [
+            QuestionnaireTranslation(version_id=version_id, language="cy", messages={"a": "b"}),
+            PopulationCount(
+                area_id=area.id, question_id="plan_type", category="ehcp", population=9
+            ),
+            KpiCommentary(area_id=area.id, kpi_id="kpi_4_1", body="Going up"),
+            AreaAction(area_id=area.id, you_said="s", we_did="d", action_date=dt.date(2024, 1, 1)),
+            ResultCache(key=secrets.token_hex(32), area_id=area.id, payload="{}"),
+            OneTimeLink(
+                token_hash=secrets.token_hex(32),
+                purpose="invite",
+                area_id=area.id,
+                email="new@example.org",
+                expires_at=dt.datetime(2100, 1, 1, tzinfo=dt.UTC),
+            ),
+            AuditEvent(action="login", area_id=area.id),
+        ]
+    )
+    session.flush()
+
+
+def snapshot(session: Session) -> dict[str, int]:
+    """Row count of every table."""
+    return {
+        table.name: int(session.scalar(select(func.count()).select_from(table)) or 0)
+        for table in Base.metadata.sorted_tables
+    }
+
+
+def rows_pointing_at(session: Session, table: Any, column: str, value: int) -> int:
+    """How many rows of ``table`` have ``column`` = ``value``."""
+    return int(
+        session.scalar(select(func.count()).select_from(table).where(table.c[column] == value)) or 0
+    )
