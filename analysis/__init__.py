@@ -12,9 +12,10 @@ from analysis.comparison import Comparison, KpiComparison, compare_waves
 from analysis.describe import WaveDescription, describe_wave
 from analysis.errors import AnalysisInputError
 from analysis.estimates import Change, Direction, WaveEstimate
-from analysis.free_text import ThemeReport, themes
+from analysis.free_text import ThemeReport, comment_themes, themes
 from analysis.kpis import KpiDefinition, Target, TargetRule, load_kpis
 from analysis.method import Method
+from analysis.questions import QuestionComparison, compare_questions
 from analysis.redaction import redact
 from analysis.render_csv import to_csv
 from analysis.render_html import to_html
@@ -36,6 +37,7 @@ __all__ = [
     "KpiTrend",
     "Method",
     "PopulationMargins",
+    "QuestionComparison",
     "Target",
     "TargetResult",
     "TargetRule",
@@ -46,6 +48,8 @@ __all__ = [
     "WaveDescription",
     "WaveEstimate",
     "WaveWeighting",
+    "comment_themes",
+    "compare_questions",
     "compare_waves",
     "describe_wave",
     "load_kpis",

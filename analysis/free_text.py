@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,13 @@ from analysis.errors import AnalysisInputError
 from analysis.estimates import CellCounts, Change, changes
 from analysis.redaction import METHOD as REDACTION_METHOD
 from analysis.redaction import redact
-from analysis.responses import check_columns, check_table, encode_waves, waves_in_order
+from analysis.responses import (
+    RESPONSE_ID,
+    check_columns,
+    check_table,
+    encode_waves,
+    waves_in_order,
+)
 from analysis.sentiment import METHOD as SENTIMENT_METHOD
 from analysis.sentiment import SentimentDistribution, sentiment_distribution
 
@@ -70,6 +76,8 @@ class ThemeReport:
     sentiment: tuple[SentimentDistribution, ...]
     quotes: tuple[tuple[str, tuple[str, ...]], ...]
     method: dict[str, str]
+    #: Comments whose themes an officer set by hand (they override the keywords).
+    corrected: int = 0
 
     def tables(self) -> tuple[object, ...]:
         """Flat tables for CSV, XLSX and HTML."""
@@ -85,6 +93,7 @@ def themes(
     waves: Sequence[str] = (),
     codeframe: str | Path | Mapping[str, Any] | Sequence[Theme] | None = None,
     quotes_per_theme: int = 3,
+    overrides: Mapping[Hashable, Collection[str]] | None = None,
     source: str = "responses",
 ) -> ThemeReport:
     """Theme counts per wave, change, sentiment distribution and redacted example quotes.
@@ -98,6 +107,15 @@ def themes(
     codeframe
         Path or mapping of a codeframe YAML, a sequence of :class:`Theme`, or ``None``
         for the default SEND codeframe.
+    overrides
+        ``response_id`` -> the theme codes an officer gave that comment by hand. They
+        replace the keyword coding of that comment (an empty collection: no theme).
+
+    Raises
+    ------
+    AnalysisInputError
+        Missing column, unknown wave, or an override naming a theme the codeframe
+        does not have.
 
     Examples
     --------
@@ -122,8 +140,12 @@ def themes(
     found: list[ThemeChange] = []
     quotes: list[tuple[str, tuple[str, ...]]] = []
     latest = has_text & (wave_index == len(order) - 1)
+    corrected_rows, corrected_themes = _corrections(
+        responses, overrides or {}, frame, has_text=has_text, source=source
+    )
     for theme in frame:
         hits = text.str.contains(theme.pattern(), regex=True).to_numpy(dtype=bool) & has_text
+        hits[corrected_rows] = [theme.theme in given for given in corrected_themes]
         mentions = np.bincount(cell[hits], minlength=len(order))
         for w, wave in enumerate(order):
             share = mentions[w] / comments[w] * 100.0 if comments[w] else None
@@ -154,11 +176,64 @@ def themes(
         for w, wave in enumerate(order)
     )
     method = {
-        "themes": THEME_METHOD,
+        "themes": THEME_METHOD
+        + (
+            f"; {len(corrected_rows)} comments coded by hand by an officer instead"
+            if len(corrected_rows)
+            else ""
+        ),
         "sentiment": SENTIMENT_METHOD,
         "quotes": REDACTION_METHOD + f"; up to {quotes_per_theme} per theme from the last wave",
     }
-    return ThemeReport(column, order, tuple(counts), tuple(found), sentiment, tuple(quotes), method)
+    return ThemeReport(
+        column,
+        order,
+        tuple(counts),
+        tuple(found),
+        sentiment,
+        tuple(quotes),
+        method,
+        corrected=len(corrected_rows),
+    )
+
+
+def comment_themes(
+    text: str,
+    *,
+    codeframe: str | Path | Mapping[str, Any] | Sequence[Theme] | None = None,
+) -> tuple[str, ...]:
+    """The theme codes the keyword coding gives one comment, in codeframe order.
+
+    Examples
+    --------
+    >>> comment_themes("We waited far too long for the EHC plan.")
+    ('waiting_times', 'ehc_plan_process')
+    """
+    return tuple(theme.theme for theme in _as_themes(codeframe) if theme.pattern().search(text))
+
+
+def _corrections(
+    responses: pd.DataFrame,
+    overrides: Mapping[Hashable, Collection[str]],
+    frame: Sequence[Theme],
+    *,
+    has_text: np.ndarray[Any, np.dtype[np.bool_]],
+    source: str,
+) -> tuple[np.ndarray[Any, np.dtype[np.int64]], list[frozenset[str]]]:
+    """Rows (with text) whose themes were set by hand, and the themes set for each."""
+    known = {theme.theme for theme in frame}
+    for response_id, given in overrides.items():
+        unknown = sorted(set(given) - known)
+        if unknown:
+            raise AnalysisInputError(
+                f"{source}: response_id {response_id}: theme {unknown[0]!r} is not in the codeframe"
+            )
+    if not overrides:
+        return np.zeros(0, dtype=np.int64), []
+    ids = responses[RESPONSE_ID]
+    rows = np.flatnonzero(ids.isin(list(overrides)).to_numpy(dtype=bool) & has_text)
+    given_themes = [frozenset(overrides[ids.iloc[row]]) for row in rows]
+    return rows.astype(np.int64), given_themes
 
 
 def _theme_change(theme: Theme, change: Change) -> ThemeChange:
