@@ -71,5 +71,6 @@ proc_name = "send-feedback"
 
 def post_fork(server: Any, _worker: Any) -> None:
     """Give each worker its own database connections (never the master's)."""
-    app = server.app.wsgi()
-    app.extensions["db_engine"].dispose(close=False)
+    engine = getattr(server.app.wsgi(), "extensions", {}).get("db_engine")
+    if engine is not None:
+        engine.dispose(close=False)
