@@ -1,8 +1,10 @@
 """KPI definitions: what counts as positive, what leaves the base, and the target.
 
-Reads the KPI bank format of ``surveys/library/kpis.yaml``. Keys this module
-does not use (``reference``, ``frequency``, ``recorded_baseline``, ``target.due``
-and so on) are accepted and ignored, so the bank can grow without breaking us.
+Reads the KPI bank format of ``surveys/library/kpis.yaml``. The plan's own
+labels are kept for the board table but play no part in the statistics:
+``reference`` ("KPI 4/1"), ``frequency`` ("annually"), ``recorded_baseline`` (the
+percentage the plan recorded, 0-100) and ``target.due`` ("18 months"). Other keys
+are accepted and ignored, so the bank can grow without breaking us.
 """
 
 from __future__ import annotations
@@ -73,6 +75,9 @@ class KpiDefinition:
     target: Target | None = None
     short_title: str | None = None
     options: tuple[str, ...] | None = None
+    reference: str | None = None
+    frequency: str | None = None
+    recorded_baseline: float | None = None
 
     @property
     def label(self) -> str:
@@ -193,6 +198,9 @@ def _parse_one(entry: object, *, where: str) -> KpiDefinition:
         target=_target(entry.get("target"), where=f"{where}.target"),
         short_title=str(short) if short else None,
         options=options,
+        reference=_optional_text(entry, "reference", where=where),
+        frequency=_optional_text(entry, "frequency", where=where),
+        recorded_baseline=_recorded_baseline(entry.get("recorded_baseline"), where=where),
     )
 
 
@@ -201,6 +209,20 @@ def _text(entry: Mapping[str, Any], key: str, *, where: str) -> str:
     if not isinstance(value, str | int) or isinstance(value, bool) or not str(value).strip():
         raise AnalysisInputError(f"{where}.{key}: must be a non-empty string")
     return str(value).strip()
+
+
+def _optional_text(entry: Mapping[str, Any], key: str, *, where: str) -> str | None:
+    if entry.get(key) is None:
+        return None
+    return _text(entry, key, where=where)
+
+
+def _recorded_baseline(value: object, *, where: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 100:
+        raise AnalysisInputError(f"{where}.recorded_baseline: must be a percentage from 0 to 100")
+    return float(value)
 
 
 def _codes(entry: Mapping[str, Any], key: str, *, where: str) -> tuple[str, ...]:
