@@ -6,14 +6,19 @@ knowing the answers are on disk.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import math
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from feedback_app.models import Answer, LocalArea, QuestionnaireVersion, Response, Wave, utcnow
 from surveys import Questionnaire, parse_questionnaire
@@ -79,15 +84,79 @@ def saved_answers(db: Session, response: Response) -> dict[str, AnswerValue]:
     return {qid: _from_json(value) for qid, value in rows}
 
 
+@dataclass(frozen=True)
+class SaveLimit:
+    """At most ``saves`` page saves per response in ``window`` (a fixed window)."""
+
+    saves: int = 60
+    window: dt.timedelta = dt.timedelta(seconds=60)
+
+
+class TooManySaves(Exception):
+    """A save refused by the per-response rate limit; nothing was written."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many saves; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def _count_save(
+    db: Session,
+    response: Response,
+    *,
+    now: dt.datetime,
+    limit: SaveLimit,
+    language: str,
+    flags: dict[str, Any] | None,
+) -> None:
+    """Count this save in the response's rate window, in the UPDATE the save needs anyway.
+
+    One conditional UPDATE starts a new window or adds one to the count, and
+    touches ``updated_at``/``language`` (and ``flags`` when a bot signal fired).
+    No row updated means the limit is reached: roll back and refuse.
+    """
+    expired = or_(
+        Response.rate_window_start.is_(None), Response.rate_window_start <= now - limit.window
+    )
+    values: dict[str, Any] = {
+        "rate_window_start": case((expired, now), else_=Response.rate_window_start),
+        "rate_count": case((expired, 1), else_=Response.rate_count + 1),
+        "updated_at": now,
+        "language": language,
+    }
+    if flags is not None:
+        values["flags"] = flags
+    result = db.execute(
+        update(Response)
+        .where(Response.id == response.id, or_(expired, Response.rate_count < limit.saves))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    db.rollback()
+    started = db.scalar(select(Response.rate_window_start).where(Response.id == response.id))
+    elapsed = now - _aware(started) if started is not None else dt.timedelta(0)
+    raise TooManySaves(max(1, math.ceil((limit.window - elapsed).total_seconds())))
+
+
 def save_page(
     db: Session,
     response: Response,
     *,
     cleaned: Mapping[str, AnswerValue | None],
     language: str,
+    limit: SaveLimit | None = None,
+    flags: dict[str, Any] | None = None,
 ) -> None:
-    """Store one page's answers (None removes an answer) and commit."""
+    """Store one page's answers (None removes an answer) and commit.
+
+    Raises TooManySaves, having written nothing, when the response has saved
+    ``limit.saves`` pages in the current window. ``flags`` (when given) replaces
+    the response's bot signals in the same transaction.
+    """
     now = utcnow()
+    _count_save(db, response, now=now, limit=limit or SaveLimit(), language=language, flags=flags)
     existing = {
         a.question_id: a
         for a in db.scalars(
@@ -113,9 +182,12 @@ def save_page(
         else:
             answer.value = _to_json(value)
             answer.updated_at = now
-    response.updated_at = now
-    response.language = language
     db.commit()
+    # The UPDATE above bypassed the identity map; keep the object truthful.
+    set_committed_value(response, "updated_at", now)
+    set_committed_value(response, "language", language)
+    if flags is not None:
+        set_committed_value(response, "flags", flags)
 
 
 def submit(db: Session, response: Response, questionnaire: Questionnaire) -> bool:
@@ -180,6 +252,11 @@ def find_by_resume_code(db: Session, wave: Wave, code: str) -> Response | None:
 def format_resume_code(code: str) -> str:
     """Show a code in two groups of four, easier to copy."""
     return f"{code[:4]} {code[4:]}"
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored moment is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def _hash(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask_babel import gettext
@@ -10,6 +11,8 @@ from markupsafe import Markup, escape
 from feedback_app.content_translation import content_gettext
 from feedback_app.static_files import picture_svg
 from surveys import AnswerType, Page, Question
+from surveys.model import AnswerValue
+from surveys.personal_data import PersonalDataKind, personal_data_kinds
 
 #: Small screens and tired eyes: the number input asks for digits.
 NUMBER_ATTRIBUTES = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
@@ -127,3 +130,43 @@ def page_heading(page: Page) -> str | None:
     if len(page.questions) > 1:
         return content_gettext(page.title) if page.title else None
     return None
+
+
+def personal_data_warnings(page: Page, cleaned: Mapping[str, AnswerValue | None]) -> dict[str, str]:
+    """Question id -> a warning for free-text answers that hold contact details."""
+    warnings = {}
+    for question in page.questions:
+        value = cleaned.get(question.id)
+        if question.type is not AnswerType.TEXT or not isinstance(value, str):
+            continue
+        kinds = personal_data_kinds(value)
+        if kinds == {PersonalDataKind.EMAIL, PersonalDataKind.PHONE}:
+            warnings[question.id] = gettext(
+                "Your answer seems to include an email address and a phone number."
+            )
+        elif PersonalDataKind.EMAIL in kinds:
+            warnings[question.id] = gettext("Your answer seems to include an email address.")
+        elif PersonalDataKind.PHONE in kinds:
+            warnings[question.id] = gettext("Your answer seems to include a phone number.")
+    return warnings
+
+
+def with_personal_data_warning(params: dict[str, Any], warning: str) -> dict[str, Any]:
+    """``params`` with the warning shown in the hint, which the answer box is described by.
+
+    GOV.UK warning text, not an error message: the answer can be kept as it is.
+    """
+    advice = gettext(
+        "You do not need to give contact details. You can remove them and select"
+        " \u201cSave and continue\u201d, or keep your answer as it is."
+    )
+    hint = params.get("hint")
+    existing = escape(hint["text"]) if hint else ""
+    html = Markup(  # noqa: S704 - every piece of text is escaped
+        '<div class="govuk-warning-text app-personal-data-warning">'
+        '<span class="govuk-warning-text__icon" aria-hidden="true">!</span>'
+        '<strong class="govuk-warning-text__text">'
+        f'<span class="govuk-visually-hidden">{escape(gettext("Warning"))}</span>'
+        f"{escape(warning)} {escape(advice)}</strong></div>{existing}"
+    )
+    return {**params, "hint": {"html": html}}

@@ -2,9 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Blueprint, abort, g, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import get_locale, gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
@@ -13,18 +26,23 @@ from wtforms import StringField
 from feedback_app import content_translation, db, journey
 from feedback_app.distribution import gate
 from feedback_app.forms import cleaned_answers, page_form
-from feedback_app.models import Response, Wave
+from feedback_app.models import Response, Wave, utcnow
+from feedback_app.quality import signals
 from feedback_app.respond import progress
 from feedback_app.respond.view_model import (
     month_year_params,
     page_heading,
     page_title,
+    personal_data_warnings,
     question_params,
+    with_personal_data_warning,
 )
 from surveys import Questionnaire
 from surveys.routing import next_page_id, previous_page_id
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
+#: Posted as "keep" by the button that keeps an answer with contact details in it.
+KEEP_FIELD = "personal_data"
 
 
 @dataclass(frozen=True)
@@ -129,15 +147,28 @@ def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
     form = page_form(
         page, answers=answers, formdata=request.form if request.method == "POST" else None
     )
+    warnings: dict[str, str] = {}
     if request.method == "POST" and form.validate():
-        journey.save_page(
-            db.session(), response, cleaned=cleaned_answers(page, form), language=_language()
-        )
-        answers = journey.saved_answers(db.session(), response)
-        if change:
-            target = progress.resume_page(visit.questionnaire, answers)
-            return redirect(_page_url(slug, target, change=target is not None))
-        return redirect(_page_url(slug, next_page_id(visit.questionnaire, page.id, answers)))
+        cleaned = cleaned_answers(page, form)
+        if request.form.get(KEEP_FIELD) != "keep":
+            warnings = personal_data_warnings(page, cleaned)
+        if not warnings:
+            try:
+                journey.save_page(
+                    db.session(),
+                    response,
+                    cleaned=cleaned,
+                    language=_language(),
+                    limit=_save_limit(),
+                    flags=_bot_flags(response, page.id),
+                )
+            except journey.TooManySaves as refused:
+                return _too_many_saves(visit, page.id, refused.retry_after)
+            answers = journey.saved_answers(db.session(), response)
+            if change:
+                target = progress.resume_page(visit.questionnaire, answers)
+                return redirect(_page_url(slug, target, change=target is not None))
+            return redirect(_page_url(slug, next_page_id(visit.questionnaire, page.id, answers)))
     back = (
         url_for("respond.check", slug=slug)
         if change
@@ -152,10 +183,13 @@ def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
             form[q.id],
             month_year_params(q, form[q.id], is_heading=single)
             if q.type == "month_year"
+            else with_personal_data_warning(question_params(q, is_heading=single), warnings[q.id])
+            if q.id in warnings
             else question_params(q, is_heading=single),
         )
         for q in page.questions
     ]
+    posted_timer = request.form.get(signals.TIMER_FIELD) if request.method == "POST" else None
     status = 400 if form.errors else 200
     return (
         render_template(
@@ -168,9 +202,42 @@ def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
             title=page_title(page),
             back_url=back,
             change=change,
+            personal_data_warning=bool(warnings),
+            keep_field=KEEP_FIELD,
+            honeypot_field=signals.HONEYPOT_FIELD,
+            timer_field=signals.TIMER_FIELD,
+            timer=signals.timer_for_page(posted_timer, page.id),
         ),
         status,
     )
+
+
+def _save_limit() -> journey.SaveLimit:
+    config = current_app.config
+    return journey.SaveLimit(
+        saves=int(config.get("RESPOND_SAVE_LIMIT", journey.SaveLimit.saves)),
+        window=dt.timedelta(seconds=float(config.get("RESPOND_SAVE_WINDOW_SECONDS", 60))),
+    )
+
+
+def _bot_flags(response: Response, page_id: str) -> dict[str, Any] | None:
+    # Recorded with the save; the respondent sees nothing different either way.
+    found = signals.noticed(request.form, page_id=page_id)
+    return signals.with_signals(response.flags, found, now=utcnow())
+
+
+def _too_many_saves(visit: Visit, page_id: str, retry_after: int) -> HttpResponse:
+    page = make_response(
+        render_template(
+            "respond/too_many_saves.html",
+            visit=visit,
+            page_url=_page_url(visit.wave.slug, page_id),
+            retry_after=retry_after,
+        ),
+        429,
+    )
+    page.headers["Retry-After"] = str(retry_after)
+    return page
 
 
 @bp.route("/<slug>/check", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Response quality: bot signals noticed while answering, and the officers' review."""
