@@ -31,14 +31,16 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> str | HttpResponse | tuple[str, int]:
+def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = SignInForm()
     error = None
     if form.validate_on_submit():
         email = form.email.data or ""
         if accounts.is_throttled(db.session(), email):
             audit.record(db.session(), "login_throttled")
-            return render_template("staff/throttled.html"), 429
+            # The page says how long; Retry-After says it to machines (at most the window).
+            wait = str(int(accounts.THROTTLE_WINDOW.total_seconds()))
+            return render_template("staff/throttled.html"), 429, {"Retry-After": wait}
         user = accounts.authenticate(db.session(), email, form.password.data or "")
         if user is None:
             audit.record(db.session(), "login_failed")
