@@ -1,0 +1,115 @@
+"""The action form: the words, what the action answers, and when it happened."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
+from wtforms import Field, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from feedback_app.actions.service import MAX_TEXT, ActionInput, kpi_choices, theme_choices
+from feedback_app.results_models import AreaAction
+from feedback_app.review.forms import DatePartsField
+
+#: How far ahead an action's date may be (a date planned for the coming year).
+MAX_AHEAD = dt.timedelta(days=366)
+
+
+def _strip(text: object) -> object:
+    return text.strip() if isinstance(text, str) else text
+
+
+class _OneOf:
+    """The posted value is one of the field's choices (or empty), else a plain message."""
+
+    def __init__(self, message: Any) -> None:
+        self.message = message
+
+    def __call__(self, _form: FlaskForm, field: Field) -> None:
+        allowed = {value for value, _label in field.choices}
+        if field.data not in allowed:
+            raise ValidationError(self.message)
+
+
+class ActionForm(FlaskForm):
+    """You said, we did, the KPI or theme it answers, and its date."""
+
+    you_said = TextAreaField(
+        _l("You said"),
+        description=_l(
+            "What families told us, in a sentence or two. Do not include anyone's name."
+        ),
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter what families said")),
+            Length(max=MAX_TEXT, message=_l("“You said” must be 2,000 characters or fewer")),
+        ],
+    )
+    we_did = TextAreaField(
+        _l("We did"),
+        description=_l("What the local area did about it, in plain words."),
+        widget=GovTextArea(),
+        filters=[_strip],
+        validators=[
+            DataRequired(_l("Enter what the local area did")),
+            Length(max=MAX_TEXT, message=_l("“We did” must be 2,000 characters or fewer")),
+        ],
+    )
+    kpi_id = SelectField(
+        _l("KPI it answers"),
+        description=_l("Choose a KPI, a theme, or both."),
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[_OneOf(_l("Choose a KPI from the list"))],
+    )
+    theme = SelectField(
+        _l("Theme it answers"),
+        description=_l("Themes from what families wrote in their comments."),
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[_OneOf(_l("Choose a theme from the list"))],
+    )
+    action_date = DatePartsField(_l("Date of the action"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kpi_id.choices = [("", str(_l("No KPI"))), *kpi_choices()]
+        self.theme.choices = [("", str(_l("No theme"))), *theme_choices()]
+
+    def validate_kpi_id(self, field: Field) -> None:
+        if not field.data and not self.theme.data:
+            raise ValidationError(_l("Choose the KPI or the theme this action answers"))
+
+    def validate_action_date(self, field: DatePartsField) -> None:
+        if field.blank:
+            raise ValidationError(_l("Enter the date of the action"))
+        if not field.valid or field.data is None:
+            raise ValidationError(_l("Date of the action must be a real date, like 27 3 2026"))
+        if field.data > dt.date.today() + MAX_AHEAD:
+            raise ValidationError(_l("Date of the action must be within the next year"))
+
+    def fill_from(self, action: AreaAction) -> None:
+        """Show an existing action (a GET of the edit page)."""
+        self.you_said.data = action.you_said
+        self.we_did.data = action.we_did
+        self.kpi_id.data = action.kpi_id or ""
+        self.theme.data = action.theme or ""
+        date = action.action_date
+        self.action_date.day, self.action_date.month = str(date.day), str(date.month)
+        self.action_date.year = str(date.year)
+
+    def action_input(self) -> ActionInput:
+        """The validated action."""
+        assert self.action_date.data is not None
+        return ActionInput(
+            you_said=self.you_said.data or "",
+            we_did=self.we_did.data or "",
+            kpi_id=self.kpi_id.data or None,
+            theme=self.theme.data or None,
+            action_date=self.action_date.data,
+        )
