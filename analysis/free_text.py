@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -93,7 +93,7 @@ def themes(
     waves: Sequence[str] = (),
     codeframe: str | Path | Mapping[str, Any] | Sequence[Theme] | None = None,
     quotes_per_theme: int = 3,
-    overrides: Mapping[Hashable, Collection[str]] | None = None,
+    overrides: Mapping[Any, Collection[str]] | None = None,
     source: str = "responses",
 ) -> ThemeReport:
     """Theme counts per wave, change, sentiment distribution and redacted example quotes.
@@ -214,7 +214,7 @@ def comment_themes(
 
 def _corrections(
     responses: pd.DataFrame,
-    overrides: Mapping[Hashable, Collection[str]],
+    overrides: Mapping[Any, Collection[str]],
     frame: Sequence[Theme],
     *,
     has_text: np.ndarray[Any, np.dtype[np.bool_]],
