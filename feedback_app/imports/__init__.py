@@ -1,0 +1,1 @@
+"""Importing a baseline collected elsewhere (another survey tool, or paper) from a CSV."""

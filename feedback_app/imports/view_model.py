@@ -1,0 +1,104 @@
+"""What the import pages show: problems in words, the first rows as they will be
+stored, and how many rows chose each option. Counts only; no statistics."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import gettext
+
+from feedback_app.imports.checking import ImportedRow, ImportProblem, option_counts
+from surveys import Questionnaire
+from surveys.answers import format_answer
+
+#: Rows shown in the preview.
+PREVIEW_ROWS = 5
+#: Problems shown on one page; the rest are counted.
+SHOWN_PROBLEMS = 500
+
+
+@dataclass(frozen=True)
+class ShownProblem:
+    """A problem as the table shows it."""
+
+    row: str
+    column: str
+    value: str
+    message: str
+
+
+@dataclass(frozen=True)
+class PreviewRow:
+    """One row as it will be stored: (question text, answer in words) pairs."""
+
+    row: int
+    language: str
+    answers: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class OptionCount:
+    """One option of a closed question and how many rows chose it."""
+
+    label: str
+    code: str
+    count: int
+
+
+@dataclass(frozen=True)
+class QuestionCounts:
+    """The counts for one closed question."""
+
+    question_id: str
+    text: str
+    options: list[OptionCount]
+    answered: int
+
+
+def shown_problems(problems: list[ImportProblem]) -> list[ShownProblem]:
+    """The first problems, translated, for the problems table."""
+    return [
+        ShownProblem(
+            row=str(p.row) if p.row is not None else gettext("Whole file"),
+            column=p.column or "",
+            value=p.value[:100],
+            message=gettext(p.message, **p.params),
+        )
+        for p in problems[:SHOWN_PROBLEMS]
+    ]
+
+
+def preview_rows(questionnaire: Questionnaire, rows: list[ImportedRow]) -> list[PreviewRow]:
+    """The first rows with each answer in words, in questionnaire order."""
+    shown = []
+    for row in rows[:PREVIEW_ROWS]:
+        answers = [
+            (gettext(q.text), format_answer(q, row.answers[q.id]))
+            for q in questionnaire.questions()
+            if q.id in row.answers
+        ]
+        shown.append(PreviewRow(row=row.row, language=row.language, answers=answers))
+    return shown
+
+
+def question_counts(questionnaire: Questionnaire, rows: list[ImportedRow]) -> list[QuestionCounts]:
+    """Rows choosing each option, for every closed question with a mapped answer."""
+    counts = option_counts(questionnaire, rows)
+    result = []
+    for question in questionnaire.questions():
+        counter = counts.get(question.id)
+        if not counter:
+            continue
+        answered = sum(1 for r in rows if question.id in r.answers)
+        result.append(
+            QuestionCounts(
+                question_id=question.id,
+                text=gettext(question.text),
+                options=[
+                    OptionCount(gettext(o.label), o.code, counter.get(o.code, 0))
+                    for o in question.options
+                ],
+                answered=answered,
+            )
+        )
+    return result
