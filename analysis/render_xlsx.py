@@ -1,15 +1,33 @@
-"""XLSX rendering: one sheet per table, numbers as numbers, formulas neutralised."""
+"""XLSX rendering: one sheet per table, numbers as numbers, formulas neutralised.
+
+Each sheet starts with the table's title, then a bold header row frozen in place,
+then the rows. Columns are sized to their contents; percentages (0-100) carry a
+``%`` number format without being divided by 100, so the stored value is the same
+figure as in CSV and JSON.
+"""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from analysis.excel_safety import neutralise
 from analysis.render_csv import publication_percent
-from analysis.tables import Table, tables_for
+from analysis.tables import Cell, Table, tables_for
+
+#: Number formats: percentages are 0-100 figures, shown with a % sign.
+PERCENT_FORMAT = '0.0"%"'
+PUBLICATION_PERCENT_FORMAT = '0"%"'
+P_VALUE_FORMAT = "0.0000"
+#: Excel's limit on sheet names.
+SHEET_NAME_LENGTH = 31
+_MIN_WIDTH, _MAX_WIDTH = 8, 60
+_HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
 
 
 def to_xlsx(result: object, *, publication: bool = False) -> bytes:
@@ -26,32 +44,79 @@ def to_xlsx(result: object, *, publication: bool = False) -> bytes:
     >>> to_xlsx(Comparison("a", "b", Method(), ()))[:2]
     b'PK'
     """
+    return tables_to_xlsx([(t.name, t) for t in tables_for(result)], publication=publication)
+
+
+def tables_to_xlsx(named: Sequence[tuple[str, Table]], *, publication: bool = False) -> bytes:
+    """A workbook with one formatted sheet per ``(sheet name, table)``.
+
+    Sheet names are cut to 31 characters (Excel's limit) and must then be unique.
+
+    Raises
+    ------
+    ValueError
+        No tables, or two tables with the same sheet name.
+
+    Examples
+    --------
+    >>> t = Table("t", "Title", ("name", "percent"), (("=x", 12.5),), frozenset({"percent"}))
+    >>> from openpyxl import load_workbook
+    >>> sheet = load_workbook(io.BytesIO(tables_to_xlsx([("first", t)])))["first"]
+    >>> sheet["A3"].value, sheet["B3"].value, sheet["B3"].number_format, sheet.freeze_panes
+    ("'=x", 12.5, '0.0"%"', 'A3')
+    """
+    if not named:
+        raise ValueError("no tables to write")
+    names = [name[:SHEET_NAME_LENGTH] for name, _ in named]
+    if len(set(names)) != len(names):
+        raise ValueError("sheet names must be unique in their first 31 characters")
     book = Workbook()
-    book.remove(book.active) if book.active is not None else None
-    for table in tables_for(result):
-        _sheet(book, table, publication=publication)
+    if book.active is not None:
+        book.remove(book.active)
+    for name, (_, table) in zip(names, named, strict=True):
+        _sheet(book.create_sheet(title=name), table, publication=publication)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
 
-def _sheet(book: Workbook, table: Table, *, publication: bool) -> None:
-    sheet = book.create_sheet(title=table.name[:31])
+def _sheet(sheet: Worksheet, table: Table, *, publication: bool) -> None:
     sheet.append([neutralise(table.title)])
-    sheet["A1"].font = Font(bold=True)
+    sheet["A1"].font = Font(bold=True, size=12)
     sheet.append([neutralise(c) for c in table.columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-    percent_at = [i for i, c in enumerate(table.columns) if c in table.percent_columns]
-    for row in table.rows:
-        values = list(row)
+        cell.fill = _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    percent_at = {i for i, c in enumerate(table.columns) if c in table.percent_columns}
+    p_value_at = {i for i, c in enumerate(table.columns) if c.startswith("p_value")}
+    widths = [len(str(c)) for c in table.columns]
+    percent_format = PUBLICATION_PERCENT_FORMAT if publication else PERCENT_FORMAT
+    for row_number, row in enumerate(table.rows, start=3):
+        values: list[Cell] = list(row)
         if publication:
             for i in percent_at:
                 values[i] = publication_percent(values[i])
         sheet.append([neutralise(v) for v in values])
-    if not publication:
-        for i in percent_at:
-            for (cell,) in sheet.iter_rows(min_row=3, min_col=i + 1, max_col=i + 1):
-                if isinstance(cell.value, float):
-                    cell.number_format = "0.0"
+        for i, value in enumerate(values):
+            cell = sheet.cell(row=row_number, column=i + 1)
+            if isinstance(cell.value, str):
+                # Text is text: never stored as a formula whatever it starts with.
+                cell.data_type = "s"
+            elif isinstance(value, int | float) and not isinstance(value, bool):
+                if i in percent_at:
+                    cell.number_format = percent_format
+                elif i in p_value_at:
+                    cell.number_format = P_VALUE_FORMAT
+            widths[i] = max(widths[i], _shown_length(value))
+    for i, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(i)].width = min(
+            max(width + 2, _MIN_WIDTH), _MAX_WIDTH
+        )
     sheet.freeze_panes = "A3"
+
+
+def _shown_length(value: Cell) -> int:
+    if isinstance(value, float):
+        return 8
+    return len(str(value)) if value is not None else 0
