@@ -110,6 +110,9 @@ class UploadStore:
 
 def _write(path: Path, content: bytes) -> None:
     # Written whole then renamed: a reader never sees half a file.
+    # Readable by the service's user only: the file holds answers.
     temporary = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
-    temporary.write_bytes(content)
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as handle:
+        handle.write(content)
     os.replace(temporary, path)

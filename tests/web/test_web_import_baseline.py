@@ -8,6 +8,7 @@ texts that differ from our labels in case and spacing).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from sqlalchemy import func, select
+from werkzeug.test import TestResponse
 
 from feedback_app import db
 from feedback_app.accounts import create_user
@@ -88,14 +90,14 @@ def _area_with_version(app: Flask, tmp_path: Path, questionnaire: str = "parent_
         return version.id
 
 
-def _upload(browser: PageBrowser, version_id: int, name: str, content: bytes):  # type: ignore[no-untyped-def]
+def _upload(browser: PageBrowser, version_id: int, name: str, content: bytes) -> TestResponse:
     browser.get("/staff/north/imports")
     return browser.client.post(
         "/staff/north/imports/upload",
         data={
             "csrf_token": browser.csrf_token(),
             "version": str(version_id),
-            "csv_file": (__import__("io").BytesIO(content), name),
+            "csv_file": (io.BytesIO(content), name),
         },
         content_type="multipart/form-data",
     )
@@ -205,7 +207,7 @@ MILESTONE_CSV = (
 
 
 def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(
-    app: Flask, tmp_path: Path
+    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     version_id = _area_with_version(app, tmp_path, "ehc_assessment_milestone")
     officer = signed_in(app.test_client(), "officer@north.example")
@@ -242,6 +244,7 @@ def test_every_problem_is_listed_by_row_and_column_and_nothing_is_written(
     refused = officer.post(officer.path.replace("/preview", "/import"), WAVE)
     assert refused.status_code == 400
     assert _counts(app) == (0, 0, 0, 0)
+    _unique_constraint_refuses_a_simultaneous_second_import(app, version_id, monkeypatch)
 
 
 BAD_FILES = [
@@ -255,7 +258,7 @@ BAD_FILES = [
 ]
 
 
-def test_bad_files_are_refused_with_a_clear_message(app: Flask, tmp_path: Path) -> None:
+def test_bad_files_and_other_peoples_uploads_are_refused(app: Flask, tmp_path: Path) -> None:
     version_id = _area_with_version(app, tmp_path, "ehc_assessment_milestone")
     app.config["IMPORT_MAX_BYTES"] = 16 * 1024
     officer = signed_in(app.test_client(), "officer@north.example")
@@ -267,10 +270,13 @@ def test_bad_files_are_refused_with_a_clear_message(app: Flask, tmp_path: Path) 
     huge = _upload(officer, version_id, "answers.csv", BAD_FILES[-1][1] * 6)
     assert huge.status_code == 413
     assert "largest file you can import is 16 KB" in huge.get_data(as_text=True)
+    app.config["IMPORT_MAX_BYTES"] = 1024 * 1024
+    _only_the_officer_who_uploaded_can_continue(app, tmp_path, version_id)
 
 
-def test_only_officers_of_the_area_who_uploaded_can_continue(app: Flask, tmp_path: Path) -> None:
-    version_id = _area_with_version(app, tmp_path, "ehc_assessment_milestone")
+def _only_the_officer_who_uploaded_can_continue(
+    app: Flask, tmp_path: Path, version_id: int
+) -> None:
     with app.app_context():
         south = create_area(db.session(), slug="south", name="South")
         create_user(db.session(), area=south, email="officer@south.example", role=Role.OFFICER,
@@ -292,10 +298,9 @@ def test_only_officers_of_the_area_who_uploaded_can_continue(app: Flask, tmp_pat
     assert officer.client.get(columns_url).status_code == 410
 
 
-def test_the_unique_constraint_refuses_a_simultaneous_second_import(
-    app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def _unique_constraint_refuses_a_simultaneous_second_import(
+    app: Flask, version_id: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    version_id = _area_with_version(app, tmp_path, "ehc_assessment_milestone")
     # Both imports pass the friendly look-up, as two at the same moment would.
     monkeypatch.setattr(storing, "refuse_repeat", lambda *_args: None)
     now = utcnow()
