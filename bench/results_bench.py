@@ -1,0 +1,237 @@
+"""Benchmark: the KPI board and a KPI detail page for waves of 50,000 responses.
+
+Builds a temporary SQLite database (and, when TEST_DATABASE_URL is set, uses that
+PostgreSQL database too, emptying it first), bulk-inserts a closed baseline and a
+closed follow-up of ``--responses`` submitted responses each (the six KPI
+questions, plan type, age phase and a free-text answer: 9 answers a response) with
+SQLAlchemy Core, then times through the Flask test client, signed in as an officer:
+
+* the board ``/staff/<area>/results`` and a KPI detail page, **cold** (first
+  request: the result cache is empty, so ``data.wave_frame`` reads every answer and
+  analysis runs) and **warm** (from the result cache), median of 5 warm runs;
+* ``data.wave_frame`` on its own, to show where cold time goes.
+
+Goal: under 1 s each warm. Run: ``.venv/bin/python bench/results_bench.py
+[--responses N]`` (``make bench`` runs it with the defaults).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from feedback_app import create_app, db
+from feedback_app.accounts import create_user
+from feedback_app.all_models import Base
+from feedback_app.areas import create_area
+from feedback_app.migrate import upgrade
+from feedback_app.models import Response, Wave, utcnow
+from feedback_app.publishing import publish_version, schedule_wave
+from feedback_app.results import data
+from feedback_app.roles import Role
+from surveys.library import bundled_questionnaires
+
+PASSWORD = "correct horse battery staple"
+AGREE = ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know"]
+RATING = ["very_good", "good", "neither", "poor", "very_poor", "dont_know"]
+KPI_SCALES = {
+    "trust_confidence": AGREE,
+    "help_support_rating": RATING,
+    "assessment_information_rating": RATING,
+    "influence_change": AGREE,
+    "listened_to_ehcp": AGREE,
+    "communication_improved": AGREE,
+}
+BATCH = 20_000
+
+
+def _populate(url: str, responses: int) -> None:
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40})
+    rng = random.Random(20261122)
+    with app.app_context():
+        session = db.session()
+        area = create_area(session, slug="bench", name="Bench SEND Partnership")
+        create_user(
+            session, area=area, email="officer@bench.example", role=Role.OFFICER, password=PASSWORD
+        )
+        version = publish_version(session, area, bundled_questionnaires()["parent_annual"])
+        now = utcnow()
+        for name, days_ago, lift in (("Baseline", 400, 0.0), ("Follow-up", 20, 0.08)):
+            closes = now - dt.timedelta(days=days_ago)
+            wave = schedule_wave(
+                session,
+                version=version,
+                name=name,
+                opens_at=closes - dt.timedelta(days=42),
+                closes_at=closes,
+            )
+            session.commit()
+            for start in range(0, responses, BATCH):
+                size = min(BATCH, responses - start)
+                rows = [
+                    {
+                        "wave_id": wave.id,
+                        "version_id": version.id,
+                        "token_hash": f"{wave.id:08d}{start + i:056d}",
+                        "status": "submitted",
+                        "channel": "paper" if rng.random() < 0.08 else "online",
+                        "language": "en",
+                        "started_at": closes,
+                        "updated_at": closes,
+                        "submitted_at": closes,
+                        "review": "",
+                        "rate_count": 0,
+                    }
+                    for i in range(size)
+                ]
+                session.execute(insert(Base.metadata.tables["response"]), rows)
+                ids = session.scalars(
+                    select(Response.id)
+                    .where(Response.wave_id == wave.id)
+                    .order_by(Response.id)
+                    .offset(start)
+                ).all()
+                answers = []
+                for response_id in ids:
+                    answers.append(
+                        _answer(
+                            response_id,
+                            "plan_type",
+                            rng.choice(["ehcp", "sen_support", "waiting", "none"]),
+                            closes,
+                        )
+                    )
+                    answers.append(
+                        _answer(
+                            response_id,
+                            "age_phase",
+                            rng.choice(["early_years", "primary", "secondary", "post16"]),
+                            closes,
+                        )
+                    )
+                    answers.append(
+                        _answer(
+                            response_id,
+                            "works_well",
+                            "The SENCO listened and the plan arrived on time.",
+                            closes,
+                        )
+                    )
+                    for question, scale in KPI_SCALES.items():
+                        positive = rng.random() < 0.5 + lift
+                        value = rng.choice(scale[:2] if positive else scale[2:])
+                        answers.append(_answer(response_id, question, value, closes))
+                session.execute(insert(Base.metadata.tables["answer"]), answers)
+                session.commit()
+    app.extensions["db_engine"].dispose()
+
+
+def _answer(response_id: int, question: str, value: str, moment: dt.datetime) -> dict[str, object]:
+    return {
+        "response_id": response_id,
+        "question_id": question,
+        "value": value,
+        "updated_at": moment,
+    }
+
+
+def _time(client: object, path: str) -> float:
+    start = time.perf_counter()
+    response = client.get(path)  # type: ignore[attr-defined]
+    elapsed = time.perf_counter() - start
+    if response.status_code != 200:
+        raise SystemExit(f"{path}: HTTP {response.status_code}")
+    return elapsed
+
+
+def _measure(url: str, label: str) -> list[tuple[str, str, float]]:
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40})
+    client = app.test_client()
+    page = client.get("/staff/login").get_data(as_text=True)
+    found = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
+    if found is None:
+        raise SystemExit("no CSRF token on the sign-in page")
+    token = found.group(1)
+    client.post(
+        "/staff/login",
+        data={"csrf_token": token, "email": "officer@bench.example", "password": PASSWORD},
+    )
+    results = []
+    with app.app_context():
+        session = db.session()
+        waves = session.scalars(select(Wave).order_by(Wave.closes_at)).all()
+        start = time.perf_counter()
+        frame = data.wave_frame(session, waves, questions=sorted(KPI_SCALES))
+        results.append(
+            (
+                label,
+                f"data.wave_frame ({len(frame):,} rows, KPI columns)",
+                time.perf_counter() - start,
+            )
+        )
+        db.session().rollback()
+    for name, path in (
+        ("board", "/staff/bench/results"),
+        ("KPI detail", "/staff/bench/results/kpis/kpi_4_1"),
+    ):
+        with app.app_context():
+            from feedback_app.results_models import ResultCache
+
+            db.session().query(ResultCache).delete()
+            db.session().commit()
+        cold = _time(client, path)
+        warm = statistics.median(_time(client, path) for _ in range(5))
+        results.append((label, f"{name} cold (empty result cache)", cold))
+        results.append((label, f"{name} warm (median of 5)", warm))
+    app.extensions["db_engine"].dispose()
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--responses", type=int, default=50_000, help="responses per wave")
+    args = parser.parse_args()
+    rows: list[tuple[str, str, float]] = []
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+        upgrade(url)
+        start = time.perf_counter()
+        _populate(url, args.responses)
+        print(
+            f"SQLite: inserted 2 waves x {args.responses:,} responses "
+            f"in {time.perf_counter() - start:.1f} s",
+            flush=True,
+        )
+        rows += _measure(url, "SQLite")
+    postgres = os.environ.get("TEST_DATABASE_URL")
+    if postgres:
+        upgrade(postgres)
+        engine = create_engine(postgres)
+        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        engine.dispose()
+        start = time.perf_counter()
+        _populate(postgres, args.responses)
+        print(f"PostgreSQL: inserted in {time.perf_counter() - start:.1f} s", flush=True)
+        rows += _measure(postgres, "PostgreSQL")
+    print(f"\n| Database | Measure ({args.responses:,} responses per wave, 2 waves) | Seconds |")
+    print("|---|---|---:|")
+    for database, what, seconds in rows:
+        print(f"| {database} | {what} | {seconds:.3f} |")
+
+
+if __name__ == "__main__":
+    main()
