@@ -1,7 +1,7 @@
 """Benchmark: the KPI board and a KPI detail page for waves of 50,000 responses.
 
-Builds a temporary SQLite database (and, when TEST_DATABASE_URL is set, uses that
-PostgreSQL database too, emptying it first), bulk-inserts a closed baseline and a
+Builds a temporary SQLite database (and, when TEST_DATABASE_URL is set, a fresh
+PostgreSQL database created there and dropped afterwards), bulk-inserts a closed baseline and a
 closed follow-up of ``--responses`` submitted responses each (the six KPI
 questions, plan type, age phase and a free-text answer: 9 answers a response) with
 SQLAlchemy Core, then times through the Flask test client, signed in as an officer:
@@ -22,6 +22,7 @@ import datetime as dt
 import os
 import random
 import re
+import secrets
 import statistics
 import sys
 import tempfile
@@ -29,6 +30,7 @@ import time
 from pathlib import Path
 
 from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -199,6 +201,25 @@ def _measure(url: str, label: str) -> list[tuple[str, str, float]]:
     return results
 
 
+def _postgres(admin_url: str, args: argparse.Namespace) -> list[tuple[str, str, float]]:
+    """The same on a fresh PostgreSQL database, created here and dropped afterwards."""
+    name = f"feedback_bench_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        start = time.perf_counter()
+        _populate(url, args.responses)
+        print(f"PostgreSQL: inserted in {time.perf_counter() - start:.1f} s", flush=True)
+        return _measure(url, "PostgreSQL")
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--responses", type=int, default=50_000, help="responses per wave")
@@ -215,18 +236,9 @@ def main() -> None:
             flush=True,
         )
         rows += _measure(url, "SQLite")
-    postgres = os.environ.get("TEST_DATABASE_URL")
-    if postgres:
-        upgrade(postgres)
-        engine = create_engine(postgres)
-        tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with engine.begin() as connection:
-            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
-        engine.dispose()
-        start = time.perf_counter()
-        _populate(postgres, args.responses)
-        print(f"PostgreSQL: inserted in {time.perf_counter() - start:.1f} s", flush=True)
-        rows += _measure(postgres, "PostgreSQL")
+    admin_url = os.environ.get("TEST_DATABASE_URL")
+    if admin_url:
+        rows += _postgres(admin_url.replace("postgresql://", "postgresql+psycopg://", 1), args)
     print(f"\n| Database | Measure ({args.responses:,} responses per wave, 2 waves) | Seconds |")
     print("|---|---|---:|")
     for database, what, seconds in rows:
