@@ -67,6 +67,17 @@ errorlog = "-"
 loglevel = os.environ.get("LOG_LEVEL", "info").lower()
 logconfig_dict = dict_config(os.environ.get("LOG_LEVEL", "INFO"))
 proc_name = "send-feedback"
+# No control socket: one fixed path per user would clash between instances on a host.
+control_socket_disable = True
+
+
+def when_ready(server: Any) -> None:
+    """Warm the preloaded app in the master, so each forked worker starts warm."""
+    app = server.app.wsgi()
+    if hasattr(app, "extensions") and "db_engine" in app.extensions:
+        from feedback_app.health import warm_up
+
+        server.log.info("warmed up: %s", warm_up(app))
 
 
 def post_fork(server: Any, _worker: Any) -> None:

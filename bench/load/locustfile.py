@@ -146,6 +146,11 @@ class JourneyFailed(Exception):
     """A request did not give what a browser would expect."""
 
 
+#: What a failed request looks like to a respondent (locust's own control-flow
+#: exceptions, such as a user being stopped, must pass through).
+RETRYABLE = (JourneyFailed, KeyError, ValueError)
+
+
 class Respondent(FastHttpUser):
     """A parent completing the survey on a phone, pausing 1-3 s on each page."""
 
@@ -183,7 +188,7 @@ class Respondent(FastHttpUser):
         for _attempt in range(4):
             try:
                 self._journey()
-            except Exception:
+            except RETRYABLE:
                 failed = True
                 JOURNEYS["failed_requests"] += 1
                 time.sleep(1)
@@ -258,7 +263,7 @@ class Respondent(FastHttpUser):
             if location.endswith("/done"):
                 return True
             self._answer_from(location)
-        except Exception:
+        except RETRYABLE:
             return False
         JOURNEYS["recovered_by_resume_code" if by_code else "recovered_same_browser"] += 1
         return True
