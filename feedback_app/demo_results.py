@@ -43,6 +43,7 @@ from feedback_app.demo import DEMO_SLUG
 from feedback_app.journey import questionnaire_for
 from feedback_app.models import Base, LocalArea, QuestionnaireVersion, Response, Wave, utcnow
 from feedback_app.publishing import publish_version, schedule_wave
+from feedback_app.results_models import AreaAction
 from surveys.library import bundled_questionnaires
 from surveys.model import AnswerValue, Question, Questionnaire
 from surveys.routing import on_path_answers
@@ -344,7 +345,57 @@ def load_demo_results(session: Session, responses_per_wave: int = 1000) -> list[
         )
         session.commit()
         loaded.append(LoadedWave(plan.slug, count, created=True))
+    _add_actions(session, area, today)
     return loaded
+
+
+#: "You said, we did" examples: (months ago, you said, we did, KPI id, theme).
+DEMO_ACTIONS = (
+    (
+        15,
+        "Nobody answers the phone or replies to emails at the SEND team.",
+        "We set up a duty line staffed every weekday and answer emails within three working days.",
+        "kpi_4_6",
+        "communication",
+    ),
+    (
+        12,
+        "Families do not trust the local area to support their child.",
+        "Parent carer forum members now sit on the SEND Improvement Board and co-chair it.",
+        "kpi_4_1",
+        "being_listened_to",
+    ),
+    (
+        8,
+        "It is hard to find out how an EHC needs assessment works.",
+        "We rewrote the Local Offer pages on assessment with parents and added a short video.",
+        "kpi_4_3",
+        "information_local_offer",
+    ),
+    (
+        5,
+        "The wait for speech and language therapy is far too long.",
+        "We funded two more therapists and began drop-in sessions at family hubs.",
+        None,
+        "waiting_times",
+    ),
+)
+
+
+def _add_actions(session: Session, area: LocalArea, today: dt.date) -> None:
+    """Published example actions, once (only when the area has none)."""
+    if session.scalar(select(func.count(AreaAction.id)).where(AreaAction.area_id == area.id)):
+        return
+    now = utcnow()
+    for months, you_said, we_did, kpi_id, theme in DEMO_ACTIONS:
+        session.add(
+            AreaAction(
+                area_id=area.id, you_said=you_said, we_did=we_did, kpi_id=kpi_id, theme=theme,
+                action_date=_months_before(today, months), published=True,
+                created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+    session.commit()
 
 
 def _submitted(session: Session, wave: Wave) -> int:

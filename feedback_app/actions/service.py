@@ -56,7 +56,7 @@ def theme_label(code: str | None) -> str:
 
 
 def kpi_label(kpi_id: str | None) -> str:
-    """"KPI 4/1: Trust and confidence" for a KPI id (the id itself if unknown)."""
+    """ "KPI 4/1: Trust and confidence" for a KPI id (the id itself if unknown)."""
     return dict(kpi_choices()).get(kpi_id or "", kpi_id or "")
 
 
@@ -115,15 +115,11 @@ def create_action(
     )
     session.add(action)
     session.flush()
-    audit.record(
-        session, "action_created", user_id=user_id, area_id=area.id, action_id=action.id
-    )
+    audit.record(session, "action_created", user_id=user_id, area_id=area.id, action_id=action.id)
     return action
 
 
-def update_action(
-    session: Session, action: AreaAction, data: ActionInput, *, user_id: int
-) -> None:
+def update_action(session: Session, action: AreaAction, data: ActionInput, *, user_id: int) -> None:
     """Change an action's words, links and date, and commit."""
     action.you_said = data.you_said
     action.we_did = data.we_did

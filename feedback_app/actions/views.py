@@ -32,9 +32,7 @@ def _action(area: LocalArea, action_id: int) -> AreaAction:
     return action
 
 
-def _form_page(
-    area: LocalArea, form: ActionForm, action: AreaAction | None
-) -> tuple[str, int]:
+def _form_page(area: LocalArea, form: ActionForm, action: AreaAction | None) -> tuple[str, int]:
     page = render_template("staff/actions/form.html", area=area, form=form, action=action)
     return page, 400 if form.errors else 200
 

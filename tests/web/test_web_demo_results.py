@@ -10,8 +10,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db, journey
-from feedback_app.demo_results import DEMO_WAVES, load_demo_results
+from feedback_app.demo_results import DEMO_ACTIONS, DEMO_WAVES, load_demo_results
 from feedback_app.models import Answer, Response, Wave, utcnow
+from feedback_app.results_models import AreaAction
 from surveys.routing import on_path_answers
 
 PER_WAVE = 60
@@ -107,6 +108,9 @@ def test_three_closed_waves_with_routed_answers_and_a_second_load_adds_nothing(
             )
         )
         assert total == 3 * PER_WAVE
+        # Published example actions, added once, so the public page has something.
+        actions = session.scalars(select(AreaAction)).all()
+        assert len(actions) == len(DEMO_ACTIONS) and all(a.published for a in actions)
 
 
 def test_the_full_demo_shows_the_designed_kpi_movement(app: Flask, demo: dict[str, str]) -> None:
