@@ -60,6 +60,17 @@ def demo_load() -> None:
     click.echo(f"Demo area ready with {len(waves)} open surveys.")
     for role, email, password in load_demo_staff(db.session()):
         click.echo(f"  Staff sign-in ({role}): {email} / {password}")
+    import time
+
+    from feedback_app.demo_results import load_demo_results
+
+    started = time.perf_counter()
+    loaded = load_demo_results(db.session())
+    made = sum(w.created for w in loaded)
+    click.echo(
+        f"Demo results: {len(loaded)} closed waves ({made} loaded now, "
+        f"{sum(w.submitted for w in loaded)} responses) in {time.perf_counter() - started:.1f} s."
+    )
 
 
 @cli.group()
@@ -80,6 +91,69 @@ def areas_create(slug: str, name: str, colour: str) -> None:
     except AreaError as error:
         raise click.UsageError(str(error)) from None
     click.echo(f"Created area {slug}.")
+
+
+@areas.command("delete")
+@click.argument("slug")
+@click.option("--confirm", required=True, help="Type the area's slug again to confirm.")
+def areas_delete(slug: str, confirm: str) -> None:
+    """Delete the area SLUG and everything in it, for good (audited with counts)."""
+    from flask import current_app
+
+    from feedback_app.deletion import DeletionError, delete_area_by_slug
+
+    if confirm != slug:
+        raise click.UsageError("--confirm must repeat the area's slug exactly")
+    session = current_app.extensions["db_sessionmaker_write"]()
+    try:
+        counts = delete_area_by_slug(session, slug)
+    except DeletionError as error:
+        raise click.UsageError(str(error)) from None
+    finally:
+        session.close()
+    click.echo(f"Deleted area {slug}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@cli.group()
+def retention() -> None:
+    """Retention: deleting answers past their retention period."""
+
+
+@retention.command("apply")
+@click.option("--dry-run", is_flag=True, help="Count what would be deleted; delete nothing.")
+@click.option("--now", "now_text", help="Pretend it is this moment (ISO 8601), e.g. for tests.")
+def retention_apply(dry_run: bool, now_text: str | None) -> None:
+    """Delete free text, then whole responses, past each wave's retention period."""
+    import datetime as dt
+
+    from flask import current_app
+
+    from feedback_app.retention import apply
+
+    now = None
+    if now_text is not None:
+        try:
+            now = dt.datetime.fromisoformat(now_text)
+        except ValueError:
+            raise click.UsageError(f"--now must be an ISO 8601 date, not {now_text!r}") from None
+        if now.tzinfo is None:
+            now = now.replace(tzinfo=dt.UTC)
+    session = current_app.extensions["db_sessionmaker_write"]()
+    try:
+        results = apply(session, now=now, dry_run=dry_run)
+    finally:
+        session.close()
+    verb = "would delete" if dry_run else "deleted"
+    for result in results:
+        if result.anything:
+            counts = result.counts()
+            click.echo(
+                f"wave {result.wave_id}: {verb} {counts['free_text_answers']} free-text answers,"
+                f" {counts['answers']} answers, {counts['responses']} responses,"
+                f" {counts['paper_returns']} paper returns"
+            )
+    total = sum(r.responses for r in results)
+    click.echo(f"Retention: {verb} {total} responses in {len(results)} waves checked.")
 
 
 @cli.group()

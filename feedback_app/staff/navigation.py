@@ -30,8 +30,15 @@ STAFF_LINKS: list[StaffLink] = [
     StaffLink("distribution.waves", _l("Share surveys"), Permission.RUN_SURVEYS),
     StaffLink("review.index", _l("Review drafts"), Permission.REVIEW),
     StaffLink("collection.index", _l("Paper and monitor"), Permission.ENTER_PAPER),
+    StaffLink("results.board", _l("KPI board"), Permission.VIEW_RESULTS),
+    StaffLink("compare.compare_waves", _l("Compare waves"), Permission.VIEW_RESULTS),
+    StaffLink("actions.index", _l("You said, we did"), Permission.PUBLISH_ACTIONS),
+    StaffLink("imports.index", _l("Import a baseline"), Permission.IMPORT_RESPONSES),
+    StaffLink("downloads.index", _l("Downloads"), Permission.DOWNLOAD_RESPONSES),
+    StaffLink("quality.index", _l("Flagged responses"), Permission.REVIEW_RESPONSES),
     StaffLink("staff.people", _l("People"), Permission.MANAGE_USERS),
     StaffLink("staff.audit_log", _l("Audit log"), Permission.VIEW_AUDIT),
+    StaffLink("data_protection.index", _l("Data protection"), Permission.DELETE_DATA),
 ]
 
 
