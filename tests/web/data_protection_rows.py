@@ -9,7 +9,7 @@ import datetime as dt
 import secrets
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
 from feedback_app.all_models import Base
@@ -135,11 +135,14 @@ def populate_area(session: Session, area: LocalArea) -> None:
 
 
 def snapshot(session: Session) -> dict[str, int]:
-    """Row count of every table."""
-    return {
-        table.name: int(session.scalar(select(func.count()).select_from(table)) or 0)
-        for table in Base.metadata.sorted_tables
-    }
+    """Row count of every table (one query, so it is cheap to take often)."""
+    counts = union_all(
+        *(
+            select(literal(table.name).label("name"), func.count().label("n")).select_from(table)
+            for table in Base.metadata.sorted_tables
+        )
+    )
+    return {name: int(n) for name, n in session.execute(counts)}
 
 
 def rows_pointing_at(session: Session, table: Any, column: str, value: int) -> int:

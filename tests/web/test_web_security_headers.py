@@ -12,15 +12,10 @@ import re
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
-from werkzeug.routing import Rule
 
-from feedback_app import db
-from feedback_app.journey import questionnaire_for
-from feedback_app.models import Wave
-from feedback_app.workspace_models import QuestionnaireDraft
 from tests.support.browser import PageBrowser
-from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.staff import signed_in
+from tests.web.route_values import build_url, demo_route_values
 
 PATHS = ["/", "/privacy", "/accessibility", "/s/demo-event-feedback", "/s/nope", "/healthz"]
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
@@ -60,50 +55,8 @@ def test_every_response_has_the_security_headers(
     _check(app.test_client().get(path), path, https=False)
 
 
-def _values(app: Flask, wave_slug: str) -> dict[str, object]:
-    """Real values for route arguments, so routes render pages rather than 404s."""
-    with app.app_context():
-        session = db.session()
-        wave = session.scalar(select(Wave).where(Wave.slug == wave_slug))
-        assert wave is not None
-        questionnaire = questionnaire_for(wave.version)
-        draft = QuestionnaireDraft(
-            area_id=wave.area_id,
-            questionnaire_id="headers_check",
-            title="Headers check",
-            definition=wave.version.definition,
-        )
-        session.add(draft)
-        session.commit()
-        page = questionnaire.pages[0]
-        return {
-            "area_slug": "demo",
-            "slug": wave_slug,
-            "wave_id": wave.id,
-            "version_id": wave.version_id,
-            "draft_id": draft.id,
-            "page_id": page.id,
-            "question_id": page.questions[0].id,
-            "source_id": page.questions[0].id,
-            "answer_type": "single",
-            "language": "cy",
-            "filename": "pictures/face_happy.svg",
-        }
-
-
-def _url(rule: Rule, values: dict[str, object]) -> str:
-    args = {arg: values.get(arg, 1) for arg in rule.arguments}
-    for arg, converter in rule._converters.items():
-        if arg not in values and type(converter).__name__ != "IntegerConverter":
-            args[arg] = "x"
-    built = rule.build(args, append_unknown=False)
-    assert built is not None
-    return built[1]
-
-
 def test_every_get_route_has_the_security_headers(app: Flask, demo: dict[str, str]) -> None:
-    make_area_with_staff(app, "demo")
-    values = _values(app, demo.get("event_feedback", "demo-event-feedback"))
+    values = demo_route_values(app, demo.get("event_feedback", "demo-event-feedback"))
     staff = signed_in(app.test_client(), "administrator@demo.example").client
     public = app.test_client()
     # A respondent part-way through, so question pages render rather than redirect.
@@ -114,7 +67,7 @@ def test_every_get_route_has_the_security_headers(app: Flask, demo: dict[str, st
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "staff.logout":
             continue
-        url = _url(rule, values)
+        url = build_url(rule, values)
         client = staff if url.startswith("/staff/") else respondent.client
         for https in (True, False):
             base = "https://localhost" if https else "http://localhost"
