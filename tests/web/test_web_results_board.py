@@ -165,6 +165,7 @@ def test_board_shows_analysis_figures_status_and_other_areas(app: Flask) -> None
     assert 'id="chart-kpi_4_1-table"' in page
     assert "95% Wilson score interval" in page and "Newcombe" in page
     assert officer.client.get("/staff/north/results/kpis/nope").status_code == 404
+    assert 'id="kpi-board-link"' in officer.get("/staff/north/").get_data(as_text=True)
 
 
 def test_status_rules_are_configurable_and_reset(app: Flask) -> None:
