@@ -10,11 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+F = TypeVar("F")
 
 
 def make_engine(url: str) -> Engine:
@@ -60,10 +62,41 @@ def init_app(app: Flask) -> None:
     app.teardown_appcontext(_close_session)
 
 
+def reads_first(view: F) -> F:
+    """Mark a view whose POST reads first and then writes in a short transaction.
+
+    Its session begins DEFERRED like a GET, and the view calls ``begin_write``
+    just before writing, so on SQLite the database-wide write lock is held only
+    while the answers are written, not for the whole request (measured: the
+    answer-save POST under load, docs/production.md).
+    """
+    view.db_reads_first = True  # type: ignore[attr-defined]
+    return view
+
+
+def begin_write(db_session: Session) -> None:
+    """End the read snapshot and begin the write transaction (IMMEDIATE on SQLite).
+
+    Nothing may be pending in the session: the read transaction just ends. On
+    PostgreSQL nothing changes (each statement already sees committed data).
+    """
+    if db_session.get_bind().dialect.name != "sqlite":
+        return
+    db_session.commit()
+    db_session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
+
+def _writes(view_name: str | None) -> bool:
+    if not has_request_context() or request.method != "POST":
+        return False
+    view = current_app.view_functions.get(view_name or "")
+    return not getattr(view, "db_reads_first", False)
+
+
 def session() -> Session:
     """The database session of the current request (created on first use)."""
     if "db_session" not in g:
-        writes = has_request_context() and request.method == "POST"
+        writes = _writes(request.endpoint if has_request_context() else None)
         maker = "db_sessionmaker_write" if writes else "db_sessionmaker"
         g.db_session = current_app.extensions[maker]()
     db_session: Session = g.db_session

@@ -129,6 +129,7 @@ def _require_response(visit: Visit) -> Response | HttpResponse:
 
 
 @bp.route("/<slug>/q/<page_id>", methods=["GET", "POST"])
+@db.reads_first
 def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
     visit = _visit(slug)
     page = visit.questionnaire.page(page_id)
@@ -153,6 +154,7 @@ def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
         if request.form.get(KEEP_FIELD) != "keep":
             warnings = personal_data_warnings(page, cleaned)
         if not warnings:
+            db.begin_write(db.session())
             try:
                 journey.save_page(
                     db.session(),
