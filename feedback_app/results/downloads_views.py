@@ -43,9 +43,10 @@ from feedback_app.staff.auth import requires
 
 bp = Blueprint("downloads", __name__, url_prefix="/staff")
 
-#: Most responses in one XLSX download. openpyxl writes about 1,000-3,000 rows a
-#: second here (bench/downloads_bench.py), and a request must finish within the
-#: worker timeout (30 s); CSV streams any number. Well under Excel's 1,048,575 rows.
+#: Most responses in one XLSX download. openpyxl writes a few hundred to a few
+#: thousand rows a second (bench/downloads_bench.py) and nothing is sent until the
+#: workbook is built, so a large one would hold a worker thread for minutes and
+#: trip a proxy's read timeout; CSV streams any number of rows as it goes.
 XLSX_MAX_ROWS = 20_000
 #: Built files stay in memory up to this size, then move to a temporary file.
 SPOOL_BYTES = 8 * 1024 * 1024
