@@ -116,20 +116,32 @@ def check_file(
 ) -> CheckedFile:
     """Check every row; the rows to store only when there is no problem at all."""
     problems = mapping_problems(file, questionnaire, mapping)
-    columns = mapping.question_columns()
+    columns = [
+        (question, positions)
+        for question_id, positions in mapping.question_columns().items()
+        if (question := questionnaire.question(question_id)) is not None
+    ]
     language_position = mapping.language_column()
+    # Exports repeat the same few answers thousands of times: each is checked once.
+    seen: dict[tuple[str, tuple[str, ...]], _Checked] = {}
     rows: list[ImportedRow] = []
     empty = skipped = 0
     for index, cells in enumerate(file.rows):
         number = file.row_number(index)
         answers: dict[str, AnswerValue] = {}
-        for question_id, positions in columns.items():
-            question = questionnaire.question(question_id)
-            if question is None:
-                continue
-            value = _cell_answer(file, question, mapping, cells, positions, number, problems)
-            if value is not None:
-                answers[question_id] = value
+        for question, positions in columns:
+            given = tuple(cells[p] for p in positions)
+            key = (question.id, given)
+            checked = seen.get(key)
+            if checked is None:
+                checked = seen[key] = _check_cells(question, mapping, given)
+            value, fault = checked
+            if fault is not None:
+                offset, text, message, params = fault
+                where = column_label(file, positions[offset])
+                problems.append(ImportProblem(number, where, text, message, params))
+            elif value is not None:
+                answers[question.id] = value
         language = "en"
         if language_position is not None:
             code = language_code(cells[language_position])
@@ -160,48 +172,37 @@ def check_file(
     )
 
 
-def _cell_answer(
-    file: ImportFile,
-    question: Question,
-    mapping: ImportMapping,
-    cells: tuple[str, ...],
-    positions: list[int],
-    number: int,
-    problems: list[ImportProblem],
-) -> AnswerValue | None:
-    where = column_label(file, positions[0])
+#: A fault in one question's cells: which of its columns, the value, the message.
+_Fault = tuple[int, str, str, dict[str, Any]]
+_Checked = tuple[AnswerValue | None, _Fault | None]
+
+
+def _check_cells(question: Question, mapping: ImportMapping, cells: tuple[str, ...]) -> _Checked:
+    """The answer in one row's cells for ``question`` (one cell, or one per option)."""
     if not question.is_closed:
-        text = cells[positions[0]]
         try:
-            return read_keyed(question, text)
+            return read_keyed(question, cells[0]), None
         except KeyingError as error:
-            problems.append(ImportProblem(number, where, text, error.message, error.params))
-            return None
+            return None, (0, cells[0], error.message, error.params)
     codes: list[str] = []
     given: list[str] = []
     known = mapping.answers.get(question.id, {})
-    for position in positions:
-        for text in split_cell(question, cells[position], mapping.separator):
+    for offset, cell in enumerate(cells):
+        for text in split_cell(question, cell, mapping.separator):
             given.append(text)
             code = known.get(answer_key(text))
             if code is None or (code != BLANK and question.option(code) is None):
-                problems.append(
-                    ImportProblem(
-                        number, column_label(file, position), text,
-                        N_("This answer is not matched to an option of the question"),
-                    )
-                )  # fmt: skip
-                return None
+                message = N_("This answer is not matched to an option of the question")
+                return None, (offset, text, message, {})
             if code != BLANK:
                 codes.append(code)
     if not codes:
-        return None
+        return None, None
     try:
         # Several texts meaning the same option are one answer, as on paper.
-        return clean_answer(question, list(dict.fromkeys(codes)))
+        return clean_answer(question, list(dict.fromkeys(codes))), None
     except AnswerError as error:
-        problems.append(ImportProblem(number, where, "; ".join(given), error.message, error.params))
-        return None
+        return None, (0, "; ".join(given), error.message, error.params)
 
 
 def option_counts(questionnaire: Questionnaire, rows: list[ImportedRow]) -> dict[str, Counter[str]]:

@@ -19,7 +19,7 @@ from feedback_app.imports.reading import ImportFile, column_letter
 from feedback_app.models import QuestionnaireVersion
 from feedback_app.review.forms import DatePartsField
 from feedback_app.review.waves import end_of_day_utc, local_to_utc
-from surveys import Questionnaire
+from surveys import AnswerType, Questionnaire
 
 COLUMN_PREFIX = "column_"
 ANSWER_PREFIX = "answer_"
@@ -110,7 +110,7 @@ def chosen_columns(
         if target == IGNORE:
             continue
         question = questionnaire.question(target)
-        several = question is not None and question.type.value == "multiple"
+        several = question is not None and question.type is AnswerType.MULTIPLE
         if target in used and not several:
             message = gettext(
                 "Only one column can be mapped to this: %(other)s is too", other=used[target]

@@ -180,7 +180,8 @@ def _write(
             for qid, value in to_stored(row.answers).items()
         ]
         if values:
-            db.execute(insert(Answer), values)
+            # A Core executemany: no ORM bookkeeping per answer.
+            db.connection().execute(insert(Answer.__table__), values)
         answers += len(values)
     audit.record(
         db, "baseline_imported", user_id=user.id, area_id=area.id, commit=False,
