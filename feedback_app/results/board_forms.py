@@ -7,8 +7,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea, GovTextInput
-from wtforms import SelectField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
+from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from feedback_app.models import Wave
@@ -97,9 +97,10 @@ def settings_form(
         setattr(
             SettingsForm,
             f"rule_{i}_words",
-            StringField(
+            # A textarea, so long words wrap at 320 px instead of scrolling unseen.
+            TextAreaField(
                 _l("Rule %(n)s: words shown", n=i),
-                widget=GovTextInput(),
+                widget=GovTextArea(),
                 validators=[Length(max=MAX_WORDS)],
             ),
         )

@@ -27,16 +27,18 @@ EMAIL = "axe.administrator@demo.example"
 PASSWORD = "a long browser-test passphrase"
 #: Files, not pages: downloads are tested in the web tests.
 DOWNLOADS = (".csv", ".po", ".png", ".svg", ".yaml", ".yml", ".json", ".xlsx", ".pdf")
-MAX_PAGES = 120
+MAX_PAGES = 160
 
 
 @pytest.fixture(scope="module")
 def administrator(live_server: LiveServer) -> str:
-    """An administrator of the demo area, with a draft to review and design."""
+    """An administrator of the demo area, with a draft to review and design, and
+    three closed waves of results so every results page shows tables and charts."""
     from sqlalchemy import select
 
     from feedback_app import db
     from feedback_app.accounts import create_user
+    from feedback_app.demo_results import load_demo_results
     from feedback_app.designer.drafts import create_draft
     from feedback_app.models import LocalArea
     from feedback_app.roles import Role
@@ -57,6 +59,7 @@ def administrator(live_server: LiveServer) -> str:
             user=user,
             start_from=bundled_questionnaires()["parent_annual"],
         )
+        load_demo_results(session, responses_per_wave=60)
     return EMAIL
 
 
