@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from feedback_app.models import Base, utcnow
@@ -78,6 +88,25 @@ class BaselineImport(Base):
     #: Column -> question id, and answer text -> option code, as confirmed.
     mapping: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class PendingImport(Base):
+    """An uploaded CSV between the import steps, with the choices made so far.
+
+    Kept in the database, not on one server's disk, so any instance behind a
+    load balancer can carry on the import. Deleted after the import, when
+    discarded, and a day after upload.
+    """
+
+    __tablename__ = "pending_import"
+
+    #: Random, unguessable; the browser holds it inside a signed token.
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("local_area.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    state: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

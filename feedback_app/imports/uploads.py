@@ -1,30 +1,33 @@
-"""Keeping an uploaded file between the steps, on the server, never in the cookie.
+"""Keeping an uploaded file between the steps, in the database, never in the cookie.
 
-The file is written to ``IMPORT_DIR`` (default ``instance/imports/``) under a
-random name, with a small JSON file beside it holding the choices made so far.
-The browser only carries a signed token naming the file, the area and the person
-who uploaded it, so nobody else can continue or read someone's upload, and a
-token cannot be made up or pointed at another path. Files are deleted after the
-import, when discarded, and by a sweep of anything older than a day on every new
-upload. See docs/adr/0015-importing-baselines.md for multi-instance deployments.
+The file and the choices made so far are a ``PendingImport`` row under a random
+name. The browser only carries a signed token naming the row, the area and the
+person who uploaded it, so nobody else can continue or read someone's upload, and
+a token cannot be made up. Rows are deleted after the import, when discarded, and
+by a sweep of anything older than a day on every new upload. Being in the
+database, an import can carry on whichever instance serves the next step
+(docs/adr/0015-importing-baselines.md).
+
+The store writes through the request's session and commits, so on SQLite it
+shares the request's write transaction rather than waiting on it.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import re
+import datetime as dt
 import secrets
-import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from feedback_app.models import utcnow
+from feedback_app.results_models import PendingImport
 
 #: An upload is kept this long, then swept.
 MAX_AGE_SECONDS = 24 * 60 * 60
-_NAME = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 _SALT = "baseline-import-upload"
 
 
@@ -42,19 +45,22 @@ class StoredUpload:
 
 
 class UploadStore:
-    """Uploaded files under ``directory``, named by signed tokens."""
+    """Pending uploads in the database, named by signed tokens."""
 
-    def __init__(self, directory: Path, secret_key: str) -> None:
-        self.directory = directory
+    def __init__(self, session: Session, secret_key: str) -> None:
+        self.session = session
         self._signer = URLSafeTimedSerializer(secret_key, salt=_SALT)
 
     def save(self, *, area_id: int, user_id: int, content: bytes, state: dict[str, Any]) -> str:
         """Keep ``content`` and ``state``; return the token that names them."""
-        self.directory.mkdir(parents=True, exist_ok=True)
         self.sweep()
         name = secrets.token_urlsafe(24)
-        _write(self._path(name, ".csv"), content)
-        _write(self._path(name, ".json"), json.dumps(state).encode())
+        self.session.add(
+            PendingImport(
+                name=name, area_id=area_id, user_id=user_id, content=content, state=dict(state)
+            )
+        )
+        self.session.commit()
         return self._signer.dumps({"name": name, "area": area_id, "user": user_id})
 
     def load(self, token: str, *, area_id: int, user_id: int) -> StoredUpload | None:
@@ -71,48 +77,28 @@ class UploadStore:
         if data.get("user") != user_id:
             return None
         name = data.get("name")
-        if not isinstance(name, str) or not _NAME.fullmatch(name):
+        if not isinstance(name, str):
             return None
-        try:
-            content = self._path(name, ".csv").read_bytes()
-            state = json.loads(self._path(name, ".json").read_text())
-        except (OSError, ValueError):
-            raise UploadExpired(token) from None
-        return StoredUpload(
-            name=name, content=content, state=state if isinstance(state, dict) else {}
-        )
+        row = self.session.get(PendingImport, name)
+        if row is None or row.area_id != area_id or row.user_id != user_id:
+            raise UploadExpired(token)
+        state = row.state if isinstance(row.state, dict) else {}
+        return StoredUpload(name=name, content=row.content, state=dict(state))
 
     def update(self, upload: StoredUpload) -> None:
         """Save the choices made so far."""
-        _write(self._path(upload.name, ".json"), json.dumps(upload.state).encode())
+        row = self.session.get(PendingImport, upload.name)
+        if row is not None:
+            row.state = dict(upload.state)
+            self.session.commit()
 
     def delete(self, upload: StoredUpload) -> None:
-        """Remove the file and its choices (after the import, or when discarded)."""
-        for suffix in (".csv", ".json"):
-            self._path(upload.name, suffix).unlink(missing_ok=True)
+        """Remove the upload and its choices (after the import, or when discarded)."""
+        self.session.execute(delete(PendingImport).where(PendingImport.name == upload.name))
+        self.session.commit()
 
-    def sweep(self, now: float | None = None) -> int:
-        """Delete uploads older than a day; return how many files went."""
-        limit = (now or time.time()) - MAX_AGE_SECONDS
-        removed = 0
-        for path in self.directory.glob("*"):
-            try:
-                if path.suffix in {".csv", ".json", ".tmp"} and path.stat().st_mtime < limit:
-                    path.unlink(missing_ok=True)
-                    removed += 1
-            except OSError:
-                continue
-        return removed
-
-    def _path(self, name: str, suffix: str) -> Path:
-        return self.directory / f"{name}{suffix}"
-
-
-def _write(path: Path, content: bytes) -> None:
-    # Written whole then renamed: a reader never sees half a file.
-    # Readable by the service's user only: the file holds answers.
-    temporary = path.with_name(f"{path.name}.{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(content)
-    os.replace(temporary, path)
+    def sweep(self, now: dt.datetime | None = None) -> int:
+        """Delete uploads older than a day; return how many went (not committed)."""
+        limit = (now or utcnow()) - dt.timedelta(seconds=MAX_AGE_SECONDS)
+        result = self.session.execute(delete(PendingImport).where(PendingImport.created_at < limit))
+        return int(result.rowcount)  # type: ignore[attr-defined]

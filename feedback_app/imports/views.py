@@ -5,7 +5,6 @@ answers, preview, import. Views are thin: form, service call, redirect or render
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from flask import (
@@ -44,8 +43,7 @@ def _max_bytes() -> int:
 
 
 def _store() -> UploadStore:
-    directory = current_app.config.get("IMPORT_DIR") or Path(current_app.instance_path) / "imports"
-    return UploadStore(Path(directory), current_app.config["SECRET_KEY"])
+    return UploadStore(db.session(), current_app.config["SECRET_KEY"])
 
 
 @bp.url_value_preprocessor
