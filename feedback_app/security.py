@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, abort, g, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -21,8 +21,18 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 def init_app(app: Flask) -> None:
-    """Register the header hook."""
+    """Register the header hook and the form-value check."""
+    app.before_request(_refuse_null_bytes)
     app.after_request(_headers)
+
+
+def _refuse_null_bytes() -> None:
+    # No one types a NUL character; PostgreSQL cannot store one in text and would
+    # fail the request with a 500. Turn it away before anything reads the form.
+    if request.method == "POST" and any(
+        "\x00" in value for values in request.form.listvalues() for value in values
+    ):
+        abort(400)
 
 
 def _headers(response: Response) -> Response:
