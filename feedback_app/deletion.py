@@ -24,6 +24,7 @@ from feedback_app.results_models import (
     AreaAction,
     BaselineImport,
     KpiCommentary,
+    PendingImport,
     ResultCache,
     ThemeCorrection,
 )
@@ -64,6 +65,7 @@ AREA_TABLES = WAVE_TABLES | {
     "population_count",
     "kpi_commentary",
     "area_action",
+    "pending_import",
     "one_time_link",
     "membership",
     "audit_event",
@@ -205,6 +207,7 @@ def delete_area(session: Session, *, area: LocalArea, user_id: int | None) -> di
             "actions": gone(delete(AreaAction).where(AreaAction.area_id == area_id)),
             "imports": counts["imports"]
             + gone(delete(BaselineImport).where(BaselineImport.area_id == area_id)),
+            "pending_imports": gone(delete(PendingImport).where(PendingImport.area_id == area_id)),
             "one_time_links": gone(delete(OneTimeLink).where(OneTimeLink.area_id == area_id)),
             "memberships": gone(delete(Membership).where(Membership.area_id == area_id)),
         }

@@ -19,6 +19,7 @@ from feedback_app.results_models import (
     AreaAction,
     BaselineImport,
     KpiCommentary,
+    PendingImport,
     ResultCache,
     ThemeCorrection,
 )
@@ -101,6 +102,14 @@ def populate_wave(session: Session, wave: Wave, *, at: dt.datetime, responses: i
     session.flush()
 
 
+def _any_staff_id(session: Session, area: LocalArea) -> int:
+    from feedback_app.staff_models import Membership
+
+    user_id = session.scalar(select(Membership.user_id).where(Membership.area_id == area.id))
+    assert user_id is not None, "make staff in the area first"
+    return int(user_id)
+
+
 def populate_area(session: Session, area: LocalArea) -> None:
     """Rows that belong to the area itself (not to one wave)."""
     version_id = session.scalar(select(Wave.version_id).where(Wave.area_id == area.id))
@@ -121,6 +130,13 @@ def populate_area(session: Session, area: LocalArea) -> None:
             KpiCommentary(area_id=area.id, kpi_id="kpi_4_1", body="Going up"),
             AreaAction(area_id=area.id, you_said="s", we_did="d", action_date=dt.date(2024, 1, 1)),
             ResultCache(key=secrets.token_hex(32), area_id=area.id, payload="{}"),
+            PendingImport(
+                name=secrets.token_urlsafe(24),
+                area_id=area.id,
+                user_id=_any_staff_id(session, area),
+                content=b"q1\nagree\n",
+                state={},
+            ),
             OneTimeLink(
                 token_hash=secrets.token_hex(32),
                 purpose="invite",
