@@ -241,8 +241,12 @@ class Respondent(FastHttpUser):
             self.code = found.group(1)
 
     def _recover(self) -> bool:
-        """Carry on after a failed request, as a person would: retry, or resume."""
-        by_code = self.code is not None and next(self.recoveries) % 2 == 1
+        """Carry on after a failed request, as a person would: retry, or resume.
+
+        Counted as recovered once the server has taken them back to where they
+        were (their first unanswered page, or "check your answers").
+        """
+        by_code = self.code is not None and next(self.recoveries) % 2 == 0
         try:
             if by_code:
                 self.client.cookiejar.clear()  # another device
@@ -253,20 +257,32 @@ class Respondent(FastHttpUser):
                     "resume",
                 )
             else:
-                # Reload where they were: the server sends them to the first
+                # Reload in the same browser: the server sends them to the first
                 # unanswered page (or the start page if nothing was started).
-                html, url = self._get(f"/s/{SLUG}/check", name="page view")
-                if "/q/" in url or url.endswith("/check"):
-                    location = url
-                else:
+                location = self._where_am_i()
+                if location is None:
                     return False  # never started: the next attempt starts afresh
+            JOURNEYS["recovered_by_resume_code" if by_code else "recovered_same_browser"] += 1
             if location.endswith("/done"):
                 return True
             self._answer_from(location)
         except RETRYABLE:
             return False
-        JOURNEYS["recovered_by_resume_code" if by_code else "recovered_same_browser"] += 1
         return True
+
+    def _where_am_i(self) -> str | None:
+        with self.client.get(
+            f"/s/{SLUG}/check", name="page view", allow_redirects=False, catch_response=True
+        ) as r:
+            if r.status_code == 200:
+                return f"/s/{SLUG}/check"
+            target = str(r.headers.get("Location", "")) if r.status_code == 302 else ""
+            if "/q/" in target or target.endswith("/done"):
+                return target
+            if r.status_code != 302:
+                r.failure(f"{r.status_code}")
+                raise JourneyFailed("reload failed")
+            return None
 
 
 class SaveHammer(FastHttpUser):

@@ -6,8 +6,8 @@ the demo, starts gunicorn with deploy/gunicorn.conf.py, and runs:
 1. **journey**: 100 respondents pausing 1-3 s between pages complete the parent
    survey (bench/load/locustfile.py). p50/p95/p99 of page views and of answer
    saves, errors, and the CPU the gunicorn processes used.
-2. **fault**: the same load, and half way through one worker is killed with
-   SIGKILL. Respondents whose request failed carry on (retry or resume code).
+2. **fault**: the same load, and at a third and two thirds of the way through a
+   worker is killed with SIGKILL. Respondents whose request failed carry on (retry or resume code).
 3. **saturation**: answer-save POSTs with no pauses, against the same server.
 
 After runs 1 and 2 every acknowledged answer (the POST was answered with a
@@ -55,6 +55,32 @@ SECRET = secrets.token_urlsafe(48)
 DEFAULT_POSTGRES = "postgresql://feedback_ci:feedback_ci@127.0.0.1:5432/postgres"
 PAGE_KINDS = ("page view",)
 SETUP_ALLOWANCE_S = 15
+#: Scheduling priority for gunicorn and locust (--nice): on a machine shared with
+#: other work, a negative value measures the application rather than its share.
+NICE = {"value": 0}
+
+
+def prioritise(nice: int) -> int:
+    """Give this session (run_all, gunicorn, locust) the CPU weight of ``nice``.
+
+    With the kernel's autogroup scheduling each session gets an equal share of
+    the CPU whatever its processes' nice values, so on a machine where several
+    people run tests the benchmark gets 2/N cores. Setting the session's
+    autogroup nice value (root) lets it measure the application instead.
+    """
+    autogroup = Path("/proc/self/autogroup")
+    before = 0
+    if autogroup.exists():
+        with contextlib.suppress(OSError, ValueError):
+            before = int(autogroup.read_text().split("nice")[-1])
+            autogroup.write_text(str(nice))
+    return before
+
+
+def _niced(command: list[str]) -> list[str]:
+    return ["nice", "-n", str(NICE["value"]), *command] if NICE["value"] else command
+
+
 SAVE_KINDS = ("answer save",)
 
 
@@ -183,7 +209,7 @@ class Server:
         }
         log = (WORK / f"{self.name}.gunicorn.log").open("wb")
         self.process = subprocess.Popen(
-            [str(VENV_BIN / "gunicorn"), "-c", str(GUNICORN_CONF), *self.app],
+            _niced([str(VENV_BIN / "gunicorn"), "-c", str(GUNICORN_CONF), *self.app]),
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -220,6 +246,8 @@ class CpuMeter:
         self.roots = roots
         self.first: dict[tuple[str, int], float] = {}
         self.last: dict[tuple[str, int], float] = {}
+        self.timeline: list[tuple[float, float]] = []
+        self.database = ""
         self.machine_start = psutil.cpu_times()
         self.started = time.monotonic()
         self.stopped = self.started
@@ -229,7 +257,27 @@ class CpuMeter:
     def add(self, group: str, pid: int) -> None:
         self.roots[group] = pid
 
+    def watch_database(self, name: str) -> None:
+        """Also count the PostgreSQL server processes serving database ``name``."""
+        self.database = name
+
+    def _database_processes(self) -> list[psutil.Process]:
+        if not self.database:
+            return []
+        found = []
+        for process in psutil.process_iter(["cmdline"]):
+            cmdline = " ".join(process.info.get("cmdline") or [])
+            if cmdline.startswith("postgres:") and f" {self.database} " in cmdline:
+                found.append(process)
+        return found
+
     def _sample(self) -> None:
+        for process in self._database_processes():
+            with contextlib.suppress(psutil.Error):
+                times = process.cpu_times()
+                used = times.user + times.system
+                self.first.setdefault(("postgres", process.pid), used)
+                self.last[("postgres", process.pid)] = used
         for group, pid in list(self.roots.items()):
             try:
                 root = psutil.Process(pid)
@@ -242,6 +290,16 @@ class CpuMeter:
                     used = times.user + times.system
                     self.first.setdefault((group, process.pid), used)
                     self.last[(group, process.pid)] = used
+        self.timeline.append((time.time(), self.used("gunicorn")))
+
+    def used(self, group: str) -> float:
+        """CPU seconds the group has used since the meter started."""
+        return sum(self.last[k] - self.first[k] for k in self.last if k[0] == group)
+
+    def used_between(self, group: str, start: float, end: float) -> float:
+        """CPU seconds of gunicorn between two wall-clock times (from the samples)."""
+        inside = [used for moment, used in self.timeline if start <= moment <= end]
+        return inside[-1] - inside[0] if len(inside) >= 2 else 0.0
 
     def _run(self) -> None:
         while not self._stop.wait(0.5):
@@ -261,7 +319,8 @@ class CpuMeter:
     def report(self) -> dict[str, float]:
         wall = max(self.stopped - self.started, 1e-9)
         result: dict[str, float] = {"wall_s": round(wall, 1)}
-        for group in self.roots:
+        groups = [*self.roots, *(["postgres"] if self.database else [])]
+        for group in groups:
             used = sum(self.last[key] - self.first[key] for key in self.last if key[0] == group)
             result[f"{group}_cpu_s"] = round(used, 1)
             result[f"{group}_cores"] = round(used / wall, 2)
@@ -312,7 +371,7 @@ def run_locust(
     ]
     log = (WORK / f"{out.stem}.locust.log").open("wb")
     process = subprocess.Popen(
-        command, cwd=ROOT, env={**os.environ, "LOAD_OUT": str(out)}, stdout=log, stderr=log
+        _niced(command), cwd=ROOT, env={**os.environ, "LOAD_OUT": str(out)}, stdout=log, stderr=log
     )
     if cpu is not None:
         cpu.add("locust", process.pid)
@@ -342,8 +401,9 @@ def summarise(samples: list[list[Any]], kinds: tuple[str, ...]) -> dict[str, Any
     }
 
 
-def throughput(samples: list[list[Any]], kind: str) -> dict[str, Any]:
-    """Successful requests per second once every user has finished its setup."""
+def throughput(samples: list[list[Any]], kind: str, cpu: CpuMeter) -> dict[str, Any]:
+    """Successful requests per second once every user has finished its setup,
+    and the gunicorn CPU milliseconds each took (independent of other load)."""
     setup_done = max((s[1] + s[2] / 1000 for s in samples if s[0] == "setup"), default=0.0)
     steady_samples = [s for s in samples if s[0] == kind and s[1] >= setup_done]
     chosen = sorted(s[1] for s in steady_samples if s[3])
@@ -354,8 +414,10 @@ def throughput(samples: list[list[Any]], kind: str) -> dict[str, Any]:
     steady = chosen[: len(chosen) - len(chosen) // 20]
     span = max(steady[-1] - steady[0], 1e-9)
     ok = [s[2] for s in steady_samples if s[3]]
+    cpu_s = cpu.used_between("gunicorn", steady[0], steady[-1])
     return {
         "per_s": round((len(steady) - 1) / span, 1),
+        "gunicorn_cpu_ms_per_request": round(1000 * cpu_s / max(len(steady) - 1, 1), 2),
         "count": len(chosen),
         "errors": errors,
         "p50_ms": percentile(ok, 50),
@@ -402,6 +464,10 @@ class Settings:
         return env
 
 
+def _database_name(url: str) -> str:
+    return "" if url.startswith("sqlite") else url.rsplit("/", 1)[-1].split("?")[0]
+
+
 def journey_run(
     backend: str, url: str, settings: Settings, *, fault: bool = False
 ) -> dict[str, Any]:
@@ -413,14 +479,18 @@ def journey_run(
         seconds = settings.fault_s if fault else settings.journey_s
 
         def kill_a_worker() -> None:
-            time.sleep(seconds / 2)
-            victim = server.workers()[0]
-            killed["pid"] = victim.pid
-            os.kill(victim.pid, signal.SIGKILL)
+            # Twice (at 1/3 and 2/3 of the run), so both ways of carrying on are used.
+            killed["pids"] = []
+            for _ in range(2):
+                time.sleep(seconds / 3)
+                victim = server.workers()[0]
+                killed["pids"].append(victim.pid)
+                os.kill(victim.pid, signal.SIGKILL)
             time.sleep(3)
             killed["workers_after"] = len(server.workers())
 
         with CpuMeter({"gunicorn": server.process.pid}) as cpu:
+            cpu.watch_database(_database_name(url))
             recorded = run_locust(
                 host=server.url,
                 user_class="Respondent",
@@ -455,6 +525,7 @@ def saturation_run(backend: str, url: str, settings: Settings) -> dict[str, Any]
     with Server(name, [], env) as server:
         assert server.process is not None
         with CpuMeter({"gunicorn": server.process.pid}) as cpu:
+            cpu.watch_database(_database_name(url))
             recorded = run_locust(
                 host=server.url,
                 user_class="SaveHammer",
@@ -465,7 +536,7 @@ def saturation_run(backend: str, url: str, settings: Settings) -> dict[str, Any]
                 out=WORK / f"{name}.json",
                 cpu=cpu,
             )
-    return {**throughput(recorded["samples"], "saturation save"), "cpu": cpu.report()}
+    return {**throughput(recorded["samples"], "saturation save", cpu), "cpu": cpu.report()}
 
 
 def hello_run(settings: Settings) -> dict[str, Any]:
@@ -482,7 +553,7 @@ def hello_run(settings: Settings) -> dict[str, Any]:
                 out=WORK / "hello.json",
                 cpu=cpu,
             )
-    return {**throughput(recorded["samples"], "saturation hello"), "cpu": cpu.report()}
+    return {**throughput(recorded["samples"], "saturation hello", cpu), "cpu": cpu.report()}
 
 
 def backend_runs(backend: str, url: str, settings: Settings, *, parts: set[str]) -> dict[str, Any]:
@@ -492,7 +563,7 @@ def backend_runs(backend: str, url: str, settings: Settings, *, parts: set[str])
         print(f"[{backend}] journey: {settings.users} respondents, {settings.journey_s}s")
         result["journey"] = journey_run(backend, url, settings)
     if "fault" in parts:
-        print(f"[{backend}] fault: kill -9 a worker half way through {settings.fault_s}s")
+        print(f"[{backend}] fault: kill -9 a worker at 1/3 and 2/3 of {settings.fault_s}s")
         result["fault"] = journey_run(backend, url, settings, fault=True)
     if "saturation" in parts:
         print(f"[{backend}] saturation of the answer-save POST, {settings.saturation_s}s")
@@ -521,6 +592,11 @@ def all_backends(settings: Settings, backends: list[str], parts: set[str]) -> di
             saturation = results.get(backend, {}).get("saturation")
             if saturation and hello["per_s"]:
                 saturation["ratio_to_hello"] = round(saturation["per_s"] / hello["per_s"], 3)
+            save_cost = (saturation or {}).get("gunicorn_cpu_ms_per_request")
+            hello_cost = hello.get("gunicorn_cpu_ms_per_request")
+            if saturation and save_cost and hello_cost:
+                # Throughput when CPU-bound is 1 / CPU per request.
+                saturation["ratio_by_cpu"] = round(hello_cost / save_cost, 3)
     return results
 
 
@@ -534,7 +610,7 @@ def _fmt(value: Any) -> str:
 def table(results: dict[str, Any]) -> str:
     lines = [
         "| database | run | page p50/p95/p99 ms | save p50/p95/p99 ms | saves | errors "
-        "| acknowledged: missing/different | gunicorn CPU (cores) |",
+        "| acknowledged: missing/different | CPU cores gunicorn/postgres |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for backend in ("sqlite", "postgresql"):
@@ -549,21 +625,29 @@ def table(results: dict[str, Any]) -> str:
                 f"| {_fmt(save['p50_ms'])}/{_fmt(save['p95_ms'])}/{_fmt(save['p99_ms'])} "
                 f"| {save['count']} | {r['errors']} "
                 f"| {dur['acknowledged']}: {dur['missing']}/{dur['different']} "
-                f"| {r['cpu'].get('gunicorn_cores')} |"
+                f"| {r['cpu'].get('gunicorn_cores')}/{_fmt(r['cpu'].get('postgres_cores'))} |"
             )
     lines.append("")
-    lines.append("| saturation | requests/s | errors | ratio to hello world |")
-    lines.append("|---|---|---|---|")
+    lines.append(
+        "| saturation | requests/s | errors | ratio to hello world "
+        "| gunicorn CPU ms per request | ratio by CPU cost |"
+    )
+    lines.append("|---|---|---|---|---|---|")
     for backend in ("sqlite", "postgresql"):
         s = results.get(backend, {}).get("saturation")
         if s:
             lines.append(
                 f"| answer save ({backend}) | {s['per_s']} | {s['errors']} "
-                f"| {_fmt(s.get('ratio_to_hello'))} |"
+                f"| {_fmt(s.get('ratio_to_hello'))} "
+                f"| {_fmt(s.get('gunicorn_cpu_ms_per_request'))} "
+                f"| {_fmt(s.get('ratio_by_cpu'))} |"
             )
     hello = results.get("hello_world")
     if hello:
-        lines.append(f"| hello world | {hello['per_s']} | {hello['errors']} | 1 |")
+        lines.append(
+            f"| hello world | {hello['per_s']} | {hello['errors']} | 1 "
+            f"| {_fmt(hello.get('gunicorn_cpu_ms_per_request'))} | 1 |"
+        )
     return "\n".join(lines)
 
 
@@ -576,8 +660,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: the config's)")
     parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (default: the config's)")
     parser.add_argument("--out", type=Path, default=OUT / "load.json")
+    parser.add_argument(
+        "--nice", type=int, default=0, help="run gunicorn and locust at this nice value (root)"
+    )
     args = parser.parse_args(argv)
     settings = Settings(users=args.users, workers=args.workers, threads=args.threads)
+    NICE["value"] = args.nice
+    # The session's weight goes back afterwards: it is shared with the shell.
+    restore = prioritise(args.nice) if args.nice else None
+    try:
+        return run(args, settings)
+    finally:
+        if restore is not None:
+            prioritise(restore)
+
+
+def run(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the benchmark, write the JSON and print the summary."""
     if args.quick:
         settings.journey_s, settings.fault_s, settings.saturation_s = 30, 30, 10
     started = time.monotonic()
@@ -589,8 +688,13 @@ def main(argv: list[str] | None = None) -> int:
         "saturation_s": settings.saturation_s,
         "saturation_users": settings.saturation_users,
         "workers": settings.workers or f"config default ({2 * (os.cpu_count() or 1)})",
-        "threads": settings.threads or "config default (2)",
+        "threads": settings.threads or "config default (4)",
         "cpu_count": os.cpu_count(),
+        "nice": args.nice,
+        "autogroup": Path("/proc/self/autogroup").read_text().strip()
+        if Path("/proc/self/autogroup").exists()
+        else None,
+        "load_average_at_end": os.getloadavg(),
         "runtime_s": round(time.monotonic() - started),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
