@@ -27,6 +27,18 @@ DEMO_LOCALITIES = [
 ]
 
 
+#: Years each bundled questionnaire's privacy notice promises answers are kept;
+#: the demo waves keep exactly that (``feedback-app retention apply`` reads it).
+PROMISED_RETENTION_YEARS = {
+    "always_on": 2,
+    "event_feedback": 2,
+    "ehc_assessment_milestone": 3,
+    "parent_annual": 3,
+    "parent_follow_up": 3,
+    "young_people": 3,
+}
+
+
 def load_demo(db: Session) -> list[Wave]:
     """Create (or top up) the demo area with an open wave per bundled questionnaire.
 
@@ -60,6 +72,8 @@ def load_demo(db: Session) -> list[Wave]:
                 else now + dt.timedelta(days=365),
                 slug=slug,
             )
+        if wave.retention_years is None:
+            wave.retention_years = PROMISED_RETENTION_YEARS[questionnaire.id]
         waves.append(wave)
     closed_slug = "demo-closed-baseline"
     if db.scalar(select(Wave).where(Wave.slug == closed_slug)) is None:

@@ -182,3 +182,21 @@ def test_retention_apply_command(app: Flask) -> None:
     assert done.exit_code == 0
     assert "deleted 2 responses" in done.output
     assert _responses(app, waves["own"]) == 0
+
+
+def test_demo_waves_keep_answers_as_long_as_their_privacy_notice_says(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    import re
+
+    from feedback_app.journey import find_wave, questionnaire_for
+
+    with app.app_context():
+        session = db.session()
+        for questionnaire_id, slug in demo.items():
+            wave = find_wave(session, slug)
+            assert wave is not None
+            notice = questionnaire_for(wave.version).privacy_notice
+            promised = re.search(r"for (\d+)\s+years", notice)
+            assert promised, f"{questionnaire_id}: the notice names no period"
+            assert wave.retention_years == int(promised.group(1)), questionnaire_id
