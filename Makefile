@@ -75,6 +75,10 @@ compile-translations: install
 
 bench: install assets
 	$(BIN)/python bench/analysis_bench.py
+	$(BIN)/python bench/load/run_all.py $(LOAD_ARGS)
+	$(BIN)/python bench/results_bench.py
+	$(BIN)/python bench/downloads_bench.py
+	HYPOTHESIS_PROFILE=bench $(BIN)/pytest -q -s tests/web/test_web_fuzz_forms.py -k sqlite
 
 clean-assets:
 	rm -rf $(DIST) node_modules/.installed
