@@ -148,14 +148,8 @@ def analysis_tables(area: LocalArea) -> HttpResponse | tuple[str, int]:
 @requires(Permission.VIEW_RESULTS)
 def board_report(area: LocalArea) -> str | tuple[str, int]:
     """The board report as a printable page."""
-    session = db.session()
-    choice = _analysis_choice(area, fmt="html")
-    if choice.errors or choice.selection is None:
-        return _page(area, choice, status=400)
-    try:
-        model = report_model.cached_report(session, area, choice.selection)
-    except SelectionError as error:
-        choice.errors.append(("baseline", str(error)))
+    choice, model = _chosen_report(area, fmt="html")
+    if model is None:
         return _page(area, choice, status=400)
     return render_template(
         "staff/results/report.html",
@@ -172,13 +166,8 @@ def board_report(area: LocalArea) -> str | tuple[str, int]:
 def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
     """The board report as PDF (WeasyPrint renders the same report body)."""
     session = db.session()
-    choice = _analysis_choice(area, fmt="pdf")
-    if choice.errors or choice.selection is None:
-        return _page(area, choice, status=400)
-    try:
-        model = report_model.cached_report(session, area, choice.selection)
-    except SelectionError as error:
-        choice.errors.append(("baseline", str(error)))
+    choice, model = _chosen_report(area, fmt="pdf")
+    if model is None or choice.selection is None:
         return _page(area, choice, status=400)
     started = time.perf_counter()
     html = render_template(
@@ -199,6 +188,19 @@ def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
     spooled.write(pdf)
     name = f"board-report-{area.slug}-{_today(ZoneInfo(area.timezone))}.pdf"
     return _file_response(spooled, name, "application/pdf")
+
+
+def _chosen_report(area: LocalArea, *, fmt: str) -> tuple[Choice, Any]:
+    """The waves chosen in the query string and their report model (None, with
+    the choice's errors filled in, when the choice is not a valid one)."""
+    choice = _analysis_choice(area, fmt=fmt)
+    if choice.errors or choice.selection is None:
+        return choice, None
+    try:
+        return choice, report_model.cached_report(db.session(), area, choice.selection)
+    except SelectionError as error:
+        choice.errors.append(("baseline", str(error)))
+        return choice, None
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
