@@ -52,8 +52,10 @@ workers = _int("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count())
 threads = _int("GUNICORN_THREADS", 4)
 worker_class = "gthread"
 preload_app = True
-# A request that takes this long is stuck: the worker is replaced.
-timeout = _int("GUNICORN_TIMEOUT", 30)
+# A request that takes this long is stuck: the worker is replaced. The slowest
+# real requests are the board report PDF (about 9 s for the demo, 3 x 1,000
+# responses) and a 20,000-response workbook (about 9 s): 60 s leaves headroom.
+timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = 30
 keepalive = 5
 # Recycle workers now and then, so a slow leak can never grow without bound.

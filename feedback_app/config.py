@@ -61,10 +61,40 @@ class Settings:
         }
 
 
+#: Tunable limits read from the environment: name -> (type, smallest allowed).
+#: Their defaults live with the code that uses them (docs/production.md lists all).
+TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
+    # Answer saves per response per window (feedback_app/journey.py).
+    "RESPOND_SAVE_LIMIT": (int, 1),
+    "RESPOND_SAVE_WINDOW_SECONDS": (int, 1),
+    # A page saved sooner than this after it was shown counts as "fast".
+    "RESPOND_MIN_SECONDS_PER_PAGE": (float, 0),
+    # The largest CSV an officer may import (bytes).
+    "IMPORT_MAX_BYTES": (int, 1024),
+}
+
+
+def _tunables(env: dict[str, str]) -> dict[str, int | float]:
+    found: dict[str, int | float] = {}
+    for name, (kind, smallest) in TUNABLES.items():
+        text = env.get(name, "").strip()
+        if not text:
+            continue
+        try:
+            value = kind(text)
+        except ValueError:
+            raise ConfigError(f"{name} must be a {kind.__name__}, not {text!r}") from None
+        if value < smallest:
+            raise ConfigError(f"{name} must be at least {smallest:g}, not {text!r}")
+        found[name] = value
+    return found
+
+
 def from_environment(environ: dict[str, str] | None = None) -> Settings:
     """Read settings from ``environ`` (default ``os.environ``).
 
-    Refuses to start in production with the development secret or no secret.
+    Refuses to start in production with the development secret or no secret,
+    and anywhere with a limit that is not a number or is too small.
     """
     env = dict(os.environ if environ is None else environ)
     production = env.get("FEEDBACK_ENV", "development") == "production"
@@ -82,4 +112,5 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret or DEVELOPMENT_SECRET,
         database_url=database_url,
         production=production,
+        extra=_tunables(env),
     )
