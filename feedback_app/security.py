@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, abort, g, request
+from flask import Flask, Response, g, request
+from werkzeug.datastructures import ImmutableMultiDict
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -22,17 +23,21 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 def init_app(app: Flask) -> None:
     """Register the header hook and the form-value check."""
-    app.before_request(_refuse_null_bytes)
+    app.before_request(_strip_null_bytes)
     app.after_request(_headers)
 
 
-def _refuse_null_bytes() -> None:
-    # No one types a NUL character; PostgreSQL cannot store one in text and would
-    # fail the request with a 500. Turn it away before anything reads the form.
+def _strip_null_bytes() -> None:
+    # Nobody types a NUL character, and PostgreSQL cannot store one in text (the
+    # request would fail with a 500). A pasted one is removed from every form
+    # value before anything reads the form, so the answer around it is kept.
+    form = request.form
     if request.method == "POST" and any(
-        "\x00" in value for values in request.form.listvalues() for value in values
+        "\x00" in k or "\x00" in v for k, v in form.items(multi=True)
     ):
-        abort(400)
+        request.form = ImmutableMultiDict(  # type: ignore[misc]
+            [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in form.items(multi=True)]
+        )
 
 
 def _headers(response: Response) -> Response:

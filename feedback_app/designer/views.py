@@ -6,6 +6,8 @@ Questions are added, changed and moved in ``question_views``; previews in
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, abort, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
@@ -132,10 +134,12 @@ def import_draft(area: LocalArea) -> HttpResponse | tuple[str, int]:
     return _drafts_page(area, _new_draft_form(), form, problems)
 
 
-@bp.before_request
-def _allow_larger_uploads() -> None:
+@bp.url_value_preprocessor
+def _allow_larger_uploads(endpoint: str | None, _values: dict[str, Any] | None) -> None:
     # Only the import takes a file; every other designer form keeps the app's limit.
-    if request.endpoint == "designer.import_draft":
+    # A URL value preprocessor runs before every before_request hook, so the
+    # limit is raised before anything (the app's form checks) reads the form.
+    if endpoint == "designer.import_draft":
         request.max_content_length = UPLOAD_REQUEST_LIMIT
 
 

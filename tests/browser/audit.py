@@ -348,6 +348,8 @@ _PICTURES = """() => {
     const out = [];
     for (const group of document.querySelectorAll("main form .govuk-form-group")) {
         if (group.parentElement.closest(".govuk-form-group")) continue;
+        // Not shown to anyone (the hidden honeypot box): not a question.
+        if (!group.getClientRects().length) continue;
         const idea = group.closest(".app-idea");
         const picture = idea ? idea.querySelector(":scope > .app-idea__picture") : null;
         const r = group.getBoundingClientRect();
