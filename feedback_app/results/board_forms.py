@@ -65,45 +65,24 @@ def settings_form(
         )
 
     rows = min(len(rules) + SPARE_ROWS, MAX_RULES)
+    blank = [("", _l("Not used"))]
+    status_choices = blank + [(k, v) for k, v in STATUS_NAMES.items()]
+    due_choices = [(k.value, v) for k, v in DUE_NAMES.items()]
+    colour_choices = [(k.value, v) for k, v in COLOUR_NAMES.items()]
     for i in range(1, rows + 1):
-        blank = [("", _l("Not used"))]
-        setattr(
-            SettingsForm,
-            f"rule_{i}_status",
-            SelectField(
-                _l("Rule %(n)s: when the target is", n=i),
-                widget=GovSelect(),
-                choices=blank + [(k, v) for k, v in STATUS_NAMES.items()],
-            ),
-        )
-        setattr(
-            SettingsForm,
-            f"rule_{i}_due",
-            SelectField(
-                _l("Rule %(n)s: and", n=i),
-                widget=GovSelect(),
-                choices=[(k.value, v) for k, v in DUE_NAMES.items()],
-            ),
-        )
-        setattr(
-            SettingsForm,
-            f"rule_{i}_colour",
-            SelectField(
-                _l("Rule %(n)s: colour", n=i),
-                widget=GovSelect(),
-                choices=[(k.value, v) for k, v in COLOUR_NAMES.items()],
-            ),
-        )
-        setattr(
-            SettingsForm,
-            f"rule_{i}_words",
+        fields = {
+            "status": _select(_l("Rule %(n)s: when the target is", n=i), status_choices),
+            "due": _select(_l("Rule %(n)s: and", n=i), due_choices),
+            "colour": _select(_l("Rule %(n)s: colour", n=i), colour_choices),
             # A textarea, so long words wrap at 320 px instead of scrolling unseen.
-            TextAreaField(
+            "words": TextAreaField(
                 _l("Rule %(n)s: words shown", n=i),
                 widget=GovTextArea(),
                 validators=[Length(max=MAX_WORDS)],
             ),
-        )
+        }
+        for name, field in fields.items():
+            setattr(SettingsForm, f"rule_{i}_{name}", field)
     data: dict[str, str] = {
         "baseline": str(baseline_wave_id) if baseline_wave_id is not None else ""
     }
@@ -153,3 +132,7 @@ def rules_from_form(form: FlaskForm) -> list[StatusRule] | None:
 
 class ResetForm(FlaskForm):
     """Reset the status rules: only the CSRF token is checked."""
+
+
+def _select(label: Any, choices: list[tuple[str, Any]]) -> SelectField:
+    return SelectField(label, widget=GovSelect(), choices=choices)
