@@ -7,6 +7,7 @@ server (``.ci/run`` starts one), the same tests run on PostgreSQL too; in CI
 
 from __future__ import annotations
 
+import gc
 import os
 import secrets
 from collections.abc import Iterator
@@ -69,6 +70,15 @@ def database_url(
     engine = create_engine(postgres_database)
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
+        # Anything a test left connected (still holding locks) must not make the
+        # TRUNCATE below wait for ever.
+        conn.execute(
+            text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        )
+    with engine.begin() as conn:
         conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
 
@@ -80,6 +90,9 @@ def app(database_url: str) -> Iterator[Flask]:
         {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-" + "x" * 40}
     )
     yield application
+    # A streamed download a test did not read to the end keeps its generator, and
+    # with it a connection inside a transaction; collect it so it closes now.
+    gc.collect()
     application.extensions["db_engine"].dispose()
 
 
