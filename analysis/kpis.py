@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from analysis.errors import AnalysisInputError
+from surveys.source import load_definition_yaml
 
 #: Codes removed from the base when a KPI does not say otherwise
 #: (statistics.md: "don't know", "not applicable", "prefer not to say").
@@ -132,7 +133,9 @@ def load_kpis(source: str | Path | Mapping[str, Any]) -> tuple[KpiDefinition, ..
     except (OSError, UnicodeDecodeError) as exc:
         raise AnalysisInputError(f"{path}: cannot read: {exc}") from None
     try:
-        data = yaml.safe_load(text)
+        # Codes such as ``yes``/``no``/``on``/``off`` stay strings (YAML 1.1 would
+        # read them as booleans): the same loader as the questionnaire definitions.
+        data = load_definition_yaml(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f" line {mark.line + 1}" if mark is not None else ""
@@ -231,6 +234,11 @@ def _codes(entry: Mapping[str, Any], key: str, *, where: str) -> tuple[str, ...]
         return ()
     if isinstance(value, str):
         value = [value]
+    if isinstance(value, Sequence) and any(isinstance(c, bool) for c in value):
+        raise AnalysisInputError(
+            f"{where}.{key}: a code was read as true/false; YAML reads unquoted yes, no, on "
+            f"and off as booleans, so put the code in quotes (e.g. ['yes'])"
+        )
     if not isinstance(value, Sequence) or not all(isinstance(c, str) and c for c in value):
         raise AnalysisInputError(f"{where}.{key}: must be a list of option codes")
     return tuple(value)

@@ -52,6 +52,24 @@ _DefinitionLoader.add_implicit_resolver(
 )
 
 
+def load_definition_yaml(text: str) -> Any:
+    """Parse YAML the way definitions are read: ``yes``/``no``/``on``/``off`` stay strings.
+
+    For readers outside this package (``analysis.kpis``) that want plain data,
+    without line numbers.
+
+    Examples
+    --------
+    >>> load_definition_yaml("positive: [yes, no]\\nflag: true")
+    {'positive': ['yes', 'no'], 'flag': True}
+    """
+    loader = _DefinitionLoader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 @dataclass(frozen=True)
 class SourceDocument:
     """Plain data read from a definition, and the line where each value starts."""

@@ -93,3 +93,20 @@ def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
     bad.write_text("kpis:\n  - id: [unclosed\n", encoding="utf-8")
     with pytest.raises(AnalysisInputError, match=r"k.yaml: line \d+: malformed YAML"):
         load_kpis(bad)
+
+
+def test_yes_and_no_codes_stay_strings_in_a_kpi_file(tmp_path: Path) -> None:
+    """Issue 18 (6): ``positive: [yes]`` is the code "yes", not the boolean true."""
+    path = tmp_path / "kpis.yaml"
+    path.write_text(
+        "kpis:\n- id: k\n  title: T\n  question: q\n  positive: [yes]\n  exclude: [no, off]\n",
+        encoding="utf-8",
+    )
+    kpi = load_kpis(path)[0]
+    assert kpi.positive == ("yes",)
+    assert kpi.exclude == ("no", "off")
+
+
+def test_a_boolean_code_in_a_parsed_mapping_explains_the_fix() -> None:
+    with pytest.raises(AnalysisInputError, match=r"positive: a code was read as true/false.*quotes"):
+        load_kpis({"kpis": [{"id": "k", "title": "T", "question": "q", "positive": [True]}]})
