@@ -34,6 +34,7 @@ from analysis.responses import (
     encode_groups,
     encode_waves,
 )
+from analysis.rounding import OFFICER_PLACES
 from analysis.targets import TargetResult, judge_target
 from analysis.weight_source import Weights, resolve_weights
 from analysis.weighting import DEFAULT_CAP, WaveWeighting
@@ -179,7 +180,12 @@ def compare_waves(
             for column, encoded in groups.items()
         )
         summary = kpi_sentence(
-            kpi, baseline=estimate_b, follow_up=estimate_f, change=change, target=target
+            kpi,
+            baseline=estimate_b,
+            follow_up=estimate_f,
+            change=change,
+            target=target,
+            places=0 if publication else OFFICER_PLACES,
         )
         results.append(
             KpiComparison(kpi, estimate_b, estimate_f, change, target, summary, breakdowns)

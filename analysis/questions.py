@@ -42,6 +42,7 @@ from analysis.responses import (
     encode,
     encode_waves,
 )
+from analysis.rounding import format_number, format_percent
 from analysis.suppression import METHOD as PUBLICATION_METHOD
 from analysis.suppression import primary_suppression, protect_cells
 
@@ -294,7 +295,7 @@ def question_sentence(options: Sequence[OptionChange], *, labels: tuple[str, str
     >>> f = WaveEstimate("b", 100, 50, 50.0, 40.4, 59.6, False, False, 100.0)
     >>> c = Change(20.0, 6.5, 32.5, "z-test", 0.003, True, Direction.IMPROVED)
     >>> question_sentence([OptionChange("yes", b, f, c, ROSE)], labels=("a", "b"))
-    "Between a and b, 'yes' rose from 30% to 50% (+20 points, 95% CI 6 to 32)."
+    "Between a and b, 'yes' rose from 30% to 50% (+20 points, 95% CI 7 to 33)."
     """
     moved = [o for o in options if o.movement in (ROSE, FELL)]
     if not any(o.change.change_pp is not None for o in options):
@@ -319,11 +320,11 @@ def question_sentence(options: Sequence[OptionChange], *, labels: tuple[str, str
 
 
 def _whole(percent: float | None) -> str:
-    return "–" if percent is None else f"{percent:.0f}%"
+    return "–" if percent is None else format_percent(percent, 0)
 
 
 def _number(value: float | None) -> str:
-    return "–" if value is None else f"{value:.0f}"
+    return "–" if value is None else format_number(value, 0)
 
 
 __all__ = ["OptionChange", "QuestionChange", "QuestionComparison", "compare_questions"]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 
 from analysis.excel_safety import neutralise
+from analysis.rounding import whole_percent
 from analysis.tables import Cell, Table, tables_for
 
 
@@ -53,10 +53,8 @@ def publication_percent(value: Cell) -> Cell:
     """
     if not isinstance(value, float | int) or isinstance(value, bool):
         return value
-    if value != 0 and abs(value) < 0.5:
-        return "<1" if value > 0 else ">-1"
-    # Half away from zero, as people round (Python's round() is half to even).
-    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+    # The one rounding rule: half away from zero on the decimal (analysis.rounding).
+    return whole_percent(value)
 
 
 def _text(value: Cell) -> str:

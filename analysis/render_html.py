@@ -11,6 +11,7 @@ from html import escape
 
 from analysis.comparison import Comparison
 from analysis.render_csv import publication_percent
+from analysis.rounding import format_number, format_percent, publication_text
 from analysis.tables import Cell, Table, tables_for
 from analysis.trends import Trend
 
@@ -83,7 +84,7 @@ def _charts(result: object, *, publication: bool) -> list[str]:
         return []
     out = ["<h2>Charts</h2>"]
     for number, (label, points) in enumerate(series):
-        out.append(_bar_chart(label, points, chart_id=f"chart-{number}"))
+        out.append(_bar_chart(label, points, chart_id=f"chart-{number}", publication=publication))
         rows = tuple((wave, p, lo, hi) for wave, p, lo, hi in points)
         data = Table(
             "data",
@@ -101,13 +102,20 @@ def _bar_chart(
     points: Sequence[tuple[str, float | None, float | None, float | None]],
     *,
     chart_id: str,
+    publication: bool = False,
 ) -> str:
+    # Chart labels show the same figure as the table beside them (one rounding rule).
+    def shown(value: float | None) -> str:
+        if publication:
+            return publication_text(value)
+        return format_percent(value)
+
     width, left, bar_height, gap = 560, 110, 22, 12
     height = len(points) * (bar_height + gap) + 30
     scale = (width - left - 20) / 100.0
     described = "; ".join(
         f"{wave}: "
-        + ("not shown" if p is None else f"{p:.1f}% (95% CI {lo or 0:.1f} to {hi or 0:.1f})")
+        + ("not shown" if p is None else f"{shown(p)} (95% CI {shown(lo)} to {shown(hi)})")
         for wave, p, lo, hi in points
     )
     svg = [
@@ -133,7 +141,7 @@ def _bar_chart(
                 f'<line x1="{left + lo * scale:.1f}" x2="{left + hi * scale:.1f}" y1="{middle}" '
                 f'y2="{middle}" stroke="#0b0c0c" stroke-width="2"/>'
             )
-        svg.append(f'<text x="{left + p * scale + 6:.1f}" y="{y + 15}">{p:.1f}%</text>')
+        svg.append(f'<text x="{left + p * scale + 6:.1f}" y="{y + 15}">{shown(p)}</text>')
     svg.append("</svg>")
     svg.append(
         f"<figcaption>{escape(label)}, with 95% confidence intervals. "
@@ -167,7 +175,7 @@ def _format(value: Cell, *, percent: bool, publication: bool) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if percent and isinstance(value, float | int):
-        shown = publication_percent(value) if publication else f"{value:.1f}"
+        shown = publication_percent(value) if publication else format_number(value)
         return str(shown)
     if isinstance(value, float):
         if value != 0 and abs(value) < 0.001:

@@ -8,6 +8,13 @@ from __future__ import annotations
 
 from analysis.estimates import FISHER_EXACT, Change, WaveEstimate
 from analysis.kpis import KpiDefinition
+from analysis.rounding import (
+    OFFICER_PLACES,
+    format_number,
+    format_percent,
+    publication_text,
+    round_half_away,
+)
 from analysis.targets import TargetResult, TargetStatus
 
 
@@ -18,8 +25,14 @@ def kpi_sentence(
     follow_up: WaveEstimate,
     change: Change,
     target: TargetResult | None,
+    places: int = OFFICER_PLACES,
+    caveat: str = "",
 ) -> str:
     """Describe a KPI's change and target status in plain English.
+
+    ``places`` is 1 for officer views and 0 for publication, so the sentence shows
+    the same figure as the table (one rounding rule, :mod:`analysis.rounding`).
+    ``caveat`` (e.g. a weighting problem the officer accepted) ends the sentence.
 
     Examples
     --------
@@ -42,14 +55,15 @@ def kpi_sentence(
                 f"{name} cannot be reported for {estimate.wave}: fewer than 10 valid answers "
                 f"(n={estimate.base}), so no percentage or change is shown."
             )
-    sentences = [_change_sentence(name, baseline, follow_up, change)]
+    sentences = [_change_sentence(name, baseline, follow_up, change, places=places)]
     sentences.append(_significance_sentence(change, higher_is_better=kpi.higher_is_better))
     if target is not None:
-        sentences.append(target_sentence(target))
+        sentences.append(target_sentence(target, places=places))
+    sentences.append(caveat)
     return " ".join(sentence for sentence in sentences if sentence)
 
 
-def target_sentence(target: TargetResult) -> str:
+def target_sentence(target: TargetResult, *, places: int = OFFICER_PLACES) -> str:
     """One sentence on a target's status.
 
     Examples
@@ -62,7 +76,7 @@ def target_sentence(target: TargetResult) -> str:
     """
     if target.target_percent is None or target.status is TargetStatus.INSUFFICIENT_DATA:
         return "The target cannot be assessed."
-    level = f"{target.target_percent:.1f}%" + ("" if target.higher_is_better else " or lower")
+    level = _pct(target.target_percent, places) + ("" if target.higher_is_better else " or lower")
     phrase = {
         TargetStatus.MET_CONFIRMED: "is met, confirmed by the 95% confidence interval",
         TargetStatus.MET_ON_POINT_ESTIMATE: "is met on the point estimate",
@@ -74,20 +88,21 @@ def target_sentence(target: TargetResult) -> str:
 
 
 def _change_sentence(
-    name: str, baseline: WaveEstimate, follow_up: WaveEstimate, change: Change
+    name: str, baseline: WaveEstimate, follow_up: WaveEstimate, change: Change, *, places: int
 ) -> str:
-    before = f"{_pct(baseline.percent)} (n={baseline.base})"
-    after = f"{_pct(follow_up.percent)} (n={follow_up.base})"
-    interval = f"95% CI {_num(change.change_ci_low)} to {_num(change.change_ci_high)}"
+    before = f"{_pct(baseline.percent, places)} (n={baseline.base})"
+    after = f"{_pct(follow_up.percent, places)} (n={follow_up.base})"
+    low, high = _num(change.change_ci_low, places), _num(change.change_ci_high, places)
+    interval = f"95% CI {low} to {high}"
     points = change.change_pp if change.change_pp is not None else 0.0
-    if round(points, 1) == 0:
+    if round_half_away(points, places) == 0:
         return (
             f"{name} did not change: {before} at {baseline.wave} and {after} at "
-            f"{follow_up.wave} (change 0.0 points, {interval})."
+            f"{follow_up.wave} (change {_num(0.0, places)} points, {interval})."
         )
     verb, noun = ("rose", "rise") if points > 0 else ("fell", "fall")
     return (
-        f"{name} {verb} from {before} to {after}, a {noun} of {abs(points):.1f} points "
+        f"{name} {verb} from {before} to {after}, a {noun} of {_num(abs(points), places)} points "
         f"({interval})."
     )
 
@@ -95,7 +110,7 @@ def _change_sentence(
 def _significance_sentence(change: Change, *, higher_is_better: bool) -> str:
     points = change.change_pp or 0.0
     noun = "rise" if points > 0 else "fall"
-    if round(points, 1) == 0:
+    if round_half_away(points, OFFICER_PLACES) == 0:
         noun = "change"
     if change.significant is None:
         return "At least one base is under 30: treat with caution; no significance test was made."
@@ -115,9 +130,11 @@ def _significance_sentence(change: Change, *, higher_is_better: bool) -> str:
     return sentence
 
 
-def _pct(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}%"
+def _pct(value: float | None, places: int = OFFICER_PLACES) -> str:
+    if places == 0:
+        return publication_text(value)
+    return format_percent(value, places)
 
 
-def _num(value: float | None) -> str:
-    return "-" if value is None else f"{value:.1f}"
+def _num(value: float | None, places: int = OFFICER_PLACES) -> str:
+    return format_number(value, places)

@@ -11,6 +11,8 @@ from pathlib import Path
 from flask import Flask, g, url_for
 from markupsafe import Markup
 
+from analysis.rounding import format_number, format_percent
+
 DIST = Path(__file__).resolve().parent / "static" / "dist"
 #: The only inline CSS we write: custom properties with a hex colour.
 SAFE_INLINE_CSS = re.compile(r"^:root\{--[a-z-]+:#[0-9a-fA-F]{6}\}$")
@@ -39,10 +41,23 @@ def inline_style(css: str) -> Markup:
     return Markup(css)  # noqa: S704 - matched against SAFE_INLINE_CSS above
 
 
+def number_filter(value: float | None, places: int = 1, sign: bool = False) -> str:
+    """``{{ x|number }}``: half away from zero (``analysis.rounding``); "–" for none."""
+    return "–" if value is None else format_number(value, places, sign=sign)
+
+
+def percent_filter(value: float | None, places: int = 1) -> str:
+    """``{{ x|percent }}``: ``12.5%`` rounded half away from zero; "–" for none."""
+    return "–" if value is None else format_percent(value, places)
+
+
 def init_app(app: Flask) -> None:
     """Register the template globals."""
     app.add_template_global(asset_url)
     app.add_template_global(inline_style)
+    # The one rounding rule (analysis.rounding): every percentage and point figure.
+    app.add_template_filter(number_filter, "number")
+    app.add_template_filter(percent_filter, "percent")
     app.jinja_env.globals.setdefault("area", None)
     app.jinja_env.globals.setdefault("easy_read", False)
     app.jinja_env.globals.setdefault("has_errors", False)

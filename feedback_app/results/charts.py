@@ -40,6 +40,8 @@ from dataclasses import dataclass
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from analysis.rounding import format_percent
+
 #: Drawing width of every chart (user units; the SVG scales to its container).
 WIDTH = 640
 #: Series styles in order: colour, marker, line dash, bar pattern.
@@ -282,7 +284,7 @@ def _categories(series: Iterable[Series]) -> list[str]:
 def _pct(value: float | None, *, digits: int = 1) -> str:
     if value is None:
         return ""
-    return f"{value:.{digits}f}%"
+    return format_percent(value, digits)
 
 
 def _text(words: str, *, x: float, y: float, anchor: str, size: int = FONT_SIZE) -> str:

@@ -108,5 +108,7 @@ def test_yes_and_no_codes_stay_strings_in_a_kpi_file(tmp_path: Path) -> None:
 
 
 def test_a_boolean_code_in_a_parsed_mapping_explains_the_fix() -> None:
-    with pytest.raises(AnalysisInputError, match=r"positive: a code was read as true/false.*quotes"):
+    with pytest.raises(
+        AnalysisInputError, match=r"positive: a code was read as true/false.*quotes"
+    ):
         load_kpis({"kpis": [{"id": "k", "title": "T", "question": "q", "positive": [True]}]})

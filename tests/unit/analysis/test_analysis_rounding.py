@@ -1,0 +1,62 @@
+"""Issue 18 (5): one rounding rule, decimal half away from zero, in every renderer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import KpiDefinition, compare_waves, to_csv, to_html
+from analysis.render_csv import publication_percent
+from analysis.rounding import format_number, format_percent, round_half_away, whole_percent
+from feedback_app.layout import number_filter, percent_filter
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "expected"),
+    [(12.5, 0, 13.0), (14.5, 0, 15.0), (28.5, 0, 29.0), (6.25, 1, 6.3), (-2.5, 0, -3.0)],
+)
+def test_half_away_from_zero_at_the_boundaries(value: float, places: int, expected: float) -> None:
+    assert round_half_away(value, places) == expected
+
+
+def test_every_formatter_uses_the_rule() -> None:
+    assert [whole_percent(x) for x in (12.5, 14.5, 28.5)] == [13, 15, 29]
+    assert [publication_percent(x) for x in (12.5, 14.5, 28.5)] == [13, 15, 29]
+    assert format_number(6.25) == "6.3" and format_percent(6.25) == "6.3%"
+    # The web app's Jinja filters are the same function.
+    assert percent_filter(14.5, 0) == "15%" and percent_filter(6.25) == "6.3%"
+    assert number_filter(28.5, 0) == "29" and number_filter(None) == "–"
+    assert number_filter(2.25, sign=True) == "+2.3"
+
+
+def _frame(k1: int, n1: int, k2: int, n2: int) -> pd.DataFrame:
+    answers = ([("a", "yes")] * k1 + [("a", "no")] * (n1 - k1) + [("b", "yes")] * k2) + [
+        ("b", "no")
+    ] * (n2 - k2)
+    return pd.DataFrame(
+        {
+            "response_id": range(len(answers)),
+            "wave": [w for w, _ in answers],
+            "q": [q for _, q in answers],
+        }
+    )
+
+
+def test_sentence_and_chart_show_the_table_figure_in_publication() -> None:
+    # 29/200 = 14.5% and 61/400 = 15.25%: the table shows 15 and 15.
+    kpi = KpiDefinition(id="k", title="Trust", question="q", positive=("yes",))
+    result = compare_waves(
+        _frame(29, 200, 61, 400), [kpi], baseline="a", follow_up="b", publication=True
+    )
+    assert "from 15% (n=200) to 15% (n=400)" in result.kpis[0].summary
+    row = to_csv(result, publication=True).splitlines()[1].split(",")
+    assert "15" in row
+    page = to_html(result, publication=True)
+    assert ">15%</text>" in page and "14.5" not in page and ">14%" not in page
+
+
+def test_officer_sentence_rounds_half_away() -> None:
+    # 25/400 = 6.25%: 6.3 in the sentence (not 6.2, half to even on the float).
+    kpi = KpiDefinition(id="k", title="Trust", question="q", positive=("yes",))
+    result = compare_waves(_frame(25, 400, 100, 400), [kpi], baseline="a", follow_up="b")
+    assert "from 6.3% (n=400)" in result.kpis[0].summary
