@@ -62,6 +62,7 @@ def slice_counts(counts: CellCounts, start: int, stop: int) -> CellCounts:
         positive=counts.positive[start:stop],
         proportion=counts.proportion[start:stop],
         effective_base=counts.effective_base[start:stop],
+        weighted=counts.weighted,
     )
 
 

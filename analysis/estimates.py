@@ -21,6 +21,7 @@ from analysis.proportions import (
     fisher_exact_p,
     min_expected_count,
     newcombe_interval,
+    rao_scott_p,
     unpooled_z_test,
     wilson_interval,
 )
@@ -35,6 +36,7 @@ CAUTION_BELOW: Final[int] = 30
 
 Z_TEST = "z-test"
 FISHER_EXACT = "fisher-exact"
+RAO_SCOTT = "rao-scott"
 
 
 class Direction(enum.StrEnum):
@@ -58,6 +60,7 @@ class CellCounts:
     positive: IntArray
     proportion: FloatArray
     effective_base: FloatArray
+    weighted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,7 @@ def count_cells(
         positive=positive,
         proportion=np.asarray(proportion, dtype=np.float64),
         effective_base=np.asarray(effective, dtype=np.float64),
+        weighted=weights is not None,
     )
 
 
@@ -172,10 +176,13 @@ def wave_estimates(counts: CellCounts, *, wave: str) -> list[WaveEstimate]:
 def changes(*, baseline: CellCounts, follow_up: CellCounts, higher_is_better: bool) -> list[Change]:
     """Change, Newcombe interval, test and direction for each pair of cells.
 
-    The z-test is used unless an expected cell of the 2x2 table is below 5, or the
-    unpooled standard error is 0 (both waves at 0% or 100%), when Fisher's exact
-    test is used. With weights, the effective bases (rounded for Fisher) stand in
-    for the counts. No test when either base is under 30.
+    The unpooled z-test is used unless an expected cell of the 2x2 table is below 5
+    or a wave is at 0% or 100% (where the unpooled standard error collapses and the
+    z-test is wildly anti-conservative: 3/40 against 35/35 would give p = 3e-109).
+    There, unweighted data use Fisher's exact test; weighted data use the Rao-Scott
+    first-order corrected test (:func:`analysis.proportions.rao_scott_p`) on the
+    weighted proportions and Kish effective sizes, since Fisher's test needs whole
+    counts. No test when either base is under 30.
 
     Examples
     --------
@@ -193,6 +200,9 @@ def changes(*, baseline: CellCounts, follow_up: CellCounts, higher_is_better: bo
     low, high = newcombe_interval(baseline=(p1, b_low, b_high), follow_up=(p2, f_low, f_high))
     _, z_p = unpooled_z_test(p1=p1, n1=n1, p2=p2, n2=n2)
     expected = min_expected_count(k1=p1 * n1, n1=n1, k2=p2 * n2, n2=n2)
+    extreme = (p1 <= 0) | (p1 >= 1) | (p2 <= 0) | (p2 >= 1)
+    weighted = baseline.weighted or follow_up.weighted
+    fallback = rao_scott_p(p1=p1, n1=n1, p2=p2, n2=n2) if weighted else None
     results = []
     for i in range(len(baseline.base)):
         bases = (int(baseline.base[i]), int(follow_up.base[i]))
@@ -204,8 +214,11 @@ def changes(*, baseline: CellCounts, follow_up: CellCounts, higher_is_better: bo
         if min(bases) < CAUTION_BELOW:
             results.append(Change(change, *interval, None, None, None, Direction.INSUFFICIENT_DATA))
             continue
-        if expected[i] < MIN_EXPECTED or math.isnan(z_p[i]):
-            test, p_value = FISHER_EXACT, _fisher(p1[i], n1[i], p2[i], n2[i])
+        if expected[i] < MIN_EXPECTED or extreme[i] or math.isnan(z_p[i]):
+            if fallback is not None:
+                test, p_value = RAO_SCOTT, float(fallback[i])
+            else:
+                test, p_value = FISHER_EXACT, _fisher(p1[i], n1[i], p2[i], n2[i])
         else:
             test, p_value = Z_TEST, float(z_p[i])
         significant = p_value < ALPHA
@@ -273,10 +286,9 @@ def _no_change() -> Change:
 
 
 def _fisher(p1: float, n1: float, p2: float, n2: float) -> float:
-    base1, base2 = round(n1), round(n2)
-    return fisher_exact_p(
-        k1=min(round(p1 * n1), base1), n1=base1, k2=min(round(p2 * n2), base2), n2=base2
-    )
+    # Unweighted only: p * n is the whole count (rint removes float noise).
+    base1, base2 = int(np.rint(n1)), int(np.rint(n2))
+    return fisher_exact_p(k1=int(np.rint(p1 * n1)), n1=base1, k2=int(np.rint(p2 * n2)), n2=base2)
 
 
 def _percent(value: float | np.floating[npt.NBitBase]) -> float:

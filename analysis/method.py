@@ -29,8 +29,11 @@ class Method:
     change: str = "follow-up minus baseline, in percentage points"
     change_interval: str = "95% Newcombe hybrid score interval (Newcombe 1998, method 10)"
     significance_test: str = (
-        "two-sided two-proportion z-test with unpooled standard error; Fisher's exact test "
-        "when an expected cell count is below 5 or the standard error is zero"
+        "two-sided two-proportion z-test with unpooled standard error; when an expected "
+        "cell count is below 5 or a wave is at 0% or 100%: Fisher's exact test "
+        "(unweighted data) or the Rao-Scott first-order corrected chi-square test on the "
+        "weighted proportions with Kish effective sizes (weighted data; Rao and Scott 1981, "
+        "1984)"
     )
     significance_level: float = 0.05
     suppression: str = "no percentage or change when a base is under 10"

@@ -158,6 +158,35 @@ def fisher_exact_p(*, k1: int, n1: int, k2: int, n2: int) -> float:
     return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
 
 
+def rao_scott_p(
+    *, p1: npt.ArrayLike, n1: npt.ArrayLike, p2: npt.ArrayLike, n2: npt.ArrayLike
+) -> FloatArray:
+    """Two-sided p-value of the Rao-Scott first-order corrected test for weighted data.
+
+    The Pearson chi-square of the 2x2 table divided by the design effect (Rao and
+    Scott 1981, 1984), written as a pooled-variance z-test on the weighted
+    proportions with each wave's Kish effective sample size in place of its
+    count. The pooled variance stays positive at 0% or 100% in one wave, where the
+    unpooled z-test breaks down. Both at 0% (or both at 100%) gives p = 1.
+
+    Examples
+    --------
+    >>> round(float(rao_scott_p(p1=0.4, n1=100.0, p2=0.6, n2=100.0)), 4)
+    0.0047
+    >>> float(rao_scott_p(p1=0.0, n1=50.0, p2=0.0, n2=60.0))
+    1.0
+    """
+    a1 = np.asarray(p1, dtype=np.float64)
+    a2 = np.asarray(p2, dtype=np.float64)
+    m1 = np.asarray(n1, dtype=np.float64)
+    m2 = np.asarray(n2, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (a1 * m1 + a2 * m2) / (m1 + m2)
+        se = np.sqrt(pooled * (1.0 - pooled) * (1.0 / m1 + 1.0 / m2))
+        z = np.where(se > 0, (a2 - a1) / se, 0.0)
+    return np.asarray(2.0 * stats.norm.sf(np.abs(z)), dtype=np.float64)
+
+
 def benjamini_hochberg(p_values: npt.ArrayLike) -> FloatArray:
     """Benjamini-Hochberg adjusted p-values; NaN entries are left out and stay NaN.
 

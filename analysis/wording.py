@@ -6,7 +6,7 @@ results keep unrounded figures.
 
 from __future__ import annotations
 
-from analysis.estimates import FISHER_EXACT, Change, WaveEstimate
+from analysis.estimates import FISHER_EXACT, RAO_SCOTT, Change, WaveEstimate
 from analysis.kpis import KpiDefinition
 from analysis.rounding import (
     OFFICER_PLACES,
@@ -114,11 +114,11 @@ def _significance_sentence(change: Change, *, higher_is_better: bool) -> str:
         noun = "change"
     if change.significant is None:
         return "At least one base is under 30: treat with caution; no significance test was made."
-    how = (
-        " (Fisher's exact test, as some expected counts are below 5)"
-        if change.test == FISHER_EXACT
-        else ""
-    )
+    how = {
+        FISHER_EXACT: " (Fisher's exact test, as counts are small or a wave is at 0% or 100%)",
+        RAO_SCOTT: " (Rao-Scott corrected test on weighted figures, as counts are small or a "
+        "wave is at 0% or 100%)",
+    }.get(change.test or "", "")
     if not change.significant:
         return f"The {noun} is not statistically significant{how}."
     sentence = f"The {noun} is statistically significant{how}."
