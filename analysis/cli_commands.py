@@ -6,8 +6,9 @@ import argparse
 
 from analysis.cli import FORMATS, read_responses
 from analysis.comparison import compare_waves
+from analysis.errors import AnalysisInputError
 from analysis.kpis import load_kpis
-from analysis.weighting import DEFAULT_CAP, load_margins
+from analysis.weighting import DEFAULT_CAP, check_cap, load_margins
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,10 +61,17 @@ def _common(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument(
         "--weight-cap",
-        type=float,
+        type=weight_cap,
         default=DEFAULT_CAP,
         dest="weight_cap",
         help=f"cap on weights as a multiple of the mean (default {DEFAULT_CAP:g})",
+    )
+    command.add_argument(
+        "--accept-weighting-problems",
+        action="store_true",
+        dest="accept_weighting_problems",
+        help="go on when raking fails (no convergence, binding cap, empty margin category, "
+        "margins missed); every output then says so",
     )
     command.add_argument(
         "--publication",
@@ -72,6 +80,31 @@ def _common(command: argparse.ArgumentParser) -> None:
     )
     command.add_argument("--format", choices=FORMATS, default="json")
     command.add_argument("--output", metavar="PATH", help="write here instead of stdout")
+
+
+def weight_cap(text: str) -> float:
+    """``--weight-cap``: a finite number above 1 (argparse exits 2 otherwise).
+
+    Examples
+    --------
+    >>> weight_cap("5")
+    5.0
+    >>> weight_cap("nan")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: weight cap must be a finite number above 1, got 'nan'
+    """
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    try:
+        check_cap(value)
+    except AnalysisInputError:
+        raise argparse.ArgumentTypeError(
+            f"weight cap must be a finite number above 1, got {text!r}"
+        ) from None
+    return value
 
 
 def run_compare(args: argparse.Namespace) -> tuple[object, bool]:
@@ -90,5 +123,6 @@ def run_compare(args: argparse.Namespace) -> tuple[object, bool]:
         publication=args.publication,
         adjust=args.adjust,
         source=args.responses,
+        accept_weighting_problems=args.accept_weighting_problems,
     )
     return result, args.publication

@@ -85,6 +85,7 @@ def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
         weight_cap=args.weight_cap,
         publication=args.publication,
         source=args.responses,
+        accept_weighting_problems=args.accept_weighting_problems,
     )
     return result, args.publication
 

@@ -78,6 +78,7 @@ def compare_waves(
     publication: bool = False,
     adjust: str = "none",
     source: str = "responses",
+    accept_weighting_problems: bool = False,
 ) -> Comparison:
     """Compare a follow-up wave with the baseline for every KPI.
 
@@ -102,6 +103,10 @@ def compare_waves(
         ``"none"`` or ``"bh"`` (Benjamini-Hochberg across the groups of a breakdown).
     source
         Name of the input used in error messages (e.g. the CSV path).
+    accept_weighting_problems
+        Go on when raking fails (no convergence, binding cap, empty margin category,
+        a margin missed by more than the tolerance); every output then says so.
+        Otherwise :class:`analysis.weighting.WeightingProblem` is raised.
 
     Returns
     -------
@@ -136,7 +141,13 @@ def compare_waves(
     waves = (baseline, follow_up)
     wave_index = encode_waves(responses, waves, source=source)
     resolved = resolve_weights(
-        responses, weights, wave_index=wave_index, waves=waves, cap=weight_cap, source=source
+        responses,
+        weights,
+        wave_index=wave_index,
+        waves=waves,
+        cap=weight_cap,
+        source=source,
+        accept_problems=accept_weighting_problems,
     )
     # Only the rows of the two waves are read from here on: a third less hashing
     # when the file holds three waves.
@@ -186,6 +197,7 @@ def compare_waves(
             change=change,
             target=target,
             places=0 if publication else OFFICER_PLACES,
+            caveat=resolved.caveat,
         )
         results.append(
             KpiComparison(kpi, estimate_b, estimate_f, change, target, summary, breakdowns)

@@ -5,10 +5,12 @@ Figures stay unrounded here; each renderer formats them for people.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 from analysis.comparison import Comparison, KpiComparison
 from analysis.estimates import Change, WaveEstimate
+from analysis.weighting import WaveWeighting, weighting_caveat
 
 Cell = str | int | float | bool | None
 
@@ -149,10 +151,24 @@ def _comparison_tables(result: Comparison) -> tuple[Table, ...]:
         }
     )
     title = f"KPIs: {result.baseline_wave} (baseline) against {result.follow_up_wave} (follow-up)"
+    columns, rows = with_weighting_warning(columns, rows, result.weighting)
     tables = [Table("kpis", title, columns, tuple(rows), percent), method_table(result.method)]
     if result.weighting:
         tables.append(_weighting_table(result))
     return tuple(tables)
+
+
+def with_weighting_warning(
+    columns: tuple[str, ...], rows: Sequence[tuple[Cell, ...]], weighting: Sequence[WaveWeighting]
+) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
+    """Add a ``weighting_warning`` column to every row when weighting problems were accepted.
+
+    So the CSV, which holds only the main table, says so too.
+    """
+    caveat = weighting_caveat(weighting)
+    if not caveat:
+        return columns, list(rows)
+    return (*columns, "weighting_warning"), [(*row, caveat) for row in rows]
 
 
 def _kpi_row(item: KpiComparison) -> tuple[Cell, ...]:

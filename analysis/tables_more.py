@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import TYPE_CHECKING
 
-from analysis.tables import CHANGE_FIELDS, WAVE_FIELDS, Cell, Table, change_cells, estimate_cells
+from analysis.tables import (
+    CHANGE_FIELDS,
+    WAVE_FIELDS,
+    Cell,
+    Table,
+    change_cells,
+    estimate_cells,
+    with_weighting_warning,
+)
 from analysis.tables import method_table as _method_table
 
 if TYPE_CHECKING:
@@ -42,7 +50,8 @@ def trend_tables(trend: Trend) -> tuple[Table, ...]:
         | {f"{p}_{c}" for p in ("vs_baseline", "vs_previous") for c in CHANGE_FIELDS[:3]}
     )
     title = "KPI trend: " + ", ".join(trend.waves)
-    return (Table("trend", title, columns, rows, percent), _method_table(trend.method))
+    columns, warned = with_weighting_warning(columns, rows, trend.weighting)
+    return (Table("trend", title, columns, tuple(warned), percent), _method_table(trend.method))
 
 
 def description_tables(description: WaveDescription) -> tuple[Table, ...]:

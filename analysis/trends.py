@@ -69,6 +69,7 @@ def trend_kpis(
     weight_cap: float = DEFAULT_CAP,
     publication: bool = False,
     source: str = "responses",
+    accept_weighting_problems: bool = False,
 ) -> Trend:
     """Each KPI over several waves; the first wave is the baseline.
 
@@ -98,7 +99,13 @@ def trend_kpis(
         raise AnalysisInputError(f"{source}: a wave is listed twice in {list(order)}")
     wave_index = encode_waves(responses, order, source=source)
     resolved = resolve_weights(
-        responses, weights, wave_index=wave_index, waves=order, cap=weight_cap, source=source
+        responses,
+        weights,
+        wave_index=wave_index,
+        waves=order,
+        cap=weight_cap,
+        source=source,
+        accept_problems=accept_weighting_problems,
     )
     results = []
     for kpi in kpis:

@@ -18,6 +18,8 @@ from analysis.weighting import (
     WaveWeighting,
     kish_effective_size,
     rake,
+    refuse_problems,
+    weighting_caveat,
 )
 
 FloatArray = npt.NDArray[np.float64]
@@ -35,6 +37,11 @@ class ResolvedWeights:
     waves: tuple[WaveWeighting, ...]
     method: str | None
 
+    @property
+    def caveat(self) -> str:
+        """The accepted-problems sentence every output carries ("" when weighting is sound)."""
+        return weighting_caveat(self.waves)
+
 
 def resolve_weights(
     responses: pd.DataFrame,
@@ -44,8 +51,13 @@ def resolve_weights(
     waves: Sequence[str],
     cap: float = DEFAULT_CAP,
     source: str,
+    accept_problems: bool = False,
 ) -> ResolvedWeights:
     """Turn the ``weights`` option into one weight per row.
+
+    Raking that fails (see :attr:`analysis.weighting.WaveWeighting.problems`) raises
+    :class:`analysis.weighting.WeightingProblem` unless ``accept_problems``; then
+    the method text carries the caveat, and callers put it in every sentence.
 
     Examples
     --------
@@ -60,7 +72,16 @@ def resolve_weights(
         values, summary = rake(
             responses, weights, wave_index=wave_index, waves=waves, cap=cap, source=source
         )
-        return ResolvedWeights(values, summary, RAKING.format(cap=cap))
+        if not accept_problems:
+            refuse_problems(summary, source=source)
+        method = RAKING.format(cap=cap)
+        caveat = weighting_caveat(summary)
+        if caveat:
+            problems = "; ".join(
+                f"{s.wave}: {'; '.join(s.problems)}" for s in summary if s.problems
+            )
+            method = f"{method}. {caveat} Problems: {problems}"
+        return ResolvedWeights(values, summary, method)
     check_columns(responses, [weights], source=source)
     numbers = pd.to_numeric(responses[weights], errors="coerce").to_numpy(dtype=np.float64)
     bad = np.flatnonzero((wave_index >= 0) & ~(numbers > 0))

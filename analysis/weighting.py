@@ -8,6 +8,7 @@ wave and capped. Intervals and tests then use the Kish effective sample size.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,13 @@ IntArray = npt.NDArray[np.int64]
 DEFAULT_CAP: Final[float] = 5.0
 MAX_ITERATIONS: Final[int] = 200
 TOLERANCE: Final[float] = 1e-6
+#: A weighted share further than this (percentage points) from the population share
+#: is a weighting problem: the weighted figures do not represent the population.
+MARGIN_TOLERANCE_PP: Final[float] = 0.5
+
+
+class WeightingProblem(AnalysisInputError):
+    """Raking failed (see :attr:`WaveWeighting.problems`) and nobody accepted it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +66,11 @@ class WaveWeighting:
     iterations: int
     converged: bool
     notes: tuple[str, ...]
+    #: Largest distance (percentage points) of a weighted share from its population share.
+    max_margin_gap_pp: float = 0.0
+    #: What went wrong: non-convergence, a binding cap, an empty margin category,
+    #: a margin missed by more than :data:`MARGIN_TOLERANCE_PP`.
+    problems: tuple[str, ...] = ()
 
 
 def load_margins(path: str | Path) -> PopulationMargins:
@@ -144,8 +157,7 @@ def rake(
     >>> [round(x, 3) for x in w.tolist()], round(summary[0].design_effect, 3)
     ([0.667, 0.667, 0.667, 2.0], 1.333)
     """
-    if cap <= 1:
-        raise AnalysisInputError(f"weight cap must be above 1, got {cap}")
+    check_cap(cap)
     check_columns(responses, list(margins.columns()), source=source)
     n_waves = len(waves)
     active = wave_index >= 0
@@ -154,6 +166,7 @@ def rake(
     ]
     weights = np.where(active, 1.0, 0.0)
     notes: list[list[str]] = [[] for _ in waves]
+    problems: list[list[str]] = [[] for _ in waves]
     targets = []
     for (codes, shares_population), column in zip(margin_codes, margins.columns(), strict=True):
         present = np.bincount(
@@ -162,13 +175,21 @@ def rake(
         ).reshape(n_waves, -1)
         shares = np.where(present > 0, shares_population, 0.0)
         for w in range(n_waves):
+            if not present[w].any():
+                problems[w].append(f"no respondent answered {column}: its margin cannot be applied")
+                continue
             for c in np.flatnonzero((present[w] == 0) & (shares_population > 0)):
                 category = list(margins.for_column(column))[c]
-                notes[w].append(f"no respondents in {column}={category}; its share is spread")
-        targets.append(shares / shares.sum(axis=1, keepdims=True))
+                problems[w].append(
+                    f"no respondents in {column}={category} (empty margin category): its share "
+                    "of the population cannot be met"
+                )
+        totals = shares.sum(axis=1, keepdims=True)
+        # A wave where nobody answered the column keeps its weights on that margin.
+        targets.append(np.divide(shares, totals, out=np.zeros_like(shares), where=totals > 0))
     converged = np.zeros(n_waves, dtype=np.bool_)
-    iterations = 0
-    for iterations in range(1, MAX_ITERATIONS + 1):  # noqa: B007 - reported below
+    sweeps = np.full(n_waves, MAX_ITERATIONS, dtype=np.int64)
+    for iteration in range(1, MAX_ITERATIONS + 1):
         for (codes, _), share in zip(margin_codes, targets, strict=True):
             weights = _adjust(weights, codes, share, wave_index=wave_index, active=active)
         weights = _normalise_and_cap(weights, wave_index=wave_index, n_waves=n_waves, cap=cap)
@@ -177,22 +198,80 @@ def rake(
             for (codes, _), share in zip(margin_codes, targets, strict=True)
         ]
         worst = np.max(np.vstack(gaps), axis=0) if gaps else np.zeros(n_waves)
-        converged = worst < TOLERANCE
+        newly = (worst < TOLERANCE) & ~converged
+        sweeps[newly] = iteration
+        converged = converged | newly
         if converged.all():
             break
+    # How far each wave is from the population itself (not the respondents' categories).
+    missed = [
+        _gap(
+            weights,
+            codes,
+            np.broadcast_to(population, (n_waves, len(population))),
+            wave_index=wave_index,
+            active=active,
+        )
+        for codes, population in margin_codes
+    ]
+    gap_pp = (np.max(np.vstack(missed), axis=0) if missed else np.zeros(n_waves)) * 100.0
     summaries = tuple(
         _summary(
             weights,
             wave_index == w,
             wave=wave,
             cap=cap,
-            iterations=iterations,
+            iterations=int(sweeps[w]),
             converged=bool(converged[w]),
             notes=notes[w],
+            gap_pp=float(gap_pp[w]),
+            problems=problems[w],
         )
         for w, wave in enumerate(waves)
     )
     return weights, summaries
+
+
+def check_cap(cap: float) -> None:
+    """Refuse a weight cap that is not a finite number above 1.
+
+    Examples
+    --------
+    >>> check_cap(float("nan"))
+    Traceback (most recent call last):
+    ...
+    analysis.errors.AnalysisInputError: weight cap must be a finite number above 1, got nan
+    """
+    if isinstance(cap, bool) or not math.isfinite(cap) or cap <= 1:
+        raise AnalysisInputError(f"weight cap must be a finite number above 1, got {cap}")
+
+
+def refuse_problems(summaries: Sequence[WaveWeighting], *, source: str) -> None:
+    """Raise :class:`WeightingProblem` naming the first wave whose weighting failed."""
+    for summary in summaries:
+        if summary.problems:
+            raise WeightingProblem(
+                f"{source}: weighting failed for wave {summary.wave!r}: "
+                f"{'; '.join(summary.problems)}. Check the margins, or accept the problems "
+                "explicitly (--accept-weighting-problems) and every output will say so"
+            )
+
+
+def weighting_caveat(summaries: Sequence[WaveWeighting]) -> str:
+    """The sentence every output carries when weighting problems were accepted ("" if none).
+
+    Examples
+    --------
+    >>> weighting_caveat(())
+    ''
+    """
+    failed = [s.wave for s in summaries if s.problems]
+    if not failed:
+        return ""
+    return (
+        f"Caution: weighting failed for {', '.join(failed)} and the officer accepted it; the "
+        "weighted figures may not represent the population (see the weighting table)."
+    )
 
 
 def kish_effective_size(weights: npt.ArrayLike) -> float:
@@ -292,11 +371,28 @@ def _summary(
     iterations: int,
     converged: bool,
     notes: list[str],
+    gap_pp: float,
+    problems: list[str],
 ) -> WaveWeighting:
     w = weights[rows]
     n = int(rows.sum())
     effective = kish_effective_size(w)
     at_cap = int(np.sum(np.isclose(w, cap) | np.isclose(w, 1.0 / cap)))
+    found = list(problems)
+    if not converged:
+        found.append(
+            f"raking did not converge in {iterations} sweeps"
+            + (
+                f" with {at_cap} weights held at the cap of {cap:g} (binding weight cap)"
+                if at_cap
+                else " (the margins may contradict each other)"
+            )
+        )
+    if gap_pp > MARGIN_TOLERANCE_PP:
+        found.append(
+            f"weighted shares miss the population margins by up to {gap_pp:.1f} points "
+            f"(tolerance {MARGIN_TOLERANCE_PP:g})"
+        )
     return WaveWeighting(
         wave=wave,
         respondents=n,
@@ -308,4 +404,6 @@ def _summary(
         iterations=iterations,
         converged=converged,
         notes=tuple(notes),
+        max_margin_gap_pp=gap_pp,
+        problems=tuple(found),
     )
