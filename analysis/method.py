@@ -39,6 +39,7 @@ class Method:
     suppression: str = "no percentage or change when a base is under 10"
     caution: str = "treat with caution and no significance test when a base is under 30"
     multiple_comparisons: str = "none"
+    trend_test: str = "none (two waves)"
     weighting: str = UNWEIGHTED
     publication: str = NOT_FOR_PUBLICATION
     target_status: str = (

@@ -51,7 +51,46 @@ def trend_tables(trend: Trend) -> tuple[Table, ...]:
     )
     title = "KPI trend: " + ", ".join(trend.waves)
     columns, warned = with_weighting_warning(columns, rows, trend.weighting)
-    return (Table("trend", title, columns, tuple(warned), percent), _method_table(trend.method))
+    tested = [item for item in trend.kpis if item.trend is not None]
+    tests = Table(
+        "trend_test",
+        "Test for trend across all the waves",
+        (
+            "kpi_id",
+            "kpi",
+            "test",
+            "scores",
+            "waves",
+            "slope_pp",
+            "z",
+            "p_value",
+            "significant",
+            "direction",
+            "sentence",
+        ),
+        tuple(
+            (
+                item.kpi.id,
+                item.kpi.label,
+                t.test,
+                t.scores,
+                t.waves,
+                t.slope_pp,
+                t.z,
+                t.p_value,
+                t.significant,
+                t.direction.value,
+                t.sentence,
+            )
+            for item in tested
+            if (t := item.trend) is not None
+        ),
+        frozenset({"slope_pp"}),
+    )
+    main = Table("trend", title, columns, tuple(warned), percent)
+    if not tested:
+        return (main, _method_table(trend.method))
+    return (main, tests, _method_table(trend.method))
 
 
 def description_tables(description: WaveDescription) -> tuple[Table, ...]:

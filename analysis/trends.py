@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -21,6 +22,8 @@ from analysis.estimates import (
 from analysis.kpis import KpiDefinition
 from analysis.method import Method, describe_method
 from analysis.responses import check_table, classify_answers, encode_waves, waves_in_order
+from analysis.trend_test import METHOD as TREND_METHOD
+from analysis.trend_test import TrendTest, trend_test
 from analysis.weight_source import Weights, resolve_weights
 from analysis.weighting import DEFAULT_CAP, WaveWeighting
 
@@ -41,6 +44,8 @@ class KpiTrend:
 
     kpi: KpiDefinition
     steps: tuple[TrendStep, ...]
+    #: The test for trend across all the waves (three or more), with its sentence.
+    trend: TrendTest | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +75,7 @@ def trend_kpis(
     publication: bool = False,
     source: str = "responses",
     accept_weighting_problems: bool = False,
+    dates: Sequence[dt.date] | None = None,
 ) -> Trend:
     """Each KPI over several waves; the first wave is the baseline.
 
@@ -77,6 +83,9 @@ def trend_kpis(
     ----------
     waves
         Wave labels in time order; by default, in order of first appearance.
+    dates
+        One date per wave (e.g. when it opened): the test for trend scores the
+        waves by years since the first, so uneven gaps count as they were.
 
     Examples
     --------
@@ -97,6 +106,9 @@ def trend_kpis(
         raise AnalysisInputError(f"{source}: a trend needs at least two waves, got {len(order)}")
     if len(set(order)) != len(order):
         raise AnalysisInputError(f"{source}: a wave is listed twice in {list(order)}")
+    if dates is not None and len(dates) != len(order):
+        raise AnalysisInputError(f"{source}: {len(dates)} dates for {len(order)} waves")
+    scores = [(d - dates[0]).days / 365.25 for d in dates] if dates is not None else None
     wave_index = encode_waves(responses, order, source=source)
     resolved = resolve_weights(
         responses,
@@ -134,10 +146,22 @@ def trend_kpis(
             ]
             shown = withhold(estimate) if hidden[i] else estimate
             steps.append(TrendStep(wave, shown, found[0], found[1]))
-        results.append(KpiTrend(kpi, tuple(steps)))
+        tested = trend_test(
+            label=kpi.label,
+            estimates=[step.estimate for step in steps],
+            proportions=counts.proportion.tolist(),
+            effective_bases=counts.effective_base.tolist(),
+            scores=scores,
+            higher_is_better=kpi.higher_is_better,
+            publication=publication,
+        )
+        if tested is not None and resolved.caveat:
+            tested = replace(tested, sentence=f"{tested.sentence} {resolved.caveat}")
+        results.append(KpiTrend(kpi, tuple(steps), tested))
+    method = describe_method(weighting=resolved.method, publication=publication)
     return Trend(
         waves=order,
-        method=describe_method(weighting=resolved.method, publication=publication),
+        method=replace(method, trend_test=TREND_METHOD) if len(order) >= 3 else method,
         kpis=tuple(results),
         weighting=resolved.waves,
         publication=publication,
