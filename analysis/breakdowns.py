@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import numpy.typing as npt
 
+from analysis.disclosure import breakdown_pattern, publish_change, publish_estimate
 from analysis.estimates import (
     CellCounts,
     Change,
@@ -20,7 +21,7 @@ from analysis.estimates import (
 )
 from analysis.proportions import ALPHA, benjamini_hochberg
 from analysis.responses import NOT_STATED, Encoded
-from analysis.suppression import primary_suppression, protect_cells
+from analysis.suppression import primary_suppression
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -77,13 +78,16 @@ def kpi_breakdown(
     higher_is_better: bool,
     publication: bool = False,
     adjust: str = "none",
+    hidden: tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]] | None = None,
 ) -> Breakdown:
     """Baseline/follow-up comparison within each group of ``column``.
 
     ``wave_index`` is 0 for baseline rows, 1 for follow-up rows and -1 otherwise.
-    With ``publication`` each wave's groups are protected by
-    :func:`analysis.suppression.protect_cells`; with ``adjust="bh"`` the groups'
-    p-values are Benjamini-Hochberg adjusted and significance uses the adjusted value.
+    With ``publication`` the groups in ``hidden`` (one mask per wave, from
+    :func:`analysis.disclosure.group_pattern`) are withheld and the published
+    figures rounded; with ``adjust="bh"`` the p-values of the groups that are shown
+    (after suppression) are Benjamini-Hochberg adjusted and significance uses the
+    adjusted value.
 
     Examples
     --------
@@ -104,17 +108,23 @@ def kpi_breakdown(
     baseline = wave_estimates(first, wave=waves[0])
     follow_up = wave_estimates(second, wave=waves[1])
     change = changes(baseline=first, follow_up=second, higher_is_better=higher_is_better)
-    if adjust == "bh":
-        change = _adjust_bh(change, higher_is_better=higher_is_better)
     if publication:
-        hide_first = _hidden(first)
-        hide_second = _hidden(second)
+        hide_first, hide_second = (
+            hidden if hidden is not None else (_hidden(first), _hidden(second))
+        )
         baseline = [withhold(e) if h else e for e, h in zip(baseline, hide_first, strict=True)]
         follow_up = [withhold(e) if h else e for e, h in zip(follow_up, hide_second, strict=True)]
         change = [
             withheld_change() if a or b else c
             for c, a, b in zip(change, hide_first, hide_second, strict=True)
         ]
+    if adjust == "bh":
+        # After suppression: a withheld group's p-value takes no part in the adjustment.
+        change = _adjust_bh(change, higher_is_better=higher_is_better)
+    if publication:
+        baseline = [publish_estimate(e) for e in baseline]
+        follow_up = [publish_estimate(e) for e in follow_up]
+        change = [publish_change(c) for c in change]
     rows = []
     for i, label in enumerate(groups.labels):
         empty = first.base[i] == 0 and second.base[i] == 0
@@ -139,7 +149,9 @@ def overall_withheld(counts: CellCounts) -> npt.NDArray[np.bool_]:
 
 
 def _hidden(counts: CellCounts) -> npt.NDArray[np.bool_]:
-    return protect_cells(np.column_stack([counts.positive, counts.base - counts.positive]))
+    pos = counts.positive.tolist()
+    neg = (counts.base - counts.positive).tolist()
+    return breakdown_pattern((sum(pos), sum(neg)), {"column": (pos, neg)})["column"]
 
 
 def _adjust_bh(change: list[Change], *, higher_is_better: bool) -> list[Change]:

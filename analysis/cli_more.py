@@ -46,6 +46,12 @@ def add_more_commands(commands: Any, *, common: Common) -> None:
         metavar="MARGINS.csv",
         help="population counts (column,category,population) for reach",
     )
+    describe.add_argument(
+        "--kpis",
+        metavar="KPIS.yaml",
+        help="with --publication: the KPIs published for this wave, so the options hidden "
+        "here cannot be worked out from a KPI headline",
+    )
     _output(describe)
     describe.set_defaults(run=run_describe)
 
@@ -101,6 +107,7 @@ def run_describe(args: argparse.Namespace) -> tuple[object, bool]:
         margins=margins,
         publication=args.publication,
         source=args.responses,
+        kpis=load_kpis(args.kpis) if args.kpis else (),
     )
     return result, args.publication
 

@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from analysis.breakdowns import (
     ADJUSTMENTS,
     Breakdown,
     kpi_breakdown,
-    overall_withheld,
     slice_counts,
+)
+from analysis.disclosure import (
+    group_pattern,
+    publish_change,
+    publish_estimate,
+    publish_percent,
+    wave_question_patterns,
 )
 from analysis.errors import AnalysisInputError
 from analysis.estimates import (
@@ -157,6 +164,15 @@ def compare_waves(
     groups = {
         column: encode_groups(responses, column, source=source, rows=selected) for column in by
     }
+    # Publication: the disclosure rule of each wave, shared with describe and trend.
+    patterns = (
+        [
+            wave_question_patterns(responses, kpis, rows=np.flatnonzero(wave_index == w))
+            for w in range(2)
+        ]
+        if publication
+        else []
+    )
     results = []
     for kpi in kpis:
         classes = classify_answers(responses, kpi, source=source, rows=selected)
@@ -170,12 +186,29 @@ def compare_waves(
         estimate_b = wave_estimates(first, wave=baseline)[0]
         estimate_f = wave_estimates(second, wave=follow_up)[0]
         change = changes(baseline=first, follow_up=second, higher_is_better=kpi.higher_is_better)[0]
+        group_hidden: list[dict[str, npt.NDArray[np.bool_]]] = []
         if publication:
-            hidden = overall_withheld(counts)
+            hidden = [kpi.id in patterns[w][kpi.question].hidden_kpis for w in range(2)]
             estimate_b = withhold(estimate_b) if hidden[0] else estimate_b
             estimate_f = withhold(estimate_f) if hidden[1] else estimate_f
-            change = withheld_change() if hidden.any() else change
+            change = withheld_change() if any(hidden) else change
+            group_hidden = [
+                group_pattern(
+                    headline_shown=not hidden[w],
+                    classes=row_classes[row_waves == w],
+                    groups={
+                        column: (encoded.codes[rows][row_waves == w], len(encoded.labels))
+                        for column, encoded in groups.items()
+                    },
+                )
+                for w in range(2)
+            ]
         target = judge_target(kpi, baseline=estimate_b, follow_up=estimate_f, change=change)
+        if publication:
+            estimate_b, estimate_f = publish_estimate(estimate_b), publish_estimate(estimate_f)
+            change = publish_change(change)
+            if target is not None:
+                target = replace(target, target_percent=publish_percent(target.target_percent))
         breakdowns = tuple(
             kpi_breakdown(
                 classes=row_classes,
@@ -187,6 +220,7 @@ def compare_waves(
                 higher_is_better=kpi.higher_is_better,
                 publication=publication,
                 adjust=adjust,
+                hidden=(group_hidden[0][column], group_hidden[1][column]) if publication else None,
             )
             for column, encoded in groups.items()
         )

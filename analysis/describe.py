@@ -7,11 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analysis.disclosure import METHOD as PUBLICATION_METHOD
 from analysis.distributions import METHOD as DISTRIBUTION_METHOD
 from analysis.distributions import QuestionDistribution, distributions
+from analysis.kpis import KpiDefinition
 from analysis.reach import Reach, reach
 from analysis.responses import check_table, encode_waves
-from analysis.suppression import METHOD as PUBLICATION_METHOD
 from analysis.weighting import PopulationMargins
 
 
@@ -41,6 +42,7 @@ def describe_wave(
     margins: PopulationMargins | None = None,
     publication: bool = False,
     source: str = "responses",
+    kpis: Sequence[KpiDefinition] = (),
 ) -> WaveDescription:
     """Distributions of the closed questions in one wave and, with margins, its reach.
 
@@ -50,6 +52,10 @@ def describe_wave(
         Columns to describe; by default every column whose answers are option codes.
     margins
         Population counts by group, for the reach table.
+    kpis
+        With ``publication``: the KPIs whose headlines are published for this wave
+        (by ``compare`` or ``trend``), so that the options hidden here cannot be
+        worked out from a headline (:mod:`analysis.disclosure`).
 
     Examples
     --------
@@ -68,6 +74,7 @@ def describe_wave(
         questions=questions,
         publication=publication,
         source=source,
+        kpis=kpis,
     )
     rows = wave_index == 0
     covered = (

@@ -10,8 +10,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from analysis.disclosure import publish_percent, wave_question_patterns
+from analysis.kpis import KpiDefinition
 from analysis.responses import MULTI_SEPARATOR, RESPONSE_ID, WAVE, check_columns, encode
-from analysis.suppression import protect_cells
 
 #: An option code: lower-case letters, digits and underscores (e.g. ``strongly_agree``).
 CODE = re.compile(r"^[a-z0-9_]+$")
@@ -40,7 +41,8 @@ class QuestionDistribution:
 
     question: str
     wave: str
-    answered: int
+    #: ``None`` when withheld for publication (it would reveal a hidden count).
+    answered: int | None
     multiple_choice: bool
     options: tuple[OptionCount, ...]
 
@@ -75,10 +77,15 @@ def distributions(
     questions: Sequence[str] | None = None,
     publication: bool = False,
     source: str = "responses",
+    kpis: Sequence[KpiDefinition] = (),
 ) -> tuple[QuestionDistribution, ...]:
     """Counts and percentages per option, per question and wave.
 
     ``wave_index`` gives each row's position in ``waves`` (``-1`` for other waves).
+    With ``publication`` the disclosure rule (:mod:`analysis.disclosure`) decides
+    what is hidden, together with the headlines of ``kpis`` (the same KPIs the
+    wave's ``compare`` and ``trend`` publish), so no output reveals another's
+    hidden cell.
 
     Examples
     --------
@@ -89,6 +96,16 @@ def distributions(
     """
     columns = tuple(questions) if questions is not None else closed_questions(responses)
     check_columns(responses, columns, source=source)
+    patterns = (
+        [
+            wave_question_patterns(
+                responses, kpis, rows=np.flatnonzero(wave_index == w), questions=columns
+            )
+            for w in range(len(waves))
+        ]
+        if publication
+        else []
+    )
     found = []
     for question in columns:
         series = responses[question]
@@ -115,28 +132,28 @@ def distributions(
         multiple = any(len(codes) > 1 for codes in split)
         for w, wave in enumerate(waves):
             answered = int(counts[w].sum())
-            hidden = (
-                _hidden(per_option[w], multiple=multiple)
-                if publication
-                else np.zeros(len(options), dtype=bool)
-            )
+            hidden = np.zeros(len(options), dtype=bool)
+            shown_total: int | None = answered
+            if publication:
+                pattern = patterns[w][question]
+                hidden = np.array([o in pattern.hidden_options for o in options], dtype=bool)
+                shown_total = None if pattern.hide_answered else answered
             rows = tuple(
                 OptionCount(option, None, None, True)
                 if hidden[i]
                 else OptionCount(
                     option,
                     int(per_option[w, i]),
-                    float(per_option[w, i]) / answered * 100.0 if answered else None,
+                    _share(int(per_option[w, i]), shown_total, publication=publication),
                 )
                 for i, option in enumerate(options)
             )
-            found.append(QuestionDistribution(question, wave, answered, multiple, rows))
+            found.append(QuestionDistribution(question, wave, shown_total, multiple, rows))
     return tuple(found)
 
 
-def _hidden(counts: npt.NDArray[np.int64], *, multiple: bool) -> npt.NDArray[np.bool_]:
-    if multiple:
-        # Options of a multiple-choice question do not add up to a total, so only
-        # primary suppression applies: there is nothing to subtract from.
-        return (counts >= 1) & (counts <= 4)
-    return protect_cells(counts)
+def _share(count: int, answered: int | None, *, publication: bool) -> float | None:
+    if not answered:
+        return None
+    share = count / answered * 100.0
+    return publish_percent(share) if publication else share

@@ -271,6 +271,9 @@ def withhold(estimate: WaveEstimate) -> WaveEstimate:
         percent=None,
         ci_low=None,
         ci_high=None,
+        # The flags would say whether the hidden base is under 10 or 30.
+        suppressed=False,
+        caution=False,
         effective_base=None,
         withheld=True,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from analysis.suppression import METHOD as PUBLICATION_METHOD
+from analysis.disclosure import METHOD as PUBLICATION_METHOD
 
 REFERENCE = "shared/docs/statistics.md; docs/adr/0002-analysis-method.md"
 UNWEIGHTED = "none (unweighted)"

@@ -6,9 +6,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+import numpy as np
 import pandas as pd
 
-from analysis.breakdowns import overall_withheld, slice_counts
+from analysis.breakdowns import slice_counts
+from analysis.disclosure import publish_change, publish_estimate, wave_question_patterns
 from analysis.errors import AnalysisInputError
 from analysis.estimates import (
     Change,
@@ -119,6 +121,14 @@ def trend_kpis(
         source=source,
         accept_problems=accept_weighting_problems,
     )
+    patterns = (
+        [
+            wave_question_patterns(responses, kpis, rows=np.flatnonzero(wave_index == w))
+            for w in range(len(order))
+        ]
+        if publication
+        else []
+    )
     results = []
     for kpi in kpis:
         classes = classify_answers(responses, kpi, source=source)
@@ -126,13 +136,17 @@ def trend_kpis(
             classes=classes, cell=wave_index, n_cells=len(order), weights=resolved.weights
         )
         cells = [slice_counts(counts, i, i + 1) for i in range(len(order))]
-        hidden = overall_withheld(counts) if publication else [False] * len(order)
+        hidden = [
+            publication and kpi.id in patterns[w][kpi.question].hidden_kpis
+            for w in range(len(order))
+        ]
         steps = []
         for i, wave in enumerate(order):
             estimate = wave_estimates(cells[i], wave=wave)[0]
             if i == 0:
+                first = withhold(estimate) if hidden[0] else estimate
                 steps.append(
-                    TrendStep(wave, withhold(estimate) if hidden[0] else estimate, None, None)
+                    TrendStep(wave, publish_estimate(first) if publication else first, None, None)
                 )
                 continue
             pairs = ((0, i), (i - 1, i))
@@ -145,6 +159,9 @@ def trend_kpis(
                 for a, b in pairs
             ]
             shown = withhold(estimate) if hidden[i] else estimate
+            if publication:
+                shown = publish_estimate(shown)
+                found = [publish_change(c) for c in found]
             steps.append(TrendStep(wave, shown, found[0], found[1]))
         tested = trend_test(
             label=kpi.label,
