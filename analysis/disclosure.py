@@ -94,6 +94,10 @@ class LinkedTables:
     units: list[Unit] = field(default_factory=list)
     #: ``(total variable, part variables)``: the total equals the sum of its parts.
     relations: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    #: Feasible ranges already worked out, by hidden units and audited sum.
+    ranges: dict[tuple[frozenset[int], tuple[int, ...]], tuple[float, float]] = field(
+        default_factory=dict
+    )
 
     def variable(self, value: int) -> int:
         """Add a count; returns its index."""
@@ -151,6 +155,9 @@ def feasible_range(
     Shown units' counts are known; hidden counts are whole numbers from 0, a hidden
     unit holds at least one person, and every relation holds.
     """
+    if not any(v in {w for u in hidden for w in tables.units[u].variables} for v in expression):
+        value = float(sum(tables.values[v] for v in expression))
+        return value, value
     n = len(tables.values)
     low = np.zeros(n)
     high = np.full(n, np.inf)
@@ -263,8 +270,12 @@ def _first_violation(tables: LinkedTables, hidden: set[int]) -> int | None:
 
 def _protected(tables: LinkedTables, hidden: set[int], unit: int) -> bool:
     """True when every audited count of ``unit`` meets the protection interval."""
+    key = frozenset(hidden)
     for expression in tables.units[unit].audited:
-        low, high = feasible_range(tables, hidden, expression)
+        found = tables.ranges.get((key, expression))
+        if found is None:
+            found = tables.ranges[(key, expression)] = feasible_range(tables, hidden, expression)
+        low, high = found
         if high > 0 and high - low < PROTECTION_INTERVAL:
             return False
     return True
