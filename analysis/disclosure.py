@@ -185,12 +185,21 @@ def feasible_range(
     objective[list(expression)] = 1.0
     ends = []
     for sign in (1.0, -1.0):
+        # The linear relaxation first: when its optimum is whole numbers it is the
+        # integer optimum too (usual here: sums of counts); else branch and bound.
         found = milp(
             sign * objective,
-            integrality=np.ones(n),
+            integrality=np.zeros(n),
             bounds=Bounds(low, high),
             constraints=constraints,
         )
+        if found.status != 0 or not np.allclose(found.x, np.round(found.x), atol=1e-7):
+            found = milp(
+                sign * objective,
+                integrality=np.ones(n),
+                bounds=Bounds(low, high),
+                constraints=constraints,
+            )
         if found.status == 0:
             ends.append(sign * float(found.fun))
         elif found.status == 3 or sign < 0:  # unbounded (only the maximum can be)
