@@ -118,7 +118,7 @@ class LinkedTables:
         Each count is audited, and with ``base`` and two or more counts, their sum too.
         """
         variables = tuple(self.variable(c) for c in counts)
-        audited = [(v,) for v in variables]
+        audited: list[tuple[int, ...]] = [(v,) for v in variables]
         if base and len(variables) > 1:
             audited.append(variables)
         self.units.append(Unit(name, variables, tuple(audited), hideable, priority))
@@ -189,14 +189,14 @@ def feasible_range(
         # integer optimum too (usual here: sums of counts); else branch and bound.
         found = milp(
             sign * objective,
-            integrality=np.zeros(n),
+            integrality=np.zeros(n, dtype=np.int64),
             bounds=Bounds(low, high),
             constraints=constraints,
         )
         if found.status != 0 or not np.allclose(found.x, np.round(found.x), atol=1e-7):
             found = milp(
                 sign * objective,
-                integrality=np.ones(n),
+                integrality=np.ones(n, dtype=np.int64),
                 bounds=Bounds(low, high),
                 constraints=constraints,
             )
@@ -382,11 +382,11 @@ def question_pattern(
         pos_var, neg_var = tables.units[head].variables
         tables.relate(pos_var, [var[o] for o in pos_codes])
         tables.relate(neg_var, [var[o] for o in neg_codes])
-    hidden = protect(tables)
+    protected = protect(tables)
     return QuestionPattern(
-        frozenset(o for o in options if units[o] in hidden),
-        frozenset(k for k, u in heads_units.items() if u in hidden),
-        answered_unit in hidden,
+        frozenset(o for o in options if units[o] in protected),
+        frozenset(k for k, u in heads_units.items() if u in protected),
+        answered_unit in protected,
     )
 
 
@@ -584,7 +584,9 @@ def group_pattern(
         for parent in names:
             if child == parent or (parent, child) in nested:
                 continue
-            parent_of = nesting(groups[child][0], groups[parent][0], n_child=groups[child][1])
+            parent_of = nesting(
+                groups[child][0].tolist(), groups[parent][0].tolist(), n_child=groups[child][1]
+            )
             if parent_of is not None and len(set(groups[child][0].tolist())) > len(
                 set(groups[parent][0].tolist())
             ):

@@ -82,6 +82,8 @@ class KpiFigures:
     target: TargetResult | None
     summary: str
     method: Method
+    #: The test for trend over every wave (three or more), in a sentence.
+    trend_sentence: str = ""
 
     @property
     def baseline(self) -> WaveStep:
@@ -213,7 +215,12 @@ def compute_figures(
                 found[kpi.id] = KpiFigures(kpi.id, (step,), None, None, "", describe_method())
             continue
         comparison = compare_waves(frame, members, baseline=names[0], follow_up=names[-1])
-        trend = trend_kpis(frame, members, waves=names)
+        trend = trend_kpis(
+            frame,
+            members,
+            waves=names,
+            dates=[_local_date(by_id[i].opens_at, zone) for i in ids],
+        )
         for compared, series in zip(comparison.kpis, trend.kpis, strict=True):
             steps = tuple(
                 WaveStep(i, s.wave, day, s.estimate, s.against_baseline, s.against_previous)
@@ -226,6 +233,7 @@ def compute_figures(
                 compared.target,
                 compared.summary,
                 comparison.method,
+                series.trend.sentence if series.trend is not None else "",
             )
     return found
 
@@ -255,6 +263,7 @@ def decode_figures(payload: Mapping[str, Any]) -> dict[str, KpiFigures]:
             target=_target(item["target"]),
             summary=item["summary"],
             method=Method(**item["method"]),
+            trend_sentence=item.get("trend_sentence", ""),
         )
         for kpi_id, item in payload.items()
     }

@@ -257,7 +257,14 @@ def trend(session: Session, area: LocalArea, waves: Sequence[Wave]) -> Any:
 
     def compute() -> dict[str, Any]:
         frame = data.wave_frame(session, waves, questions=[k.question for k in shared.kpis])
-        return to_dict(trend_kpis(frame, shared.kpis, waves=[labels[w.id] for w in waves]))
+        return to_dict(
+            trend_kpis(
+                frame,
+                shared.kpis,
+                waves=[labels[w.id] for w in waves],
+                dates=[w.opens_at.date() for w in waves],
+            )
+        )
 
     params = {"waves": [w.id for w in waves]}
     return data.cached(session, area, "trend", params, waves, compute)

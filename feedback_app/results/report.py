@@ -137,12 +137,26 @@ def analyse(session: Session, selection: Selection, *, publication: bool) -> Res
             for label in labels[1:]
         )
         trend = (
-            trend_kpis(frame, kpis, waves=labels, publication=publication)
+            trend_kpis(
+                frame,
+                kpis,
+                waves=labels,
+                publication=publication,
+                dates=[_naive(w.opens_at).date() for w in selection.waves],
+            )
             if len(labels) > 2
             else None
         )
+        # With the KPIs, so the options hidden here match the headlines published
+        # by compare and trend (one disclosure rule for the wave).
         descriptions = tuple(
-            describe_wave(frame, wave=names[w.id], questions=closed[w.id], publication=publication)
+            describe_wave(
+                frame,
+                wave=names[w.id],
+                questions=closed[w.id],
+                publication=publication,
+                kpis=kpis,
+            )
             for w in selection.waves
         )
         theme_reports = tuple(

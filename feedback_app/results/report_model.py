@@ -160,10 +160,12 @@ def _estimate(estimate: WaveEstimate) -> dict[str, Any]:
 def _kpi(item: KpiComparison, results: Results, questionnaire: Any) -> dict[str, Any]:
     kpi = item.kpi
     series = [_estimate(item.baseline), _estimate(item.follow_up)]
+    trend_sentence = ""
     if results.trend is not None:
         found = next((t for t in results.trend.kpis if t.kpi.id == kpi.id), None)
         if found is not None:
             series = [_estimate(step.estimate) for step in found.steps]
+            trend_sentence = found.trend.sentence if found.trend is not None else ""
     target = item.target
     return {
         "id": kpi.id,
@@ -181,6 +183,7 @@ def _kpi(item: KpiComparison, results: Results, questionnaire: Any) -> dict[str,
         "target_status": target.status.value if target else "",
         "due": kpi.target.due if kpi.target else None,
         "summary": item.summary,
+        "trend_sentence": trend_sentence,
         "series": series,
         "breakdowns": _breakdowns(item, questionnaire),
     }
