@@ -228,3 +228,43 @@ def test_withheld_flags_do_not_say_whether_the_base_was_small() -> None:
                 assert not estimate.caution and not estimate.suppressed
             else:
                 assert estimate.base is None or estimate.base == 0 or estimate.base >= 10
+
+
+def test_benjamini_hochberg_runs_after_suppression() -> None:
+    from analysis.proportions import benjamini_hochberg
+
+    cells = {  # group: (positive, base) in b, then in f
+        "g1": ((40, 80), (60, 80)),
+        "g2": ((50, 100), (56, 100)),
+        "g3": ((3, 40), (20, 40)),
+        "g4": ((30, 60), (36, 60)),
+        "g5": ((45, 90), (47, 90)),
+    }
+    rows = []
+    for group, waves in cells.items():
+        for wave, (k, n) in zip(("b", "f"), waves, strict=True):
+            rows += [(wave, group, "yes")] * k + [(wave, group, "no")] * (n - k)
+    frame = pd.DataFrame(
+        {
+            "response_id": [str(i) for i in range(len(rows))],
+            "wave": [r[0] for r in rows],
+            "g": [r[1] for r in rows],
+            "q": [r[2] for r in rows],
+        }
+    )
+    plain = compare_waves(frame, [KPI], baseline="b", follow_up="f", by=["g"], adjust="bh")
+    published = compare_waves(
+        frame, [KPI], baseline="b", follow_up="f", by=["g"], adjust="bh", publication=True
+    )
+    raw = {g.group: g.change.p_value for g in plain.kpis[0].breakdowns[0].groups}
+    groups = published.kpis[0].breakdowns[0].groups
+    shown = [g for g in groups if g.change.p_value is not None]
+    assert 2 <= len(shown) < len(groups)  # g3 and its partner are withheld
+    expected = benjamini_hochberg([raw[g.group] for g in shown])
+    for group, value in zip(shown, expected, strict=True):
+        assert group.change.p_value_adjusted == pytest.approx(float(value), abs=6e-4)
+    # Adjusting before suppression (with the withheld groups' p-values) differs.
+    before = {g.group: g.change.p_value_adjusted for g in plain.kpis[0].breakdowns[0].groups}
+    assert any(
+        abs((before[g.group] or 0) - float(v)) > 1e-3 for g, v in zip(shown, expected, strict=True)
+    )
