@@ -22,6 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from analysis.breakdowns import slice_counts
+from analysis.disclosure import question_pattern
 from analysis.errors import AnalysisInputError
 from analysis.estimates import (
     FISHER_EXACT,
@@ -44,7 +45,7 @@ from analysis.responses import (
 )
 from analysis.rounding import format_number, format_percent
 from analysis.suppression import METHOD as PUBLICATION_METHOD
-from analysis.suppression import primary_suppression, protect_cells
+from analysis.suppression import primary_suppression
 
 IntArray = npt.NDArray[np.int64]
 
@@ -274,7 +275,9 @@ def _withheld(counts: IntArray, *, multiple: bool) -> npt.NDArray[np.bool_]:
     if multiple:
         # Options of a multiple-choice question have no total to subtract from.
         return primary_suppression(counts[:, np.newaxis])
-    return protect_cells(counts)
+    # The one disclosure rule (protection interval), the options adding up to answered.
+    pattern = question_pattern({str(i): int(c) for i, c in enumerate(counts)}, kpis=[])
+    return np.array([str(i) in pattern.hidden_options for i in range(len(counts))], dtype=bool)
 
 
 def _movement(change: Change) -> str:
