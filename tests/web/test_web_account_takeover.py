@@ -318,3 +318,42 @@ def test_a_request_reads_one_session_row_and_writes_at_most_once_a_minute(app: F
     with app.app_context():
         touched = db.session().scalar(select(StaffSession.last_seen_at))
     assert touched is not None and before is not None and touched > before
+
+
+def test_the_operator_resets_and_deactivates_anyone_from_the_command_line(app: Flask) -> None:
+    from feedback_app.cli import cli
+
+    make_area_with_staff(app, "north")
+    make_area_with_staff(app, "south")
+    person = "officer@south.example"
+    runner = app.test_cli_runner()
+    added = runner.invoke(
+        cli,
+        ["users", "create", "--area", "north", "--role", "reviewer", "--email", person]
+        + ["--password-stdin"],
+        input=ATTACKER_PASSWORD + "\n",
+    )
+    assert added.exit_code == 0, added.output
+    assert "password is unchanged" in added.output
+    _cannot_sign_in(app, person, ATTACKER_PASSWORD)
+    signed_in(app.test_client(), person)
+
+    printed = runner.invoke(cli, ["users", "reset-link", "--email", person])
+    assert printed.exit_code == 0, printed.output
+    link = re.search(r"^(/staff/link/\S+)$", printed.output, re.MULTILINE)
+    assert link, printed.output
+    owner = PageBrowser(app.test_client())
+    owner.get(link.group(1))
+    owner.post(link.group(1), {"password": "my brand new passphrase"})
+    signed_in(app.test_client(), person, "my brand new passphrase")
+    for area in ("north", "south"):
+        assert [e["by"] for e in _audit(app, area, "password_reset_link")] == ["command line"]
+
+    working = signed_in(app.test_client(), person, "my brand new passphrase")
+    assert runner.invoke(cli, ["users", "deactivate", "--email", person]).exit_code == 0
+    assert working.client.get("/staff/south/").status_code == 302
+    _cannot_sign_in(app, person, "my brand new passphrase")
+    assert runner.invoke(cli, ["users", "activate", "--email", person]).exit_code == 0
+    signed_in(app.test_client(), person, "my brand new passphrase")
+    unknown = runner.invoke(cli, ["users", "reset-link", "--email", "nobody@x.example"])
+    assert unknown.exit_code == 2 and "Traceback" not in unknown.output
