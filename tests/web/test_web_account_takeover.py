@@ -353,3 +353,28 @@ def test_the_operator_resets_and_deactivates_anyone_from_the_command_line(app: F
     signed_in(app.test_client(), person, "my brand new passphrase")
     unknown = runner.invoke(cli, ["users", "reset-link", "--email", "nobody@x.example"])
     assert unknown.exit_code == 2 and "Traceback" not in unknown.output
+
+
+def test_a_deactivated_reviewer_is_no_longer_offered_as_a_reviewer(app: Flask) -> None:
+    from feedback_app.designer.drafts import create_draft
+    from surveys.library import bundled_questionnaires
+
+    make_area_with_staff(app, "north")
+    with app.app_context():
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
+        assert area is not None
+        draft = create_draft(
+            session,
+            area=area,
+            title="Parent survey 2027",
+            user=None,
+            start_from=bundled_questionnaires()["parent_annual"],
+        )
+    coordinator = signed_in(app.test_client(), "coordinator@north.example")
+    url = f"/staff/north/review/{draft.id}"
+    assert "reviewer@north.example" in coordinator.get(url).get_data(as_text=True)
+    admin = signed_in(app.test_client(), "administrator@north.example")
+    admin.get("/staff/north/people")
+    admin.post(f"/staff/north/people/{_user_id(app, 'reviewer@north.example')}/deactivate")
+    assert "reviewer@north.example" not in coordinator.get(url).get_data(as_text=True)
