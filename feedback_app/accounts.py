@@ -1,4 +1,12 @@
-"""Staff accounts: passwords (Argon2id), sign-in with throttling, one-time links."""
+"""Staff accounts: passwords (Argon2id), sign-in with throttling, one-time links,
+and who may change whose account (ADR 0017).
+
+An account belongs to its owner, not to an area. A person's password is set only by
+the person (an invitation creating a new account, or a reset link), and a reset link
+only comes from someone who administers every area the person holds a role in, or
+from the deployment's operator on the command line. Inviting someone who already has
+an account adds a role once they sign in with the password they already use.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from feedback_app import audit, staff_sessions
 from feedback_app.models import LocalArea, utcnow
 from feedback_app.roles import Role
 from feedback_app.staff_models import LoginThrottle, Membership, OneTimeLink, StaffUser
@@ -29,8 +38,20 @@ _hasher = PasswordHasher()  # Argon2id with the library's current recommended co
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
 
+#: One-time link purposes. An operator's reset link is not tied to an administrator.
+INVITE, RESET, OPERATOR_RESET = "invite", "reset", "operator_reset"
+
+
 class AccountError(ValueError):
     """A request about accounts that cannot be carried out (message is for people)."""
+
+
+class WrongPassword(AccountError):
+    """The password given to join an area is not the account's (the failure counts)."""
+
+
+class NotYours(AccountError):
+    """The account also works in an area the acting administrator does not administer."""
 
 
 def normalise_email(email: str) -> str:
@@ -101,28 +122,74 @@ def authenticate(db: Session, email: str, password: str) -> StaffUser | None:
 def create_user(
     db: Session, *, area: LocalArea, email: str, role: Role, password: str | None
 ) -> StaffUser:
-    """Create (or add a role in ``area`` to) a member of staff. Caller commits."""
+    """Create a member of staff with ``role`` in ``area``, or give an existing one that role.
+
+    An existing account's password is never changed here, whatever ``password`` says:
+    that would let whoever invites an address take over the account (issue 11).
+    ``set_password`` is the only way to change one. Caller commits.
+    """
     email = normalise_email(email)
     if "@" not in email or len(email) > 320:
         raise AccountError("Enter an email address in the correct format, like name@example.org")
-    if password is not None and (problem := password_problem(password)):
-        raise AccountError(problem)
     user = db.scalar(select(StaffUser).where(StaffUser.email == email))
     if user is None:
+        if password is not None and (problem := password_problem(password)):
+            raise AccountError(problem)
         user = StaffUser(email=email, password_hash=hash_password(password) if password else "")
         db.add(user)
         db.flush()
-    elif password is not None:
-        user.password_hash = hash_password(password)
     membership = db.scalar(
         select(Membership).where(Membership.user_id == user.id, Membership.area_id == area.id)
     )
     if membership is None:
         db.add(Membership(user_id=user.id, area_id=area.id, role=role.value))
     else:
-        membership.role = role.value
+        membership.role, membership.active = role.value, True
     db.flush()
     return user
+
+
+def find_user(db: Session, email: str) -> StaffUser | None:
+    """The account with ``email`` (any case), or None."""
+    return db.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
+
+
+def set_password(db: Session, user: StaffUser, password: str) -> None:
+    """Give ``user`` a new password and end every session they have. Caller commits."""
+    if problem := password_problem(password):
+        raise AccountError(problem)
+    user.password_hash = hash_password(password)
+    staff_sessions.end_all(db, user.id)
+
+
+def areas_held(db: Session, person: StaffUser) -> set[int]:
+    """Every area where ``person`` holds a role, active or deactivated."""
+    return set(db.scalars(select(Membership.area_id).where(Membership.user_id == person.id)))
+
+
+def areas_administered(db: Session, actor: StaffUser) -> set[int]:
+    """The areas where ``actor`` is an active administrator."""
+    return set(
+        db.scalars(
+            select(Membership.area_id).where(
+                Membership.user_id == actor.id,
+                Membership.role == Role.ADMINISTRATOR.value,
+                Membership.active.is_(True),
+            )
+        )
+    )
+
+
+def may_manage_account(db: Session, *, actor: StaffUser, person: StaffUser) -> bool:
+    """True when ``actor`` administers every area ``person`` holds a role in.
+
+    Only then may ``actor`` reset the person's password or deactivate them
+    everywhere: otherwise an administrator of one area could take over (or shut out)
+    someone another area relies on. Deactivated roles count too, as they can be
+    given back.
+    """
+    held = areas_held(db, person)
+    return bool(held) and held <= areas_administered(db, actor)
 
 
 def _token_hash(token: str) -> str:
@@ -160,6 +227,13 @@ class LinkUse:
 
     link: OneTimeLink
     area: LocalArea
+    #: The account the link's e-mail already has (an invitation to it only adds a role).
+    account: StaffUser | None = None
+
+    @property
+    def joins_existing_account(self) -> bool:
+        """True for an invitation to someone who already has an account."""
+        return self.link.purpose == INVITE and self.account is not None
 
 
 def find_link(db: Session, token: str) -> LinkUse | None:
@@ -168,41 +242,236 @@ def find_link(db: Session, token: str) -> LinkUse | None:
     if link is None or link.used_at is not None or _aware(link.expires_at) < utcnow():
         return None
     area = db.get(LocalArea, link.area_id)
-    return LinkUse(link, area) if area is not None else None
+    if area is None:
+        return None
+    return LinkUse(link, area, find_user(db, link.email))
 
 
-def use_link(db: Session, token: str, *, password: str) -> StaffUser:
-    """Set the password through a link and use the link up, in one transaction.
+@dataclass(frozen=True)
+class LinkOutcome:
+    """What using a link did."""
+
+    user: StaffUser
+    area: LocalArea
+    #: "password_set" (new account or reset) or "role_added" (existing account joined).
+    action: str
+
+
+def _reset_still_allowed(db: Session, link: OneTimeLink, person: StaffUser) -> bool:
+    # Checked again when the link is used: the person may have been given a role in
+    # another area since the administrator made the link.
+    if link.purpose == OPERATOR_RESET:
+        return True
+    creator = db.get(StaffUser, link.created_by_id) if link.created_by_id else None
+    return creator is not None and may_manage_account(db, actor=creator, person=person)
+
+
+def use_link(db: Session, token: str, *, password: str) -> LinkOutcome:
+    """Use a link up, in one transaction: set a password, or join an area.
+
+    * An invitation to a new address creates the account with ``password``.
+    * An invitation to an address that already has an account adds the role only if
+      ``password`` is the account's own (``WrongPassword`` otherwise; the failure is
+      counted by ``authenticate`` and left for the caller to commit). The password
+      is never changed.
+    * A reset link sets the password, if whoever made it still administers every
+      area the person holds a role in (or it came from the operator).
 
     The link is marked used by a conditional UPDATE, so two tabs cannot both use it.
     """
     found = find_link(db, token)
     if found is None:
         raise AccountError("This link has expired or has already been used")
-    if problem := password_problem(password):
+    link, person = found.link, found.account
+    if found.joins_existing_account:
+        assert person is not None
+        if authenticate(db, person.email, password) is None:
+            raise WrongPassword("Enter the password you already use to sign in")
+    elif problem := password_problem(password):
         raise AccountError(problem)
+    if link.purpose != INVITE:
+        if person is None:
+            raise AccountError("This link has expired or has already been used")
+        if not _reset_still_allowed(db, link, person):
+            raise NotYours(
+                "This link can no longer be used, because you now also work in another"
+                " area. Ask the service's operator for a new link."
+            )
     claimed = db.execute(
         OneTimeLink.__table__.update()
-        .where(OneTimeLink.id == found.link.id, OneTimeLink.used_at.is_(None))
+        .where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None))
         .values(used_at=utcnow())
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         db.rollback()
         raise AccountError("This link has expired or has already been used")
-    if found.link.purpose == "invite":
-        user = create_user(
-            db,
-            area=found.area,
-            email=found.link.email,
-            role=Role(found.link.role or Role.REVIEWER),
-            password=password,
+    role = Role(link.role or Role.REVIEWER)
+    if link.purpose == INVITE and person is not None:
+        create_user(db, area=found.area, email=person.email, role=role, password=None)
+        return LinkOutcome(person, found.area, "role_added")
+    if link.purpose == INVITE:
+        user = create_user(db, area=found.area, email=link.email, role=role, password=password)
+        return LinkOutcome(user, found.area, "password_set")
+    assert person is not None
+    set_password(db, person, password)
+    return LinkOutcome(person, found.area, "password_set")
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """One person on an area's People page."""
+
+    user: StaffUser
+    membership: Membership
+    #: The acting administrator administers every area this person works in.
+    manageable: bool
+
+
+def people_in_area(db: Session, *, area: LocalArea, actor: StaffUser) -> list[PersonRow]:
+    """Everyone with a role in ``area`` (deactivated too), by e-mail address."""
+    rows = db.execute(
+        select(StaffUser, Membership)
+        .join(Membership, Membership.user_id == StaffUser.id)
+        .where(Membership.area_id == area.id)
+        .order_by(StaffUser.email)
+    ).all()
+    held: dict[int, set[int]] = {}
+    for user_id, area_id in db.execute(
+        select(Membership.user_id, Membership.area_id).where(
+            Membership.user_id.in_([user.id for user, _m in rows])
         )
-    else:
-        user_or_none = db.scalar(select(StaffUser).where(StaffUser.email == found.link.email))
-        if user_or_none is None:
-            db.rollback()
-            raise AccountError("This link has expired or has already been used")
-        user = user_or_none
-        user.password_hash = hash_password(password)
-    user.session_version += 1
-    return user
+    ):
+        held.setdefault(user_id, set()).add(area_id)
+    mine = areas_administered(db, actor)
+    return [
+        PersonRow(user, membership, held.get(user.id, set()) <= mine) for user, membership in rows
+    ]
+
+
+def _membership(db: Session, *, area: LocalArea, person_id: int) -> Membership:
+    membership = db.scalar(
+        select(Membership).where(Membership.user_id == person_id, Membership.area_id == area.id)
+    )
+    if membership is None:
+        raise LookupError(person_id)
+    return membership
+
+
+def issue_reset_link(
+    db: Session, *, area: LocalArea, actor: StaffUser, person_id: int
+) -> tuple[StaffUser, str]:
+    """A reset link for a person of ``area``, if ``actor`` may manage their account.
+
+    Raises ``LookupError`` when the person has no role in ``area`` and ``NotYours``
+    (after auditing the attempt in every area the person works in) when they also
+    work in an area ``actor`` does not administer. Caller commits.
+    """
+    person = _membership(db, area=area, person_id=person_id).user
+    if not may_manage_account(db, actor=actor, person=person):
+        audit.record_for_person(
+            db,
+            "password_reset_refused",
+            person=person,
+            user_id=actor.id,
+            area_id=area.id,
+            commit=False,
+            via_area=area.slug,
+        )
+        raise NotYours(
+            "You cannot reset this person's password, because they also work in an area"
+            " you do not administer. They can ask the service's operator for a reset link."
+        )
+    token = issue_link(
+        db, purpose=RESET, area=area, email=person.email, role=None, created_by=actor
+    )
+    audit.record_for_person(
+        db,
+        "password_reset_link",
+        person=person,
+        user_id=actor.id,
+        area_id=area.id,
+        commit=False,
+        via_area=area.slug,
+    )
+    return person, token
+
+
+@dataclass(frozen=True)
+class AccessChange:
+    """What deactivating or reactivating someone did."""
+
+    person: StaffUser
+    #: Slugs of the areas where their access changed.
+    areas: list[str]
+    #: Every session of theirs was ended (no active role left anywhere).
+    signed_out: bool = False
+
+
+def deactivate(db: Session, *, area: LocalArea, actor: StaffUser, person_id: int) -> AccessChange:
+    """Take away a person's access, keeping their account and the audit trail.
+
+    In ``area`` only, unless ``actor`` administers every area the person works in:
+    then in all of them. Once the person has no active role left, every session of
+    theirs ends at once and signing in is refused. Caller commits.
+    """
+    membership = _membership(db, area=area, person_id=person_id)
+    person = membership.user
+    if person.id == actor.id:
+        raise AccountError("You cannot deactivate yourself. Ask another administrator.")
+    everywhere = may_manage_account(db, actor=actor, person=person)
+    changed = [m for m in (person.memberships if everywhere else [membership]) if m.active]
+    for each in changed:
+        each.active = False
+    db.flush()
+    signed_out = not has_access(db, person)
+    if signed_out:
+        staff_sessions.end_all(db, person.id)
+    slugs = sorted(m.area.slug for m in changed)
+    audit.record_for_person(
+        db,
+        "deactivate",
+        person=person,
+        user_id=actor.id,
+        area_id=area.id,
+        commit=False,
+        via_area=area.slug,
+        areas=slugs,
+        signed_out=signed_out,
+    )
+    return AccessChange(person, slugs, signed_out)
+
+
+def reactivate(db: Session, *, area: LocalArea, actor: StaffUser, person_id: int) -> AccessChange:
+    """Give a deactivated person their access to ``area`` back (that area only)."""
+    membership = _membership(db, area=area, person_id=person_id)
+    person = membership.user
+    if not person.active:
+        raise AccountError(
+            "This account was deactivated for the whole service. Ask the service's operator."
+        )
+    membership.active = True
+    audit.record_for_person(
+        db,
+        "reactivate",
+        person=person,
+        user_id=actor.id,
+        area_id=area.id,
+        commit=False,
+        via_area=area.slug,
+        areas=[area.slug],
+    )
+    return AccessChange(person, [area.slug])
+
+
+def has_access(db: Session, person: StaffUser) -> bool:
+    """True when ``person`` may sign in: an active account with an active role somewhere."""
+    if not person.active:
+        return False
+    return (
+        db.scalar(
+            select(Membership.id)
+            .where(Membership.user_id == person.id, Membership.active.is_(True))
+            .limit(1)
+        )
+        is not None
+    )

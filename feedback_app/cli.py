@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from feedback_app import create_app, db
+from feedback_app.staff_models import StaffUser
 
 
 def _create_app() -> Flask:
@@ -171,10 +172,11 @@ def users() -> None:
 @click.option("--email", required=True)
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def users_create(area_slug: str, role: str, email: str, password_stdin: bool) -> None:
-    """Create a member of staff (or give an existing one a role in another area)."""
+    """Create a member of staff, or give an existing one a role (their password stays)."""
     from sqlalchemy import select
 
-    from feedback_app.accounts import AccountError, create_user
+    from feedback_app import audit
+    from feedback_app.accounts import AccountError, create_user, find_user
     from feedback_app.models import LocalArea
     from feedback_app.roles import Role
 
@@ -182,17 +184,129 @@ def users_create(area_slug: str, role: str, email: str, password_stdin: bool) ->
     area = session.scalar(select(LocalArea).where(LocalArea.slug == area_slug))
     if area is None:
         raise click.UsageError(f"no area with the slug {area_slug!r}")
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    existing = find_user(session, email)
+    password = None
+    if existing is None:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\r\n")
+        else:
+            password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        create_user(session, area=area, email=email, role=Role(role), password=password)
+        user = create_user(session, area=area, email=email, role=Role(role), password=password)
     except AccountError as error:
         session.rollback()
         raise click.UsageError(str(error)) from None
+    audit.record_for_person(
+        session,
+        "role_added",
+        person=user,
+        user_id=None,
+        area_id=area.id,
+        commit=False,
+        by="command line",
+        role=role,
+    )
     session.commit()
+    if existing is not None:
+        click.echo(f"{email} already has an account: its password is unchanged.")
     click.echo(f"{email} is now {role} in {area_slug}.")
+
+
+def _account(email: str) -> StaffUser:
+    from feedback_app.accounts import find_user
+
+    user = find_user(db.session(), email)
+    if user is None:
+        raise click.UsageError(f"no account with the email address {email!r}")
+    return user
+
+
+@users.command("reset-link")
+@click.option("--email", required=True)
+def users_reset_link(email: str) -> None:
+    """Print a one-time password reset link for anyone (the operator's reset, audited).
+
+    Area administrators can only reset people who work in no other area; this is
+    the way for everyone else. Audited in every area the person works in.
+    """
+    from flask import current_app, url_for
+
+    from feedback_app import audit
+    from feedback_app.accounts import OPERATOR_RESET, issue_link
+
+    session = db.session()
+    user = _account(email)
+    if not user.memberships:
+        raise click.UsageError(f"{email} has no role in any area")
+    token = issue_link(
+        session,
+        purpose=OPERATOR_RESET,
+        area=user.memberships[0].area,
+        email=user.email,
+        role=None,
+        created_by=None,
+    )
+    audit.record_for_person(
+        session,
+        "password_reset_link",
+        person=user,
+        user_id=None,
+        commit=False,
+        by="command line",
+    )
+    session.commit()
+    with current_app.test_request_context():  # only to build the path
+        path = url_for("staff.use_link", token=token)
+    click.echo(
+        f"Give {user.email} this link (it works once, for 7 days), after your site's address:"
+    )
+    click.echo(path)
+
+
+@users.command("deactivate")
+@click.option("--email", required=True)
+def users_deactivate(email: str) -> None:
+    """Refuse this account's sign-in everywhere and end its sessions (audited)."""
+    from feedback_app import audit, staff_sessions
+
+    session = db.session()
+    user = _account(email)
+    user.active = False
+    ended = staff_sessions.end_all(session, user.id)
+    audit.record_for_person(
+        session,
+        "deactivate",
+        person=user,
+        user_id=None,
+        commit=False,
+        by="command line",
+        everywhere=True,
+        sessions_ended=ended,
+    )
+    session.commit()
+    click.echo(f"{email} can no longer sign in ({ended} sessions ended).")
+
+
+@users.command("activate")
+@click.option("--email", required=True)
+def users_activate(email: str) -> None:
+    """Let an account deactivated with ``users deactivate`` sign in again (audited)."""
+    from feedback_app import audit
+
+    session = db.session()
+    user = _account(email)
+    user.active = True
+    audit.record_for_person(
+        session,
+        "reactivate",
+        person=user,
+        user_id=None,
+        commit=False,
+        by="command line",
+        everywhere=True,
+    )
+    session.commit()
+    click.echo(f"{email} can sign in again where their roles are active.")
 
 
 def main() -> None:

@@ -71,6 +71,10 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     "RESPOND_MIN_SECONDS_PER_PAGE": (float, 0),
     # The largest CSV an officer may import (bytes).
     "IMPORT_MAX_BYTES": (int, 1024),
+    # Staff sessions end after this long idle, and this long after signing in
+    # (feedback_app/staff_sessions.py).
+    "STAFF_IDLE_MINUTES": (int, 1),
+    "STAFF_SESSION_HOURS": (int, 1),
 }
 
 

@@ -8,7 +8,7 @@ import secrets
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app.accounts import create_user
+from feedback_app.accounts import create_user, set_password
 from feedback_app.config import PROJECT_DIR
 from feedback_app.models import LocalArea, Wave, utcnow
 from feedback_app.publishing import publish_version, schedule_wave
@@ -113,7 +113,9 @@ def load_demo_staff(db: Session) -> list[tuple[str, str, str]]:
         email, password = saved.get(role, (f"{role}@demo.example", secrets.token_urlsafe(12)))
         user = db.scalar(select(StaffUser).where(StaffUser.email == email))
         if user is None or not user.password_hash or role not in saved:
-            create_user(db, area=area, email=email, role=Role(role), password=password)
+            user = create_user(db, area=area, email=email, role=Role(role), password=password)
+            # The operator's own command: the demo sign-ins are reset to the saved ones.
+            set_password(db, user, password)
         result.append((role, email, password))
     db.commit()
     CREDENTIALS_FILE.parent.mkdir(parents=True, exist_ok=True)

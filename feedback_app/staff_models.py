@@ -1,4 +1,4 @@
-"""Staff storage: accounts, roles per local area, one-time links, the audit log.
+"""Staff storage: accounts, roles per local area, sessions, one-time links, the audit log.
 
 The audit log records who did what and when (and how many rows a download had),
 never an answer.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from feedback_app.models import Base, LocalArea, utcnow
@@ -24,8 +24,11 @@ class StaffUser(Base):
     email: Mapped[str] = mapped_column(String(320), unique=True)
     #: Argon2id hash; empty until an invited person sets a password.
     password_hash: Mapped[str] = mapped_column(String(200), default="")
+    #: False only by the deployment's operator (``feedback-app users deactivate``):
+    #: no sign-in anywhere. Areas deactivate people through ``Membership.active``.
     active: Mapped[bool] = mapped_column(default=True)
-    #: Bumped on password reset: every older session stops working.
+    #: No longer read: sessions are rows of ``StaffSession`` since 0007, and a
+    #: password change deletes them. Kept so the table need not be rebuilt.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
@@ -45,6 +48,9 @@ class Membership(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id", ondelete="CASCADE"))
     area_id: Mapped[int] = mapped_column(ForeignKey("local_area.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(20))
+    #: False once an administrator deactivated the person in this area: the row
+    #: (and the audit trail naming them) stays, the access does not.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     user: Mapped[StaffUser] = relationship(back_populates="memberships")
     area: Mapped[LocalArea] = relationship()
@@ -68,6 +74,26 @@ class OneTimeLink(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[dt.datetime]
     used_at: Mapped[dt.datetime | None]
+
+
+class StaffSession(Base):
+    """A signed-in member of staff's session, held server-side.
+
+    The signed cookie carries only a random token; this row is found by the token's
+    SHA-256 (the primary key), so a copy of the table cannot be replayed as a cookie.
+    Deleting the row ends the session everywhere, on every instance.
+    """
+
+    __tablename__ = "staff_session"
+
+    #: SHA-256 (hex) of the token in the cookie.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Refreshed at most once a minute (``feedback_app.staff.sessions``).
+    last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
 
 
 class LoginThrottle(Base):

@@ -97,7 +97,12 @@ def _reviewers(db: Session, area: LocalArea) -> list[str]:
         db.scalars(
             select(StaffUser.email)
             .join(Membership, Membership.user_id == StaffUser.id)
-            .where(Membership.area_id == area.id, Membership.role == Role.REVIEWER.value)
+            .where(
+                Membership.area_id == area.id,
+                Membership.role == Role.REVIEWER.value,
+                Membership.active.is_(True),
+                StaffUser.active.is_(True),
+            )
             .order_by(StaffUser.email)
         )
     )

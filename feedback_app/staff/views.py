@@ -11,7 +11,15 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import accounts, audit, db
 from feedback_app.models import LocalArea, Wave
 from feedback_app.roles import ROLE_NAMES, Permission, Role, allows
-from feedback_app.staff.auth import current_user, memberships, requires, sign_in, sign_out
+from feedback_app.staff.auth import (
+    current_user,
+    memberships,
+    requires,
+    sign_in,
+    sign_out,
+    timeout_reason,
+    timeouts,
+)
 from feedback_app.staff.forms import InviteForm, SetPasswordForm, SignInForm
 from feedback_app.staff_models import AuditEvent, Membership, StaffUser
 
@@ -45,14 +53,26 @@ def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, 
         if user is None:
             audit.record(db.session(), "login_failed")
             error = gettext("Enter a correct email address and password")
+        elif not accounts.has_access(db.session(), user):
+            # The password was right, but every role was deactivated: no session.
+            audit.record(db.session(), "login_deactivated", user_id=user.id)
+            error = gettext(
+                "Your access has been removed. Ask an administrator for your area"
+                " if you need it back."
+            )
         else:
             audit.record(db.session(), "login", user_id=user.id)
             sign_in(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
     status = 400 if (form.errors or error) else 200
-    timed_out = request.args.get("timeout") == "1"
     return (
-        render_template("staff/login.html", form=form, error=error, timed_out=timed_out),
+        render_template(
+            "staff/login.html",
+            form=form,
+            error=error,
+            timed_out=request.args.get("timeout"),
+            timeouts=timeouts(),
+        ),
         status,
     )
 
@@ -70,8 +90,7 @@ def logout() -> HttpResponse:
 def home() -> str | HttpResponse:
     user = current_user()
     if user is None:
-        timeout = "1" if g.get("staff_timed_out") else None
-        return redirect(url_for("staff.login", timeout=timeout))
+        return redirect(url_for("staff.login", timeout=timeout_reason()))
     roles = memberships(user)
     if len(roles) == 1:
         return redirect(url_for("staff.area_home", area_slug=roles[0].area.slug))
@@ -98,7 +117,7 @@ def people(area: LocalArea) -> str | tuple[str, int]:
         try:
             token = accounts.issue_link(
                 db.session(),
-                purpose="invite",
+                purpose=accounts.INVITE,
                 area=area,
                 email=form.email.data or "",
                 role=Role(form.role.data),
@@ -119,16 +138,7 @@ def people(area: LocalArea) -> str | tuple[str, int]:
             )
             db.session().commit()
             link = url_for("staff.use_link", token=token, _external=True)
-    rows = (
-        db.session()
-        .execute(
-            select(StaffUser, Membership)
-            .join(Membership, Membership.user_id == StaffUser.id)
-            .where(Membership.area_id == area.id)
-            .order_by(StaffUser.email)
-        )
-        .all()
-    )
+    rows = accounts.people_in_area(db.session(), area=area, actor=g.staff_user)
     status = 400 if form.errors else 200
     return (
         render_template("staff/people.html", area=area, form=form, rows=rows, link=link),
@@ -136,57 +146,130 @@ def people(area: LocalArea) -> str | tuple[str, int]:
     )
 
 
+def _refused(area: LocalArea, error: accounts.AccountError, status: int) -> tuple[str, int]:
+    """The page saying why a change to someone's account was not made."""
+    db.session().commit()  # the refusal's audit events, nothing else
+    return render_template(
+        "staff/people_refused.html", area=area, message=gettext(str(error))
+    ), status
+
+
 @bp.post("/<area_slug>/people/<int:user_id>/reset")
 @requires(Permission.MANAGE_USERS)
-def reset_password(area: LocalArea, user_id: int) -> str:
+def reset_password(area: LocalArea, user_id: int) -> str | tuple[str, int]:
     if not FlaskForm().validate_on_submit():
         abort(400)
-    membership = db.session().scalar(
-        select(Membership).where(Membership.user_id == user_id, Membership.area_id == area.id)
-    )
-    if membership is None:
+    try:
+        person, token = accounts.issue_reset_link(
+            db.session(), area=area, actor=g.staff_user, person_id=user_id
+        )
+    except LookupError:
         abort(404)
-    token = accounts.issue_link(
-        db.session(),
-        purpose="reset",
-        area=area,
-        email=membership.user.email,
-        role=None,
-        created_by=current_user(),
-    )
-    audit.record(
-        db.session(),
-        "password_reset_link",
-        user_id=g.staff_user.id,
-        area_id=area.id,
-        commit=False,
-        for_user=user_id,
-    )
+    except accounts.NotYours as error:
+        return _refused(area, error, 403)
     db.session().commit()
     link = url_for("staff.use_link", token=token, _external=True)
-    return render_template(
-        "staff/reset_link.html", area=area, link=link, email=membership.user.email
-    )
+    return render_template("staff/reset_link.html", area=area, link=link, email=person.email)
+
+
+@bp.post("/<area_slug>/people/<int:user_id>/deactivate")
+@requires(Permission.MANAGE_USERS)
+def deactivate(area: LocalArea, user_id: int) -> HttpResponse | tuple[str, int]:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        change = accounts.deactivate(db.session(), area=area, actor=g.staff_user, person_id=user_id)
+    except LookupError:
+        abort(404)
+    except accounts.AccountError as error:
+        db.session().rollback()
+        return _refused(area, error, 400)
+    db.session().commit()
+    if len(change.areas) > 1:
+        flash(
+            gettext(
+                "%(email)s has been deactivated in every area you administer: they cannot sign in.",
+                email=change.person.email,
+            )
+        )
+    elif change.signed_out:
+        flash(
+            gettext(
+                "%(email)s has been deactivated: they cannot sign in.", email=change.person.email
+            )
+        )
+    else:
+        flash(
+            gettext(
+                "%(email)s can no longer use this area. They keep their roles in other areas.",
+                email=change.person.email,
+            )
+        )
+    return redirect(url_for("staff.people", area_slug=area.slug))
+
+
+@bp.post("/<area_slug>/people/<int:user_id>/reactivate")
+@requires(Permission.MANAGE_USERS)
+def reactivate(area: LocalArea, user_id: int) -> HttpResponse | tuple[str, int]:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        change = accounts.reactivate(db.session(), area=area, actor=g.staff_user, person_id=user_id)
+    except LookupError:
+        abort(404)
+    except accounts.AccountError as error:
+        db.session().rollback()
+        return _refused(area, error, 400)
+    db.session().commit()
+    flash(gettext("%(email)s can use this area again.", email=change.person.email))
+    return redirect(url_for("staff.people", area_slug=area.slug))
 
 
 @bp.route("/link/<token>", methods=["GET", "POST"])
-def use_link(token: str) -> str | HttpResponse | tuple[str, int]:
+def use_link(token: str) -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     found = accounts.find_link(db.session(), token[:100])
     if found is None:
         return render_template("staff/link_used.html"), 404
     form = SetPasswordForm()
+    if found.joins_existing_account:
+        form.password.label.text = gettext("Your password")
+        form.password.description = ""
     if form.validate_on_submit():
+        if found.joins_existing_account and accounts.is_throttled(db.session(), found.link.email):
+            audit.record(db.session(), "login_throttled")
+            wait = str(int(accounts.THROTTLE_WINDOW.total_seconds()))
+            return render_template("staff/throttled.html"), 429, {"Retry-After": wait}
         try:
-            user = accounts.use_link(db.session(), token, password=form.password.data or "")
+            outcome = accounts.use_link(db.session(), token, password=form.password.data or "")
+        except accounts.WrongPassword as error:
+            audit.record(db.session(), "login_failed")  # commits the counted failure
+            form.password.errors = [gettext(str(error))]
         except accounts.AccountError as error:
+            db.session().rollback()
             form.password.errors = [gettext(str(error))]
         else:
-            audit.record(
-                db.session(), "password_set", user_id=user.id, area_id=found.area.id, commit=False
+            audit.record_for_person(
+                db.session(),
+                outcome.action,
+                person=outcome.user,
+                user_id=outcome.user.id,
+                area_id=outcome.area.id,
+                commit=False,
+                via_area=outcome.area.slug,
+                link=found.link.purpose,
+                link_made_by=found.link.created_by_id,
             )
             db.session().commit()
-            sign_in(user)
-            return redirect(url_for("staff.area_home", area_slug=found.area.slug))
+            sign_in(outcome.user)
+            if outcome.action == "role_added":
+                flash(
+                    gettext(
+                        "You have been added to the %(area)s workspace. You sign in with"
+                        " the same email address and password as before.",
+                        area=outcome.area.name,
+                    )
+                )
+            return redirect(url_for("staff.area_home", area_slug=outcome.area.slug))
     status = 400 if form.errors else 200
     return render_template("staff/set_password.html", form=form, found=found), status
 
