@@ -63,12 +63,12 @@ def _password_checks() -> accounts.PasswordChecks:
 def _refused_sign_in(
     *, action: str, account: StaffUser | None, template: str, status: int, wait: int
 ) -> tuple[str, int, dict[str, str]]:
-    # A known account's refusals go to every area it holds a role in; the page
-    # says the same whether or not the e-mail address is known.
+    # A known account's refusals go to every area it holds a role in. Those of
+    # unknown e-mails would be in no area's log, so a flood of them writes
+    # nothing. The page says the same either way.
     if account is not None:
+        db.begin_write(db.session())
         audit.record_for_account(db.session(), action, user_id=account.id)
-    else:
-        audit.record(db.session(), action)
     minutes = max(1, -(-wait // 60))
     return render_template(template, minutes=minutes), status, {"Retry-After": str(wait)}
 
@@ -93,7 +93,6 @@ def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, 
                 before_write=lambda: db.begin_write(db.session()),
             )
         except accounts.Busy:
-            db.begin_write(db.session())
             return _refused_sign_in(
                 action="login_busy",
                 account=accounts.find_account(db.session(), email),
@@ -102,7 +101,6 @@ def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, 
                 wait=BUSY_RETRY_SECONDS,
             )
         if outcome.wait:
-            db.begin_write(db.session())
             return _refused_sign_in(
                 action="login_throttled",
                 account=outcome.account,
