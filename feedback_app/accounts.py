@@ -12,12 +12,15 @@ every core.
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -99,29 +102,59 @@ class Busy(RuntimeError):
 
 @dataclass
 class PasswordChecks:
-    """At most ``size`` Argon2id checks at once in this process.
+    """At most ``size`` Argon2id checks at once in this process, ``host_size`` on the host.
 
     A request that cannot get a slot within ``patience`` seconds is refused
     (``Busy``) instead of queueing: a flood of sign-ins then costs this many cores
-    at most, and the threads stay free for respondents.
+    at most, and the threads stay free for respondents. The host-wide bound uses
+    lock files in ``host_slots`` (one per slot, ``flock``), shared by every worker
+    process of the instance; None leaves only the per-process bound.
     """
 
     size: int = 1
-    patience: float = 0.5
+    patience: float = 0.1
+    host_slots: Path | None = None
+    host_size: int = 1
     _slots: threading.BoundedSemaphore = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._slots = threading.BoundedSemaphore(self.size)
+        if self.host_slots is not None:
+            self.host_slots.mkdir(mode=0o700, parents=True, exist_ok=True)
 
     @contextmanager
     def slot(self) -> Iterator[None]:
         """Hold one slot while checking a password; raises Busy if none comes free."""
+        deadline = time.monotonic() + self.patience
         if not self._slots.acquire(timeout=self.patience):
-            raise Busy("too many password checks at once")
+            raise Busy("too many password checks at once in this process")
         try:
-            yield
+            with self._host_slot(deadline):
+                yield
         finally:
             self._slots.release()
+
+    @contextmanager
+    def _host_slot(self, deadline: float) -> Iterator[None]:
+        if self.host_slots is None:
+            yield
+            return
+        while True:
+            for number in range(self.host_size):
+                handle = (self.host_slots / f"slot-{number}").open("a")
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.close()
+                    continue
+                try:
+                    yield
+                finally:
+                    handle.close()  # closing the file releases the lock
+                return
+            if time.monotonic() >= deadline:
+                raise Busy("too many password checks at once on this host")
+            time.sleep(0.01)
 
 
 #: Used when the caller does not pass its own (scripts, tests).
@@ -168,14 +201,22 @@ def attempt_sign_in(
 
     Reads first: nothing is written while the password is checked, and
     ``before_write`` (which may start the write transaction) runs after it.
-    Raises Busy, having written nothing, when no check slot came free. The caller
-    commits.
+    Raises Busy when no check slot came free, having counted (and committed) one
+    failure against the client key only. The caller commits.
     """
     account = find_account(db, email)
     wait = throttle.wait_seconds(db, keys)
     if wait:
         return SignInOutcome(None, account, wait)
-    ok = _verify(account, password, checks)
+    try:
+        ok = _verify(account, password, checks)
+    except Busy:
+        # A client that keeps finding every slot taken is counted as failing:
+        # a flood from one client is then refused before it even waits.
+        before_write()
+        throttle.note_failure(db, [k for k in keys if k.scope == "login_client"])
+        db.commit()
+        raise
     before_write()
     if not ok or account is None:
         throttle.note_failure(db, keys)

@@ -80,9 +80,11 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     "RESPOND_MIN_SECONDS_PER_PAGE": (float, 0),
     # The largest CSV an officer may import (bytes).
     "IMPORT_MAX_BYTES": (int, 1024),
-    # Argon2id password checks at once per process, and how long a sign-in waits
+    # Argon2id password checks at once per process and per host (all workers of
+    # the instance), and how long a sign-in waits
     # for one before it is refused with 503 (feedback_app/accounts.py, ADR 0018).
     "LOGIN_CONCURRENT_CHECKS": (int, 1),
+    "LOGIN_CONCURRENT_CHECKS_PER_HOST": (int, 1),
     "LOGIN_CHECK_PATIENCE_SECONDS": (float, 0),
 }
 

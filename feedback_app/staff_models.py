@@ -81,6 +81,8 @@ class LoginThrottle(Base):
     """
 
     __tablename__ = "login_throttle"
+    #: Old rows are deleted by time on every failure (throttle.note_failure).
+    __table_args__ = (Index("ix_login_throttle_window_start", "window_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)

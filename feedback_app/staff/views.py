@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
+import tempfile
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -54,10 +57,21 @@ def _password_checks() -> accounts.PasswordChecks:
             "password_checks",
             accounts.PasswordChecks(
                 size=int(current_app.config.get("LOGIN_CONCURRENT_CHECKS", 1)),
-                patience=float(current_app.config.get("LOGIN_CHECK_PATIENCE_SECONDS", 0.5)),
+                patience=float(current_app.config.get("LOGIN_CHECK_PATIENCE_SECONDS", 0.1)),
+                host_slots=_host_slots_directory(),
+                host_size=int(current_app.config.get("LOGIN_CONCURRENT_CHECKS_PER_HOST", 1)),
             ),
         )
     return checks  # type: ignore[no-any-return]
+
+
+def _host_slots_directory() -> Path:
+    # Shared by the worker processes of this instance (same secret and database),
+    # not by another instance or test app on the same machine.
+    instance = hashlib.sha256(
+        f"{current_app.secret_key}\n{current_app.config['DATABASE_URL']}".encode()
+    ).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"send-feedback-password-checks-{instance}"
 
 
 def _refused_sign_in(

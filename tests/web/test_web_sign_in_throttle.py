@@ -14,6 +14,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
@@ -252,3 +253,13 @@ def test_the_client_address_comes_from_trusted_proxies_only(app: Flask) -> None:
     assert first != throttle.client_key(
         "s", "login_client", "203.0.113.5", now=today + dt.timedelta(days=1)
     ), "the key changes every day"
+
+
+def test_password_checks_are_bounded_across_the_hosts_processes(tmp_path: Path) -> None:
+    # Two workers of one instance: separate semaphores, the same lock files.
+    first = accounts.PasswordChecks(size=4, patience=0.05, host_slots=tmp_path, host_size=1)
+    second = accounts.PasswordChecks(size=4, patience=0.05, host_slots=tmp_path, host_size=1)
+    with first.slot(), pytest.raises(accounts.Busy), second.slot():
+        pass  # pragma: no cover - never reached
+    with second.slot():  # released: the other worker gets it
+        pass

@@ -26,9 +26,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("repeats", sa.Integer(), server_default="1", nullable=False))
         batch.add_column(sa.Column("last_at", sa.DateTime(timezone=True), nullable=True))
     op.create_index("ix_audit_event_user_at", "audit_event", ["user_id", "at"])
+    op.create_index("ix_login_throttle_window_start", "login_throttle", ["window_start"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_login_throttle_window_start", table_name="login_throttle")
     op.drop_index("ix_audit_event_user_at", table_name="audit_event")
     with op.batch_alter_table("audit_event") as batch:
         batch.drop_column("last_at")
