@@ -261,7 +261,11 @@ def main(argv: list[str] | None = None) -> int:
         requests.get(server.url + PAGE, timeout=30)  # warm up
         quiet = phase(server.url, args.seconds, threads=0, many=False)
         attacked = phase(
-            server.url, args.seconds, threads=args.threads, many=args.clients == "many"
+            server.url,
+            args.seconds,
+            threads=args.threads,
+            many=args.clients == "many",
+            control=args.control,
         )
     result = {
         "source": str(args.source.resolve()),
