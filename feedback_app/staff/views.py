@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -293,22 +294,25 @@ def _audit_filter(area: LocalArea) -> tuple[AuditFilterForm, audit.EventFilter |
         if page < 1:
             form.form_errors.append(gettext("Enter a page number"))
         return form, None, 1
-    zone = get_timezone()
     since, until = form.date(form.since), form.date(form.until)
     return (
         form,
         audit.EventFilter(
             user_id=int(form.person.data) if form.person.data else None,
             action=form.kind.data or None,
-            since=dt.datetime.combine(since, dt.time.min, tzinfo=zone) if since else None,
-            until=(
-                dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=zone)
-                if until
-                else None
-            ),
+            since=_local_midnight(since) if since else None,
+            until=_local_midnight(until + dt.timedelta(days=1)) if until else None,
         ),
         page,
     )
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    # The start of ``day`` in the areas' time zone, in UTC as every moment is stored.
+    # (zoneinfo, not the pytz object Flask-Babel returns: attached with
+    # tzinfo=, pytz gives London's 1847 offset of -0:01.)
+    zone = ZoneInfo(str(get_timezone()))
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone).astimezone(dt.UTC)
 
 
 @bp.get("/<area_slug>/audit")
