@@ -6,31 +6,42 @@ the person (an invitation creating a new account, or a reset link), and a reset 
 only comes from someone who administers every area the person holds a role in, or
 from the deployment's operator on the command line. Inviting someone who already has
 an account adds a role once they sign in with the password they already use.
+
+Sign-in is throttled three ways (ADR 0018, feedback_app/throttle.py): per account
+*and* client, per account over all clients (a higher limit), and per client over
+all accounts. Failures make the key wait, doubling up to 15 minutes, so a person
+who mistypes is slowed, never shut out for good, and one client cannot keep an
+account out: its own failures never reach the account-wide limit. Argon2id checks
+are bounded per process (``PasswordChecks``), so made-up e-mails cannot take
+every core.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import hashlib
 import secrets
-from dataclasses import dataclass
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app import audit, staff_sessions
+from feedback_app import audit, staff_sessions, throttle
 from feedback_app.models import LocalArea, utcnow
 from feedback_app.roles import Role
-from feedback_app.staff_models import LoginThrottle, Membership, OneTimeLink, StaffUser
+from feedback_app.staff_models import Membership, OneTimeLink, StaffUser
 
 #: NCSC guidance: no composition rules; a minimum length, and a generous maximum.
 PASSWORD_MIN = 8
 PASSWORD_MAX = 128
-#: Failed sign-ins allowed per account in one window.
-MAX_FAILURES = 5
-THROTTLE_WINDOW = dt.timedelta(minutes=15)
 LINK_LIFETIME = dt.timedelta(days=7)
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended cost
@@ -73,50 +84,177 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _throttle_key(email: str) -> str:
-    return hashlib.sha256(normalise_email(email).encode()).hexdigest()
-
-
 def _aware(moment: dt.datetime) -> dt.datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
-def is_throttled(db: Session, email: str) -> bool:
-    """True when this account has had too many failed sign-ins recently."""
-    row = db.scalar(select(LoginThrottle).where(LoginThrottle.key == _throttle_key(email)))
-    if row is None or utcnow() - _aware(row.window_start) > THROTTLE_WINDOW:
-        return False
-    return row.failures >= MAX_FAILURES
+#: Failed sign-ins allowed before waits begin: one account from one client (a
+#: person mistyping their own password) ...
+LIMIT_ACCOUNT_AND_CLIENT = throttle.Limit(free=5)
+#: ... one account from every client together: above what one client can reach
+#: within a window once its own waits begin (5, then 4 more in 15 minutes) ...
+LIMIT_ACCOUNT = throttle.Limit(free=20)
+#: ... and one client, any account: a script trying made-up or many e-mails.
+LIMIT_CLIENT = throttle.Limit(free=30)
 
 
-def _note_failure(db: Session, email: str) -> None:
-    key = _throttle_key(email)
-    row = db.scalar(select(LoginThrottle).where(LoginThrottle.key == key))
-    if row is None:
-        db.add(LoginThrottle(key=key, failures=1, window_start=utcnow()))
-    elif utcnow() - _aware(row.window_start) > THROTTLE_WINDOW:
-        row.failures, row.window_start = 1, utcnow()
-    else:
-        row.failures += 1
+def sign_in_keys(*, email: str, client: str, secret: str) -> list[throttle.Key]:
+    """The throttle keys of a sign-in with ``email`` from ``client``."""
+    email = normalise_email(email)[:320]
+    pair = f"{client}\n{email}"
+    return [
+        throttle.Key(
+            throttle.client_key(secret, "login_pair", pair), "login_pair", LIMIT_ACCOUNT_AND_CLIENT
+        ),
+        throttle.Key(
+            throttle.stable_key(secret, "login_email", email), "login_email", LIMIT_ACCOUNT
+        ),
+        throttle.Key(
+            throttle.client_key(secret, "login_client", client), "login_client", LIMIT_CLIENT
+        ),
+    ]
+
+
+class Busy(RuntimeError):
+    """Every password check slot of this process stayed taken: try again shortly."""
+
+
+@dataclass
+class PasswordChecks:
+    """At most ``size`` Argon2id checks at once in this process, ``host_size`` on the host.
+
+    A request that cannot get a slot within ``patience`` seconds is refused
+    (``Busy``) instead of queueing: a flood of sign-ins then costs this many cores
+    at most, and the threads stay free for respondents. The host-wide bound uses
+    lock files in ``host_slots`` (one per slot, ``flock``), shared by every worker
+    process of the instance; None leaves only the per-process bound.
+    """
+
+    size: int = 1
+    patience: float = 0.1
+    host_slots: Path | None = None
+    host_size: int = 1
+    _slots: threading.BoundedSemaphore = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._slots = threading.BoundedSemaphore(self.size)
+        if self.host_slots is not None:
+            self.host_slots.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        """Hold one slot while checking a password; raises Busy if none comes free."""
+        deadline = time.monotonic() + self.patience
+        if not self._slots.acquire(timeout=self.patience):
+            raise Busy("too many password checks at once in this process")
+        try:
+            with self._host_slot(deadline):
+                yield
+        finally:
+            self._slots.release()
+
+    @contextmanager
+    def _host_slot(self, deadline: float) -> Iterator[None]:
+        if self.host_slots is None:
+            yield
+            return
+        while True:
+            for number in range(self.host_size):
+                handle = (self.host_slots / f"slot-{number}").open("a")
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    handle.close()
+                    continue
+                try:
+                    yield
+                finally:
+                    handle.close()  # closing the file releases the lock
+                return
+            if time.monotonic() >= deadline:
+                raise Busy("too many password checks at once on this host")
+            time.sleep(0.01)
+
+
+#: Used when the caller does not pass its own (scripts, tests).
+UNBOUNDED_CHECKS = PasswordChecks(size=1_000_000)
+
+
+def _verify(user: StaffUser | None, password: str, checks: PasswordChecks) -> bool:
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    with checks.slot():
+        try:
+            _hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+    return user is not None and user.active and bool(user.password_hash)
+
+
+def find_account(db: Session, email: str) -> StaffUser | None:
+    """The account with this e-mail address, if there is one."""
+    return db.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)[:320]))
+
+
+@dataclass(frozen=True)
+class SignInOutcome:
+    """What happened: ``user`` signed in, or refused (``wait`` seconds if throttled).
+
+    ``account`` is the account the e-mail belongs to, if any (for the audit log).
+    """
+
+    user: StaffUser | None
+    account: StaffUser | None
+    wait: int = 0
+
+
+def attempt_sign_in(
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    keys: list[throttle.Key],
+    checks: PasswordChecks = UNBOUNDED_CHECKS,
+    before_write: Callable[[], None] = lambda: None,
+) -> SignInOutcome:
+    """Check ``keys`` for a wait, then the password; count the failure or clear it.
+
+    Reads first: nothing is written while the password is checked, and
+    ``before_write`` (which may start the write transaction) runs after it.
+    Raises Busy when no check slot came free, having counted (and committed) one
+    failure against the client key only. The caller commits.
+    """
+    account = find_account(db, email)
+    wait = throttle.wait_seconds(db, keys)
+    if wait:
+        return SignInOutcome(None, account, wait)
+    try:
+        ok = _verify(account, password, checks)
+    except Busy:
+        # A client that keeps finding every slot taken is counted as failing:
+        # a flood from one client is then refused before it even waits.
+        before_write()
+        throttle.note_failure(db, [k for k in keys if k.scope == "login_client"])
+        db.commit()
+        raise
+    before_write()
+    if not ok or account is None:
+        throttle.note_failure(db, keys)
+        return SignInOutcome(None, account)
+    user = db.get(StaffUser, account.id)
+    if user is None:  # pragma: no cover - deleted while signing in
+        return SignInOutcome(None, None)
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    # A success clears this person's own counts; other clients' stay counted.
+    throttle.clear(db, [k for k in keys if k.scope == "login_pair"])
+    user.last_login_at = utcnow()
+    return SignInOutcome(user, user)
 
 
 def authenticate(db: Session, email: str, password: str) -> StaffUser | None:
-    """The active user with these credentials, or None (and the failure is counted)."""
-    user = db.scalar(select(StaffUser).where(StaffUser.email == normalise_email(email)))
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-    try:
-        _hasher.verify(stored, password)
-        ok = user is not None and user.active and bool(user.password_hash)
-    except (VerificationError, InvalidHashError):
-        ok = False
-    if not ok or user is None:
-        _note_failure(db, email)
-        return None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    db.execute(LoginThrottle.__table__.delete().where(LoginThrottle.key == _throttle_key(email)))
-    user.last_login_at = utcnow()
-    return user
+    """The active user with these credentials, or None (no throttle: scripts and tests)."""
+    user = find_account(db, email)
+    return user if _verify(user, password, UNBOUNDED_CHECKS) else None
 
 
 def create_user(
@@ -271,9 +409,8 @@ def use_link(db: Session, token: str, *, password: str) -> LinkOutcome:
 
     * An invitation to a new address creates the account with ``password``.
     * An invitation to an address that already has an account adds the role only if
-      ``password`` is the account's own (``WrongPassword`` otherwise; the failure is
-      counted by ``authenticate`` and left for the caller to commit). The password
-      is never changed.
+      ``password`` is the account's own (``WrongPassword`` otherwise; the caller
+      counts the failure with the sign-in throttle). The password is never changed.
     * A reset link sets the password, if whoever made it still administers every
       area the person holds a role in (or it came from the operator).
 

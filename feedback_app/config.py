@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,14 @@ class Settings:
         }
 
 
+def trusted_proxies(setting: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """``FORWARDED_ALLOW_IPS`` as networks (``*`` trusts every peer). ValueError if bad."""
+    parts = [p.strip() for p in setting.split(",") if p.strip()]
+    if "*" in parts:
+        return [ipaddress.ip_network("0.0.0.0/0"), ipaddress.ip_network("::/0")]
+    return [ipaddress.ip_network(p, strict=False) for p in parts]
+
+
 #: Tunable limits read from the environment: name -> (type, smallest allowed).
 #: Their defaults live with the code that uses them (docs/production.md lists all).
 TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
@@ -75,6 +84,12 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     # (feedback_app/staff_sessions.py).
     "STAFF_IDLE_MINUTES": (int, 1),
     "STAFF_SESSION_HOURS": (int, 1),
+    # Argon2id password checks at once per process and per host (all workers of
+    # the instance), and how long a sign-in waits
+    # for one before it is refused with 503 (feedback_app/accounts.py, ADR 0018).
+    "LOGIN_CONCURRENT_CHECKS": (int, 1),
+    "LOGIN_CONCURRENT_CHECKS_PER_HOST": (int, 1),
+    "LOGIN_CHECK_PATIENCE_SECONDS": (float, 0),
 }
 
 
@@ -107,6 +122,14 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
         raise ConfigError(
             "SECRET_KEY must be set to a random value of at least 32 characters in production"
         )
+    proxies = env.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+    try:
+        trusted_proxies(proxies)
+    except ValueError:
+        raise ConfigError(
+            "FORWARDED_ALLOW_IPS must be addresses or networks separated by commas,"
+            f" not {proxies!r}"
+        ) from None
     database_url = env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
@@ -116,5 +139,5 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret or DEVELOPMENT_SECRET,
         database_url=database_url,
         production=production,
-        extra=_tunables(env),
+        extra={**_tunables(env), "FORWARDED_ALLOW_IPS": proxies},
     )

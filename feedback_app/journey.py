@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from feedback_app import throttle
 from feedback_app.models import Answer, LocalArea, QuestionnaireVersion, Response, Wave, utcnow
 from surveys import Questionnaire, parse_questionnaire
 from surveys.model import AnswerValue
@@ -247,6 +248,57 @@ def find_by_resume_code(db: Session, wave: Wave, code: str) -> Response | None:
     if response is None or response.wave_id != wave.id:
         return None
     return response
+
+
+#: Failed resume codes allowed before waits begin: one client, any wave (a
+#: family mistyping a code gets ten tries, then a minute's wait, doubling) ...
+RESUME_LIMIT_CLIENT = throttle.Limit(free=10)
+#: ... and one wave from every client together (many families, or a script
+#: spread over many addresses). 31^8 codes: 100 guesses then a doubling wait
+#: make finding one of a wave's codes hopeless.
+RESUME_LIMIT_WAVE = throttle.Limit(free=100)
+
+
+def resume_keys(*, wave: Wave, client: str, secret: str) -> list[throttle.Key]:
+    """The throttle keys of a resume-code attempt on ``wave`` from ``client``."""
+    return [
+        throttle.Key(
+            throttle.stable_key(secret, "resume_wave", str(wave.id)),
+            "resume_wave",
+            RESUME_LIMIT_WAVE,
+        ),
+        throttle.Key(
+            throttle.client_key(secret, "resume_client", client),
+            "resume_client",
+            RESUME_LIMIT_CLIENT,
+        ),
+    ]
+
+
+class TooManyCodes(Exception):
+    """Resume codes are paused for this wave or client; nothing was looked up."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many resume codes; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def resume(db: Session, wave: Wave, code: str, *, keys: list[throttle.Key]) -> Response | None:
+    """The in-progress response with this resume code, counting a wrong code.
+
+    Raises TooManyCodes, without looking the code up, while ``keys`` must wait. A
+    code that finds nothing (or a submitted response) counts one failure against
+    each key, committed before returning.
+    """
+    wait = throttle.wait_seconds(db, keys)
+    if wait:
+        raise TooManyCodes(wait)
+    found = find_by_resume_code(db, wave, code)
+    if found is not None and not found.is_submitted:
+        return found
+    throttle.note_failure(db, keys)
+    db.commit()
+    return None
 
 
 def format_resume_code(code: str) -> str:

@@ -97,22 +97,37 @@ class StaffSession(Base):
 
 
 class LoginThrottle(Base):
-    """Failed sign-ins per account (by e-mail hash), kept in the database so every
-    instance behind a load balancer sees the same count."""
+    """Failed attempts per key, kept in the database so every instance behind a load
+    balancer sees the same count (feedback_app/throttle.py, ADR 0018).
+
+    Despite the table's name it throttles resume codes as well as sign-ins. A key is
+    a SHA-256 of an e-mail address or of a wave id, or a keyed hash (HMAC with the
+    app's secret, rotated daily) of a client address: never an address itself, and
+    never joined to a response.
+    """
 
     __tablename__ = "login_throttle"
+    #: Old rows are deleted by time on every failure (throttle.note_failure).
+    __table_args__ = (Index("ix_login_throttle_window_start", "window_start"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(64), unique=True)
+    #: What the key stands for, e.g. "login_email", "login_client", "resume_wave".
+    scope: Mapped[str] = mapped_column(String(20), default="", server_default="")
     failures: Mapped[int] = mapped_column(Integer, default=0)
     window_start: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Attempts are refused until then (back-off doubling with each further failure).
+    blocked_until: Mapped[dt.datetime | None]
 
 
 class AuditEvent(Base):
     """Who did what, when: sign-ins, refused access, publishing, every download."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_area_at", "area_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_event_area_at", "area_id", "at"),
+        Index("ix_audit_event_user_at", "user_id", "at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -122,3 +137,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     #: What it was about (a route, a file, a wave) and row counts; never answers.
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Identical refusals by one person within a window share one row (audit.py):
+    #: how many there were, and when the last one was.
+    repeats: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_at: Mapped[dt.datetime | None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +24,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 from wtforms import StringField
 
-from feedback_app import content_translation, db, journey
+from feedback_app import content_translation, db, journey, throttle
 from feedback_app.distribution import gate
 from feedback_app.forms import cleaned_answers, page_form
 from feedback_app.models import Response, Wave, utcnow
@@ -242,6 +243,20 @@ def _too_many_saves(visit: Visit, page_id: str, retry_after: int) -> HttpRespons
     return page
 
 
+def _too_many_codes(visit: Visit, retry_after: int) -> HttpResponse:
+    page = make_response(
+        render_template(
+            "respond/too_many_codes.html",
+            visit=visit,
+            resume_url=url_for("respond.resume", slug=visit.wave.slug),
+            minutes=max(1, math.ceil(retry_after / 60)),
+        ),
+        429,
+    )
+    page.headers["Retry-After"] = str(retry_after)
+    return page
+
+
 @bp.route("/<slug>/check", methods=["GET", "POST"])
 def check(slug: str) -> str | HttpResponse | tuple[str, int]:
     visit = _visit(slug)
@@ -294,8 +309,18 @@ def resume(slug: str) -> str | HttpResponse | tuple[str, int]:
     error = None
     if request.method == "POST" and form.validate_on_submit():
         code = (form.code.data or "")[:40]
-        found = journey.find_by_resume_code(db.session(), visit.wave, code)
-        if found is not None and not found.is_submitted:
+        found = None
+        if code.strip():
+            keys = journey.resume_keys(
+                wave=visit.wave,
+                client=throttle.client_address(),
+                secret=current_app.secret_key or "",
+            )
+            try:
+                found = journey.resume(db.session(), visit.wave, code, keys=keys)
+            except journey.TooManyCodes as refused:
+                return _too_many_codes(visit, refused.retry_after)
+        if found is not None:
             _remember(slug, found)
             answers = journey.saved_answers(db.session(), found)
             return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovTextInput
-from wtforms import EmailField, PasswordField, RadioField
-from wtforms.validators import InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import EmailField, Form, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from feedback_app.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
 
@@ -59,3 +66,38 @@ class InviteForm(FlaskForm):
     def role_hints() -> list[dict[str, dict[str, str]]]:
         """Hints under each role option, in the same order as the choices."""
         return [{"hint": {"text": str(ROLE_DESCRIPTIONS[role])}} for role in Role]
+
+
+def _iso_date(_form: object, field: StringField) -> None:
+    text = (field.data or "").strip()
+    if not text:
+        field.data = ""
+        return
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_l("Enter a date like 2026-12-31")) from None
+    field.data = text
+
+
+class AuditFilterForm(Form):
+    """Filters of the audit log, sent in the query string (a GET form: no CSRF)."""
+
+    person = SelectField(_l("Person"), choices=[], default="", widget=GovSelect())
+    kind = SelectField(_l("What"), choices=[], default="", widget=GovSelect())
+    since = StringField(
+        _l("From"),
+        description=_l("For example, 2026-12-01"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=10), _iso_date],
+    )
+    until = StringField(
+        _l("To"),
+        description=_l("For example, 2026-12-31"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=10), _iso_date],
+    )
+
+    def date(self, field: StringField) -> dt.date | None:
+        """A validated date field's value."""
+        return dt.date.fromisoformat(field.data) if field.data else None

@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+import datetime as dt
+import hashlib
+import itertools
+import tempfile
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_timezone, gettext
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import accounts, audit, db
+from feedback_app import accounts, audit, db, throttle
+from feedback_app.exports import csv_response
 from feedback_app.models import LocalArea, Wave
 from feedback_app.roles import ROLE_NAMES, Permission, Role, allows
 from feedback_app.staff.auth import (
@@ -20,10 +38,12 @@ from feedback_app.staff.auth import (
     timeout_reason,
     timeouts,
 )
-from feedback_app.staff.forms import InviteForm, SetPasswordForm, SignInForm
-from feedback_app.staff_models import AuditEvent, Membership, StaffUser
+from feedback_app.staff.forms import AuditFilterForm, InviteForm, SetPasswordForm, SignInForm
+from feedback_app.staff_models import StaffUser
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
+#: When every password check slot is taken, try again after this long.
+BUSY_RETRY_SECONDS = 5
 
 
 @bp.app_context_processor
@@ -38,31 +58,95 @@ def _safe_next(target: str | None) -> str | None:
     return None
 
 
+def _password_checks() -> accounts.PasswordChecks:
+    # One set of slots per process (each gunicorn worker has its own).
+    checks = current_app.extensions.get("password_checks")
+    if checks is None:
+        checks = current_app.extensions.setdefault(
+            "password_checks",
+            accounts.PasswordChecks(
+                size=int(current_app.config.get("LOGIN_CONCURRENT_CHECKS", 1)),
+                patience=float(current_app.config.get("LOGIN_CHECK_PATIENCE_SECONDS", 0.1)),
+                host_slots=_host_slots_directory(),
+                host_size=int(current_app.config.get("LOGIN_CONCURRENT_CHECKS_PER_HOST", 1)),
+            ),
+        )
+    return checks  # type: ignore[no-any-return]
+
+
+def _host_slots_directory() -> Path:
+    # Shared by the worker processes of this instance (same secret and database),
+    # not by another instance or test app on the same machine.
+    instance = hashlib.sha256(
+        f"{current_app.secret_key}\n{current_app.config['DATABASE_URL']}".encode()
+    ).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"send-feedback-password-checks-{instance}"
+
+
+def _refused_sign_in(
+    *, action: str, account: StaffUser | None, template: str, status: int, wait: int
+) -> tuple[str, int, dict[str, str]]:
+    # A known account's refusals go to every area it holds a role in. Those of
+    # unknown e-mails would be in no area's log, so a flood of them writes
+    # nothing. The page says the same either way.
+    if account is not None:
+        db.begin_write(db.session())
+        audit.record_for_account(db.session(), action, user_id=account.id)
+    minutes = max(1, -(-wait // 60))
+    return render_template(template, minutes=minutes), status, {"Retry-After": str(wait)}
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@db.reads_first
 def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
     form = SignInForm()
     error = None
     if form.validate_on_submit():
         email = form.email.data or ""
-        if accounts.is_throttled(db.session(), email):
-            audit.record(db.session(), "login_throttled")
-            # The page says how long; Retry-After says it to machines (at most the window).
-            wait = str(int(accounts.THROTTLE_WINDOW.total_seconds()))
-            return render_template("staff/throttled.html"), 429, {"Retry-After": wait}
-        user = accounts.authenticate(db.session(), email, form.password.data or "")
-        if user is None:
-            audit.record(db.session(), "login_failed")
+        keys = accounts.sign_in_keys(
+            email=email, client=throttle.client_address(), secret=current_app.secret_key or ""
+        )
+        try:
+            outcome = accounts.attempt_sign_in(
+                db.session(),
+                email=email,
+                password=form.password.data or "",
+                keys=keys,
+                checks=_password_checks(),
+                before_write=lambda: db.begin_write(db.session()),
+            )
+        except accounts.Busy:
+            return _refused_sign_in(
+                action="login_busy",
+                account=accounts.find_account(db.session(), email),
+                template="staff/sign_in_busy.html",
+                status=503,
+                wait=BUSY_RETRY_SECONDS,
+            )
+        if outcome.wait:
+            return _refused_sign_in(
+                action="login_throttled",
+                account=outcome.account,
+                template="staff/throttled.html",
+                status=429,
+                wait=outcome.wait,
+            )
+        if outcome.user is None:
+            if outcome.account is not None:
+                audit.record_for_account(db.session(), "login_failed", user_id=outcome.account.id)
+            else:
+                audit.record(db.session(), "login_failed")
             error = gettext("Enter a correct email address and password")
-        elif not accounts.has_access(db.session(), user):
+        elif not accounts.has_access(db.session(), outcome.user):
             # The password was right, but every role was deactivated: no session.
-            audit.record(db.session(), "login_deactivated", user_id=user.id)
+            audit.record(db.session(), "login_deactivated", user_id=outcome.user.id)
             error = gettext(
                 "Your access has been removed. Ask an administrator for your area"
                 " if you need it back."
             )
         else:
-            audit.record(db.session(), "login", user_id=user.id)
-            sign_in(user)
+            audit.record(db.session(), "login", user_id=outcome.user.id)
+            sign_in(outcome.user)
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
     status = 400 if (form.errors or error) else 200
     return (
@@ -235,14 +319,33 @@ def use_link(token: str) -> str | HttpResponse | tuple[str, int] | tuple[str, in
         form.password.label.text = gettext("Your password")
         form.password.description = ""
     if form.validate_on_submit():
-        if found.joins_existing_account and accounts.is_throttled(db.session(), found.link.email):
-            audit.record(db.session(), "login_throttled")
-            wait = str(int(accounts.THROTTLE_WINDOW.total_seconds()))
-            return render_template("staff/throttled.html"), 429, {"Retry-After": wait}
+        # Joining with an existing account checks its password: the same throttle
+        # as signing in applies, so a link cannot be used to guess it.
+        keys = (
+            accounts.sign_in_keys(
+                email=found.link.email,
+                client=throttle.client_address(),
+                secret=current_app.secret_key or "",
+            )
+            if found.joins_existing_account
+            else []
+        )
+        if wait := throttle.wait_seconds(db.session(), keys):
+            return _refused_sign_in(
+                action="login_throttled",
+                account=found.account,
+                template="staff/throttled.html",
+                status=429,
+                wait=wait,
+            )
         try:
             outcome = accounts.use_link(db.session(), token, password=form.password.data or "")
         except accounts.WrongPassword as error:
-            audit.record(db.session(), "login_failed")  # commits the counted failure
+            throttle.note_failure(db.session(), keys)
+            if found.account is not None:  # commits the counted failure
+                audit.record_for_account(db.session(), "login_failed", user_id=found.account.id)
+            else:
+                db.session().commit()
             form.password.errors = [gettext(str(error))]
         except accounts.AccountError as error:
             db.session().rollback()
@@ -274,26 +377,110 @@ def use_link(token: str) -> str | HttpResponse | tuple[str, int] | tuple[str, in
     return render_template("staff/set_password.html", form=form, found=found), status
 
 
+#: Audit events per page.
+AUDIT_PAGE_SIZE = 100
+
+
+def _audit_filter(area: LocalArea) -> tuple[AuditFilterForm, audit.EventFilter | None, int]:
+    """The filter form from the query string, the filter (None if invalid), the page."""
+    form = AuditFilterForm(request.args)
+    form.person.choices = [("", gettext("Anyone"))] + [
+        (str(user_id), email) for user_id, email in audit.people_in_log(db.session(), area.id)
+    ]
+    form.kind.choices = [("", gettext("Anything"))] + [
+        (kind, kind) for kind in audit.kinds_in_log(db.session(), area.id)
+    ]
+    page_text = request.args.get("page", "1")
+    page = int(page_text) if page_text.isdigit() and 0 < len(page_text) < 7 else 0
+    if not form.validate() or page < 1:
+        if page < 1:
+            form.form_errors.append(gettext("Enter a page number"))
+        return form, None, 1
+    since, until = form.date(form.since), form.date(form.until)
+    return (
+        form,
+        audit.EventFilter(
+            user_id=int(form.person.data) if form.person.data else None,
+            action=form.kind.data or None,
+            since=_local_midnight(since) if since else None,
+            until=_local_midnight(until + dt.timedelta(days=1)) if until else None,
+        ),
+        page,
+    )
+
+
+def _local_midnight(day: dt.date) -> dt.datetime:
+    # The start of ``day`` in the areas' time zone, in UTC as every moment is stored.
+    # (zoneinfo, not the pytz object Flask-Babel returns: attached with
+    # tzinfo=, pytz gives London's 1847 offset of -0:01.)
+    zone = ZoneInfo(str(get_timezone()))
+    return dt.datetime.combine(day, dt.time.min, tzinfo=zone).astimezone(dt.UTC)
+
+
 @bp.get("/<area_slug>/audit")
 @requires(Permission.VIEW_AUDIT)
-def audit_log(area: LocalArea) -> str:
-    events = (
-        db.session()
-        .execute(
-            select(AuditEvent, StaffUser.email)
-            .outerjoin(StaffUser, StaffUser.id == AuditEvent.user_id)
-            .where(
-                (AuditEvent.area_id == area.id)
-                | (
-                    AuditEvent.area_id.is_(None)
-                    & AuditEvent.user_id.in_(
-                        select(Membership.user_id).where(Membership.area_id == area.id)
-                    )
-                )
-            )
-            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-            .limit(500)
+def audit_log(area: LocalArea) -> str | tuple[str, int]:
+    form, wanted, page = _audit_filter(area)
+    if wanted is None:
+        return render_template("staff/audit.html", area=area, form=form, events=[]), 400
+    total = audit.count_events(db.session(), area.id, wanted)
+    pages = max(1, -(-total // AUDIT_PAGE_SIZE))
+    rows = list(
+        audit.events(
+            db.session(),
+            area.id,
+            wanted,
+            offset=(page - 1) * AUDIT_PAGE_SIZE,
+            limit=AUDIT_PAGE_SIZE,
         )
-        .all()
     )
-    return render_template("staff/audit.html", area=area, events=events)
+    query = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_template(
+        "staff/audit.html",
+        area=area,
+        form=form,
+        events=rows,
+        total=total,
+        page=page,
+        pages=pages,
+        query=query,
+        describe=audit.describe,
+    )
+
+
+@bp.get("/<area_slug>/audit/download")
+@requires(Permission.VIEW_AUDIT)
+def audit_download(area: LocalArea) -> HttpResponse | tuple[str, int]:
+    form, wanted, _page = _audit_filter(area)
+    if wanted is None:
+        return render_template("staff/audit.html", area=area, form=form, events=[]), 400
+    total = audit.count_events(db.session(), area.id, wanted)
+    audit.record(
+        db.session(),
+        "download",
+        user_id=g.staff_user.id,
+        area_id=area.id,
+        what="audit log",
+        rows=total,
+        **{
+            k: v for k, v in request.args.items() if k in ("person", "kind", "since", "until") and v
+        },
+    )
+    header = ["when (UTC)", "who", "what", "times", "last (UTC)", "details"]
+    rows = (
+        [
+            _utc_text(event.at),
+            email or "",
+            event.action,
+            event.repeats,
+            _utc_text(event.last_at) if event.last_at else "",
+            audit.describe(event.detail),
+        ]
+        for event, email in audit.events(db.session(), area.id, wanted)
+    )
+    return csv_response(itertools.chain([header], rows), f"audit-log-{area.slug}.csv")
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return aware.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")

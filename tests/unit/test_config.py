@@ -40,3 +40,11 @@ def test_a_bad_limit_stops_the_app_with_a_clear_message(
 ) -> None:
     with pytest.raises(ConfigError, match=message):
         from_environment({name: value})
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    assert from_environment({}).flask_config()["FORWARDED_ALLOW_IPS"] == "127.0.0.1"
+    settings = from_environment({"FORWARDED_ALLOW_IPS": "10.0.0.0/8, ::1"})
+    assert settings.flask_config()["FORWARDED_ALLOW_IPS"] == "10.0.0.0/8, ::1"
+    with pytest.raises(ConfigError, match="FORWARDED_ALLOW_IPS"):
+        from_environment({"FORWARDED_ALLOW_IPS": "the load balancer"})

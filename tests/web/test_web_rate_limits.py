@@ -93,7 +93,8 @@ def test_staff_sign_in_throttle_is_a_friendly_429_with_retry_after(app: Flask) -
         browser.post("/staff/login", {"email": "officer@north.example", "password": "wrong"})
     blocked = browser.post("/staff/login", {"email": "officer@north.example", "password": PASSWORD})
     assert blocked.status_code == 429
-    assert int(blocked.headers["Retry-After"]) == 15 * 60
+    # A wait, not a lock: the first is a minute (it doubles with each further failure).
+    assert 1 <= int(blocked.headers["Retry-After"]) <= 60
     html = blocked.get_data(as_text=True)
-    assert "too many attempts to sign in" in html and "wait 15 minutes" in html
+    assert "too many attempts to sign in" in html and "wait 1 minute " in html
     assert "Traceback" not in html
