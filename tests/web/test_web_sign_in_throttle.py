@@ -173,12 +173,18 @@ def test_many_clients_slow_everyone_but_a_one_time_link_still_signs_in(app: Flas
             _sign_in(attacker, ADMIN, "guess")
     status, headers = _sign_in(_client(app, "192.0.2.30"), ADMIN, PASSWORD)
     assert status == 429 and int(headers["Retry-After"]) <= 60
-    # Another administrator of the area gives a reset link: it signs the person in.
+    # The service's operator gives a reset link (an administrator of every area the
+    # person works in could too, ADR 0017): it signs the person in.
     with app.app_context():
         area = db.session().scalar(select(LocalArea).where(LocalArea.slug == "north"))
         assert area is not None
         token = accounts.issue_link(
-            db.session(), purpose="reset", area=area, email=ADMIN, role=None, created_by=None
+            db.session(),
+            purpose=accounts.OPERATOR_RESET,
+            area=area,
+            email=ADMIN,
+            role=None,
+            created_by=None,
         )
         db.session().commit()
     person = PageBrowser(_client(app, "192.0.2.30"))
