@@ -178,6 +178,15 @@ def read_upload(data: bytes, *, questionnaire: Questionnaire, language: str) -> 
         raise TranslationFileError(
             [f"The file is not a translation (.po) file that can be read: {error}"]
         ) from None
+    except Exception as error:
+        # Babel's header parsing raises anything on odd headers (a folded line after
+        # POT-Creation-Date is an AttributeError): the same plain message, never a 500.
+        raise TranslationFileError(
+            [
+                "The file is not a translation (.po) file that can be read: "
+                f"its header could not be read ({type(error).__name__})"
+            ]
+        ) from None
     known = {m for m, _note in version_messages(questionnaire)}
     problems: list[str] = []
     translations: dict[str, str] = {}

@@ -42,7 +42,7 @@ from surveys.library import bundled_questionnaires
 from surveys.source import MAX_BYTES
 
 BLANK = "blank"
-#: An upload may be a little over the 1 MB file limit (form overhead) and still get
+#: An upload may be a little over the file limit (form overhead) and still get
 #: a plain "too big" message rather than the general 413 page.
 UPLOAD_REQUEST_LIMIT = 4 * MAX_BYTES
 
