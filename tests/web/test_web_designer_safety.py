@@ -110,8 +110,12 @@ pages:
 """
 
 
-MANY_PAGES = LATER_RULE.split("pages:")[0] + "pages:\n" + "".join(
-    f"  - {{id: p{i}, questions: [{{id: q{i}, type: yes_no, text: Q}}]}}\n" for i in range(151)
+MANY_PAGES = (
+    LATER_RULE.split("pages:")[0]
+    + "pages:\n"
+    + "".join(
+        f"  - {{id: p{i}, questions: [{{id: q{i}, type: yes_no, text: Q}}]}}\n" for i in range(151)
+    )
 )
 
 
