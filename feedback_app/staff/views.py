@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import accounts, audit, db
 from feedback_app.models import LocalArea, Wave
+from feedback_app.redirects import local_path
 from feedback_app.roles import ROLE_NAMES, Permission, Role, allows
 from feedback_app.staff.auth import current_user, memberships, requires, sign_in, sign_out
 from feedback_app.staff.forms import InviteForm, SetPasswordForm, SignInForm
@@ -25,9 +26,7 @@ def staff_context() -> dict[str, object]:
 
 def _safe_next(target: str | None) -> str | None:
     # Only local paths: never send someone to another site after signing in.
-    if target and target.startswith("/staff/") and not target.startswith("//"):
-        return target
-    return None
+    return local_path(target, within="/staff/")
 
 
 @bp.route("/login", methods=["GET", "POST"])
