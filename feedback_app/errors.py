@@ -58,7 +58,8 @@ def _http_error(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[
     if isinstance(error, SecurityError):
         # A Host outside TRUSTED_HOSTS: no URL can be built for this request, so the
         # page template (which links assets) cannot be rendered. Plain text instead.
-        return "Bad request: unknown host\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
+        heading = str(MESSAGES[400][0])
+        return f"{heading}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
     heading, message = MESSAGES.get(code, MESSAGES[400])
     return render_template("error.html", heading=heading, message=message), code
 
