@@ -12,6 +12,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from feedback_app import db, errors, health, i18n, layout, logging_config, security, static_files
 from feedback_app.config import PROJECT_DIR, from_environment
+from feedback_app.links import PublicLinksFlask
 
 csrf = CSRFProtect()
 compress = Compress()
@@ -19,7 +20,7 @@ compress = Compress()
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the application; ``config`` overrides settings from the environment."""
-    app = Flask(
+    app = PublicLinksFlask(
         __name__,
         template_folder=str(PROJECT_DIR / "templates"),
         static_folder="static",

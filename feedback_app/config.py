@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from feedback_app.languages import SHIPPED_LANGUAGES
 
@@ -130,6 +131,7 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
             "FORWARDED_ALLOW_IPS must be addresses or networks separated by commas,"
             f" not {proxies!r}"
         ) from None
+    links = _public_links(env, production=production)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
@@ -139,5 +141,38 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret or DEVELOPMENT_SECRET,
         database_url=database_url,
         production=production,
-        extra={**_tunables(env), "FORWARDED_ALLOW_IPS": proxies},
+        extra={**_tunables(env), "FORWARDED_ALLOW_IPS": proxies, **links},
     )
+
+
+def _public_links(env: dict[str, str], *, production: bool) -> dict[str, Any]:
+    """``PUBLIC_BASE_URL`` and ``TRUSTED_HOSTS``: links never take the request's Host.
+
+    Invitation, one-time sign-in and share links are built from the base URL
+    (feedback_app/links.py). In production the base URL is required, and requests
+    for any other host are refused with a 400 (Flask's ``TRUSTED_HOSTS``): its own
+    host, plus ``localhost`` and ``127.0.0.1`` for health checks on the machine,
+    unless ``TRUSTED_HOSTS`` lists the hosts itself.
+    """
+    base = env.get("PUBLIC_BASE_URL", "").strip().rstrip("/")
+    found: dict[str, Any] = {}
+    if base:
+        parts = urlsplit(base)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise ConfigError(f"PUBLIC_BASE_URL must be like https://host, not {base!r}")
+        if parts.path or parts.query or parts.fragment:
+            raise ConfigError(f"PUBLIC_BASE_URL must have no path or query, not {base!r}")
+        if production and parts.scheme != "https":
+            raise ConfigError("PUBLIC_BASE_URL must start with https:// in production")
+        found["PUBLIC_BASE_URL"] = base
+    elif production:
+        raise ConfigError(
+            "PUBLIC_BASE_URL must be set in production (the address families and staff "
+            "use, e.g. https://feedback.example.gov.uk): links are built from it"
+        )
+    hosts = [h.strip() for h in env.get("TRUSTED_HOSTS", "").split(",") if h.strip()]
+    if hosts:
+        found["TRUSTED_HOSTS"] = hosts
+    elif production:
+        found["TRUSTED_HOSTS"] = [urlsplit(base).hostname, "localhost", "127.0.0.1"]
+    return found

@@ -20,7 +20,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.support import Translations
 from flask import g, has_request_context
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -178,6 +178,15 @@ def read_upload(data: bytes, *, questionnaire: Questionnaire, language: str) -> 
         raise TranslationFileError(
             [f"The file is not a translation (.po) file that can be read: {error}"]
         ) from None
+    except Exception as error:
+        # Babel's header parsing raises anything on odd headers (a folded line after
+        # POT-Creation-Date is an AttributeError): the same plain message, never a 500.
+        raise TranslationFileError(
+            [
+                "The file is not a translation (.po) file that can be read: "
+                f"its header could not be read ({type(error).__name__})"
+            ]
+        ) from None
     known = {m for m, _note in version_messages(questionnaire)}
     problems: list[str] = []
     translations: dict[str, str] = {}
@@ -232,11 +241,18 @@ def use_version(db: Session, version_id: int) -> None:
 
 
 def content_gettext(text: str | None) -> str:
-    """Questionnaire text in the current language: the version's upload, else the catalog."""
+    """Questionnaire text in the current language: the version's upload, else the catalog.
+
+    The one way designer and staff text is translated. Such text is data, never a
+    template: it is looked up, not %- or {}-formatted, so "38.5% of parents",
+    "100% anonymous" or "%(x)s" come out as written. (Jinja's ``_()`` always
+    %-formats its result and marks it safe, so templates use ``qt()`` instead;
+    tests/unit/test_text_is_data.py refuses ``_()`` with anything but a literal.)
+    """
     if not text:
         return ""
     if has_request_context():
         uploaded: Mapping[str, str] = g.get("content_messages") or {}
         if text in uploaded:
             return uploaded[text]
-    return gettext(text)
+    return str(get_translations().ugettext(text))

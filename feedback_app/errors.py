@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 MESSAGES = {
     400: (_l("Sorry, there is a problem with that request"), _l("Go back and try again.")),
@@ -51,10 +51,15 @@ def _csrf_error(_error: CSRFError) -> tuple[str, int]:
     )
 
 
-def _http_error(error: HTTPException) -> tuple[str, int]:
+def _http_error(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[str, str]]:
     code = error.code or 500
     if code >= 500:
         return _unexpected_error(error)
+    if isinstance(error, SecurityError):
+        # A Host outside TRUSTED_HOSTS: no URL can be built for this request, so the
+        # page template (which links assets) cannot be rendered. Plain text instead.
+        heading = str(MESSAGES[400][0])
+        return f"{heading}\n", 400, {"Content-Type": "text/plain; charset=utf-8"}
     heading, message = MESSAGES.get(code, MESSAGES[400])
     return render_template("error.html", heading=heading, message=message), code
 

@@ -41,7 +41,9 @@ class CleanAnswer:
             field.cleaned = clean_answer(self.question, raw)  # type: ignore[attr-defined]
         except AnswerError as error:
             # An option label inside a message is questionnaire text: translate it too.
-            params = {k: gettext(v) if k == "option" else v for k, v in error.params.items()}
+            params = {
+                k: content_gettext(v) if k == "option" else v for k, v in error.params.items()
+            }
             raise ValidationError(gettext(error.message, **params)) from None
 
 

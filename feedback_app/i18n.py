@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, g, redirect, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, format_date, format_datetime
 
 from feedback_app.content_translation import content_gettext
 from feedback_app.languages import NATIVE_NAMES, RTL_LANGUAGES, SHIPPED_LANGUAGES
+from feedback_app.redirects import safe_redirect
 
 __all__ = ["NATIVE_NAMES", "RTL_LANGUAGES", "SHIPPED_LANGUAGES", "select_locale"]
 
@@ -71,4 +72,5 @@ def remember_language_choice() -> object | None:
     if chosen in current_app.config["LANGUAGES"]:
         session["lang"] = chosen
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
-    return redirect(request.path + (f"?{query}" if query else ""))
+    # The path comes from the request: "//evil.example/?lang=en" must not leave the site.
+    return safe_redirect(request.path + (f"?{query}" if query else ""), fallback="/")

@@ -44,6 +44,11 @@ def open_waves(db: Session, area: LocalArea) -> list[Wave]:
     return [w for w in waves if w.is_open()]
 
 
+def public_waves(db: Session, area: LocalArea) -> list[Wave]:
+    """The area's open waves anyone may answer: invitation-only waves are never listed."""
+    return [w for w in open_waves(db, area) if not w.invitation_only]
+
+
 @lru_cache(maxsize=256)
 def _parsed(version_id: int, checksum: str, definition: str) -> Questionnaire:
     # version_id and checksum make the cache key; the text alone is parsed.

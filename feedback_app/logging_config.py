@@ -7,6 +7,9 @@ it can hold an invitation or password-reset token; the query string because it
 can hold a resume code. IP addresses, user agents, form fields and cookies are
 never read here.
 
+Tokens and resume codes are redacted from every message (``RedactSecrets``):
+the development server's request lines and gunicorn's own lines hold paths.
+
 Exceptions are logged as their type and the stack (file, line, function) without
 the exception's message: a database error's message quotes the statement's
 parameters, which can be someone's answers.
@@ -35,6 +38,42 @@ REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 FIELDS = ("request_id", "method", "endpoint", "route", "status", "duration_ms")
 #: Endpoints polled by load balancers: logged at DEBUG so they do not drown the rest.
 QUIET_ENDPOINTS = frozenset({"health.healthz"})
+
+
+#: Secrets that can appear in a URL: invitation and one-time sign-in tokens, a
+#: pending import's token, resume codes and any ``token``/``code`` parameter.
+SECRET_IN_URL = re.compile(
+    r"(?P<keep>/i/|/staff/link/|/imports/)[^/?#\s\"']+"
+    r"|(?P<param>[?&](?:code|token|resume_code)=)[^&#\s\"']*",
+    re.IGNORECASE,
+)
+REDACTED = "[redacted]"
+
+
+def redact(text: str) -> str:
+    """``text`` with every token and resume code in it replaced by ``[redacted]``."""
+    return SECRET_IN_URL.sub(lambda m: (m.group("keep") or m.group("param")) + REDACTED, text)
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites a record's message so no token or resume code reaches a log.
+
+    Werkzeug's development server logs every request line (``GET /i/<token>``,
+    ``?code=``); gunicorn's error log can quote a request line too. Installed on
+    every handler ``dict_config`` makes, and on the werkzeug and gunicorn loggers.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Always keeps the record; only its text changes."""
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+#: Loggers other libraries write request lines to.
+REQUEST_LINE_LOGGERS = ("werkzeug", "gunicorn.access", "gunicorn.error")
 
 
 class JsonFormatter(logging.Formatter):
@@ -70,10 +109,12 @@ def dict_config(level: str = "INFO") -> dict[str, Any]:
         "version": 1,
         "disable_existing_loggers": False,
         "formatters": {"json": {"()": JsonFormatter}},
+        "filters": {"redact": {"()": RedactSecrets}},
         "handlers": {
             "stderr": {
                 "class": "logging.StreamHandler",
                 "formatter": "json",
+                "filters": ["redact"],
                 "stream": "ext://sys.stderr",
             }
         },
@@ -88,7 +129,15 @@ def dict_config(level: str = "INFO") -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    """Time every request and write its access line when the response is ready."""
+    """Time every request and write its access line when the response is ready.
+
+    Also keeps tokens and resume codes out of the request lines other loggers
+    write (the development server's), whatever handler they end up on.
+    """
+    for name in (*REQUEST_LINE_LOGGERS, app.logger.name):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactSecrets) for f in logger.filters):
+            logger.addFilter(RedactSecrets())
     # First in line, so the duration includes the other before-request hooks.
     app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
     app.after_request(_log_request)

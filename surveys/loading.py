@@ -8,6 +8,7 @@ each names the file, the line and the place inside the questionnaire.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -33,6 +34,9 @@ def parse_questionnaire(
         raise QuestionnaireError(
             [document.problem((), "must be a mapping with id, title, pages and so on")]
         )
+    too_big = size_problems(document.data)
+    if too_big:
+        raise QuestionnaireError([document.problem((), message) for message in too_big])
     try:
         questionnaire = Questionnaire.model_validate(document.data)
     except ValidationError as exc:
@@ -46,6 +50,32 @@ def parse_questionnaire(
         problems = [document.problem(loc, message) for loc, message in findings]
         raise QuestionnaireError(sorted(problems, key=lambda p: p.line or 0))
     return questionnaire
+
+
+#: The most one definition may hold. Ten times what any real questionnaire needs,
+#: and a bound on the work of checking one (routing checks grow with pages x rules).
+MAX_PAGES = 150
+MAX_QUESTIONS = 200
+MAX_OPTIONS_PER_QUESTION = 200
+MAX_RULES = 300
+
+
+def size_problems(data: dict[str, Any]) -> list[str]:
+    """Plain messages for a definition too big to check, counted before any checking."""
+    pages = [p for p in data.get("pages") or [] if isinstance(p, dict)]
+    questions = [q for p in pages for q in (p.get("questions") or []) if isinstance(q, dict)]
+    rules = sum(len(p.get("routes") or []) + (p.get("show_when") is not None) for p in pages)
+    widest = max((len(q.get("options") or []) for q in questions), default=0)
+    problems = []
+    for count, most, what in (
+        (len(data.get("pages") or []), MAX_PAGES, "pages"),
+        (len(questions), MAX_QUESTIONS, "questions"),
+        (widest, MAX_OPTIONS_PER_QUESTION, "options in one question"),
+        (rules, MAX_RULES, "routes and show_when conditions"),
+    ):
+        if count > most:
+            problems.append(f"has {count} {what}; at most {most} are allowed")
+    return problems
 
 
 def load_questionnaire(path: str | Path, *, kpi_bank: KpiBank | None = None) -> Questionnaire:

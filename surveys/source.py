@@ -19,8 +19,10 @@ from pydantic import BaseModel, ValidationError
 
 from surveys.problems import Problem, QuestionnaireError
 
-#: Definitions are a few kilobytes; anything far bigger is a mistake or an attack.
-MAX_BYTES = 1_000_000
+#: Definitions are a few kilobytes (the largest bundled one is under 10 KB); anything
+#: far bigger is a mistake or an attack. Reading one of this size costs at most about a
+#: second of CPU in the worst shape (docs/security.md); 1 MB cost 10.7 s.
+MAX_BYTES = 100_000
 
 Loc = tuple[str | int, ...]
 
@@ -144,6 +146,13 @@ def parse_document(text: str, *, source: str) -> SourceDocument:
     except (yaml.YAMLError, RecursionError, ValueError) as exc:
         detail = "it is nested too deeply" if isinstance(exc, RecursionError) else str(exc)
         raise _error(source, f"is not valid YAML: {detail}") from None
+    except Exception as exc:  # PyYAML's constructors raise anything
+        # An explicit tag on a value it does not fit (``!!bool maybe`` is a KeyError,
+        # ``!!timestamp notadate`` an AttributeError inside PyYAML): the same plain
+        # message as any other unreadable file, never a 500.
+        raise _error(
+            source, f"is not valid YAML: a value could not be read ({type(exc).__name__})"
+        ) from None
     finally:
         loader.dispose()
     if node is None:

@@ -19,6 +19,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Regexp, ValidationE
 
 from feedback_app.collection.keying import KeyingError, read_keyed
 from feedback_app.collection.paper import FIRST, REFERENCE, SECOND
+from feedback_app.content_translation import content_gettext
 from surveys import AnswerType, Questionnaire
 from surveys.model import Question
 
@@ -43,7 +44,9 @@ class KeyedAnswer:
         try:
             field.cleaned = read_keyed(self.question, field.data or "")  # type: ignore[attr-defined]
         except KeyingError as error:
-            params = {k: gettext(v) if k == "option" else v for k, v in error.params.items()}
+            params = {
+                k: content_gettext(v) if k == "option" else v for k, v in error.params.items()
+            }
             raise ValidationError(gettext(error.message, **params)) from None
 
 
@@ -80,7 +83,9 @@ def keying_form(
     for question in questionnaire.questions():
         builder = TextAreaField if question.type is AnswerType.TEXT else StringField
         widget = GovTextArea() if question.type is AnswerType.TEXT else GovTextInput()
-        field = builder(gettext(question.text), widget=widget, validators=[KeyedAnswer(question)])
+        field = builder(
+            content_gettext(question.text), widget=widget, validators=[KeyedAnswer(question)]
+        )
         setattr(KeyingForm, field_name(question.id), field)
     return KeyingForm(formdata=formdata)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext
 
 from feedback_app.collection.numbering import page_numbers, question_numbers
+from feedback_app.content_translation import content_gettext
 from surveys import AnswerType, Questionnaire
 from surveys.model import Condition, Question
 from surveys.routing import END, answer_ref
@@ -59,7 +60,7 @@ def _how(question: Question) -> str:
 
 def _label(question: Question, value: object) -> str:
     option = question.option(str(value)) if question.is_closed else None
-    return f"“{gettext(option.label)}”" if option is not None else f"“{value}”"
+    return f"“{content_gettext(option.label)}”" if option is not None else f"“{value}”"
 
 
 def describe(q: Questionnaire, condition: Condition) -> str:
@@ -134,8 +135,8 @@ def printed_questions(q: Questionnaire) -> list[PrintedQuestion]:
             options = tuple(
                 PrintedOption(
                     n,
-                    gettext(o.label),
-                    gettext(o.hint) if o.hint else None,
+                    content_gettext(o.label),
+                    content_gettext(o.hint) if o.hint else None,
                     o.picture,
                 )
                 for n, o in enumerate(question.options, start=1)
@@ -144,8 +145,8 @@ def printed_questions(q: Questionnaire) -> list[PrintedQuestion]:
                 PrintedQuestion(
                     number=numbers[question.id],
                     question=question,
-                    text=gettext(question.text),
-                    hint=gettext(question.hint) if question.hint else None,
+                    text=content_gettext(question.text),
+                    hint=content_gettext(question.hint) if question.hint else None,
                     how=_how(question),
                     options=options,
                     only_if=only_if,

@@ -12,6 +12,7 @@ from wtforms import Field
 
 from feedback_app.collection.forms import field_name
 from feedback_app.collection.numbering import question_numbers
+from feedback_app.content_translation import content_gettext
 from surveys import AnswerType, Questionnaire
 from surveys.answers import format_answer
 from surveys.model import AnswerValue, Question
@@ -48,7 +49,7 @@ def _hint(question: Question) -> dict[str, Any]:
     # The printed numbers, so the officer reads "box 2" straight off the paper.
     items = "".join(
         f'<li><span class="app-keying-options__number">{n}</span> '
-        f"{escape(gettext(option.label))}</li>"
+        f"{escape(content_gettext(option.label))}</li>"
         for n, option in enumerate(question.options, start=1)
     )
     return {
@@ -68,7 +69,9 @@ def keyed_fields(questionnaire: Questionnaire, form: FlaskForm) -> list[KeyedFie
         params: dict[str, Any] = {
             "label": {
                 "text": gettext(
-                    "%(number)s. %(question)s", number=number, question=gettext(question.text)
+                    "%(number)s. %(question)s",
+                    number=number,
+                    question=content_gettext(question.text),
                 ),
                 "classes": "govuk-label--s",
             },
@@ -95,7 +98,7 @@ def shown_answer(question: Question, value: AnswerValue | None) -> str:
         for code in codes:
             number = next((n for n, o in enumerate(question.options, 1) if o.code == code), None)
             option = question.option(code)
-            label = gettext(option.label) if option else code
+            label = content_gettext(option.label) if option else code
             shown.append(f"{number} {label}" if number else label)
         return ", ".join(shown)
     return format_answer(question, value)
@@ -115,7 +118,7 @@ def difference_labels(
         if question is None:  # pragma: no cover - ids come from this questionnaire
             continue
         legend = gettext(
-            "%(number)s. %(question)s", number=numbers[qid], question=gettext(question.text)
+            "%(number)s. %(question)s", number=numbers[qid], question=content_gettext(question.text)
         )
         labels[qid] = (
             legend,

@@ -108,7 +108,7 @@ class ImportForm(FlaskForm):
 
     definition_file = FileField(
         _l("Upload a questionnaire file"),
-        description=_l("A .yaml, .yml or .json file up to 1 MB, exported from this designer."),
+        description=_l("A .yaml, .yml or .json file up to 100 KB, exported from this designer."),
         widget=GovFileInput(),
         validators=[FileRequired(_l("Select a questionnaire file"))],
     )

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
+from feedback_app.content_translation import content_gettext
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse
 from feedback_app.designer.editing import DesignError
@@ -26,7 +27,7 @@ ALWAYS = "always"
 
 
 def _short(text: str) -> str:
-    text = gettext(text)
+    text = content_gettext(text)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -43,7 +44,8 @@ def show_if(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse | 
         (
             s.id,
             gettext(
-                "Only if the answer to “%(question)s” is ...", question=_short(gettext(s.text))
+                "Only if the answer to “%(question)s” is ...",
+                question=_short(s.text),
             ),
         )
         for s in sources
@@ -81,7 +83,7 @@ def show_if_answers(
     if question is None or source is None:
         abort(404)
     form = ShowIfAnswersForm()
-    form.codes.choices = [(o.code, gettext(o.label)) for o in source.options]
+    form.codes.choices = [(o.code, content_gettext(o.label)) for o in source.options]
     if form.validate_on_submit():
         try:
             changed = editing.set_show_if(

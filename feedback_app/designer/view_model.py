@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from feedback_app.content_translation import content_gettext
 from feedback_app.designer.editing import OWN_OPTION_TYPES, bank_questions, is_locked
 from feedback_app.designer.forms import ANSWER_TYPES
 from feedback_app.respond.view_model import month_year_params, question_params
@@ -90,10 +91,12 @@ def describe_show_when(q: Questionnaire, condition: Condition | None) -> str | N
         source_id, codes = simple
         source = q.question(source_id)
         if source is not None:
-            labels = [gettext(o.label) if (o := source.option(code)) else code for code in codes]
+            labels = [
+                content_gettext(o.label) if (o := source.option(code)) else code for code in codes
+            ]
             return gettext(
                 "Only if the answer to “%(question)s” is: %(answers)s",
-                question=gettext(source.text),
+                question=content_gettext(source.text),
                 answers=gettext(" or ").join(labels),
             )
     return gettext("Only when a rule written in the questionnaire file holds")
@@ -125,7 +128,11 @@ def bank_choices(q: Questionnaire) -> tuple[list[tuple[str, str]], list[dict[str
             continue
         choices.append((entry.kpi_id, f"{entry.reference}: {entry.title}"))
         items.append(
-            {"hint": {"text": gettext("Asks: “%(text)s”", text=gettext(entry.question.text))}}
+            {
+                "hint": {
+                    "text": gettext("Asks: “%(text)s”", text=content_gettext(entry.question.text))
+                }
+            }
         )
     return choices, items
 

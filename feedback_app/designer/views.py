@@ -13,6 +13,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import audit, csrf, db
+from feedback_app.content_translation import content_gettext
 from feedback_app.designer.blueprint import (
     bp,
     draft_or_404,
@@ -41,7 +42,7 @@ from surveys.library import bundled_questionnaires
 from surveys.source import MAX_BYTES
 
 BLANK = "blank"
-#: An upload may be a little over the 1 MB file limit (form overhead) and still get
+#: An upload may be a little over the file limit (form overhead) and still get
 #: a plain "too big" message rather than the general 413 page.
 UPLOAD_REQUEST_LIMIT = 4 * MAX_BYTES
 
@@ -50,7 +51,7 @@ def _new_draft_form() -> NewDraftForm:
     form = NewDraftForm()
     templates = bundled_questionnaires()
     form.start.choices = [(BLANK, gettext("A blank questionnaire"))] + [
-        (qid, gettext("A copy of “%(title)s”", title=gettext(q.title)))
+        (qid, gettext("A copy of “%(title)s”", title=content_gettext(q.title)))
         for qid, q in templates.items()
     ]
     return form
@@ -59,7 +60,7 @@ def _new_draft_form() -> NewDraftForm:
 def _start_hints() -> list[dict[str, dict[str, str]]]:
     hints = [{"hint": {"text": gettext("Write every question yourself.")}}]
     for q in bundled_questionnaires().values():
-        hints.append({"hint": {"text": gettext(q.description)}})
+        hints.append({"hint": {"text": content_gettext(q.description)}})
     return hints
 
 
@@ -100,7 +101,7 @@ def new_draft(area: LocalArea) -> HttpResponse | tuple[str, int]:
             draft = create_draft(
                 db.session(),
                 area=area,
-                title=title or (gettext(template.title) if template else title),
+                title=title or (content_gettext(template.title) if template else title),
                 user=current_user(),
                 start_from=template,
             )

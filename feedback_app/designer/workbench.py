@@ -169,7 +169,7 @@ def read_upload(filename: str, content: bytes) -> Questionnaire:
     if not filename.lower().endswith(IMPORT_SUFFIXES):
         raise ImportRefused([gettext("The selected file must be a .yaml, .yml or .json file")])
     if len(content) > MAX_BYTES:
-        raise ImportRefused([gettext("The selected file must be smaller than 1 MB")])
+        raise ImportRefused([gettext("The selected file must be smaller than 100 KB")])
     if not content.strip():
         raise ImportRefused([gettext("The selected file is empty")])
     try:

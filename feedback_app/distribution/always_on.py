@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app.journey import open_waves, questionnaire_for
+from feedback_app.journey import public_waves, questionnaire_for
 from feedback_app.models import LocalArea, Wave
 
 ALWAYS_ON_KIND = "always_on"
@@ -16,7 +16,7 @@ def always_on_wave(db: Session, area_slug: str) -> Wave | None:
     area = db.scalar(select(LocalArea).where(LocalArea.slug == area_slug[:60]))
     if area is None:
         return None
-    for wave in open_waves(db, area):
+    for wave in public_waves(db, area):
         if questionnaire_for(wave.version).kind == ALWAYS_ON_KIND:
             return wave
     return None

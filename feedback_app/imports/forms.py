@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovS
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from feedback_app.content_translation import content_gettext
 from feedback_app.imports.mapping import BLANK, IGNORE, LANGUAGE, SEPARATORS, ImportMapping
 from feedback_app.imports.reading import ImportFile, column_letter
 from feedback_app.models import QuestionnaireVersion
@@ -70,7 +71,7 @@ def columns_form(
         )
 
     choices = [(IGNORE, gettext("Ignore this column")), (LANGUAGE, gettext("Language"))]
-    choices += [(q.id, f"{gettext(q.text)} ({q.id})") for q in questionnaire.questions()]
+    choices += [(q.id, f"{content_gettext(q.text)} ({q.id})") for q in questionnaire.questions()]
     for position, name in enumerate(file.columns):
         samples = _samples(file, position)
         field = SelectField(
@@ -153,7 +154,7 @@ def answers_form(
         if question is None:
             continue
         choices = [("", gettext("Choose an option"))]
-        choices += [(o.code, gettext(o.label)) for o in question.options]
+        choices += [(o.code, content_gettext(o.label)) for o in question.options]
         choices.append((BLANK, gettext("Not an answer: leave the question blank")))
         for index, text in enumerate(ordered_texts(counts)):
             name = answer_field_name(question_id, index)

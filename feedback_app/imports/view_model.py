@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
+from feedback_app.content_translation import content_gettext
 from feedback_app.imports.checking import ImportedRow, ImportProblem, option_counts
 from surveys import Questionnaire
 from surveys.answers import format_answer
@@ -73,7 +74,7 @@ def preview_rows(questionnaire: Questionnaire, rows: list[ImportedRow]) -> list[
     shown = []
     for row in rows[:PREVIEW_ROWS]:
         answers = [
-            (gettext(q.text), format_answer(q, row.answers[q.id]))
+            (content_gettext(q.text), format_answer(q, row.answers[q.id]))
             for q in questionnaire.questions()
             if q.id in row.answers
         ]
@@ -93,9 +94,9 @@ def question_counts(questionnaire: Questionnaire, rows: list[ImportedRow]) -> li
         result.append(
             QuestionCounts(
                 question_id=question.id,
-                text=gettext(question.text),
+                text=content_gettext(question.text),
                 options=[
-                    OptionCount(gettext(o.label), o.code, counter.get(o.code, 0))
+                    OptionCount(content_gettext(o.label), o.code, counter.get(o.code, 0))
                     for o in question.options
                 ],
                 answered=answered,

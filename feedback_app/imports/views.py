@@ -24,6 +24,7 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db, journey
+from feedback_app.content_translation import content_gettext
 from feedback_app.imports import checking, forms, mapping, reading, storing, view_model
 from feedback_app.imports.uploads import StoredUpload, UploadExpired, UploadStore
 from feedback_app.models import LocalArea, QuestionnaireVersion, utcnow
@@ -204,7 +205,7 @@ def columns(area: LocalArea, token: str) -> str | HttpResponse | tuple[str, int]
                 gettext(
                     "The column for “%(question)s” has %(count)s different answers: "
                     "check it is the right question and separator",
-                    question=gettext(step.questionnaire.question(question_id).text),  # type: ignore[union-attr]
+                    question=content_gettext(step.questionnaire.question(question_id).text),  # type: ignore[union-attr]
                     count=len(counts),
                 )
             )

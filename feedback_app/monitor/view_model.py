@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from feedback_app.content_translation import content_gettext
 from feedback_app.models import Wave
 from feedback_app.monitor import counts
 from feedback_app.monitor.representation import GroupOption, is_small
@@ -38,7 +39,7 @@ def dimensions(questionnaire: Questionnaire) -> list[tuple[str, str]]:
     for question_id in GROUP_QUESTIONS:
         question = questionnaire.question(question_id)
         if question is not None and question.is_closed and question.type is not AnswerType.MULTIPLE:
-            found.append((question_id, gettext(question.text)))
+            found.append((question_id, content_gettext(question.text)))
     return found
 
 
@@ -48,7 +49,8 @@ def group_options(questionnaire: Questionnaire, question_id: str) -> list[GroupO
     if question is None:
         return []
     return [
-        GroupOption(o.code, gettext(o.label), not o.exclude_from_base) for o in question.options
+        GroupOption(o.code, content_gettext(o.label), not o.exclude_from_base)
+        for o in question.options
     ]
 
 
@@ -67,7 +69,7 @@ def drop_off(db: Session, wave: Wave, questionnaire: Questionnaire) -> list[Stop
     for number, page in enumerate(questionnaire.pages, start=1):
         people = sum(by_question.get(q.id, 0) for q in page.questions)
         if people:
-            heading = gettext(page.title) if page.title else gettext(page.questions[0].text)
+            heading = content_gettext(page.title or page.questions[0].text)
             stops.append(
                 Stop(gettext("Page %(n)s: %(heading)s", n=number, heading=heading), people)
             )

@@ -16,7 +16,7 @@ def home() -> str:
     areas = db.session().scalars(select(LocalArea).order_by(LocalArea.name)).all()
     listing = []
     for area in areas:
-        waves = journey.open_waves(db.session(), area)
+        waves = journey.public_waves(db.session(), area)
         listing.append((area, [(wave, journey.questionnaire_for(wave.version)) for wave in waves]))
     only_area = areas[0] if len(areas) == 1 else None
     return render_template("public/home.html", listing=listing, area=only_area)

@@ -27,6 +27,7 @@ from analysis.reach import reach
 from analysis.responses import NOT_STATED
 from analysis.weighting import PopulationMargins
 from feedback_app import journey
+from feedback_app.content_translation import content_gettext
 from feedback_app.models import LocalArea, Response, Wave
 from feedback_app.monitor import population
 from feedback_app.monitor.view_model import channel_name, dimensions, language_name
@@ -176,7 +177,7 @@ def comparison(session: Session, area: LocalArea, first: Wave, second: Wave, sha
         )
         for item in questions["questions"]:
             question = questionnaire.question(item["question"])
-            item["text"] = gettext(question.text) if question else item["question"]
+            item["text"] = content_gettext(question.text) if question else item["question"]
             for option in item["options"]:
                 option["label"] = _option_label(question, option["option"])
         return {"kpis": kpis, "questions": questions}
@@ -283,7 +284,7 @@ def group_name(by: str, code: str, question: Question | None) -> str:
 
 def _option_label(question: Question | None, code: str) -> str:
     option = question.option(code) if question is not None else None
-    return gettext(option.label) if option is not None else code
+    return content_gettext(option.label) if option is not None else code
 
 
 def _point(label: str, estimate: dict[str, Any]) -> Point:

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis import comment_themes, redact, themes, to_dict
 from analysis.codeframe import Theme, load_codeframe
 from feedback_app import audit, journey
+from feedback_app.content_translation import content_gettext
 from feedback_app.models import Answer, LocalArea, Response, Wave, utcnow
 from feedback_app.results import data
 from feedback_app.results.compare import Shared, area_waves
@@ -63,7 +63,7 @@ def free_text(
                     overrides=corrections(session, waves, question.id),
                 )
             )
-            report["text"] = gettext(question.text)
+            report["text"] = content_gettext(question.text)
             found.append(report)
         return found
 
@@ -140,7 +140,7 @@ def comment_page(session: Session, wave: Wave, question_id: str, *, page: int) -
         for answer_id, value, given in rows
     ]
     question = journey.questionnaire_for(wave.version).question(question_id)
-    text = gettext(question.text) if question is not None else question_id
+    text = content_gettext(question.text) if question is not None else question_id
     return CommentPage(wave, question_id, text, comments, page, pages, total)
 
 

@@ -11,19 +11,20 @@ from typing import Any
 
 from flask_babel import gettext
 
+from feedback_app.content_translation import content_gettext
 from surveys import Questionnaire
 from surveys.routing import answer_ref
 
 
 def _question_text(questionnaire: Questionnaire, question_id: str) -> str:
     question = questionnaire.question(question_id)
-    return gettext(question.text) if question else question_id
+    return content_gettext(question.text) if question else question_id
 
 
 def _value_text(questionnaire: Questionnaire, question_id: str, value: Any) -> str:
     question = questionnaire.question(question_id)
     option = question.option(str(value)) if question else None
-    return gettext(option.label) if option else str(value)
+    return content_gettext(option.label) if option else str(value)
 
 
 def _values_text(questionnaire: Questionnaire, question_id: str, values: Any) -> str:

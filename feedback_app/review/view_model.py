@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from feedback_app.content_translation import content_gettext
 from feedback_app.designer.drafts import draft_problems, draft_questionnaire
 from feedback_app.models import LocalArea
 from feedback_app.review.comments import Thread, threads
@@ -129,10 +130,10 @@ def review_page(db: Session, area: LocalArea, draft: QuestionnaireDraft) -> Revi
                     QuestionView(
                         id=question.id,
                         number=len(questions) + 1,
-                        text=gettext(question.text),
-                        hint=gettext(question.hint) if question.hint else None,
+                        text=content_gettext(question.text),
+                        hint=content_gettext(question.hint) if question.hint else None,
                         answer_type=str(ANSWER_TYPE_NAMES[question.type]),
-                        options=[gettext(o.label) for o in question.options],
+                        options=[content_gettext(o.label) for o in question.options],
                         show_if=show_if,
                         kpis=_kpi_names(question.kpis),
                         optional=question.optional,

@@ -28,6 +28,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import accounts, audit, db, throttle
 from feedback_app.exports import csv_response
 from feedback_app.models import LocalArea, Wave
+from feedback_app.redirects import local_path
 from feedback_app.roles import ROLE_NAMES, Permission, Role, allows
 from feedback_app.staff.auth import (
     current_user,
@@ -53,9 +54,7 @@ def staff_context() -> dict[str, object]:
 
 def _safe_next(target: str | None) -> str | None:
     # Only local paths: never send someone to another site after signing in.
-    if target and target.startswith("/staff/") and not target.startswith("//"):
-        return target
-    return None
+    return local_path(target, within="/staff/")
 
 
 def _password_checks() -> accounts.PasswordChecks:

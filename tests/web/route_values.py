@@ -15,6 +15,7 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import NumberConverter
 
 from feedback_app import db
 from feedback_app.journey import questionnaire_for
@@ -76,7 +77,7 @@ def build_url(rule: Rule, values: dict[str, Any]) -> str:
     """The path of ``rule`` with ``values`` (1 or "x" for arguments not in them)."""
     args = {arg: values.get(arg, 1) for arg in rule.arguments}
     for arg, converter in rule._converters.items():
-        if arg not in values and type(converter).__name__ != "IntegerConverter":
+        if arg not in values and not isinstance(converter, NumberConverter):
             args[arg] = "x"
     built = rule.build(args, append_unknown=False)
     assert built is not None

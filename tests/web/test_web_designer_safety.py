@@ -110,6 +110,15 @@ pages:
 """
 
 
+MANY_PAGES = (
+    LATER_RULE.split("pages:")[0]
+    + "pages:\n"
+    + "".join(
+        f"  - {{id: p{i}, questions: [{{id: q{i}, type: yes_no, text: Q}}]}}\n" for i in range(151)
+    )
+)
+
+
 @pytest.mark.parametrize(
     ("filename", "content", "expected"),
     [
@@ -117,7 +126,12 @@ pages:
         ("broken.yaml", YAML_PROBLEM.encode(), "is not valid YAML"),
         ("picture.yaml", bytes(range(256)) * 40, "saved as UTF-8"),
         ("nulls.json", b'{"id": "\x00"}', "not a binary file"),
-        ("huge.yaml", b"# " + b"x" * 1_500_000 + b"\n", "smaller than 1 MB"),
+        ("huge.yaml", b"# " + b"x" * 300_000 + b"\n", "smaller than 100 KB"),
+        # Explicit tags PyYAML cannot construct were a KeyError and an AttributeError.
+        ("maybe.yaml", b"id: x\neasy_read: !!bool maybe\n", "is not valid YAML"),
+        ("when.yaml", b"id: x\ntitle: !!timestamp notadate\n", "is not valid YAML"),
+        ("set.yaml", b"id: !!set {a, b}\n", "Line 1"),
+        ("many.yaml", MANY_PAGES.encode(), "has 151 pages; at most 150 are allowed"),
         ("empty.yml", b"   \n", "is empty"),
         ("later.yaml", LATER_RULE.encode(), "Line 11"),
     ],

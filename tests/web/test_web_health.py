@@ -62,6 +62,7 @@ def test_production_settings_are_safe() -> None:
             "FEEDBACK_ENV": "production",
             "SECRET_KEY": STRONG_SECRET,
             "DATABASE_URL": "postgres://app:pw@db.internal/feedback",
+            "PUBLIC_BASE_URL": "https://feedback.example.gov.uk",
         }
     )
     config = settings.flask_config()

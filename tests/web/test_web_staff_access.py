@@ -10,6 +10,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 from werkzeug.routing import Rule
+from werkzeug.routing.converters import NumberConverter
 
 from feedback_app import db
 from feedback_app.roles import Permission, Role, allows
@@ -30,7 +31,7 @@ def protected_routes(app: Flask) -> list[tuple[Rule, Permission]]:
 def _url(rule: Rule, area_slug: str) -> str:
     values = {arg: 1 for arg in rule.arguments if arg != "area_slug"}
     for arg, converter in rule._converters.items():
-        if arg != "area_slug" and type(converter).__name__ != "IntegerConverter":
+        if arg != "area_slug" and not isinstance(converter, NumberConverter):
             values[arg] = "x"
     path = rule.build({"area_slug": area_slug, **values}, append_unknown=False)
     assert path is not None

@@ -108,6 +108,9 @@ def test_bad_uploads_are_refused_with_reasons_and_nothing_is_saved(app: Flask) -
         "not a po file": b"\x00\x01\x02binary",
         "unknown message": unknown,
         "placeholders": placeholders,
+        # Babel raised AttributeError on a folded header line after POT-Creation-Date.
+        "folded header": b'msgid ""\nmsgstr ""\n"POT-Creation-Date: \\n"\n" x\\n"\n',
+        "bad plural forms": b'msgid ""\nmsgstr ""\n"Plural-Forms: nplurals=x; plural=n\\n"\n',
     }
     for name, data in cases.items():
         response = _upload(coordinator, version_id, data)

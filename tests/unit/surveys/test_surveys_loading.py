@@ -309,7 +309,7 @@ def test_yes_and_no_stay_strings() -> None:
         (b"\xff\xfe\x00bad", "is not UTF-8 text (byte 0); save it as UTF-8 and try again"),
         (b"", "is empty"),
         (b"# only a comment\n", "is empty"),
-        (b"x" * (MAX_BYTES + 1), "is larger than 1000 KB; is it the right file?"),
+        (b"x" * (MAX_BYTES + 1), "is larger than 100 KB; is it the right file?"),
     ],
     ids=["not-utf8", "empty", "comment-only", "oversized"],
 )
