@@ -1,13 +1,14 @@
-"""WTForms forms built from questionnaire pages through a lookup table.
+"""WTForms forms built from questionnaire pages.
 
-Each answer type maps to a field builder. Every field is validated by the same
+Each answer type's field builder is named in its web rendering entry
+(``feedback_app.respond.answer_types``). Every field is validated by the same
 rule as the domain (``surveys.answers.clean_answer``), so the web layer never
 decides on its own what a valid answer is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from flask_babel import gettext
@@ -22,7 +23,7 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAre
 from wtforms.validators import ValidationError
 
 from feedback_app.content_translation import content_gettext
-from surveys import AnswerType, Page, Question
+from surveys import Page, Question
 from surveys.answers import AnswerError, clean_answer
 from surveys.model import AnswerValue
 
@@ -68,7 +69,8 @@ def _choices(question: Question) -> list[tuple[str, str]]:
     return [(option.code, content_gettext(option.label)) for option in question.options]
 
 
-def _radios(question: Question) -> Field:
+def radios(question: Question) -> Field:
+    """Radios: choose one option."""
     return RadioField(
         content_gettext(question.text),
         choices=_choices(question),
@@ -78,7 +80,8 @@ def _radios(question: Question) -> Field:
     )
 
 
-def _checkboxes(question: Question) -> Field:
+def checkboxes(question: Question) -> Field:
+    """Checkboxes: tick all that apply."""
     return SelectMultipleField(
         content_gettext(question.text),
         choices=_choices(question),
@@ -88,7 +91,8 @@ def _checkboxes(question: Question) -> Field:
     )
 
 
-def _text(question: Question) -> Field:
+def text_box(question: Question) -> Field:
+    """A text box with a character count."""
     return TextAreaField(
         content_gettext(question.text),
         widget=GovCharacterCount(),
@@ -96,7 +100,8 @@ def _text(question: Question) -> Field:
     )
 
 
-def _number(question: Question) -> Field:
+def number_box(question: Question) -> Field:
+    """A short box for a whole number."""
     return StringField(
         content_gettext(question.text),
         widget=GovTextInput(),
@@ -104,27 +109,15 @@ def _number(question: Question) -> Field:
     )
 
 
-def _month_year(question: Question) -> Field:
+def month_year(question: Question) -> Field:
+    """Month and year boxes."""
     return MonthYearField(content_gettext(question.text), validators=[CleanAnswer(question)])
-
-
-#: Answer type -> field builder. Adding an answer type means adding a row here.
-FIELD_BUILDERS: Mapping[AnswerType, Callable[[Question], Field]] = {
-    AnswerType.SINGLE: _radios,
-    AnswerType.AGREEMENT: _radios,
-    AnswerType.YES_NO: _radios,
-    AnswerType.FACE: _radios,
-    AnswerType.MULTIPLE: _checkboxes,
-    AnswerType.TEXT: _text,
-    AnswerType.NUMBER: _number,
-    AnswerType.MONTH_YEAR: _month_year,
-}
 
 
 def _stored_to_form(question: Question, value: AnswerValue | None) -> Any:
     if value is None:
         return None
-    if question.type is AnswerType.MULTIPLE:
+    if question.spec.several:
         return list(value) if isinstance(value, (list, tuple)) else [value]
     return str(value)
 
@@ -135,8 +128,11 @@ def page_form(page: Page, *, answers: Mapping[str, AnswerValue], formdata: Any =
     class PageForm(FlaskForm):
         pass
 
+    # Late import: the rendering registry names the builders above.
+    from feedback_app.respond.answer_types import rendering
+
     for question in page.questions:
-        setattr(PageForm, question.id, FIELD_BUILDERS[question.type](question))
+        setattr(PageForm, question.id, rendering(question).field(question))
     data = {q.id: _stored_to_form(q, answers.get(q.id)) for q in page.questions}
     return PageForm(formdata=formdata, data=data)
 

@@ -37,7 +37,7 @@ from feedback_app.journey import questionnaire_for
 from feedback_app.models import LocalArea, Wave
 from feedback_app.results import data
 from feedback_app.results.themes import corrections
-from surveys.model import CLOSED_TYPES, AnswerType, Questionnaire
+from surveys.model import Questionnaire
 
 #: Context questions results are broken down by, when both waves ask them, then
 #: the response's language and channel (always known).
@@ -106,7 +106,7 @@ def text_questions(waves: Sequence[Wave]) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     for wave in waves:
         for q in questionnaire_for(wave.version).questions():
-            if q.type is AnswerType.TEXT:
+            if q.spec.free_text:
                 found.setdefault(q.id, q.text)
     return list(found.items())
 
@@ -254,7 +254,7 @@ def _question_ids(questionnaire: Questionnaire) -> set[str]:
 
 
 def _closed_ids(questionnaire: Questionnaire) -> list[str]:
-    return [q.id for q in questionnaire.questions() if q.type in CLOSED_TYPES]
+    return [q.id for q in questionnaire.questions() if q.is_closed]
 
 
 def _naive(moment: Any) -> Any:

@@ -1,0 +1,127 @@
+"""How each answer type renders on the web, in one place keyed by answer type.
+
+The domain's registry (``surveys.answer_types``) says what each type is; this one
+says how it is shown: the WTForms field builder, the template partial that draws
+it, and the parameters that partial takes. The designer's extra fields are keyed
+by the settings a type takes (``DESIGNER_FIELDS``). A test fails when a type lacks
+an entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from wtforms import Field
+
+from feedback_app import forms
+from feedback_app.respond import view_model
+from surveys import AnswerType, Page, Question, Setting
+
+#: ``(question, field, is_heading) -> parameters`` for the type's partial.
+ParamsBuilder = Callable[[Question, Any, bool], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class AnswerRendering:
+    """How one answer type is drawn and read back on the respondent page."""
+
+    #: Makes the unbound WTForms field for a question.
+    field: Callable[[Question], Field]
+    #: The template under ``templates/respond/answers/`` that draws it.
+    partial: str
+    #: The parameters that partial takes.
+    params: ParamsBuilder
+
+
+def _widget_params(question: Question, _field: Any, is_heading: bool) -> dict[str, Any]:
+    return view_model.question_params(question, is_heading=is_heading)
+
+
+def _date_params(question: Question, field: Any, is_heading: bool) -> dict[str, Any]:
+    return view_model.month_year_params(question, field, is_heading=is_heading)
+
+
+_RADIOS = AnswerRendering(forms.radios, "respond/answers/widget.html", _widget_params)
+
+RENDERING: Mapping[AnswerType, AnswerRendering] = {
+    AnswerType.SINGLE: _RADIOS,
+    AnswerType.AGREEMENT: _RADIOS,
+    AnswerType.YES_NO: _RADIOS,
+    AnswerType.FACE: _RADIOS,
+    AnswerType.MULTIPLE: AnswerRendering(
+        forms.checkboxes, "respond/answers/widget.html", _widget_params
+    ),
+    AnswerType.TEXT: AnswerRendering(forms.text_box, "respond/answers/widget.html", _widget_params),
+    AnswerType.NUMBER: AnswerRendering(
+        forms.number_box, "respond/answers/widget.html", _widget_params
+    ),
+    AnswerType.MONTH_YEAR: AnswerRendering(
+        forms.month_year, "respond/answers/date.html", _date_params
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DesignerSetting:
+    """The designer's form fields for one setting, and how they become edit arguments."""
+
+    #: Field names on the designer's QuestionForm, in the order the page shows them.
+    fields: tuple[str, ...]
+    #: The posted form -> keyword arguments of ``designer.editing.edit_question``.
+    read: Callable[[Any], dict[str, Any]]
+
+
+def _points(form: Any) -> dict[str, Any]:
+    points = form.points.data
+    return {"points": int(points) if points in ("3", "5") else (0 if points else None)}
+
+
+#: The designer fields of each setting a type may take (``surveys.answer_types.Setting``).
+DESIGNER_FIELDS: Mapping[Setting, DesignerSetting] = {
+    Setting.OWN_OPTIONS: DesignerSetting(
+        ("options",), lambda form: {"options_text": form.options.data or ""}
+    ),
+    Setting.RANGE: DesignerSetting(
+        ("min_value", "max_value"),
+        lambda form: {"min_value": form.min_value.data, "max_value": form.max_value.data},
+    ),
+    Setting.POINTS: DesignerSetting(("points",), _points),
+    Setting.DONT_KNOW: DesignerSetting(
+        ("dont_know",), lambda form: {"dont_know": form.dont_know.data != "no"}
+    ),
+}
+
+
+def rendering(question: Question) -> AnswerRendering:
+    """How ``question`` is drawn."""
+    return RENDERING[question.type]
+
+
+@dataclass(frozen=True)
+class AnswerField:
+    """One question on a page, ready for its partial."""
+
+    question: Question
+    field: Any
+    params: dict[str, Any]
+    partial: str
+
+
+def answer_fields(
+    page: Page, form: Any, *, warnings: Mapping[str, str] | None = None
+) -> list[AnswerField]:
+    """Every question of ``page`` with its bound field, parameters and partial.
+
+    ``warnings`` (question id -> text) puts a personal data warning in the hint.
+    """
+    single = len(page.questions) == 1
+    found = []
+    for question in page.questions:
+        drawn = rendering(question)
+        params = drawn.params(question, form[question.id], single)
+        if warnings and question.id in warnings:
+            params = view_model.with_personal_data_warning(params, warnings[question.id])
+        found.append(AnswerField(question, form[question.id], params, drawn.partial))
+    return found
