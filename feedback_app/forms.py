@@ -65,6 +65,37 @@ class MonthYearField(Field):
         return ""
 
 
+#: An option item with this key gets a divider item (its text, "or") before it.
+DIVIDER_BEFORE = "divider_before"
+
+
+class _Dividers:
+    """Widget mix-in: put in the divider items ``DIVIDER_BEFORE`` asks for.
+
+    govuk-frontend-wtf merges the template's items into the choices by position,
+    so a divider (an item of its own) cannot be passed in; it is added here.
+    """
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
+        items: list[dict[str, Any]] = []
+        for item in params.get("items", []):
+            divider = item.pop(DIVIDER_BEFORE, None)
+            if divider:
+                items.append({"divider": divider})
+            items.append(item)
+        params["items"] = items
+        return params
+
+
+class DividedRadios(_Dividers, GovRadioInput):
+    """GOV.UK radios that can have an "or" divider."""
+
+
+class DividedCheckboxes(_Dividers, GovCheckboxesInput):
+    """GOV.UK checkboxes that can have an "or" divider."""
+
+
 def _choices(question: Question) -> list[tuple[str, str]]:
     return [(option.code, content_gettext(option.label)) for option in question.options]
 
@@ -75,7 +106,7 @@ def radios(question: Question) -> Field:
         content_gettext(question.text),
         choices=_choices(question),
         validate_choice=False,
-        widget=GovRadioInput(),
+        widget=DividedRadios(),
         validators=[CleanAnswer(question)],
     )
 
@@ -86,7 +117,7 @@ def checkboxes(question: Question) -> Field:
         content_gettext(question.text),
         choices=_choices(question),
         validate_choice=False,
-        widget=GovCheckboxesInput(),
+        widget=DividedCheckboxes(),
         validators=[CleanAnswer(question)],
     )
 

@@ -84,6 +84,8 @@ class AnswerTypeSpec:
     paper_layout: Literal["options", "write", "month_year", "digits"] = "options"
     #: Several option codes may be chosen.
     several: bool = False
+    #: Options left out of the base ("don't know") follow an "or" divider.
+    divide_excluded: bool = False
     #: The answer is words a person wrote (themes, retention, personal data checks).
     free_text: bool = False
     #: What is keyed from paper splits into this many parts (month and year: 2).

@@ -35,30 +35,32 @@ class AnswerRendering:
     params: ParamsBuilder
 
 
-def _widget_params(question: Question, _field: Any, is_heading: bool) -> dict[str, Any]:
-    return view_model.question_params(question, is_heading=is_heading)
+def _widget(
+    field: Callable[[Question], Field], params: Callable[..., dict[str, Any]]
+) -> AnswerRendering:
+    """A type drawn by its govuk-frontend-wtf widget; ``params(question, is_heading=)``."""
+    return AnswerRendering(
+        field, WIDGET, lambda question, _field, is_heading: params(question, is_heading=is_heading)
+    )
 
 
-def _date_params(question: Question, field: Any, is_heading: bool) -> dict[str, Any]:
-    return view_model.month_year_params(question, field, is_heading=is_heading)
-
-
-_RADIOS = AnswerRendering(forms.radios, "respond/answers/widget.html", _widget_params)
+#: The partial for types drawn by their govuk-frontend-wtf widget.
+WIDGET = "respond/answers/widget.html"
 
 RENDERING: Mapping[AnswerType, AnswerRendering] = {
-    AnswerType.SINGLE: _RADIOS,
-    AnswerType.AGREEMENT: _RADIOS,
-    AnswerType.YES_NO: _RADIOS,
-    AnswerType.FACE: _RADIOS,
-    AnswerType.MULTIPLE: AnswerRendering(
-        forms.checkboxes, "respond/answers/widget.html", _widget_params
-    ),
-    AnswerType.TEXT: AnswerRendering(forms.text_box, "respond/answers/widget.html", _widget_params),
-    AnswerType.NUMBER: AnswerRendering(
-        forms.number_box, "respond/answers/widget.html", _widget_params
-    ),
+    AnswerType.SINGLE: _widget(forms.radios, view_model.choice_params),
+    AnswerType.AGREEMENT: _widget(forms.radios, view_model.choice_params),
+    AnswerType.YES_NO: _widget(forms.radios, view_model.choice_params),
+    AnswerType.FACE: _widget(forms.radios, view_model.face_params),
+    AnswerType.MULTIPLE: _widget(forms.checkboxes, view_model.choice_params),
+    AnswerType.TEXT: _widget(forms.text_box, view_model.text_params),
+    AnswerType.NUMBER: _widget(forms.number_box, view_model.number_params),
     AnswerType.MONTH_YEAR: AnswerRendering(
-        forms.month_year, "respond/answers/date.html", _date_params
+        forms.month_year,
+        "respond/answers/date.html",
+        lambda question, field, is_heading: view_model.month_year_params(
+            question, field, is_heading=is_heading
+        ),
     ),
 }
 
