@@ -142,7 +142,13 @@ def analyse(session: Session, selection: Selection, *, publication: bool) -> Res
             else None
         )
         descriptions = tuple(
-            describe_wave(frame, wave=names[w.id], questions=closed[w.id], publication=publication)
+            describe_wave(
+                frame,
+                wave=names[w.id],
+                questions=closed[w.id],
+                option_order=_option_order(questionnaire_for(w.version)),
+                publication=publication,
+            )
             for w in selection.waves
         )
         theme_reports = tuple(
@@ -251,6 +257,11 @@ def _asking(selection: Selection, question: str, names: dict[int, str]) -> list[
 
 def _question_ids(questionnaire: Questionnaire) -> set[str]:
     return {q.id for q in questionnaire.questions()}
+
+
+def _option_order(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    """Question id -> option codes in definition order (the order results show)."""
+    return {q.id: tuple(o.code for o in q.options) for q in questionnaire.questions()}
 
 
 def _closed_ids(questionnaire: Questionnaire) -> list[str]:
