@@ -15,16 +15,32 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from surveys import answers
 from surveys.i18n import N_, S_
-from surveys.model import AnswerType, AnswerValue, Option, Question
+from surveys.options import Option
+
+if TYPE_CHECKING:  # surveys.model reads this registry, so it is imported for types only.
+    from surveys.model import AnswerValue, Question
 
 #: Cleans the strings posted for a question into an answer (None = unanswered).
-Cleaner = Callable[[Question, list[str]], AnswerValue | None]
+Cleaner = Callable[["Question", list[str]], "AnswerValue | None"]
 #: A printed tick box: its number on paper and the option it stands for.
 NumberedOption = tuple[int, Option]
+
+
+class AnswerType(StrEnum):
+    """The kinds of answer a question can ask for; each has an entry in ``ANSWER_TYPES``."""
+
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    AGREEMENT = "agreement"
+    YES_NO = "yes_no"
+    FACE = "face"
+    TEXT = "text"
+    NUMBER = "number"
+    MONTH_YEAR = "month_year"
 
 
 class Setting(StrEnum):

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from surveys.i18n import N_
-from surveys.model import AnswerValue, Question
+
+if TYPE_CHECKING:  # The registry uses the cleaners below, and the model the registry.
+    from surveys.model import AnswerValue, Question
 
 #: Longest raw value looked at; anything longer is cut before work is done on it.
 MAX_RAW_CHARS = 100_000
@@ -63,10 +65,7 @@ def clean_answer(question: Question, raw: Sequence[str]) -> AnswerValue | None:
     ``[month, year]``). Returns None when unanswered and the question is optional;
     raises AnswerError with a GOV.UK-style message otherwise.
     """
-    # Late import: the registry refers to the cleaners below.
-    from surveys.answer_types import spec_of
-
-    spec = spec_of(question.type)
+    spec = question.spec
     values = [clean_text(v) for v in raw if isinstance(v, str)]
     value = spec.clean(question, values)
     if value is None and not question.optional:
@@ -183,9 +182,7 @@ def format_answer(question: Question, value: AnswerValue | None) -> str:
             option = question.option(code)
             labels.append(option.label if option is not None else code)
         return ", ".join(labels)
-    from surveys.answer_types import spec_of
-
-    shown = spec_of(question.type).show
+    shown = question.spec.show
     if shown is not None and isinstance(value, str):
         try:
             return shown(value)

@@ -6,16 +6,28 @@ catalogs, so the same tools serve the interface and the questionnaire content.
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-if TYPE_CHECKING:
-    from surveys.answer_types import AnswerTypeSpec
+# Options and answer types are defined beside the answer type registry; they are
+# re-exported here, where every definition object can be found.
+from surveys.answer_types import AnswerType, AnswerTypeSpec, spec_of
+from surveys.options import CODE_PATTERN, ID_PATTERN, Frozen, Option
 
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-CODE_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+__all__ = [
+    "CODE_PATTERN",
+    "ID_PATTERN",
+    "AnswerType",
+    "AnswerValue",
+    "Condition",
+    "Frozen",
+    "Option",
+    "Page",
+    "Question",
+    "Questionnaire",
+    "Route",
+]
 
 #: Routing and skip rules, in the shape the ONS questionnaire runner uses, e.g.
 #: ``{"==": [{"answer": "plan_type"}, "ehcp"]}``. Operators are looked up in
@@ -25,42 +37,6 @@ Condition = dict[str, Any]
 #: A cleaned answer: an option code, a tuple of codes, a whole number, free text,
 #: or a month as ``"YYYY-MM"``.
 AnswerValue = str | int | tuple[str, ...]
-
-
-class AnswerType(StrEnum):
-    """The kinds of answer a question can ask for.
-
-    What each one means (closed or not, standard options, cleaning, paper numbering,
-    names) is in ``surveys.answer_types.ANSWER_TYPES``.
-    """
-
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    AGREEMENT = "agreement"
-    YES_NO = "yes_no"
-    FACE = "face"
-    TEXT = "text"
-    NUMBER = "number"
-    MONTH_YEAR = "month_year"
-
-
-class Frozen(BaseModel):
-    """Base for definition objects: immutable, and unknown keys are errors."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Option(Frozen):
-    """One answer option. ``exclude_from_base`` marks "don't know" and the like."""
-
-    code: str = Field(pattern=CODE_PATTERN, max_length=60)
-    label: str = Field(min_length=1)
-    hint: str | None = None
-    exclude_from_base: bool = False
-    #: In multiple choice, choosing this clears the others ("none of these").
-    exclusive: bool = False
-    #: Name of a bundled picture (Easy Read), e.g. ``"face_happy"``.
-    picture: str | None = None
 
 
 class Question(Frozen):
@@ -102,8 +78,6 @@ class Question(Frozen):
     @property
     def spec(self) -> AnswerTypeSpec:
         """The answer type's registry entry (``surveys.answer_types``)."""
-        from surveys.answer_types import spec_of  # late: the registry imports this module
-
         return spec_of(self.type)
 
     @property
