@@ -41,6 +41,7 @@ class AnswerType(StrEnum):
     TEXT = "text"
     NUMBER = "number"
     MONTH_YEAR = "month_year"
+    SCALE_0_10 = "scale_0_10"
 
 
 class Setting(StrEnum):
@@ -140,6 +141,35 @@ def _faces(*rows: tuple[str, str]) -> tuple[Option, ...]:
 
 
 DONT_KNOW = Option(code="dont_know", label=N_("Don't know"), exclude_from_base=True)
+
+#: A score from 0 to 10, labelled at both ends; the label is the number itself.
+SCORES = tuple(
+    Option(code=str(score), label=label, hint=hint)
+    for score, label, hint in (
+        (0, N_("0"), N_("Not at all likely")),
+        (1, N_("1"), None),
+        (2, N_("2"), None),
+        (3, N_("3"), None),
+        (4, N_("4"), None),
+        (5, N_("5"), None),
+        (6, N_("6"), None),
+        (7, N_("7"), None),
+        (8, N_("8"), None),
+        (9, N_("9"), None),
+        (10, N_("10"), N_("Extremely likely")),
+    )
+)
+
+
+def _scores_then_excluded(question: Question) -> list[str]:
+    """A 0 to 10 scale: the eleven scores in order, then only options left out of the base."""
+    scores = [o.code for o in question.options if not o.exclude_from_base]
+    if scores != [o.code for o in SCORES]:
+        return ["a 0 to 10 scale has the scores 0 to 10 in order (then, if wanted, dont_know)"]
+    if any(o.exclude_from_base for o in question.options[: len(SCORES)]):
+        return ["options left out of the base (like dont_know) come after the scores"]
+    return []
+
 
 _CHOOSE_ONE = {
     "closed": True,
@@ -272,6 +302,22 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
             paper_layout="month_year",
             keyed_parts=2,
             show=answers.format_month,
+        ),
+        AnswerTypeSpec(
+            type=AnswerType.SCALE_0_10,
+            missing=N_("Select a number from 0 to 10"),
+            name=S_("A score from 0 to 10"),
+            description=S_(
+                'From 0 (not at all likely) to 10 (extremely likely), and "don\'t know" '
+                "if you want it. For example, how likely are you to recommend us?"
+            ),
+            review_name=S_("Score from 0 to 10"),
+            standard={None: (*SCORES, DONT_KNOW)},
+            settings=frozenset({Setting.DONT_KNOW}),
+            divide_excluded=True,
+            numbering=numbered_by_score,
+            check=_scores_then_excluded,
+            **_CHOOSE_ONE,  # type: ignore[arg-type]
         ),
     )
 }

@@ -13,9 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from markupsafe import Markup
 from wtforms import Field
 
 from feedback_app import forms
+from feedback_app.content_translation import content_gettext
 from feedback_app.respond import view_model
 from surveys import AnswerType, Page, Question, Setting
 
@@ -47,6 +49,35 @@ def _widget(
 #: The partial for types drawn by their govuk-frontend-wtf widget.
 WIDGET = "respond/answers/widget.html"
 
+
+def _scale_params(question: Question, _field: Any, is_heading: bool) -> dict[str, Any]:
+    """A 0 to 10 scale: a row of numbered radios that wraps, its end labels in the hint.
+
+    The end labels ("Not at all likely", "Extremely likely") are the hints of the
+    first and last scores; shown under the question (which the fieldset is
+    described by) instead of under two of the boxes, so the boxes stay the same size.
+    """
+    params = view_model.choice_params(question, is_heading=is_heading)
+    ends = []
+    for option, item in zip(question.options, params["items"], strict=True):
+        if option.hint and not option.exclude_from_base:
+            item.pop("hint", None)
+            ends.append(
+                Markup('<span class="app-scale__end"><strong>{}</strong> {}</span>').format(
+                    content_gettext(option.label), content_gettext(option.hint)
+                )
+            )
+    hint = params.get("hint")
+    own = Markup('<span class="app-scale__hint">{}</span>').format(hint["text"]) if hint else ""
+    params["hint"] = {
+        "html": Markup('{}<span class="app-scale__ends">{}</span>').format(
+            own, Markup("").join(ends)
+        )
+    }
+    params["classes"] = "app-scale"
+    return params
+
+
 RENDERING: Mapping[AnswerType, AnswerRendering] = {
     AnswerType.SINGLE: _widget(forms.radios, view_model.choice_params),
     AnswerType.AGREEMENT: _widget(forms.radios, view_model.choice_params),
@@ -62,6 +93,7 @@ RENDERING: Mapping[AnswerType, AnswerRendering] = {
             question, field, is_heading=is_heading
         ),
     ),
+    AnswerType.SCALE_0_10: AnswerRendering(forms.radios, WIDGET, _scale_params),
 }
 
 
