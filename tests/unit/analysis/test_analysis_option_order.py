@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pandas as pd
 
 from analysis import describe_wave
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def _frame(answers: list[str]) -> pd.DataFrame:
@@ -24,3 +29,19 @@ def test_the_definition_order_wins() -> None:
         _frame(["dont_know", "agree", "strongly_agree", "disagree"]), wave="a", option_order=order
     )
     assert [o.option for o in wave.distributions[0].options] == list(order["q"])
+
+
+def test_the_command_line_reads_the_order_from_a_questionnaire(tmp_path: Path) -> None:
+    from analysis.cli import main
+
+    responses = tmp_path / "r.csv"
+    responses.write_text(
+        "response_id,wave,trust_confidence\n1,a,agree\n2,a,strongly_agree\n3,a,disagree\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.json"
+    questionnaire = ROOT / "surveys" / "library" / "questionnaires" / "parent_annual.yaml"
+    argv = ["describe", str(responses), "--wave", "a", "--questionnaire", str(questionnaire)]
+    assert main([*argv, "--output", str(out)]) == 0
+    (described,) = json.loads(out.read_text(encoding="utf-8"))["distributions"]
+    assert [o["option"] for o in described["options"]] == ["strongly_agree", "agree", "disagree"]
