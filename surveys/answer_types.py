@@ -105,6 +105,8 @@ class AnswerTypeSpec:
     divide_excluded: bool = False
     #: The answer is words a person wrote (themes, retention, personal data checks).
     free_text: bool = False
+    #: Answers compare with <, <=, >, >= in conditions (numbers, months).
+    ordered: bool = False
     #: What is keyed from paper splits into this many parts (month and year: 2).
     keyed_parts: int = 1
     #: Standard options, keyed by number of points (None when points do not apply).
@@ -287,6 +289,7 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
             print_how=S_("Write a number."),
             key_how=S_("Type the number written"),
             paper_layout="digits",
+            ordered=True,
             settings=frozenset({Setting.RANGE}),
         ),
         AnswerTypeSpec(
@@ -300,6 +303,7 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
             print_how=S_("Write the month and year."),
             key_how=S_("Type the month and year, like 3 2025"),
             paper_layout="month_year",
+            ordered=True,
             keyed_parts=2,
             show=answers.format_month,
         ),
