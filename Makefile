@@ -63,7 +63,7 @@ EXTRACT := $(BIN)/pybabel extract -k N_ -k _l -k lazy_gettext --sort-output --om
 # messages.pot holds every string; respondent.pot what respondents and the public
 # see, which every shipped language translates (staff pages are in English).
 translations: install
-	$(EXTRACT) -F babel.cfg -o translations/messages.pot . >/dev/null
+	$(EXTRACT) -k S_ -F babel.cfg -o translations/messages.pot . >/dev/null
 	$(EXTRACT) -F babel-respondent.cfg -o translations/respondent.pot . >/dev/null
 	$(BIN)/pybabel update -i translations/respondent.pot -d translations \
 		--no-fuzzy-matching --ignore-obsolete >/dev/null

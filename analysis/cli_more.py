@@ -13,6 +13,7 @@ from analysis.free_text import themes
 from analysis.kpis import load_kpis
 from analysis.trends import trend_kpis
 from analysis.weighting import load_margins
+from surveys import QuestionnaireError, load_questionnaire
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -40,6 +41,11 @@ def add_more_commands(commands: Any, *, common: Common) -> None:
         nargs="+",
         metavar="COLUMN",
         help="columns to describe (default: every closed question)",
+    )
+    describe.add_argument(
+        "--questionnaire",
+        metavar="QUESTIONNAIRE.yaml",
+        help="report options in the order this questionnaire lists them",
     )
     describe.add_argument(
         "--margins",
@@ -99,17 +105,28 @@ def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
 def run_describe(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``describe`` subcommand."""
     margins = load_margins(args.margins) if args.margins else None
+    order = questionnaire_option_order(args.questionnaire) if args.questionnaire else None
     responses = read_responses(args.responses)
     result = describe_wave(
         responses,
         wave=args.wave,
         questions=args.questions,
+        option_order=order,
         margins=margins,
         publication=args.publication,
         source=args.responses,
         kpis=load_kpis(args.kpis) if args.kpis else (),
     )
     return result, args.publication
+
+
+def questionnaire_option_order(path: str) -> dict[str, tuple[str, ...]]:
+    """Question id -> option codes in the order the questionnaire file lists them."""
+    try:
+        questionnaire = load_questionnaire(path)
+    except QuestionnaireError as error:
+        raise AnalysisInputError("; ".join(str(p) for p in error.problems)) from None
+    return {q.id: tuple(o.code for o in q.options) for q in questionnaire.questions()}
 
 
 def run_themes(args: argparse.Namespace) -> tuple[object, bool]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -39,6 +39,7 @@ def describe_wave(
     *,
     wave: str,
     questions: Sequence[str] | None = None,
+    option_order: Mapping[str, Sequence[str]] | None = None,
     margins: PopulationMargins | None = None,
     publication: bool = False,
     source: str = "responses",
@@ -50,6 +51,9 @@ def describe_wave(
     ----------
     questions
         Columns to describe; by default every column whose answers are option codes.
+    option_order
+        Question -> its option codes in definition order, the order options are
+        reported in (without it, whole-number codes by value, then the rest).
     margins
         Population counts by group, for the reach table.
     kpis
@@ -72,6 +76,7 @@ def describe_wave(
         waves=[wave],
         wave_index=wave_index,
         questions=questions,
+        option_order=option_order,
         publication=publication,
         source=source,
         kpis=kpis,

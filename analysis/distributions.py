@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -69,12 +69,38 @@ def closed_questions(responses: pd.DataFrame) -> tuple[str, ...]:
     return tuple(found)
 
 
+def option_sequence(codes: Collection[str], order: Sequence[str] = ()) -> list[str]:
+    """``codes`` in the order the definition lists them (``order``), never as text.
+
+    Codes the definition does not list follow, whole numbers by value (a 0 to 10
+    scale reads 0, 3, 5, 10, not 0, 10, 3, 5), then the rest alphabetically.
+
+    Examples
+    --------
+    >>> option_sequence({"10", "0", "5", "3", "dont_know"})
+    ['0', '3', '5', '10', 'dont_know']
+    >>> option_sequence({"no", "yes", "not_sure"}, ("yes", "no", "not_sure"))
+    ['yes', 'no', 'not_sure']
+    """
+    position = {code: i for i, code in enumerate(order)}
+    return sorted(
+        codes,
+        key=lambda c: (
+            position.get(c, len(position)),
+            not c.isdigit(),
+            int(c) if c.isdigit() else 0,
+            c,
+        ),
+    )
+
+
 def distributions(
     responses: pd.DataFrame,
     *,
     waves: Sequence[str],
     wave_index: npt.NDArray[np.int64],
     questions: Sequence[str] | None = None,
+    option_order: Mapping[str, Sequence[str]] | None = None,
     publication: bool = False,
     source: str = "responses",
     kpis: Sequence[KpiDefinition] = (),
@@ -86,6 +112,9 @@ def distributions(
     what is hidden, together with the headlines of ``kpis`` (the same KPIs the
     wave's ``compare`` and ``trend`` publish), so no output reveals another's
     hidden cell.
+
+    ``option_order`` gives a question's option codes in definition order; options
+    are reported in that order (see :func:`option_sequence`).
 
     Examples
     --------
@@ -121,7 +150,9 @@ def distributions(
             [c.strip() for c in label.split(MULTI_SEPARATOR) if c.strip()]
             for label in encoded.labels
         ]
-        options = sorted({c for codes in split for c in codes})
+        options = option_sequence(
+            {c for codes in split for c in codes}, (option_order or {}).get(question, ())
+        )
         position = {option: i for i, option in enumerate(options)}
         # Unique answers -> options (a sparse 0/1 matrix, small: labels x options).
         membership = np.zeros((n_labels, len(options)), dtype=np.int64)

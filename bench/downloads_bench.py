@@ -50,7 +50,7 @@ def build(path: Path, rows: int) -> None:
     from feedback_app.models import Base
     from feedback_app.publishing import publish_version, schedule_wave
     from surveys.library import bundled_questionnaires
-    from surveys.model import CLOSED_TYPES, AnswerType
+    from surveys.model import AnswerType
 
     url = f"sqlite:///{path}"
     upgrade(url)
@@ -99,7 +99,7 @@ def build(path: Path, rows: int) -> None:
                 answers = []
                 for i in ids:
                     for q in questions:
-                        if q.type in CLOSED_TYPES and q.options:
+                        if q.is_closed and q.options:
                             codes = [o.code for o in q.options]
                             if q.type is AnswerType.MULTIPLE:
                                 value: object = rng.sample(codes, k=min(2, len(codes)))

@@ -1,13 +1,14 @@
-"""WTForms forms built from questionnaire pages through a lookup table.
+"""WTForms forms built from questionnaire pages.
 
-Each answer type maps to a field builder. Every field is validated by the same
+Each answer type's field builder is named in its web rendering entry
+(``feedback_app.respond.answer_types``). Every field is validated by the same
 rule as the domain (``surveys.answers.clean_answer``), so the web layer never
 decides on its own what a valid answer is.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from flask_babel import gettext
@@ -22,7 +23,7 @@ from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAre
 from wtforms.validators import ValidationError
 
 from feedback_app.content_translation import content_gettext
-from surveys import AnswerType, Page, Question
+from surveys import Page, Question
 from surveys.answers import AnswerError, clean_answer
 from surveys.model import AnswerValue
 
@@ -66,31 +67,65 @@ class MonthYearField(Field):
         return ""
 
 
+#: An option item with this key gets a divider item (its text, "or") before it.
+DIVIDER_BEFORE = "divider_before"
+
+
+class _Dividers:
+    """Widget mix-in: put in the divider items ``DIVIDER_BEFORE`` asks for.
+
+    govuk-frontend-wtf merges the template's items into the choices by position,
+    so a divider (an item of its own) cannot be passed in; it is added here.
+    """
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
+        items: list[dict[str, Any]] = []
+        for item in params.get("items", []):
+            divider = item.pop(DIVIDER_BEFORE, None)
+            if divider:
+                items.append({"divider": divider})
+            items.append(item)
+        params["items"] = items
+        return params
+
+
+class DividedRadios(_Dividers, GovRadioInput):
+    """GOV.UK radios that can have an "or" divider."""
+
+
+class DividedCheckboxes(_Dividers, GovCheckboxesInput):
+    """GOV.UK checkboxes that can have an "or" divider."""
+
+
 def _choices(question: Question) -> list[tuple[str, str]]:
     return [(option.code, content_gettext(option.label)) for option in question.options]
 
 
-def _radios(question: Question) -> Field:
+def radios(question: Question) -> Field:
+    """Radios: choose one option."""
     return RadioField(
         content_gettext(question.text),
         choices=_choices(question),
         validate_choice=False,
-        widget=GovRadioInput(),
+        widget=DividedRadios(),
         validators=[CleanAnswer(question)],
     )
 
 
-def _checkboxes(question: Question) -> Field:
+def checkboxes(question: Question) -> Field:
+    """Checkboxes: tick all that apply."""
     return SelectMultipleField(
         content_gettext(question.text),
         choices=_choices(question),
         validate_choice=False,
-        widget=GovCheckboxesInput(),
+        widget=DividedCheckboxes(),
         validators=[CleanAnswer(question)],
     )
 
 
-def _text(question: Question) -> Field:
+def text_box(question: Question) -> Field:
+    """A text box with a character count."""
     return TextAreaField(
         content_gettext(question.text),
         widget=GovCharacterCount(),
@@ -98,7 +133,8 @@ def _text(question: Question) -> Field:
     )
 
 
-def _number(question: Question) -> Field:
+def number_box(question: Question) -> Field:
+    """A short box for a whole number."""
     return StringField(
         content_gettext(question.text),
         widget=GovTextInput(),
@@ -106,27 +142,15 @@ def _number(question: Question) -> Field:
     )
 
 
-def _month_year(question: Question) -> Field:
+def month_year(question: Question) -> Field:
+    """Month and year boxes."""
     return MonthYearField(content_gettext(question.text), validators=[CleanAnswer(question)])
-
-
-#: Answer type -> field builder. Adding an answer type means adding a row here.
-FIELD_BUILDERS: Mapping[AnswerType, Callable[[Question], Field]] = {
-    AnswerType.SINGLE: _radios,
-    AnswerType.AGREEMENT: _radios,
-    AnswerType.YES_NO: _radios,
-    AnswerType.FACE: _radios,
-    AnswerType.MULTIPLE: _checkboxes,
-    AnswerType.TEXT: _text,
-    AnswerType.NUMBER: _number,
-    AnswerType.MONTH_YEAR: _month_year,
-}
 
 
 def _stored_to_form(question: Question, value: AnswerValue | None) -> Any:
     if value is None:
         return None
-    if question.type is AnswerType.MULTIPLE:
+    if question.spec.several:
         return list(value) if isinstance(value, (list, tuple)) else [value]
     return str(value)
 
@@ -137,8 +161,11 @@ def page_form(page: Page, *, answers: Mapping[str, AnswerValue], formdata: Any =
     class PageForm(FlaskForm):
         pass
 
+    # Late import: the rendering registry names the builders above.
+    from feedback_app.respond.answer_types import rendering
+
     for question in page.questions:
-        setattr(PageForm, question.id, FIELD_BUILDERS[question.type](question))
+        setattr(PageForm, question.id, rendering(question).field(question))
     data = {q.id: _stored_to_form(q, answers.get(q.id)) for q in page.questions}
     return PageForm(formdata=formdata, data=data)
 

@@ -4,12 +4,12 @@ Pure Python (pydantic and PyYAML only): no Flask, SQLAlchemy, pandas, ``analysis
 or ``feedback_app``, so the rules can be tested and used anywhere.
 """
 
+from surveys.answer_types import ANSWER_TYPES, AnswerTypeSpec, Setting, spec_of
 from surveys.answers import AnswerError, clean_answer, format_answer
 from surveys.checks import semantic_problems
 from surveys.kpis import KpiBank, KpiDefinition, Target, load_kpi_bank
 from surveys.loading import dump_questionnaire, load_questionnaire, parse_questionnaire
 from surveys.model import (
-    STANDARD_OPTIONS,
     AnswerType,
     AnswerValue,
     Condition,
@@ -32,10 +32,11 @@ from surveys.routing import (
 )
 
 __all__ = [
+    "ANSWER_TYPES",
     "OPERATORS",
-    "STANDARD_OPTIONS",
     "AnswerError",
     "AnswerType",
+    "AnswerTypeSpec",
     "AnswerValue",
     "Condition",
     "KpiBank",
@@ -47,6 +48,7 @@ __all__ = [
     "Questionnaire",
     "QuestionnaireError",
     "Route",
+    "Setting",
     "Target",
     "clean_answer",
     "covering_answer_sets",
@@ -62,4 +64,5 @@ __all__ = [
     "path",
     "previous_page_id",
     "semantic_problems",
+    "spec_of",
 ]

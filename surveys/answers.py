@@ -8,11 +8,13 @@ becomes an AnswerError, never a crash.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from surveys.i18n import N_
-from surveys.model import AnswerType, AnswerValue, Question
+
+if TYPE_CHECKING:  # The registry uses the cleaners below, and the model the registry.
+    from surveys.model import AnswerValue, Question
 
 #: Longest raw value looked at; anything longer is cut before work is done on it.
 MAX_RAW_CHARS = 100_000
@@ -63,15 +65,16 @@ def clean_answer(question: Question, raw: Sequence[str]) -> AnswerValue | None:
     ``[month, year]``). Returns None when unanswered and the question is optional;
     raises AnswerError with a GOV.UK-style message otherwise.
     """
+    spec = question.spec
     values = [clean_text(v) for v in raw if isinstance(v, str)]
-    cleaner = _CLEANERS[question.type]
-    value = cleaner(question, values)
+    value = spec.clean(question, values)
     if value is None and not question.optional:
-        raise AnswerError(_MISSING[question.type])
+        raise AnswerError(spec.missing)
     return value
 
 
-def _one_option(question: Question, values: list[str]) -> AnswerValue | None:
+def one_option(question: Question, values: list[str]) -> AnswerValue | None:
+    """One option code from the question's options."""
     chosen = [v for v in values if v]
     if not chosen:
         return None
@@ -80,7 +83,8 @@ def _one_option(question: Question, values: list[str]) -> AnswerValue | None:
     return chosen[0]
 
 
-def _options(question: Question, values: list[str]) -> AnswerValue | None:
+def several_options(question: Question, values: list[str]) -> AnswerValue | None:
+    """Several option codes, in option order; an exclusive option stands alone."""
     chosen = {v for v in values if v}
     if not chosen:
         return None
@@ -96,7 +100,8 @@ def _options(question: Question, values: list[str]) -> AnswerValue | None:
     return tuple(o.code for o in question.options if o.code in chosen)
 
 
-def _text(question: Question, values: list[str]) -> AnswerValue | None:
+def free_text(question: Question, values: list[str]) -> AnswerValue | None:
+    """Free text up to the question's ``max_length``."""
     text = "\n".join(v for v in values if v)
     if not text:
         return None
@@ -107,7 +112,8 @@ def _text(question: Question, values: list[str]) -> AnswerValue | None:
     return text
 
 
-def _number(question: Question, values: list[str]) -> AnswerValue | None:
+def whole_number(question: Question, values: list[str]) -> AnswerValue | None:
+    """A whole number within the question's range."""
     given = [v for v in values if v]
     if not given:
         return None
@@ -125,7 +131,8 @@ def _number(question: Question, values: list[str]) -> AnswerValue | None:
     return number
 
 
-def _month_year(question: Question, values: list[str]) -> AnswerValue | None:
+def month_year(question: Question, values: list[str]) -> AnswerValue | None:
+    """A month and year as ``YYYY-MM`` (posted as month and year, or ``YYYY-MM``)."""
     if not any(values):
         return None
     if len(values) == 1 and re.fullmatch(r"\d{4}-\d{1,2}", values[0]):
@@ -154,30 +161,6 @@ def _month_number(text: str) -> int | None:
     return _MONTH_NAMES.get(text.lower().rstrip("."))
 
 
-_Cleaner = Callable[[Question, list[str]], AnswerValue | None]
-_CLEANERS: Mapping[AnswerType, _Cleaner] = {
-    AnswerType.SINGLE: _one_option,
-    AnswerType.AGREEMENT: _one_option,
-    AnswerType.YES_NO: _one_option,
-    AnswerType.FACE: _one_option,
-    AnswerType.MULTIPLE: _options,
-    AnswerType.TEXT: _text,
-    AnswerType.NUMBER: _number,
-    AnswerType.MONTH_YEAR: _month_year,
-}
-
-_MISSING: Mapping[AnswerType, str] = {
-    AnswerType.SINGLE: N_("Select an answer"),
-    AnswerType.AGREEMENT: N_("Select an answer"),
-    AnswerType.YES_NO: N_("Select yes or no"),
-    AnswerType.FACE: N_("Select a face"),
-    AnswerType.MULTIPLE: N_("Select at least one option"),
-    AnswerType.TEXT: N_("Enter your answer"),
-    AnswerType.NUMBER: N_("Enter a number"),
-    AnswerType.MONTH_YEAR: N_("Enter a month and year"),
-}
-
-
 def format_month(value: str) -> str:
     """``"2025-03"`` as ``"March 2025"`` (English; the web layer translates the month)."""
     year, month = value.split("-")
@@ -199,9 +182,10 @@ def format_answer(question: Question, value: AnswerValue | None) -> str:
             option = question.option(code)
             labels.append(option.label if option is not None else code)
         return ", ".join(labels)
-    if question.type is AnswerType.MONTH_YEAR and isinstance(value, str):
+    shown = question.spec.show
+    if shown is not None and isinstance(value, str):
         try:
-            return format_month(value)
+            return shown(value)
         except (ValueError, IndexError):
             return value
     return str(value)

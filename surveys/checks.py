@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
+from surveys.answer_types import ANSWER_TYPES, SETTING_FIELDS
 from surveys.conditions import ConditionContext, Finding, Loc, condition_findings
 from surveys.kpis import KpiBank
-from surveys.model import AnswerType, Option, Question, Questionnaire
+from surveys.model import Option, Question, Questionnaire
 from surveys.routing import END
 from surveys.source import describe
 
@@ -184,7 +185,7 @@ def _options(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
                     )
                 )
             codes.add(option.code)
-            if option.exclusive and question.type is not AnswerType.MULTIPLE:
+            if option.exclusive and not question.spec.several:
                 findings.append(
                     (
                         (*loc, "options", number, "exclusive"),
@@ -197,6 +198,8 @@ def _options(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
             findings.append(((*loc, "options"), f"{question.type} questions do not have options"))
         if question.area_options is not None:
             findings += _area_option_findings(loc, question.is_closed, question.options)
+        elif question.spec.check is not None and question.options:
+            findings += [((*loc, "options"), m) for m in question.spec.check(question)]
     return findings
 
 
@@ -220,10 +223,24 @@ def _numbers(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
         low, high = question.min_value, question.max_value
         if low is not None and high is not None and low > high:
             findings.append(((*loc, "min_value"), f"min_value {low} is more than max_value {high}"))
-        if question.type is not AnswerType.NUMBER and (low is not None or high is not None):
-            findings.append(
-                ((*loc, "min_value"), "min_value and max_value are only for number questions")
-            )
+    return findings
+
+
+def _settings(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
+    """Fields that belong to a designer setting only on types that take it."""
+    findings: list[Finding] = []
+    for loc, question in _questions(q):
+        for setting, names in SETTING_FIELDS.items():
+            if setting in question.spec.settings:
+                continue
+            if any(getattr(question, name) is not None for name in names):
+                takers = [t.value for t, s in ANSWER_TYPES.items() if setting in s.settings]
+                findings.append(
+                    (
+                        (*loc, names[0]),
+                        f"{' and '.join(names)} are only for {' or '.join(takers)} questions",
+                    )
+                )
     return findings
 
 
@@ -317,6 +334,7 @@ _CHECKS: tuple[Callable[[Questionnaire, KpiBank], list[Finding]], ...] = (
     _pages,
     _options,
     _numbers,
+    _settings,
     _kpis,
     _easy_read,
 )

@@ -93,9 +93,9 @@ def _reference(
 
 
 def _value_findings(operator: str, question: QuestionDef, value: Any, loc: Loc) -> list[Finding]:
-    if question.type is AnswerType.TEXT:
+    if question.spec.free_text:
         return [(loc, f"free-text question {question.id!r} can only be tested with 'answered'")]
-    if operator in ORDERING and question.type not in (AnswerType.NUMBER, AnswerType.MONTH_YEAR):
+    if operator in ORDERING and not question.spec.ordered:
         return [(loc, f"{operator!r} only compares numbers or months; {question.id!r} is not")]
     if operator in MEMBERSHIP:
         if not (isinstance(value, list) and value):

@@ -6,13 +6,28 @@ catalogs, so the same tools serve the interface and the questionnaire content.
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-ID_PATTERN = r"^[a-z][a-z0-9_]*$"
-CODE_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+# Options and answer types are defined beside the answer type registry; they are
+# re-exported here, where every definition object can be found.
+from surveys.answer_types import AnswerType, AnswerTypeSpec, spec_of
+from surveys.options import CODE_PATTERN, ID_PATTERN, Frozen, Option
+
+__all__ = [
+    "CODE_PATTERN",
+    "ID_PATTERN",
+    "AnswerType",
+    "AnswerValue",
+    "Condition",
+    "Frozen",
+    "Option",
+    "Page",
+    "Question",
+    "Questionnaire",
+    "Route",
+]
 
 #: Routing and skip rules, in the shape the ONS questionnaire runner uses, e.g.
 #: ``{"==": [{"answer": "plan_type"}, "ehcp"]}``. Operators are looked up in
@@ -22,50 +37,6 @@ Condition = dict[str, Any]
 #: A cleaned answer: an option code, a tuple of codes, a whole number, free text,
 #: or a month as ``"YYYY-MM"``.
 AnswerValue = str | int | tuple[str, ...]
-
-
-class AnswerType(StrEnum):
-    """The kinds of answer a question can ask for."""
-
-    SINGLE = "single"
-    MULTIPLE = "multiple"
-    AGREEMENT = "agreement"
-    YES_NO = "yes_no"
-    FACE = "face"
-    TEXT = "text"
-    NUMBER = "number"
-    MONTH_YEAR = "month_year"
-
-
-#: Answer types whose answers are option codes.
-CLOSED_TYPES = frozenset(
-    {
-        AnswerType.SINGLE,
-        AnswerType.MULTIPLE,
-        AnswerType.AGREEMENT,
-        AnswerType.YES_NO,
-        AnswerType.FACE,
-    }
-)
-
-
-class Frozen(BaseModel):
-    """Base for definition objects: immutable, and unknown keys are errors."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class Option(Frozen):
-    """One answer option. ``exclude_from_base`` marks "don't know" and the like."""
-
-    code: str = Field(pattern=CODE_PATTERN, max_length=60)
-    label: str = Field(min_length=1)
-    hint: str | None = None
-    exclude_from_base: bool = False
-    #: In multiple choice, choosing this clears the others ("none of these").
-    exclusive: bool = False
-    #: Name of a bundled picture (Easy Read), e.g. ``"face_happy"``.
-    picture: str | None = None
 
 
 class Question(Frozen):
@@ -97,17 +68,22 @@ class Question(Frozen):
     @model_validator(mode="after")
     def _standard_options(self) -> Question:
         # Standard scales are filled in here so every consumer sees one shape.
-        if self.type is AnswerType.FACE and self.points is None:
-            object.__setattr__(self, "points", 5)
-        if not self.options and self.type in STANDARD_OPTIONS:
-            points = self.points if self.type is AnswerType.FACE else None
-            object.__setattr__(self, "options", STANDARD_OPTIONS[self.type][points])
+        spec = self.spec
+        if self.points is None and spec.default_points is not None:
+            object.__setattr__(self, "points", spec.default_points)
+        if not self.options and spec.standard:
+            object.__setattr__(self, "options", spec.standard_options(self.points))
         return self
+
+    @property
+    def spec(self) -> AnswerTypeSpec:
+        """The answer type's registry entry (``surveys.answer_types``)."""
+        return spec_of(self.type)
 
     @property
     def is_closed(self) -> bool:
         """True when answers are option codes."""
-        return self.type in CLOSED_TYPES
+        return self.spec.closed
 
     def option(self, code: str) -> Option | None:
         """The option with this code, or None."""
@@ -195,49 +171,3 @@ class Questionnaire(Frozen):
                 questions.append(q)
             pages.append(page.model_copy(update={"questions": tuple(questions)}))
         return self.model_copy(update={"pages": tuple(pages)})
-
-
-def _options(*rows: tuple[str, str, bool]) -> tuple[Option, ...]:
-    return tuple(Option(code=c, label=label, exclude_from_base=x) for c, label, x in rows)
-
-
-DONT_KNOW = ("dont_know", "Don't know", True)
-
-#: Standard option lists, keyed by answer type then by number of points.
-STANDARD_OPTIONS: dict[AnswerType, dict[int | None, tuple[Option, ...]]] = {
-    AnswerType.AGREEMENT: {
-        None: _options(
-            ("strongly_agree", "Strongly agree", False),
-            ("agree", "Agree", False),
-            ("neither", "Neither agree nor disagree", False),
-            ("disagree", "Disagree", False),
-            ("strongly_disagree", "Strongly disagree", False),
-            DONT_KNOW,
-        )
-    },
-    AnswerType.YES_NO: {
-        None: _options(("yes", "Yes", False), ("no", "No", False), ("not_sure", "Not sure", True))
-    },
-    AnswerType.FACE: {
-        3: tuple(
-            Option(code=c, label=label, picture=f"face_{c}", exclude_from_base=c == "dont_know")
-            for c, label in (
-                ("happy", "Happy"),
-                ("ok", "OK"),
-                ("sad", "Sad"),
-                ("dont_know", "I don't know"),
-            )
-        ),
-        5: tuple(
-            Option(code=c, label=label, picture=f"face_{c}", exclude_from_base=c == "dont_know")
-            for c, label in (
-                ("very_happy", "Very happy"),
-                ("happy", "Happy"),
-                ("ok", "OK"),
-                ("sad", "Sad"),
-                ("very_sad", "Very sad"),
-                ("dont_know", "I don't know"),
-            )
-        ),
-    },
-}

@@ -79,7 +79,7 @@ def default_answer(question: Question) -> AnswerValue | None:
         if not fallback:
             return None
         option = fallback[0]
-        return (option.code,) if question.type is AnswerType.MULTIPLE else option.code
+        return (option.code,) if question.spec.several else option.code
     if question.type is AnswerType.NUMBER:
         low = question.min_value if question.min_value is not None else 1
         return min(low, question.max_value) if question.max_value is not None else low
@@ -129,7 +129,7 @@ def _variations(q: Questionnaire) -> list[tuple[str, AnswerValue | None]]:
 def _interesting(question: Question, operand: Any) -> list[AnswerValue | None]:
     tried: list[AnswerValue | None] = [None] if question.optional else []
     if question.is_closed:
-        multiple = question.type is AnswerType.MULTIPLE
+        multiple = question.spec.several
         return tried + [(o.code,) if multiple else o.code for o in question.options]
     if question.type is AnswerType.NUMBER:
         low, high = question.min_value, question.max_value

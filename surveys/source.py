@@ -276,6 +276,8 @@ def _friendly(err: Any) -> str:
         return "must not be empty"
     if kind == "dict_type":
         return "must be a mapping of names to values"
+    if kind == "value_error":
+        return str(ctx.get("error") or err["msg"])
     return str(err["msg"])
 
 

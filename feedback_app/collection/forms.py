@@ -20,7 +20,7 @@ from wtforms.validators import AnyOf, InputRequired, Length, Regexp, ValidationE
 from feedback_app.collection.keying import KeyingError, read_keyed
 from feedback_app.collection.paper import FIRST, REFERENCE, SECOND
 from feedback_app.content_translation import content_gettext
-from surveys import AnswerType, Questionnaire
+from surveys import Questionnaire
 from surveys.model import Question
 
 #: Prefix of answer fields, so a question id can never clash with "reference".
@@ -81,8 +81,8 @@ def keying_form(
             ],
         )
     for question in questionnaire.questions():
-        builder = TextAreaField if question.type is AnswerType.TEXT else StringField
-        widget = GovTextArea() if question.type is AnswerType.TEXT else GovTextInput()
+        builder = TextAreaField if question.spec.free_text else StringField
+        widget = GovTextArea() if question.spec.free_text else GovTextInput()
         field = builder(
             content_gettext(question.text), widget=widget, validators=[KeyedAnswer(question)]
         )

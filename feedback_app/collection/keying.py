@@ -20,8 +20,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from feedback_app.collection.numbering import option_by_number
-from surveys import AnswerType, Questionnaire
+from feedback_app.collection.numbering import numbered_options, option_by_number
+from surveys import Questionnaire
 from surveys.answers import AnswerError, clean_answer, clean_text
 from surveys.i18n import N_
 from surveys.model import AnswerValue, Condition, Question
@@ -50,13 +50,14 @@ def read_keyed(question: Question, keyed: str) -> AnswerValue | None:
     text = clean_text(keyed)
     if not text:
         return None
-    if question.type is not AnswerType.TEXT and len(text) > MAX_KEYED_CHARS:
+    spec = question.spec
+    if not spec.free_text and len(text) > MAX_KEYED_CHARS:
         raise KeyingError(N_("Enter %(max)s characters or fewer"), max=MAX_KEYED_CHARS)
     if question.is_closed:
         raw = _codes(question, text)
-    elif question.type is AnswerType.MONTH_YEAR:
+    elif spec.keyed_parts > 1:
         parts = [p for p in _SEPARATORS.split(text) if p]
-        raw = parts if len(parts) == 2 else [text]
+        raw = parts if len(parts) == spec.keyed_parts else [text]
     else:
         raw = [text]
     try:
@@ -67,16 +68,18 @@ def read_keyed(question: Question, keyed: str) -> AnswerValue | None:
 
 def _codes(question: Question, text: str) -> list[str]:
     tokens = [t for t in _SEPARATORS.split(text) if t]
-    count = len(question.options)
+    numbers = [n for n, _option in numbered_options(question)]
     codes = []
     for token in tokens:
         code = option_by_number(question, int(token)) if token.isdigit() else None
         if code is None:
             raise KeyingError(
-                N_("Enter the number of the box that is ticked, from 1 to %(max)s"), max=count
+                N_("Enter the number of the box that is ticked, from %(min)s to %(max)s"),
+                min=min(numbers, default=1),
+                max=max(numbers, default=1),
             )
         codes.append(code)
-    if question.type is not AnswerType.MULTIPLE and len(set(codes)) > 1:
+    if not question.spec.several and len(set(codes)) > 1:
         raise KeyingError(
             N_("Enter one number only. If more than one box is ticked, leave this blank")
         )

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext
 
-from feedback_app.collection.numbering import page_numbers, question_numbers
+from feedback_app.collection.numbering import numbered_options, page_numbers, question_numbers
 from feedback_app.content_translation import content_gettext
-from surveys import AnswerType, Questionnaire
+from surveys import Questionnaire
 from surveys.model import Condition, Question
 from surveys.routing import END, answer_ref
 
@@ -44,18 +44,6 @@ class PrintedQuestion:
     only_if: str | None = None
     #: "If ..., go to question 9" (after the last question of a page with routes).
     go_to: tuple[str, ...] = field(default_factory=tuple)
-
-
-def _how(question: Question) -> str:
-    if question.type is AnswerType.MULTIPLE:
-        return gettext("Tick all that apply.")
-    if question.is_closed:
-        return gettext("Tick one box.")
-    if question.type is AnswerType.NUMBER:
-        return gettext("Write a number.")
-    if question.type is AnswerType.MONTH_YEAR:
-        return gettext("Write the month and year.")
-    return gettext("Write your answer in the box. Please do not write any names.")
 
 
 def _label(question: Question, value: object) -> str:
@@ -139,7 +127,7 @@ def printed_questions(q: Questionnaire) -> list[PrintedQuestion]:
                     content_gettext(o.hint) if o.hint else None,
                     o.picture,
                 )
-                for n, o in enumerate(question.options, start=1)
+                for n, o in numbered_options(question)
             )
             printed.append(
                 PrintedQuestion(
@@ -147,7 +135,7 @@ def printed_questions(q: Questionnaire) -> list[PrintedQuestion]:
                     question=question,
                     text=content_gettext(question.text),
                     hint=content_gettext(question.hint) if question.hint else None,
-                    how=_how(question),
+                    how=gettext(question.spec.print_how),
                     options=options,
                     only_if=only_if,
                     go_to=go_to,

@@ -11,9 +11,9 @@ from markupsafe import Markup, escape
 from wtforms import Field
 
 from feedback_app.collection.forms import field_name
-from feedback_app.collection.numbering import question_numbers
+from feedback_app.collection.numbering import numbered_options, option_number, question_numbers
 from feedback_app.content_translation import content_gettext
-from surveys import AnswerType, Questionnaire
+from surveys import Questionnaire
 from surveys.answers import format_answer
 from surveys.model import AnswerValue, Question
 
@@ -30,27 +30,15 @@ class KeyedField:
     params: dict[str, Any]
 
 
-def _how_to_key(question: Question) -> str:
-    if question.type is AnswerType.MULTIPLE:
-        return gettext("Type the number of every ticked box, like 1 3")
-    if question.is_closed:
-        return gettext("Type the number of the ticked box")
-    if question.type is AnswerType.NUMBER:
-        return gettext("Type the number written")
-    if question.type is AnswerType.MONTH_YEAR:
-        return gettext("Type the month and year, like 3 2025")
-    return gettext("Copy the words as written, leaving out any names")
-
-
 def _hint(question: Question) -> dict[str, Any]:
-    how = escape(_how_to_key(question))
+    how = escape(gettext(question.spec.key_how))
     if not question.is_closed:
         return {"html": Markup(f"{how}. {escape(gettext('Leave blank if not answered.'))}")}  # noqa: S704
     # The printed numbers, so the officer reads "box 2" straight off the paper.
     items = "".join(
         f'<li><span class="app-keying-options__number">{n}</span> '
         f"{escape(content_gettext(option.label))}</li>"
-        for n, option in enumerate(question.options, start=1)
+        for n, option in numbered_options(question)
     )
     return {
         "html": Markup(  # noqa: S704 - every part is escaped; the markup is ours
@@ -78,11 +66,11 @@ def keyed_fields(questionnaire: Questionnaire, form: FlaskForm) -> list[KeyedFie
             "hint": _hint(question),
             "attributes": dict(_KEYED_ATTRIBUTES),
         }
-        if question.type is AnswerType.TEXT:
+        if question.spec.free_text:
             params["rows"] = 3
         else:
             params["classes"] = "govuk-input--width-10"
-            if question.is_closed and question.type is not AnswerType.MULTIPLE:
+            if question.is_closed and not question.spec.several:
                 params["attributes"]["inputmode"] = "numeric"
         fields.append(KeyedField(number, question, form[field_name(question.id)], params))
     return fields
@@ -96,10 +84,10 @@ def shown_answer(question: Question, value: AnswerValue | None) -> str:
         codes = value if isinstance(value, tuple) else (str(value),)
         shown = []
         for code in codes:
-            number = next((n for n, o in enumerate(question.options, 1) if o.code == code), None)
+            number = option_number(question, code)
             option = question.option(code)
             label = content_gettext(option.label) if option else code
-            shown.append(f"{number} {label}" if number else label)
+            shown.append(f"{number} {label}" if number is not None else label)
         return ", ".join(shown)
     return format_answer(question, value)
 

@@ -22,12 +22,9 @@ from feedback_app.designer.codes import (
     new_question_id,
     options_from_lines,
 )
-from surveys import STANDARD_OPTIONS, AnswerType, Question, Questionnaire
+from surveys import AnswerType, Question, Questionnaire, Setting, spec_of
+from surveys.answer_types import DONT_KNOW
 from surveys.library import bundled_questionnaires, kpi_bank
-from surveys.model import CLOSED_TYPES
-
-#: Answer types whose option lists the coordinator writes (the others are standard scales).
-OWN_OPTION_TYPES = frozenset({AnswerType.SINGLE, AnswerType.MULTIPLE})
 
 
 @dataclass(frozen=True)
@@ -107,6 +104,7 @@ def add_own_question(
     max_value: int | None = None,
     picture: str | None = None,
     points: int | None = None,
+    dont_know: bool | None = None,
 ) -> tuple[Questionnaire, str]:
     """Add a question the coordinator wrote; returns the questionnaire and its id."""
     question_id = new_question_id(q, text)
@@ -120,7 +118,7 @@ def add_own_question(
         min_value=min_value,
         max_value=max_value,
     )
-    _set_picture_and_points(question, picture=picture, points=points)
+    _set_picture_and_points(question, picture=picture, points=points, dont_know=dont_know)
     data = _data(q)
     data["pages"].append({"id": question_id, "questions": [question]})
     return _rebuild(data), question_id
@@ -137,11 +135,12 @@ def _apply_fields(
     max_value: int | None,
 ) -> None:
     _set_hint_and_optional(question, hint=hint, optional=optional)
-    if answer_type in OWN_OPTION_TYPES and not question.get("area_options"):
+    settings = spec_of(answer_type).settings
+    if Setting.OWN_OPTIONS in settings and not question.get("area_options"):
         question["options"] = options_from_lines(
             options_text, keep=tuple(question.get("options", ()))
         )
-    if answer_type is AnswerType.NUMBER:
+    if Setting.RANGE in settings:
         if min_value is not None and max_value is not None and min_value > max_value:
             raise DesignError(_l("The smallest number must be less than the largest"))
         for key, value in (("min_value", min_value), ("max_value", max_value)):
@@ -152,7 +151,11 @@ def _apply_fields(
 
 
 def _set_picture_and_points(
-    question: dict[str, Any], *, picture: str | None, points: int | None
+    question: dict[str, Any],
+    *,
+    picture: str | None,
+    points: int | None,
+    dont_know: bool | None = None,
 ) -> None:
     # None leaves things as they are; "" removes the picture.
     if picture is not None:
@@ -162,15 +165,22 @@ def _set_picture_and_points(
             question["picture"] = picture
         else:
             question.pop("picture", None)
-    if points is not None and question["type"] == AnswerType.FACE.value:
-        if points not in (3, 5):
+    spec = spec_of(question["type"])
+    if points is not None and Setting.POINTS in spec.settings:
+        if points not in spec.standard:
             raise DesignError(_l("Select 3 or 5 faces"), field="points")
         question["points"] = points
-        # The standard faces for that many points, with their pictures.
-        question["options"] = [
-            o.model_dump(mode="json", exclude_defaults=True)
-            for o in STANDARD_OPTIONS[AnswerType.FACE][points]
-        ]
+        # The standard options for that many points (faces come with their pictures).
+        question["options"] = _dumped(spec.standard_options(points))
+    if dont_know is not None and Setting.DONT_KNOW in spec.settings:
+        # The standard list, with or without "Don't know" at the end.
+        options = spec.standard_options()
+        kept = options if dont_know else tuple(o for o in options if o.code != DONT_KNOW.code)
+        question["options"] = _dumped(kept)
+
+
+def _dumped(options: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return [o.model_dump(mode="json", exclude_defaults=True) for o in options]
 
 
 def _set_hint_and_optional(question: dict[str, Any], *, hint: str, optional: bool) -> None:
@@ -190,12 +200,13 @@ def edit_question(
     *,
     text: str,
     hint: str,
-    options_text: str,
     optional: bool,
+    options_text: str = "",
     min_value: int | None = None,
     max_value: int | None = None,
     picture: str | None = None,
     points: int | None = None,
+    dont_know: bool | None = None,
 ) -> Questionnaire:
     """Change a question's words, hint, options or whether it may be skipped.
 
@@ -220,7 +231,7 @@ def edit_question(
             min_value=min_value,
             max_value=max_value,
         )
-        _set_picture_and_points(question, picture=picture, points=points)
+        _set_picture_and_points(question, picture=picture, points=points, dont_know=dont_know)
     return _rebuild(data)
 
 
@@ -274,7 +285,7 @@ def earlier_closed_questions(q: Questionnaire, question_id: str) -> list[Questio
     for page in q.pages:
         if any(question.id == question_id for question in page.questions):
             return found
-        found += [question for question in page.questions if question.type in CLOSED_TYPES]
+        found += [question for question in page.questions if question.is_closed]
     return found
 
 

@@ -23,34 +23,15 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from surveys import ANSWER_TYPES as ANSWER_TYPE_SPECS
 from surveys import AnswerType
 
-#: What each answer type is, for someone who has never seen the definition format.
+#: What each answer type is, for someone who has never seen the definition format:
+#: its name and a plain description, from the answer type registry (staff text).
 ANSWER_TYPES: list[tuple[AnswerType, Any, Any]] = [
-    (
-        AnswerType.SINGLE,
-        _l("Choose one answer"),
-        _l("A list of answers you write; people choose one."),
-    ),
-    (
-        AnswerType.MULTIPLE,
-        _l("Choose any answers that apply"),
-        _l("A list of answers you write; people tick all that apply."),
-    ),
-    (
-        AnswerType.AGREEMENT,
-        _l("How much do you agree"),
-        _l("Strongly agree, agree, neither, disagree, strongly disagree, don't know."),
-    ),
-    (AnswerType.YES_NO, _l("Yes or no"), _l("Yes, no, not sure.")),
-    (
-        AnswerType.FACE,
-        _l("Faces (Easy Read)"),
-        _l('Very happy to very sad faces with words, and "I don\'t know".'),
-    ),
-    (AnswerType.TEXT, _l("Their own words"), _l("A box to write in.")),
-    (AnswerType.NUMBER, _l("A whole number"), _l("For example, how many professionals.")),
-    (AnswerType.MONTH_YEAR, _l("A month and year"), _l("For example, when an assessment began.")),
+    # The words are marked S_ in surveys/answer_types.py, so they are in the catalog.
+    (answer_type, _l(spec.name), _l(spec.description))
+    for answer_type, spec in ANSWER_TYPE_SPECS.items()
 ]
 
 KINDS: list[tuple[str, Any]] = [
@@ -185,6 +166,14 @@ class QuestionForm(FlaskForm):
         ],
         default="5",
         validate_choice=False,  # Checked by the designer service, in plain words.
+        widget=GovRadioInput(),
+    )
+    dont_know = RadioField(
+        _l("Offer \u201cDon\u2019t know\u201d?"),
+        description=_l("Shown after the scale, below the word \u201cor\u201d."),
+        choices=[("yes", _l("Yes, offer it")), ("no", _l("No, leave it out"))],
+        default="yes",
+        validate_choice=False,  # Anything but "no" keeps it.
         widget=GovRadioInput(),
     )
     picture = RadioField(

@@ -6,6 +6,8 @@ Every change is saved as one draft revision with a plain summary.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup
@@ -28,15 +30,17 @@ from feedback_app.designer.view_model import (
     kpi_references,
     options_text,
     picture_name,
+    setting_fields,
     writes_own_options,
 )
 from feedback_app.designer.workbench import save_change
 from feedback_app.models import LocalArea
+from feedback_app.respond.answer_types import DESIGNER_FIELDS
 from feedback_app.roles import Permission
 from feedback_app.staff.auth import current_user, requires
 from feedback_app.static_files import picture_svg
 from feedback_app.workspace_models import QuestionnaireDraft
-from surveys import AnswerType, Question, Questionnaire
+from surveys import AnswerType, Question, Questionnaire, spec_of
 
 
 def to_question(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse:
@@ -108,18 +112,17 @@ def _answer_type(value: str) -> AnswerType:
 
 def _question_fields(
     form: QuestionForm, answer_type: AnswerType, questionnaire: Questionnaire
-) -> dict[str, object]:
-    points = form.points.data if answer_type is AnswerType.FACE else None
-    return {
+) -> dict[str, Any]:
+    fields: dict[str, Any] = {
         "hint": form.hint.data or "",
-        "options_text": form.options.data or "",
         "optional": form.must_answer.data == "no",
-        "min_value": form.min_value.data,
-        "max_value": form.max_value.data,
         # Pictures only in Easy Read questionnaires, where every question needs one.
         "picture": (form.picture.data or "") if questionnaire.easy_read else None,
-        "points": int(points) if points in ("3", "5") else (0 if points else None),
     }
+    # Only the settings this type takes (surveys.answer_types); the rest stay unset.
+    for setting in spec_of(answer_type).settings:
+        fields.update(DESIGNER_FIELDS[setting].read(form))
+    return fields
 
 
 def _picture_choices(form: QuestionForm) -> list[dict[str, object]]:
@@ -216,6 +219,9 @@ def _question_page(
         own_options=writes_own_options(kind) and not (question and question.area_options),
         fixed_options=fixed_option_labels(kind, question),
         type_names=TYPE_NAMES,
+        setting_fields=[]
+        if question is not None and editing.is_locked(question)
+        else setting_fields(kind),
         easy_read=questionnaire.easy_read,
         picture_items=picture_items,
     ), status
@@ -261,6 +267,7 @@ def edit_question(
                 "max_value": question.max_value,
                 "picture": question.picture or "",
                 "points": str(question.points or 5),
+                "dont_know": "yes" if question.option("dont_know") else "no",
             }
         )
     return _question_page(area, draft, form, question.type, questionnaire, question=question)

@@ -9,10 +9,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from feedback_app.content_translation import content_gettext
-from feedback_app.designer.editing import OWN_OPTION_TYPES, bank_questions, is_locked
+from feedback_app.designer.editing import bank_questions, is_locked
 from feedback_app.designer.forms import ANSWER_TYPES
-from feedback_app.respond.view_model import month_year_params, question_params
-from surveys import STANDARD_OPTIONS, AnswerType, Condition, Page, Question, Questionnaire
+from feedback_app.respond.answer_types import DESIGNER_FIELDS, AnswerField, answer_fields
+from surveys import AnswerType, Condition, Page, Question, Questionnaire, Setting, spec_of
 from surveys.library import kpi_bank
 
 TYPE_NAMES = {answer_type.value: text for answer_type, text, _hint in ANSWER_TYPES}
@@ -144,28 +144,23 @@ def options_text(question: Question) -> str:
 
 def writes_own_options(answer_type: AnswerType) -> bool:
     """True when the coordinator writes the options (not a standard scale)."""
-    return answer_type in OWN_OPTION_TYPES
+    return Setting.OWN_OPTIONS in spec_of(answer_type).settings
+
+
+def setting_fields(answer_type: AnswerType) -> list[str]:
+    """The designer form fields for the settings ``answer_type`` takes, besides options."""
+    settings = spec_of(answer_type).settings - {Setting.OWN_OPTIONS}
+    return [name for s, entry in DESIGNER_FIELDS.items() if s in settings for name in entry.fields]
 
 
 def fixed_option_labels(answer_type: AnswerType, question: Question | None) -> list[str]:
     """The answers people choose from when the coordinator does not write them."""
     if question is not None:
         return [o.label for o in question.options]
-    standard = STANDARD_OPTIONS.get(answer_type, {})
-    options = standard.get(None) or standard.get(5) or ()
-    return [o.label for o in options]
+    spec = spec_of(answer_type)
+    return [o.label for o in spec.standard_options(spec.default_points)]
 
 
-def preview_fields(page: Page, form: Any) -> list[tuple[Question, Any, dict[str, Any]]]:
+def preview_fields(page: Page, form: Any) -> list[AnswerField]:
     """The respondent page's fields, built exactly as the respondent view builds them."""
-    single = len(page.questions) == 1
-    return [
-        (
-            q,
-            form[q.id],
-            month_year_params(q, form[q.id], is_heading=single)
-            if q.type == AnswerType.MONTH_YEAR
-            else question_params(q, is_heading=single),
-        )
-        for q in page.questions
-    ]
+    return answer_fields(page, form)

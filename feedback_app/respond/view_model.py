@@ -9,8 +9,9 @@ from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from feedback_app.content_translation import content_gettext
+from feedback_app.forms import DIVIDER_BEFORE
 from feedback_app.static_files import picture_svg
-from surveys import AnswerType, Page, Question
+from surveys import Page, Question
 from surveys.model import AnswerValue
 from surveys.personal_data import PersonalDataKind, personal_data_kinds
 
@@ -35,7 +36,8 @@ def _hint(question: Question) -> dict[str, Any] | None:
 
 def _option_items(question: Question) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
-    for option in question.options:
+    divided = False
+    for index, option in enumerate(question.options):
         label = escape(content_gettext(option.label))
         item: dict[str, Any] = {}
         if option.picture:
@@ -49,42 +51,57 @@ def _option_items(question: Question) -> list[dict[str, Any]]:
             item["hint"] = {"text": content_gettext(option.hint)}
         if option.exclusive:
             item["behaviour"] = "exclusive"
+        apart = option.exclusive or (question.spec.divide_excluded and option.exclude_from_base)
+        if apart and index > 0 and not divided:
+            # GOV.UK pattern: an "or" divider before "none of these" or "don't know".
+            # The widget puts it in as an item of its own (forms.DIVIDER_BEFORE).
+            item[DIVIDER_BEFORE] = gettext("or")
+            divided = True
         items.append(item)
-    if question.type is AnswerType.MULTIPLE and any(o.exclusive for o in question.options):
-        # GOV.UK pattern: "or" divider before the exclusive option.
-        exclusive_index = next(i for i, o in enumerate(question.options) if o.exclusive)
-        if exclusive_index > 0:
-            items[exclusive_index - 1]["divider"] = None
     return items
 
 
-def question_params(question: Question, *, is_heading: bool) -> dict[str, Any]:
-    """Parameters for the govuk-frontend-wtf widget of ``question``."""
-    hint = _hint(question)
-    if question.is_closed:
-        params: dict[str, Any] = {
-            "fieldset": {"legend": _legend(question, is_heading=is_heading)},
-            "items": _option_items(question),
-            "hint": hint,
-        }
-        if question.type is AnswerType.FACE:
-            params["classes"] = "app-face-scale"
-        return params
+def _label(question: Question, *, is_heading: bool) -> dict[str, Any]:
     label: dict[str, Any] = {"text": question_text(question)}
     if is_heading:
         label.update(isPageHeading=True, classes="govuk-label--l")
     else:
         label["classes"] = "govuk-label--m"
-    if question.type is AnswerType.TEXT:
-        return {"label": label, "hint": hint, "maxlength": question.max_length, "rows": 6}
-    if question.type is AnswerType.NUMBER:
-        return {
-            "label": label,
-            "hint": hint,
-            "classes": "govuk-input--width-5",
-            "attributes": NUMBER_ATTRIBUTES,
-        }
-    return {"label": label, "hint": hint}
+    return label
+
+
+def choice_params(question: Question, *, is_heading: bool) -> dict[str, Any]:
+    """Radios or checkboxes: a fieldset whose legend is the question."""
+    return {
+        "fieldset": {"legend": _legend(question, is_heading=is_heading)},
+        "items": _option_items(question),
+        "hint": _hint(question),
+    }
+
+
+def face_params(question: Question, *, is_heading: bool) -> dict[str, Any]:
+    """Radios with a face picture beside each answer."""
+    return {**choice_params(question, is_heading=is_heading), "classes": "app-face-scale"}
+
+
+def text_params(question: Question, *, is_heading: bool) -> dict[str, Any]:
+    """A text box with a character count."""
+    return {
+        "label": _label(question, is_heading=is_heading),
+        "hint": _hint(question),
+        "maxlength": question.max_length,
+        "rows": 6,
+    }
+
+
+def number_params(question: Question, *, is_heading: bool) -> dict[str, Any]:
+    """A short box for a whole number, with the numeric keyboard on phones."""
+    return {
+        "label": _label(question, is_heading=is_heading),
+        "hint": _hint(question),
+        "classes": "govuk-input--width-5",
+        "attributes": NUMBER_ATTRIBUTES,
+    }
 
 
 def month_year_params(question: Question, field: Any, *, is_heading: bool) -> dict[str, Any]:
@@ -137,7 +154,7 @@ def personal_data_warnings(page: Page, cleaned: Mapping[str, AnswerValue | None]
     warnings = {}
     for question in page.questions:
         value = cleaned.get(question.id)
-        if question.type is not AnswerType.TEXT or not isinstance(value, str):
+        if not question.spec.free_text or not isinstance(value, str):
             continue
         kinds = personal_data_kinds(value)
         if kinds == {PersonalDataKind.EMAIL, PersonalDataKind.PHONE}:

@@ -30,13 +30,11 @@ from feedback_app.forms import cleaned_answers, page_form
 from feedback_app.models import Response, Wave, utcnow
 from feedback_app.quality import signals
 from feedback_app.respond import progress
+from feedback_app.respond.answer_types import answer_fields
 from feedback_app.respond.view_model import (
-    month_year_params,
     page_heading,
     page_title,
     personal_data_warnings,
-    question_params,
-    with_personal_data_warning,
 )
 from surveys import Questionnaire
 from surveys.routing import next_page_id, previous_page_id
@@ -179,19 +177,7 @@ def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
         if previous_page_id(visit.questionnaire, page.id, answers)
         else url_for("respond.start", slug=slug)
     )
-    single = len(page.questions) == 1
-    fields = [
-        (
-            q,
-            form[q.id],
-            month_year_params(q, form[q.id], is_heading=single)
-            if q.type == "month_year"
-            else with_personal_data_warning(question_params(q, is_heading=single), warnings[q.id])
-            if q.id in warnings
-            else question_params(q, is_heading=single),
-        )
-        for q in page.questions
-    ]
+    fields = answer_fields(page, form, warnings=warnings)
     posted_timer = request.form.get(signals.TIMER_FIELD) if request.method == "POST" else None
     status = 400 if form.errors else 200
     return (

@@ -43,7 +43,8 @@ from feedback_app.exports import safe_cell
 from feedback_app.journey import questionnaire_for
 from feedback_app.models import Answer, Response, Wave
 from feedback_app.results.data import counted, wave_labels
-from surveys.model import CLOSED_TYPES, AnswerType
+from surveys.answer_types import spec_of
+from surveys.model import AnswerType
 
 #: Rows fetched from the database per round trip.
 FETCH_ROWS = 5_000
@@ -66,7 +67,7 @@ class ResponseColumn:
     @property
     def closed(self) -> bool:
         """True when answers are option codes (a label column follows the codes)."""
-        return self.answer_type in CLOSED_TYPES
+        return spec_of(self.answer_type).closed
 
     @property
     def header(self) -> tuple[str, ...]:
@@ -271,7 +272,7 @@ def _answer_cells(
         return ("; ".join(codes), "; ".join(found.get(code, code) for code in codes))
     if value is None or value == "":
         return (None,)
-    if column.answer_type is AnswerType.TEXT:
+    if spec_of(column.answer_type).free_text:
         return (redact(str(value)),)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return (value,)

@@ -37,7 +37,7 @@ from feedback_app.journey import questionnaire_for
 from feedback_app.models import LocalArea, Wave
 from feedback_app.results import data
 from feedback_app.results.themes import corrections
-from surveys.model import CLOSED_TYPES, AnswerType, Questionnaire
+from surveys.model import Questionnaire
 
 #: Context questions results are broken down by, when both waves ask them, then
 #: the response's language and channel (always known).
@@ -106,7 +106,7 @@ def text_questions(waves: Sequence[Wave]) -> list[tuple[str, str]]:
     found: dict[str, str] = {}
     for wave in waves:
         for q in questionnaire_for(wave.version).questions():
-            if q.type is AnswerType.TEXT:
+            if q.spec.free_text:
                 found.setdefault(q.id, q.text)
     return list(found.items())
 
@@ -154,6 +154,7 @@ def analyse(session: Session, selection: Selection, *, publication: bool) -> Res
                 frame,
                 wave=names[w.id],
                 questions=closed[w.id],
+                option_order=_option_order(questionnaire_for(w.version)),
                 publication=publication,
                 kpis=kpis,
             )
@@ -267,8 +268,13 @@ def _question_ids(questionnaire: Questionnaire) -> set[str]:
     return {q.id for q in questionnaire.questions()}
 
 
+def _option_order(questionnaire: Questionnaire) -> dict[str, tuple[str, ...]]:
+    """Question id -> option codes in definition order (the order results show)."""
+    return {q.id: tuple(o.code for o in q.options) for q in questionnaire.questions()}
+
+
 def _closed_ids(questionnaire: Questionnaire) -> list[str]:
-    return [q.id for q in questionnaire.questions() if q.type in CLOSED_TYPES]
+    return [q.id for q in questionnaire.questions() if q.is_closed]
 
 
 def _naive(moment: Any) -> Any:

@@ -19,20 +19,8 @@ from feedback_app.review.plain_words import describe_condition
 from feedback_app.roles import Role
 from feedback_app.staff_models import Membership, StaffUser
 from feedback_app.workspace_models import QuestionnaireDraft
-from surveys import AnswerType
 from surveys.comparability import BreakKind, ComparabilityBreak
 from surveys.library import kpi_bank
-
-ANSWER_TYPE_NAMES: dict[AnswerType, LazyString] = {
-    AnswerType.SINGLE: _l("Choose one answer"),
-    AnswerType.MULTIPLE: _l("Choose one or more answers"),
-    AnswerType.AGREEMENT: _l("Agree or disagree scale"),
-    AnswerType.YES_NO: _l("Yes or no"),
-    AnswerType.FACE: _l("Face scale"),
-    AnswerType.TEXT: _l("Free text"),
-    AnswerType.NUMBER: _l("A whole number"),
-    AnswerType.MONTH_YEAR: _l("A month and year"),
-}
 
 BREAK_EXPLANATIONS: dict[BreakKind, LazyString] = {
     BreakKind.WORDING: _l("The wording of the question has changed."),
@@ -132,7 +120,7 @@ def review_page(db: Session, area: LocalArea, draft: QuestionnaireDraft) -> Revi
                         number=len(questions) + 1,
                         text=content_gettext(question.text),
                         hint=content_gettext(question.hint) if question.hint else None,
-                        answer_type=str(ANSWER_TYPE_NAMES[question.type]),
+                        answer_type=gettext(question.spec.review_name),
                         options=[content_gettext(o.label) for o in question.options],
                         show_if=show_if,
                         kpis=_kpi_names(question.kpis),

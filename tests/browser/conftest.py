@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
@@ -80,6 +81,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 slug=f"closed-{wave.slug}"[:40],
             )
             closed_slugs[questionnaire_id] = closed.slug
+        slugs.update(_fixture_waves(session, waves[0].area, now))
         session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
@@ -91,6 +93,45 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
         thread.join(timeout=10)
         server.server_close()
         app.extensions["db_engine"].dispose()
+
+
+#: Test questionnaires beyond the bundled ones, each with its own translations.
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "browser"
+
+
+def _fixture_waves(session: Any, area: Any, now: Any) -> dict[str, str]:
+    """An open wave per fixture questionnaire: questionnaire id -> slug."""
+    import datetime as dt
+
+    import yaml
+
+    from feedback_app.content_translation import save_upload
+    from feedback_app.publishing import publish_version, schedule_wave
+    from surveys import load_questionnaire
+
+    found = {}
+    for path in sorted(FIXTURES.glob("*.yaml")):
+        if path.stem.endswith("_translations"):
+            continue
+        questionnaire = load_questionnaire(path)
+        version = publish_version(session, area, questionnaire)
+        translations = yaml.safe_load(
+            path.with_name(f"{path.stem}_translations.yaml").read_text(encoding="utf-8")
+        )
+        for language, messages in translations.items():
+            save_upload(
+                session, version_id=version.id, language=language, messages=messages, user_id=None
+            )
+        wave = schedule_wave(
+            session,
+            version=version,
+            name=f"{questionnaire.title} (browser tests)",
+            opens_at=now - dt.timedelta(days=1),
+            closes_at=now + dt.timedelta(days=30),
+            slug=f"test-{questionnaire.id.replace('_', '-')}",
+        )
+        found[questionnaire.id] = wave.slug
+    return found
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,8 @@ def test_messages_pot_is_up_to_date(tmp_path: Path) -> None:
             "_l",
             "-k",
             "lazy_gettext",
+            "-k",
+            "S_",
             "--sort-output",
             "--omit-header",
             "--no-location",

@@ -381,3 +381,20 @@ def test_a_draft_the_designer_cannot_read_is_shown_not_lost(
     coordinator.get(draft + "history")
     coordinator.post(draft + "history/1/restore")
     assert "No problems found" in coordinator.get(draft).get_data(as_text=True)
+
+
+def test_a_0_to_10_scale_can_leave_out_dont_know(coordinator: PageBrowser) -> None:
+    draft = _new_blank(coordinator)
+    page_html = coordinator.get(draft + "add/scale_0_10").get_data(as_text=True)
+    assert 'name="dont_know"' in page_html and 'name="points"' not in page_html
+    fields = {"text": "How likely are you to recommend us", "must_answer": "yes"}
+    coordinator.post(draft + "add/scale_0_10", {**fields, "dont_know": "no"})
+    assert coordinator.path == draft
+    page = _exported(coordinator, draft)["pages"][-1]
+    codes = [o["code"] for o in page["questions"][0]["options"]]
+    assert codes == [str(n) for n in range(11)]
+    edit = draft + f"questions/{page['id']}/edit"
+    coordinator.get(edit)
+    coordinator.post(edit, {**fields, "dont_know": "yes"})
+    page = _exported(coordinator, draft)["pages"][-1]
+    assert page["questions"][0]["options"][-1]["code"] == "dont_know"

@@ -28,9 +28,12 @@ def test_the_bank_carries_the_plans_board_fields() -> None:
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
-        ({"recorded_baseline": 120}, "recorded_baseline: must be a percentage from 0 to 100"),
-        ({"recorded_baseline": "high"}, "recorded_baseline: must be a percentage"),
-        ({"reference": "  "}, "reference: must be a non-empty string"),
+        (
+            {"recorded_baseline": 120},
+            "recorded_baseline: Input should be less than or equal to 100",
+        ),
+        ({"recorded_baseline": "high"}, "recorded_baseline: Input should be a valid number"),
+        ({"reference": "  "}, "reference: must not be empty"),
     ],
 )
 def test_bad_board_fields_are_named(extra: dict[str, object], message: str) -> None:

@@ -30,10 +30,10 @@ def test_reads_the_kpi_bank(path: Path) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        ({}, "'kpis' must be a non-empty list"),
+        ({}, "kpis: is required but missing"),
         (
             {"kpis": [{"id": "a", "title": "t", "question": "q"}]},
-            r"kpis\[0\]: missing key 'positive'",
+            r'KPI "a" > positive: is required but missing',
         ),
         (
             {
@@ -47,7 +47,7 @@ def test_reads_the_kpi_bank(path: Path) -> None:
                     }
                 ]
             },
-            r"kpis\[0\].target.rule: 'double_it' is not one of",
+            r'KPI "a" > target > rule: must be one of .*double_it',
         ),
         (
             {
@@ -65,7 +65,7 @@ def test_reads_the_kpi_bank(path: Path) -> None:
         ),
         (
             {"kpis": [{"id": "a", "title": "t", "question": "q", "positive": ["yes"]}] * 2},
-            r"kpis\[1\].id: duplicate KPI id 'a'",
+            r'KPI "a" > id: KPI id is used twice',
         ),
         (
             {
@@ -91,7 +91,7 @@ def test_bad_definitions_name_the_key(data: dict[str, object], message: str) -> 
 def test_malformed_yaml_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "k.yaml"
     bad.write_text("kpis:\n  - id: [unclosed\n", encoding="utf-8")
-    with pytest.raises(AnalysisInputError, match=r"k.yaml: line \d+: malformed YAML"):
+    with pytest.raises(AnalysisInputError, match=r"k.yaml:\d+: file: is not valid YAML"):
         load_kpis(bad)
 
 
@@ -112,3 +112,26 @@ def test_a_boolean_code_in_a_parsed_mapping_explains_the_fix() -> None:
         AnalysisInputError, match=r"positive: a code was read as true/false.*quotes"
     ):
         load_kpis({"kpis": [{"id": "k", "title": "T", "question": "q", "positive": [True]}]})
+def test_codes_are_read_as_text_by_the_one_reader(tmp_path: Path) -> None:
+    # YAML 1.1 makes `yes` a boolean and `9` a number; option codes are text.
+    bank = tmp_path / "k.yaml"
+    bank.write_text(
+        "kpis:\n"
+        "  - {id: told, title: Told, question: told, positive: [yes], exclude: [no]}\n"
+        "  - {id: promoters, title: Would recommend, question: recommend,\n"
+        "     positive: [9, 10], exclude: [dont_know]}\n",
+        encoding="utf-8",
+    )
+    told, promoters = load_kpis(bank)
+    assert (told.positive, told.exclude) == (("yes",), ("no",))
+    assert promoters.positive == ("9", "10")
+
+
+def test_the_web_app_and_the_command_line_read_the_bank_alike() -> None:
+    from surveys.library import kpi_bank
+
+    web = kpi_bank().kpis
+    command_line = load_kpis(BANK)
+    assert [(k.id, k.positive, k.exclude) for k in web] == [
+        (k.id, k.positive, k.exclude) for k in command_line
+    ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from surveys import (
+    AnswerType,
     Problem,
     QuestionnaireError,
     dump_questionnaire,
@@ -37,7 +38,10 @@ BROKEN = [
         "bad_answer_type.yaml",
         22,
         'page "trust" > question "trust_confidence" > type',
-        "must be one of 'single', 'multiple', 'agreement', 'yes_no', 'face', 'text', 'number' or 'month_year', not 'likert'",
+        # Every type in the registry, in its order (not a list spelt out here).
+        "must be one of "
+        + ", ".join(f"'{t.value}'" for t in list(AnswerType)[:-1])
+        + f" or '{list(AnswerType)[-1].value}', not 'likert'",
     ),
     (
         "bad_option_code.yaml",
