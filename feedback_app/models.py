@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from feedback_app import local_days
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -104,6 +106,22 @@ class Wave(Base):
 
     area: Mapped[LocalArea] = relationship(back_populates="waves")
     version: Mapped[QuestionnaireVersion] = relationship()
+
+    @property
+    def first_day(self) -> dt.date:
+        """The day the wave opens, on the area's calendar."""
+        return local_days.local_day(self.opens_at, self.area.timezone)
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day people can answer, on the area's calendar (None: no end).
+
+        ``closes_at`` is end-exclusive (the next local midnight, or the moment it was
+        closed early): pages and posters show this day, never ``closes_at`` itself.
+        """
+        if self.closes_at is None:
+            return None
+        return local_days.last_day(self.closes_at, self.area.timezone)
 
     def is_scheduled(self, now: dt.datetime | None = None) -> bool:
         """True before the open date."""

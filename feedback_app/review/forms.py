@@ -12,13 +12,9 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from feedback_app.local_days import end_of_day_utc, local_to_utc
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
-from feedback_app.review.waves import (
-    RETENTION_CHOICES,
-    WavePlan,
-    end_of_day_utc,
-    local_to_utc,
-)
+from feedback_app.review.waves import RETENTION_CHOICES, WavePlan
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 

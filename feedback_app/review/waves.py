@@ -10,7 +10,6 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -30,17 +29,6 @@ WaveStatus = Literal["open", "scheduled", "closed"]
 def _aware(moment: dt.datetime) -> dt.datetime:
     # SQLite returns naive datetimes; everything is stored in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def local_to_utc(day: dt.date, time: dt.time, timezone: str) -> dt.datetime:
-    """The UTC moment of ``day`` at ``time`` on the clocks of ``timezone``."""
-    local = dt.datetime.combine(day, time, tzinfo=ZoneInfo(timezone))
-    return local.astimezone(dt.UTC)
-
-
-def end_of_day_utc(day: dt.date, timezone: str) -> dt.datetime:
-    """The UTC moment the local day after ``day`` begins (a wave closes then)."""
-    return local_to_utc(day + dt.timedelta(days=1), dt.time(0, 0), timezone)
 
 
 def wave_status(wave: Wave, now: dt.datetime | None = None) -> WaveStatus:
