@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, ValidationEr
 
 from feedback_app.local_days import end_of_day_utc, local_to_utc
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
-from feedback_app.review.waves import RETENTION_CHOICES, WavePlan
+from feedback_app.review.waves import RETENTION_CHOICES, WaveChange, WavePlan
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -70,6 +70,14 @@ class DatePartsField(Field):
         self.blank = True
         self.valid = True
         if formdata is None:
+            # A form filled in from stored data (changing a wave) shows that date.
+            if isinstance(self.data, dt.date):
+                self.day, self.month, self.year = (
+                    str(self.data.day),
+                    str(self.data.month),
+                    str(self.data.year),
+                )
+                self.blank = False
             return
         self.day = formdata.get(f"{self.name}-day", "").strip()[:10]
         self.month = formdata.get(f"{self.name}-month", "").strip()[:10]
@@ -163,3 +171,26 @@ class WaveForm(FlaskForm):
             invitation_only=bool(self.invitation_only.data),
             retention_years=int(self.retention_years.data or 0),
         )
+
+
+class WaveChangeForm(FlaskForm):
+    """Rename a wave, or move its last day (extend, bring forward, reopen)."""
+
+    name = StringField(
+        _l("Name of the wave"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
+    )
+    closes = DatePartsField(_l("Last day"))
+
+    def validate_name(self, field: StringField) -> None:
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Enter a name for the wave"))
+
+    def validate_closes(self, field: DatePartsField) -> None:
+        if not field.valid:
+            raise ValidationError(_l("Enter a real date"))
+
+    def to_change(self) -> WaveChange:
+        """The change asked for (call after ``validate``)."""
+        return WaveChange(name=(self.name.data or "").strip(), last_day=self.closes.data)
