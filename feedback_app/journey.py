@@ -20,7 +20,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from feedback_app.models import Answer, LocalArea, QuestionnaireVersion, Response, Wave, utcnow
+from feedback_app.models import (
+    Answer,
+    LocalArea,
+    QuestionnaireVersion,
+    Response,
+    Wave,
+    WaveLink,
+    utcnow,
+)
 from surveys import Questionnaire, parse_questionnaire
 from surveys.model import AnswerValue
 from surveys.routing import on_path_answers
@@ -31,8 +39,20 @@ RESUME_CODE_LENGTH = 8
 
 
 def find_wave(db: Session, slug: str) -> Wave | None:
-    """The wave behind a public link, or None."""
-    return db.scalar(select(Wave).where(Wave.slug == slug))
+    """The wave behind a public link, or None.
+
+    The wave's own slug matches exactly (older links are case-sensitive); a
+    readable link (``WaveLink``) matches in any case, so /s/Parent-Survey-2027
+    opens /s/parent-survey-2027.
+    """
+    wave = db.scalar(select(Wave).where(Wave.slug == slug))
+    if wave is not None:
+        return wave
+    return db.scalar(
+        select(Wave)
+        .join(WaveLink, WaveLink.wave_id == Wave.id)
+        .where(WaveLink.name == slug.lower())
+    )
 
 
 def open_waves(db: Session, area: LocalArea) -> list[Wave]:

@@ -106,6 +106,16 @@ class Wave(Base):
 
     area: Mapped[LocalArea] = relationship(back_populates="waves")
     version: Mapped[QuestionnaireVersion] = relationship()
+    #: Readable links the coordinator gave the wave, oldest first; all keep working.
+    links: Mapped[list[WaveLink]] = relationship(
+        order_by="WaveLink.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def link_name(self) -> str:
+        """What follows /s/ in the link people are given: the newest readable link,
+        else the wave's own slug (which always keeps working)."""
+        return self.links[-1].name if self.links else self.slug
 
     @property
     def first_day(self) -> dt.date:
@@ -133,6 +143,21 @@ class Wave(Base):
         opens = _aware(self.opens_at)
         closes = _aware(self.closes_at) if self.closes_at else None
         return opens <= now and (closes is None or now < closes)
+
+
+class WaveLink(Base):
+    """A readable, case-insensitive name for a wave's public link (/s/<name>).
+
+    Stored in lower case. A wave can be given a new name; the older ones still
+    open it, so posters already printed keep working.
+    """
+
+    __tablename__ = "wave_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

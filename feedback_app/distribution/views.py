@@ -40,7 +40,7 @@ def _wave(area: LocalArea, wave_id: int) -> Wave:
 
 
 def _public_link(wave: Wave) -> str:
-    return url_for("respond.start", slug=wave.slug, _external=True)
+    return url_for("respond.start", slug=wave.link_name, _external=True)
 
 
 @bp.get("/<area_slug>/share")

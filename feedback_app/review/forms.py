@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from feedback_app.distribution.links import normalise
 from feedback_app.local_days import end_of_day_utc, local_to_utc
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
 from feedback_app.review.waves import RETENTION_CHOICES, WaveChange, WavePlan
@@ -115,6 +116,14 @@ class WaveForm(FlaskForm):
         widget=GovTextInput(),
     )
     closes = DatePartsField(_l("Close date"))
+    link = StringField(
+        _l("Short link (optional)"),
+        description=_l(
+            "Letters, numbers and hyphens, for example parent-survey-2027. People can type "
+            "it in capitals or small letters. Leave it blank to get three easy words."
+        ),
+        widget=GovTextInput(),
+    )
     invitation_only = BooleanField(_l("Only people with an invitation link can answer"))
     retention_years = RadioField(
         _l("How long should we keep the answers after the wave closes?"),
@@ -170,6 +179,7 @@ class WaveForm(FlaskForm):
             closes_at=closes_at,
             invitation_only=bool(self.invitation_only.data),
             retention_years=int(self.retention_years.data or 0),
+            link=normalise(self.link.data or "") or None,
         )
 
 
@@ -182,6 +192,14 @@ class WaveChangeForm(FlaskForm):
         validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
     )
     closes = DatePartsField(_l("Last day"))
+    link = StringField(
+        _l("New short link (optional)"),
+        description=_l(
+            "Letters, numbers and hyphens, for example parent-survey-2027. The links it "
+            "has now keep working, so posters already printed still open the survey."
+        ),
+        widget=GovTextInput(),
+    )
 
     def validate_name(self, field: StringField) -> None:
         if not (field.data or "").strip():
@@ -193,4 +211,8 @@ class WaveChangeForm(FlaskForm):
 
     def to_change(self) -> WaveChange:
         """The change asked for (call after ``validate``)."""
-        return WaveChange(name=(self.name.data or "").strip(), last_day=self.closes.data)
+        return WaveChange(
+            name=(self.name.data or "").strip(),
+            last_day=self.closes.data,
+            link=normalise(self.link.data or "") or None,
+        )

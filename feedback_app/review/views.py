@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import audit, db
 from feedback_app.designer.drafts import area_drafts
+from feedback_app.distribution import links
 from feedback_app.distribution.sharing import area_wave
 from feedback_app.exports import csv_response
 from feedback_app.models import LocalArea, Wave, utcnow
@@ -253,6 +254,10 @@ def new_wave(area: LocalArea) -> Page | HttpResponse:
     form = WaveForm()
     if form.validate_on_submit():
         plan = form.to_plan(area.timezone, utcnow())
+        problem = links.problem_with(db.session(), plan.link) if plan and plan.link else None
+        if problem is not None:
+            form.link.errors = [problem]
+            plan = None
         if plan is not None:
             wave = schedule(db.session(), area=area, version=version, plan=plan, user=g.staff_user)
             status = wave_status(wave)
@@ -305,7 +310,7 @@ def change(area: LocalArea, wave_id: int) -> Page | HttpResponse:
                 now=utcnow(),
             )
         except WaveChangeRefused as refused:
-            form.closes.errors = [str(refused)]
+            form[refused.field].errors = [str(refused)]
             return _change_page(area, wave, form)
         flash(gettext("The wave has been changed") if changed else gettext("Nothing was changed"))
         return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))

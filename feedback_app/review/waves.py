@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app import audit
+from feedback_app.distribution import links
 from feedback_app.local_days import end_of_day_utc
 from feedback_app.models import LocalArea, QuestionnaireVersion, Wave, utcnow
 from feedback_app.publishing import schedule_wave
@@ -51,6 +52,8 @@ class WavePlan:
     closes_at: dt.datetime | None
     invitation_only: bool
     retention_years: int
+    #: The readable link chosen (normalised and checked), or None for generated words.
+    link: str | None = None
 
 
 def schedule(
@@ -71,6 +74,7 @@ def schedule(
     )
     wave.invitation_only = plan.invitation_only
     wave.retention_years = plan.retention_years
+    link = links.add_link(db, wave=wave, name=plan.link or links.generated_name(db))
     audit.record(
         db,
         "schedule_wave",
@@ -81,6 +85,7 @@ def schedule(
         version_id=version.id,
         opens_at=plan.opens_at.isoformat(),
         closes_at=plan.closes_at.isoformat() if plan.closes_at else None,
+        link=link.name,
     )
     db.commit()
     return wave
@@ -135,7 +140,12 @@ def versions_overview(db: Session, area: LocalArea) -> dict[str, list[VersionRow
 
 
 class WaveChangeRefused(ValueError):
-    """A change to a wave that would break a rule; the message says which, plainly."""
+    """A change to a wave that would break a rule; the message says which, plainly,
+    and ``field`` names the form field it is about."""
+
+    def __init__(self, message: str, *, field: str = "closes") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,8 @@ class WaveChange:
 
     name: str
     last_day: dt.date | None
+    #: A new readable link (normalised), or None to keep the links it has.
+    link: str | None = None
 
 
 def reopen_deadline(wave: Wave) -> dt.datetime | None:
@@ -191,6 +203,13 @@ def change_wave(
         old_closes = _aware(wave.closes_at) if wave.closes_at else None
         changes["closes_at"] = [_iso(old_closes), _iso(closes_at)]
         wave.closes_at = closes_at
+    if change.link and change.link != wave.link_name:
+        problem = links.problem_with(db, change.link)
+        if problem is not None:
+            db.rollback()
+            raise WaveChangeRefused(problem, field="link")
+        changes["link"] = [wave.link_name, change.link]
+        links.add_link(db, wave=wave, name=change.link)
     if change.name != wave.name:
         changes["name"] = [wave.name, change.name]
         wave.name = change.name
