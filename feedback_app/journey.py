@@ -10,12 +10,12 @@ import datetime as dt
 import hashlib
 import math
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
@@ -53,6 +53,17 @@ def find_wave(db: Session, slug: str) -> Wave | None:
         .join(WaveLink, WaveLink.wave_id == Wave.id)
         .where(WaveLink.name == slug.lower())
     )
+
+
+def submitted_counts(db: Session, waves: Sequence[Wave]) -> dict[int, int]:
+    """Wave id -> how many responses were sent (every channel), for lists of waves."""
+    rows = db.execute(
+        select(Response.wave_id, func.count())
+        .where(Response.wave_id.in_([wave.id for wave in waves]), Response.status == "submitted")
+        .group_by(Response.wave_id)
+    ).all()
+    found = {wave_id: int(count) for wave_id, count in rows}
+    return {wave.id: found.get(wave.id, 0) for wave in waves}
 
 
 def open_waves(db: Session, area: LocalArea) -> list[Wave]:

@@ -318,7 +318,12 @@ def check(slug: str) -> str | HttpResponse | tuple[str, int]:
         journey.submit(db.session(), response, visit.questionnaire)
         return redirect(url_for("respond.done", slug=slug))
     rows = progress.summary_rows(visit.questionnaire, answers)
-    return render_template("respond/check.html", visit=visit, rows=rows, form=form)
+    # Back goes to the last page on this respondent's route.
+    route = progress.path(visit.questionnaire, answers)
+    back_url = _page_url(visit.wave.slug, route[-1]) if route else None
+    return render_template(
+        "respond/check.html", visit=visit, rows=rows, form=form, back_url=back_url
+    )
 
 
 @bp.get("/<slug>/done")
