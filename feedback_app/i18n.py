@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, redirect, request, session
@@ -50,6 +51,7 @@ def init_app(app: Flask) -> None:
     # Questionnaire text: a version's uploaded translation first, then the catalog.
     app.add_template_global(content_gettext, "qt")
     app.add_template_global(format_datetime)
+    app.add_template_filter(as_date)
 
     @app.context_processor
     def language_context() -> dict[str, object]:
@@ -72,3 +74,14 @@ def remember_language_choice() -> object | None:
         session["lang"] = chosen
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
     return redirect(request.path + (f"?{query}" if query else ""))
+
+
+def as_date(value: object) -> dt.date | None:
+    """A date, or an ISO date text (as cached results keep it), as a date for
+    ``format_date``: people read "3 December 2026", never "2026-12-03"."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

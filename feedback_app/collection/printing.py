@@ -57,6 +57,17 @@ def _how(question: Question) -> str:
     return gettext("Write your answer in the box. Please do not write any names.")
 
 
+#: Hints that only say what the printed instruction (``_how``) already says.
+_SAID_BY_HOW = frozenset({"select all that apply", "tick all that apply", "select one"})
+
+
+def _printed_hint(question: Question) -> str | None:
+    # "Select all that apply." above "Tick all that apply." says it twice on paper.
+    if not question.hint or question.hint.strip().rstrip(".").lower() in _SAID_BY_HOW:
+        return None
+    return gettext(question.hint)
+
+
 def _label(question: Question, value: object) -> str:
     option = question.option(str(value)) if question.is_closed else None
     return f"“{gettext(option.label)}”" if option is not None else f"“{value}”"
@@ -145,7 +156,7 @@ def printed_questions(q: Questionnaire) -> list[PrintedQuestion]:
                     number=numbers[question.id],
                     question=question,
                     text=gettext(question.text),
-                    hint=gettext(question.hint) if question.hint else None,
+                    hint=_printed_hint(question),
                     how=_how(question),
                     options=options,
                     only_if=only_if,
