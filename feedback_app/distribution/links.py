@@ -61,19 +61,20 @@ def _taken(db: Session, name: str) -> bool:
 
 def problem_with(db: Session, name: str) -> str | None:
     """Why ``name`` (normalised) cannot be a link, or None when it can."""
+    problem: str | None = None
     if not MIN_LENGTH <= len(name) <= MAX_LENGTH:
-        return gettext(
+        problem = gettext(
             "The link must be between %(low)d and %(high)d characters",
             low=MIN_LENGTH,
             high=MAX_LENGTH,
         )
-    if not _LINK.match(name):
-        return gettext("The link can only use letters a to z, numbers and hyphens")
-    if name in _RESERVED:
-        return gettext("Choose a different link: that word is used by the survey pages")
-    if _taken(db, name):
-        return gettext("That link is already used by a survey. Choose a different one")
-    return None
+    elif not _LINK.match(name):
+        problem = gettext("The link can only use letters a to z, numbers and hyphens")
+    elif name in _RESERVED:
+        problem = gettext("Choose a different link: that word is used by the survey pages")
+    elif _taken(db, name):
+        problem = gettext("That link is already used by a survey. Choose a different one")
+    return problem
 
 
 def generated_name(db: Session) -> str:
