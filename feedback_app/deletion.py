@@ -19,7 +19,14 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from feedback_app import audit
-from feedback_app.models import Answer, LocalArea, QuestionnaireVersion, Response, Wave
+from feedback_app.models import (
+    Answer,
+    LocalArea,
+    QuestionnaireVersion,
+    Response,
+    Wave,
+    WaveLink,
+)
 from feedback_app.results_models import (
     AreaAction,
     BaselineImport,
@@ -51,6 +58,7 @@ WAVE_TABLES = frozenset(
         "invitation_batch",
         "baseline_import",
         "result_cache",
+        "wave_link",
         "wave",
     }
 )
@@ -141,6 +149,8 @@ def _delete_waves(session: Session, *, area_id: int, wave_ids: Select[Any]) -> d
         # Cached figures were computed from these responses; they are recomputed on demand.
         "cached_results": gone(delete(ResultCache).where(ResultCache.area_id == area_id)),
     }
+    # Readable links name the wave only: nothing collected, so not counted.
+    session.execute(delete(WaveLink).where(WaveLink.wave_id.in_(wave_ids)))
     counts["waves"] = gone(delete(Wave).where(Wave.id.in_(wave_ids)))
     return counts
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request, session
@@ -51,6 +52,7 @@ def init_app(app: Flask) -> None:
     # Questionnaire text: a version's uploaded translation first, then the catalog.
     app.add_template_global(content_gettext, "qt")
     app.add_template_global(format_datetime)
+    app.add_template_filter(as_date)
 
     @app.context_processor
     def language_context() -> dict[str, object]:
@@ -74,3 +76,14 @@ def remember_language_choice() -> object | None:
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])
     # The path comes from the request: "//evil.example/?lang=en" must not leave the site.
     return safe_redirect(request.path + (f"?{query}" if query else ""), fallback="/")
+
+
+def as_date(value: object) -> dt.date | None:
+    """A date, or an ISO date text (as cached results keep it), as a date for
+    ``format_date``: people read "3 December 2026", never "2026-12-03"."""
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None

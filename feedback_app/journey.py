@@ -10,18 +10,26 @@ import datetime as dt
 import hashlib
 import math
 import secrets
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import case, delete, or_, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from feedback_app import throttle
-from feedback_app.models import Answer, LocalArea, QuestionnaireVersion, Response, Wave, utcnow
+from feedback_app.models import (
+    Answer,
+    LocalArea,
+    QuestionnaireVersion,
+    Response,
+    Wave,
+    WaveLink,
+    utcnow,
+)
 from surveys import Questionnaire, parse_questionnaire
 from surveys.model import AnswerValue
 from surveys.routing import on_path_answers
@@ -32,8 +40,31 @@ RESUME_CODE_LENGTH = 8
 
 
 def find_wave(db: Session, slug: str) -> Wave | None:
-    """The wave behind a public link, or None."""
-    return db.scalar(select(Wave).where(Wave.slug == slug))
+    """The wave behind a public link, or None.
+
+    The wave's own slug matches exactly (older links are case-sensitive); a
+    readable link (``WaveLink``) matches in any case, so /s/Parent-Survey-2027
+    opens /s/parent-survey-2027.
+    """
+    wave = db.scalar(select(Wave).where(Wave.slug == slug))
+    if wave is not None:
+        return wave
+    return db.scalar(
+        select(Wave)
+        .join(WaveLink, WaveLink.wave_id == Wave.id)
+        .where(WaveLink.name == slug.lower())
+    )
+
+
+def submitted_counts(db: Session, waves: Sequence[Wave]) -> dict[int, int]:
+    """Wave id -> how many responses were sent (every channel), for lists of waves."""
+    rows = db.execute(
+        select(Response.wave_id, func.count())
+        .where(Response.wave_id.in_([wave.id for wave in waves]), Response.status == "submitted")
+        .group_by(Response.wave_id)
+    ).all()
+    found = {wave_id: int(count) for wave_id, count in rows}
+    return {wave.id: found.get(wave.id, 0) for wave in waves}
 
 
 def open_waves(db: Session, area: LocalArea) -> list[Wave]:

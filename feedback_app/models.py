@@ -21,6 +21,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from feedback_app import local_days
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -104,6 +106,32 @@ class Wave(Base):
 
     area: Mapped[LocalArea] = relationship(back_populates="waves")
     version: Mapped[QuestionnaireVersion] = relationship()
+    #: Readable links the coordinator gave the wave, oldest first; all keep working.
+    links: Mapped[list[WaveLink]] = relationship(
+        order_by="WaveLink.id", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    @property
+    def link_name(self) -> str:
+        """What follows /s/ in the link people are given: the newest readable link,
+        else the wave's own slug (which always keeps working)."""
+        return self.links[-1].name if self.links else self.slug
+
+    @property
+    def first_day(self) -> dt.date:
+        """The day the wave opens, on the area's calendar."""
+        return local_days.local_day(self.opens_at, self.area.timezone)
+
+    @property
+    def last_day(self) -> dt.date | None:
+        """The last day people can answer, on the area's calendar (None: no end).
+
+        ``closes_at`` is end-exclusive (the next local midnight, or the moment it was
+        closed early): pages and posters show this day, never ``closes_at`` itself.
+        """
+        if self.closes_at is None:
+            return None
+        return local_days.last_day(self.closes_at, self.area.timezone)
 
     def is_scheduled(self, now: dt.datetime | None = None) -> bool:
         """True before the open date."""
@@ -115,6 +143,21 @@ class Wave(Base):
         opens = _aware(self.opens_at)
         closes = _aware(self.closes_at) if self.closes_at else None
         return opens <= now and (closes is None or now < closes)
+
+
+class WaveLink(Base):
+    """A readable, case-insensitive name for a wave's public link (/s/<name>).
+
+    Stored in lower case. A wave can be given a new name; the older ones still
+    open it, so posters already printed keep working.
+    """
+
+    __tablename__ = "wave_link"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

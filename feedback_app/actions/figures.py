@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from analysis import AnalysisInputError, KpiDefinition, compare_waves
-from feedback_app import journey
+from feedback_app import journey, local_days
 from feedback_app.models import LocalArea, Wave, utcnow
 from feedback_app.results import board
 from feedback_app.results.data import area_kpis, cached, wave_frame, wave_labels
@@ -149,5 +149,4 @@ def _zone(area: LocalArea) -> ZoneInfo:
 
 def _local_day(wave: Wave, zone: ZoneInfo) -> str:
     # A wave closing at local midnight closed at the end of the day before.
-    moment = _aware(wave.closes_at).astimezone(zone) - dt.timedelta(microseconds=1)
-    return moment.date().isoformat()
+    return local_days.last_day(_aware(wave.closes_at), zone).isoformat()

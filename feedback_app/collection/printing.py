@@ -46,6 +46,17 @@ class PrintedQuestion:
     go_to: tuple[str, ...] = field(default_factory=tuple)
 
 
+#: Hints that only say what the printed instruction (the answer type's ``print_how``) already says.
+_SAID_BY_HOW = frozenset({"select all that apply", "tick all that apply", "select one"})
+
+
+def _printed_hint(question: Question) -> str | None:
+    # "Select all that apply." above "Tick all that apply." says it twice on paper.
+    if not question.hint or question.hint.strip().rstrip(".").lower() in _SAID_BY_HOW:
+        return None
+    return content_gettext(question.hint)
+
+
 def _label(question: Question, value: object) -> str:
     option = question.option(str(value)) if question.is_closed else None
     return f"“{content_gettext(option.label)}”" if option is not None else f"“{value}”"
@@ -134,7 +145,7 @@ def printed_questions(q: Questionnaire) -> list[PrintedQuestion]:
                     number=numbers[question.id],
                     question=question,
                     text=content_gettext(question.text),
-                    hint=content_gettext(question.hint) if question.hint else None,
+                    hint=_printed_hint(question),
                     how=gettext(question.spec.print_how),
                     options=options,
                     only_if=only_if,

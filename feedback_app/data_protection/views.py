@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -42,10 +42,12 @@ def delete_wave(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str
         name = wave.name
         counts = deletion.delete_wave(session, area=area, wave=wave, user_id=g.staff_user.id)
         flash(
-            gettext(
-                "%(wave)s deleted with %(responses)s responses",
+            ngettext(
+                "%(wave)s deleted with %(count)s response",
+                "%(wave)s deleted with %(count)s responses",
+                counts["responses"],
                 wave=name,
-                responses=f"{counts['responses']:,}",
+                count=f"{counts['responses']:,}",
             )
         )
         return redirect(url_for(".index", area_slug=area.slug))

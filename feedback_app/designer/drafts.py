@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,10 @@ from feedback_app.models import LocalArea, QuestionnaireVersion, utcnow
 from feedback_app.staff_models import StaffUser
 from feedback_app.workspace_models import DraftRevision, QuestionnaireDraft
 from surveys import Questionnaire, QuestionnaireError, dump_questionnaire, parse_questionnaire
+
+#: The blank template's stand-in words: publishing refuses a draft that still has them.
+PLACEHOLDER_DESCRIPTION = "Who this survey is for, and why we are asking."
+PLACEHOLDER_QUESTION = "Write your first question here"
 
 BLANK_TEMPLATE = """\
 id: {id}
@@ -36,6 +41,7 @@ pages:
         type: agreement
         text: Write your first question here
 """
+assert PLACEHOLDER_DESCRIPTION in BLANK_TEMPLATE and PLACEHOLDER_QUESTION in BLANK_TEMPLATE
 
 
 def questionnaire_id_for(title: str) -> str:
@@ -99,6 +105,34 @@ def draft_problems(draft: QuestionnaireDraft) -> list[str]:
     except QuestionnaireError as error:
         return [f"{p.where}: {p.message}" for p in error.problems]
     return []
+
+
+def placeholder_problems(questionnaire: Questionnaire) -> list[str]:
+    """The blank template's stand-in words still in ``questionnaire``, as problems
+    that stop it being published (families would read them)."""
+
+    def same(text: str | None, placeholder: str) -> bool:
+        return (text or "").strip().rstrip(".").casefold() == placeholder.rstrip(".").casefold()
+
+    problems = []
+    if same(questionnaire.description, PLACEHOLDER_DESCRIPTION):
+        problems.append(
+            gettext(
+                "description: it still says “%(text)s”. Write who the survey is for and "
+                "why you are asking",
+                text=PLACEHOLDER_DESCRIPTION,
+            )
+        )
+    for question in questionnaire.questions():
+        if same(question.text, PLACEHOLDER_QUESTION):
+            problems.append(
+                gettext(
+                    "question %(id)s: it still says “%(text)s”. Write the question",
+                    id=question.id,
+                    text=PLACEHOLDER_QUESTION,
+                )
+            )
+    return problems
 
 
 def save_draft(

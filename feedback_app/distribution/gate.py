@@ -76,7 +76,7 @@ def guard_journey() -> HttpResponse | tuple[str, int] | None:
     """Before a journey page: refuse, or use up the invitation when answers are sent."""
     if request.endpoint not in GATED_ENDPOINTS or not request.view_args:
         return None
-    wave = journey.find_wave(db.session(), str(request.view_args.get("slug", ""))[:40])
+    wave = journey.find_wave(db.session(), str(request.view_args.get("slug", ""))[:60])
     if wave is None:
         return None  # the view gives its own 404
     token_hash = held_invitation(wave.slug)

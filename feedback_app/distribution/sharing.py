@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from dataclasses import dataclass
 
@@ -64,7 +65,8 @@ class Poster:
     audience: str
     minutes: int
     link: str
-    closes_at: object
+    #: The last day people can answer, on the area's calendar (None: no end).
+    last_day: dt.date | None
 
 
 def poster_for(wave: Wave, link: str) -> Poster:
@@ -75,5 +77,5 @@ def poster_for(wave: Wave, link: str) -> Poster:
         audience=questionnaire.description,
         minutes=questionnaire.estimated_minutes,
         link=link,
-        closes_at=wave.closes_at,
+        last_day=wave.last_day,
     )

@@ -3,6 +3,8 @@ the respondent side of invitation and always-on links. Views stay thin."""
 
 from __future__ import annotations
 
+import base64
+
 from flask import (
     Blueprint,
     Response,
@@ -40,7 +42,7 @@ def _wave(area: LocalArea, wave_id: int) -> Wave:
 
 
 def _public_link(wave: Wave) -> str:
-    return url_for("respond.start", slug=wave.slug, _external=True)
+    return url_for("respond.start", slug=wave.link_name, _external=True)
 
 
 @bp.get("/<area_slug>/share")
@@ -187,12 +189,18 @@ def create_invitations(area: LocalArea, wave_id: int) -> Response | tuple[str, i
     )
     db.session().commit()
     # The links exist in clear only in this response: only their hashes are stored.
+    # A page confirms what was made and holds the file itself, to save from there.
     filename = f"invitation-links-{wave.slug}-{made.batch.id}.csv"
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    encoded = base64.b64encode(body.encode()).decode()
+    return render_template(
+        "staff/distribution/invitations_made.html",
+        area=area,
+        wave=wave,
+        made=len(made.tokens),
+        label=label,
+        filename=filename,
+        data_url=f"data:text/csv;charset=utf-8;base64,{encoded}",
+    ), 200
 
 
 @public_bp.get("/i/<token>")

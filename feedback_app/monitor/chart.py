@@ -6,13 +6,19 @@ are drawn at the height of 4, in a paler "fewer than 5" style.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from feedback_app.monitor.counts import DayCount
 from feedback_app.monitor.representation import SMALL_COUNT, is_small
 
-WIDTH, HEIGHT, AXIS = 600, 200, 20
+WIDTH, HEIGHT, AXIS = 600, 220, 24
+#: Room above the tallest bar for the "highest" label, so it never sits on a bar.
+TOP = 24
+#: At most this many dates are written under the axis.
+MAX_TICKS = 6
 
 
 @dataclass(frozen=True)
@@ -28,11 +34,21 @@ class Bar:
 
 
 @dataclass(frozen=True)
+class Tick:
+    """A date written under the axis, centred on its day's bars."""
+
+    x: float
+    day: dt.date
+    anchor: str
+
+
+@dataclass(frozen=True)
 class Chart:
-    """The bars and the largest value on the scale."""
+    """The bars, the dates under the axis and the largest value on the scale."""
 
     bars: tuple[Bar, ...]
     scale_max: int
+    ticks: tuple[Tick, ...] = ()
     width: int = WIDTH
     height: int = HEIGHT
     axis: int = AXIS
@@ -47,7 +63,7 @@ def day_chart(days: Sequence[DayCount]) -> Chart:
     scale_max = max([_drawn(d.started) for d in days] + [_drawn(d.submitted) for d in days] + [1])
     slot = WIDTH / max(len(days), 1)
     bar_width = slot * 0.4
-    plot_height = HEIGHT - AXIS
+    plot_height = HEIGHT - AXIS - TOP
     bars = []
     for index, day in enumerate(days):
         for offset, series, count in (
@@ -58,11 +74,33 @@ def day_chart(days: Sequence[DayCount]) -> Chart:
             bars.append(
                 Bar(
                     x=round(index * slot + slot * offset, 2),
-                    y=round(plot_height - height, 2),
+                    y=round(TOP + plot_height - height, 2),
                     width=round(bar_width, 2),
                     height=round(height, 2),
                     series=series,
                     few=is_small(count),
                 )
             )
-    return Chart(bars=tuple(bars), scale_max=scale_max)
+    return Chart(bars=tuple(bars), scale_max=scale_max, ticks=_ticks(days, slot))
+
+
+def _ticks(days: Sequence[DayCount], slot: float) -> tuple[Tick, ...]:
+    # The first and last day always; evenly spaced days between, at most MAX_TICKS.
+    if not days:
+        return ()
+    step = max(1, math.ceil((len(days) - 1) / (MAX_TICKS - 1)))
+    indexes = sorted({*range(0, len(days), step), len(days) - 1})
+    if len(indexes) > 1 and indexes[-1] - indexes[-2] < step:
+        indexes.pop(-2)  # keep the last day's date clear of its neighbour's
+    ticks = []
+    for index in indexes:
+        anchor = "start" if index == 0 else "end" if index == len(days) - 1 else "middle"
+        x = (
+            index * slot
+            if anchor == "start"
+            else (index + 1) * slot
+            if anchor == "end"
+            else ((index + 0.5) * slot)
+        )
+        ticks.append(Tick(x=round(x, 2), day=days[index].day, anchor=anchor))
+    return tuple(ticks)

@@ -27,6 +27,7 @@ from wtforms import StringField
 from feedback_app import content_translation, db, journey, throttle
 from feedback_app.distribution import gate
 from feedback_app.forms import cleaned_answers, page_form
+from feedback_app.i18n import offered_languages
 from feedback_app.models import Response, Wave, utcnow
 from feedback_app.quality import signals
 from feedback_app.respond import progress
@@ -36,12 +37,16 @@ from feedback_app.respond.view_model import (
     page_title,
     personal_data_warnings,
 )
-from surveys import Questionnaire
+from surveys import Page, Questionnaire
 from surveys.routing import next_page_id, previous_page_id
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
 #: Posted as "keep" by the button that keeps an answer with contact details in it.
 KEEP_FIELD = "personal_data"
+#: Posted by "Save and come back later": save what is done of the page, then the code.
+SAVE_LATER_FIELD = "save_later"
+#: Posted (as a language code) by the language buttons on a question page.
+SWITCH_LANGUAGE_FIELD = "switch_language"
 
 
 @dataclass(frozen=True)
@@ -63,7 +68,8 @@ def _visit(slug: str) -> Visit:
         db.session(), version_id=wave.version_id, questionnaire=questionnaire
     )
     content_translation.use_version(db.session(), wave.version_id)
-    response_id = session.get("responses", {}).get(slug)
+    # Kept under the wave's own slug: a readable link opens the same response.
+    response_id = session.get("responses", {}).get(wave.slug)
     response = journey.get_response(db.session(), wave, response_id)
     return Visit(wave, questionnaire, response)
 
@@ -107,7 +113,7 @@ def begin(slug: str) -> HttpResponse | tuple[str, int]:
     response = visit.response
     if response is None or response.is_submitted:
         response = journey.start_response(db.session(), visit.wave, language=_language())
-        _remember(slug, response)
+        _remember(visit.wave.slug, response)
         return redirect(_page_url(slug, visit.questionnaire.first_page))
     answers = journey.saved_answers(db.session(), response)
     return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))
@@ -148,6 +154,10 @@ def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
         page, answers=answers, formdata=request.form if request.method == "POST" else None
     )
     warnings: dict[str, str] = {}
+    if request.method == "POST" and (
+        SAVE_LATER_FIELD in request.form or SWITCH_LANGUAGE_FIELD in request.form
+    ):
+        return _save_as_it_is(visit, page, form, response)
     if request.method == "POST" and form.validate():
         cleaned = cleaned_answers(page, form)
         if request.form.get(KEEP_FIELD) != "keep":
@@ -193,11 +203,49 @@ def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
             change=change,
             personal_data_warning=bool(warnings),
             keep_field=KEEP_FIELD,
+            save_later_field=SAVE_LATER_FIELD,
+            language_form="answers",
             honeypot_field=signals.HONEYPOT_FIELD,
             timer_field=signals.TIMER_FIELD,
             timer=signals.timer_for_page(posted_timer, page.id),
         ),
         status,
+    )
+
+
+def _save_as_it_is(visit: Visit, page: Page, form: FlaskForm, response: Response) -> HttpResponse:
+    """Keep a half-done page before leaving it ("save and come back later", or a
+    change of language): every answer that is valid is saved, the rest is left
+    as it was, and no error is shown."""
+    form.validate()
+    if "csrf_token" in form.errors:
+        abort(400)
+    done = {
+        q.id: form[q.id].cleaned  # type: ignore[attr-defined]
+        for q in page.questions
+        if not form[q.id].errors and hasattr(form[q.id], "cleaned")
+    }
+    if done:
+        db.begin_write(db.session())
+        try:
+            # No bot signals: leaving a page part-way is not answering it fast.
+            journey.save_page(
+                db.session(), response, cleaned=done, language=_language(), limit=_save_limit()
+            )
+        except journey.TooManySaves as refused:
+            return _too_many_saves(visit, page.id, refused.retry_after)
+    chosen = request.form.get(SWITCH_LANGUAGE_FIELD)
+    if chosen is None:
+        return redirect(url_for("respond.save_for_later", slug=visit.wave.slug))
+    if chosen in offered_languages():
+        session["lang"] = chosen
+    return redirect(
+        url_for(
+            "respond.question",
+            slug=visit.wave.slug,
+            page_id=page.id,
+            change=request.args.get("change") if request.args.get("change") == "1" else None,
+        )
     )
 
 
@@ -271,7 +319,12 @@ def check(slug: str) -> str | HttpResponse | tuple[str, int]:
         journey.submit(db.session(), response, visit.questionnaire)
         return redirect(url_for("respond.done", slug=slug))
     rows = progress.summary_rows(visit.questionnaire, answers)
-    return render_template("respond/check.html", visit=visit, rows=rows, form=form)
+    # Back goes to the last page on this respondent's route.
+    route = progress.path(visit.questionnaire, answers)
+    back_url = _page_url(visit.wave.slug, route[-1]) if route else None
+    return render_template(
+        "respond/check.html", visit=visit, rows=rows, form=form, back_url=back_url
+    )
 
 
 @bp.get("/<slug>/done")
@@ -306,8 +359,8 @@ def resume(slug: str) -> str | HttpResponse | tuple[str, int]:
                 found = journey.resume(db.session(), visit.wave, code, keys=keys)
             except journey.TooManyCodes as refused:
                 return _too_many_codes(visit, refused.retry_after)
-        if found is not None:
-            _remember(slug, found)
+        if found is not None and not found.is_submitted:
+            _remember(visit.wave.slug, found)
             answers = journey.saved_answers(db.session(), found)
             return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))
         error = (

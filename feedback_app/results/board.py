@@ -43,6 +43,7 @@ from analysis import (
 )
 from analysis.benchmarks import Benchmark, kpi_estimates
 from analysis.method import describe_method
+from feedback_app import local_days
 from feedback_app.journey import questionnaire_for
 from feedback_app.models import LocalArea, Wave, utcnow
 from feedback_app.results import data
@@ -206,7 +207,7 @@ def compute_figures(
     found: dict[str, KpiFigures] = {}
     for ids, members in groups.items():
         names = [labels[i] for i in ids]
-        closed = [_local_date(by_id[i].closes_at, zone).isoformat() for i in ids]
+        closed = [_last_day(by_id[i], zone).isoformat() for i in ids]
         if len(ids) == 1:
             for kpi, estimate in zip(
                 members, kpi_estimates(frame, members, wave=names[0]), strict=True
@@ -219,7 +220,7 @@ def compute_figures(
             frame,
             members,
             waves=names,
-            dates=[_local_date(by_id[i].opens_at, zone) for i in ids],
+            dates=[local_days.local_day(by_id[i].opens_at, zone) for i in ids],
         )
         for compared, series in zip(comparison.kpis, trend.kpis, strict=True):
             steps = tuple(
@@ -423,8 +424,9 @@ def _zone(area: LocalArea) -> ZoneInfo:
         return ZoneInfo("Europe/London")
 
 
-def _local_date(moment: dt.datetime | None, zone: ZoneInfo) -> dt.date:
-    return _aware(moment or utcnow()).astimezone(zone).date()
+def _last_day(wave: Wave, zone: ZoneInfo) -> dt.date:
+    # The board only shows closed waves; the rule for the day is local_days'.
+    return local_days.last_day(wave.closes_at or utcnow(), zone)
 
 
 __all__ = [

@@ -176,7 +176,8 @@ def interval_chart(
             if point.low is not None and point.high is not None:
                 parts.append(_whisker_v(x=x, y1=y(point.low), y2=y(point.high), colour=colour))
             parts.append(_marker(number, x=x, y=py, hollow=point.caution))
-            parts.append(_text(_pct(point.percent), x=x + 9, y=py - 8, anchor="start", size=14))
+            label_y = _value_label_y(py, None if target is None else y(target))
+            parts.append(_text(_pct(point.percent), x=x + 9, y=label_y, anchor="start", size=14))
         if len(line) > 1:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             parts.insert(
@@ -264,6 +265,15 @@ def bar_chart(
 
 
 # --- pieces ---------------------------------------------------------------------
+
+
+def _value_label_y(point_y: float, target_y: float | None) -> float:
+    """Where a point's value label sits (its baseline): above the point, or below
+    it when the target line would run through the label's 14 px text."""
+    above = point_y - 8
+    if target_y is not None and above - 14 <= target_y <= above + 4:
+        return point_y + 22
+    return above
 
 
 def _as_list(series: Series | Sequence[Series]) -> list[Series]:

@@ -23,6 +23,7 @@ from analysis import (
     to_dict,
     trend_kpis,
 )
+from analysis.estimates import SUPPRESS_BELOW
 from analysis.reach import reach
 from analysis.responses import NOT_STATED
 from analysis.weighting import PopulationMargins
@@ -125,6 +126,16 @@ def choose_pair(
         raise CompareError(gettext("Choose a follow-up wave from the list"), "follow_up")
     if first.id == second.id:
         raise CompareError(gettext("Choose two different waves to compare"), "follow_up")
+    order = list(waves)
+    if order.index(str(first.id)) > order.index(str(second.id)):
+        raise CompareError(
+            gettext(
+                "%(baseline)s ran after %(follow_up)s. Choose the earlier wave as the "
+                "baseline and the later one as the follow-up",
+                baseline=first.name,
+                follow_up=second.name,
+            )
+        )
     shared = shared_questions([journey.questionnaire_for(w.version) for w in (first, second)])
     if not shared.closed and not shared.free_text:
         raise CompareError(
@@ -135,6 +146,43 @@ def choose_pair(
             )
         )
     return first, second, shared
+
+
+def _with_data(session: Session, waves: Sequence[Wave]) -> list[Wave]:
+    # Enough counted responses for figures to be shown, not all "not shown".
+    counts = {row[0]: row[1] for row in data.fingerprint(session, waves)}
+    return [wave for wave in waves if counts.get(wave.id, 0) >= SUPPRESS_BELOW]
+
+
+def default_pair(session: Session, waves: Sequence[Wave]) -> tuple[Wave, Wave] | None:
+    """What Compare shows first: the latest two waves (of ``waves``, oldest first)
+    with enough responses for figures that ask questions in common, the earlier
+    as the baseline. None when no two waves qualify."""
+    candidates = _with_data(session, waves)
+    asked = {wave.id: journey.questionnaire_for(wave.version) for wave in candidates}
+    for later in range(len(candidates) - 1, 0, -1):
+        follow_up = candidates[later]
+        for baseline in reversed(candidates[:later]):
+            if shared_questions([asked[baseline.id], asked[follow_up.id]]).closed:
+                return baseline, follow_up
+    return None
+
+
+def default_trend(session: Session, waves: Sequence[Wave]) -> list[Wave]:
+    """What Trend ticks first: the most waves (three or more, with data) that ask
+    one KPI question the same way; none when no KPI is shared by three."""
+    candidates = _with_data(session, waves)
+    asked = {wave.id: journey.questionnaire_for(wave.version) for wave in candidates}
+    best: list[Wave] = []
+    for kpi in data.area_kpis():
+        asking = [w for w in candidates if asked[w.id].question(kpi.question) is not None]
+        if (
+            len(asking) >= 3
+            and len(asking) > len(best)
+            and shared_questions([asked[w.id] for w in asking]).kpis
+        ):
+            best = asking
+    return best
 
 
 def choose_trend(session: Session, area: LocalArea, chosen: Sequence[str]) -> list[Wave]:

@@ -20,9 +20,12 @@ Page = str | HttpResponse | tuple[str, int]
 
 
 def _chosen(waves: list[Wave]) -> tuple[str, str]:
-    """The baseline and follow-up ids asked for (defaults: the oldest and newest wave)."""
-    default_first = str(waves[0].id) if waves else ""
-    default_second = str(waves[-1].id) if waves else ""
+    """The baseline and follow-up ids asked for (defaults: the latest two comparable
+    waves with data, else the latest two waves)."""
+    pair = compare.default_pair(db.session(), waves)
+    if pair is None and len(waves) >= 2:
+        pair = (waves[-2], waves[-1])
+    default_first, default_second = (str(pair[0].id), str(pair[1].id)) if pair else ("", "")
     return (
         request.args.get("baseline", default_first),
         request.args.get("follow_up", default_second),
@@ -142,7 +145,9 @@ def trend(area: LocalArea) -> Page:
         "staff/results/compare_trend.html",
         area=area,
         waves=waves,
-        chosen=set(chosen) if submitted else {str(w.id) for w in waves},
+        chosen=set(chosen)
+        if submitted
+        else {str(w.id) for w in compare.default_trend(session, waves)},
         error=error,
         picked=picked,
         result=result,

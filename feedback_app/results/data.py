@@ -10,8 +10,9 @@ Counted responses are the submitted ones that an officer has not excluded as
 likely automated (``Response.review == "excluded"``).
 
 ``cached`` stores a computed result (figures only, as JSON) keyed by the kind of
-result, its parameters and a fingerprint of the waves it came from: the number of
-counted responses, the sum of their ids and their latest change. A new, changed
+result, its parameters and a fingerprint of the waves it came from: their names and
+close moments, the number of counted responses, the sum of their ids and their
+latest change. A new, changed
 or excluded response
 changes the fingerprint, so a stale result is never served and nothing needs
 deleting by hand; old rows are pruned when new ones are written.
@@ -160,7 +161,11 @@ def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
         .group_by(Response.wave_id)
     ).all()
     found = {wave_id: [count, int(total), _iso(latest)] for wave_id, count, total, latest in rows}
-    return [[wave_id, *found.get(wave_id, [0, 0, None])] for wave_id in sorted(ids)]
+    # A renamed, extended or closed-early wave changes labels and closing days too.
+    return [
+        [wave.id, *found.get(wave.id, [0, 0, None]), wave.name, _iso(wave.closes_at)]
+        for wave in sorted(waves, key=lambda wave: wave.id)
+    ]
 
 
 def corrections_fingerprint(session: Session, waves: Sequence[Wave]) -> list[object]:

@@ -25,7 +25,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import func, select
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -351,7 +351,9 @@ def _wave_item(row: tuple[Wave, int], chosen: list[str]) -> dict[str, Any]:
     return {
         "value": str(wave.id),
         "text": wave.name,
-        "hint": {"text": gettext("%(n)s responses", n=f"{count:,}")},
+        "hint": {
+            "text": ngettext("%(count)s response", "%(count)s responses", count, count=f"{count:,}")
+        },
         "checked": str(wave.id) in chosen,
     }
 

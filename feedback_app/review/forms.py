@@ -12,13 +12,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from feedback_app.distribution.links import normalise
+from feedback_app.local_days import end_of_day_utc, local_to_utc
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
-from feedback_app.review.waves import (
-    RETENTION_CHOICES,
-    WavePlan,
-    end_of_day_utc,
-    local_to_utc,
-)
+from feedback_app.review.waves import RETENTION_CHOICES, WaveChange, WavePlan
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 
@@ -74,6 +71,14 @@ class DatePartsField(Field):
         self.blank = True
         self.valid = True
         if formdata is None:
+            # A form filled in from stored data (changing a wave) shows that date.
+            if isinstance(self.data, dt.date):
+                self.day, self.month, self.year = (
+                    str(self.data.day),
+                    str(self.data.month),
+                    str(self.data.year),
+                )
+                self.blank = False
             return
         self.day = formdata.get(f"{self.name}-day", "").strip()[:10]
         self.month = formdata.get(f"{self.name}-month", "").strip()[:10]
@@ -111,6 +116,14 @@ class WaveForm(FlaskForm):
         widget=GovTextInput(),
     )
     closes = DatePartsField(_l("Close date"))
+    link = StringField(
+        _l("Short link (optional)"),
+        description=_l(
+            "Letters, numbers and hyphens, for example parent-survey-2027. People can type "
+            "it in capitals or small letters. Leave it blank to get three easy words."
+        ),
+        widget=GovTextInput(),
+    )
     invitation_only = BooleanField(_l("Only people with an invitation link can answer"))
     retention_years = RadioField(
         _l("How long should we keep the answers after the wave closes?"),
@@ -166,4 +179,40 @@ class WaveForm(FlaskForm):
             closes_at=closes_at,
             invitation_only=bool(self.invitation_only.data),
             retention_years=int(self.retention_years.data or 0),
+            link=normalise(self.link.data or "") or None,
+        )
+
+
+class WaveChangeForm(FlaskForm):
+    """Rename a wave, or move its last day (extend, bring forward, reopen)."""
+
+    name = StringField(
+        _l("Name of the wave"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
+    )
+    closes = DatePartsField(_l("Last day"))
+    link = StringField(
+        _l("New short link (optional)"),
+        description=_l(
+            "Letters, numbers and hyphens, for example parent-survey-2027. The links it "
+            "has now keep working, so posters already printed still open the survey."
+        ),
+        widget=GovTextInput(),
+    )
+
+    def validate_name(self, field: StringField) -> None:
+        if not (field.data or "").strip():
+            raise ValidationError(_l("Enter a name for the wave"))
+
+    def validate_closes(self, field: DatePartsField) -> None:
+        if not field.valid:
+            raise ValidationError(_l("Enter a real date"))
+
+    def to_change(self) -> WaveChange:
+        """The change asked for (call after ``validate``)."""
+        return WaveChange(
+            name=(self.name.data or "").strip(),
+            last_day=self.closes.data,
+            link=normalise(self.link.data or "") or None,
         )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app import audit
-from feedback_app.designer.drafts import draft_problems, draft_questionnaire
+from feedback_app.designer.drafts import draft_problems, draft_questionnaire, placeholder_problems
 from feedback_app.journey import questionnaire_for
 from feedback_app.models import LocalArea, QuestionnaireVersion
 from feedback_app.publishing import publish_version
@@ -69,6 +69,9 @@ def check_draft(db: Session, area: LocalArea, draft: QuestionnaireDraft) -> Publ
     if problems:
         return PublishCheck(problems=problems, breaks=(), latest=None)
     questionnaire = draft_questionnaire(draft)
+    placeholders = placeholder_problems(questionnaire)
+    if placeholders:
+        return PublishCheck(problems=placeholders, breaks=(), latest=None)
     latest = latest_version(db, area, questionnaire.id)
     earlier = questionnaire_for(latest) if latest is not None else None
     return PublishCheck(

@@ -13,15 +13,27 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import audit, db
 from feedback_app.designer.drafts import area_drafts
+from feedback_app.distribution import links
+from feedback_app.distribution.sharing import area_wave
 from feedback_app.exports import csv_response
-from feedback_app.models import LocalArea, utcnow
+from feedback_app.models import LocalArea, Wave, utcnow
 from feedback_app.review import comments
 from feedback_app.review.evidence import evidence_rows
-from feedback_app.review.forms import CommentForm, PublishForm, ReplyForm, WaveForm
+from feedback_app.review.forms import (
+    CommentForm,
+    PublishForm,
+    ReplyForm,
+    WaveChangeForm,
+    WaveForm,
+)
 from feedback_app.review.publish import PublishRefused, check_draft, publish_draft
 from feedback_app.review.view_model import break_views, review_page
 from feedback_app.review.waves import (
+    WaveChangeRefused,
+    change_wave,
+    close_now,
     find_version,
+    reopen_deadline,
     schedule,
     versions_overview,
     wave_status,
@@ -242,6 +254,10 @@ def new_wave(area: LocalArea) -> Page | HttpResponse:
     form = WaveForm()
     if form.validate_on_submit():
         plan = form.to_plan(area.timezone, utcnow())
+        problem = links.problem_with(db.session(), plan.link) if plan and plan.link else None
+        if problem is not None:
+            form.link.errors = [problem]
+            plan = None
         if plan is not None:
             wave = schedule(db.session(), area=area, version=version, plan=plan, user=g.staff_user)
             status = wave_status(wave)
@@ -257,3 +273,61 @@ def new_wave(area: LocalArea) -> Page | HttpResponse:
     return render_template(
         "staff/review/new_wave.html", area=area, form=form, version=version
     ), status
+
+
+def _area_wave(area: LocalArea, wave_id: int) -> Wave:
+    wave = area_wave(db.session(), area, wave_id)
+    if wave is None:
+        abort(404)
+    return wave
+
+
+def _change_page(area: LocalArea, wave: Wave, form: WaveChangeForm) -> Page:
+    html = render_template(
+        "staff/review/change_wave.html",
+        area=area,
+        wave=wave,
+        form=form,
+        status=wave_status(wave),
+        reopen_until=reopen_deadline(wave),
+    )
+    return (html, 400) if form.errors else html
+
+
+@bp.route("/<area_slug>/waves/<int:wave_id>/change", methods=["GET", "POST"])
+@requires(Permission.RUN_SURVEYS)
+def change(area: LocalArea, wave_id: int) -> Page | HttpResponse:
+    """Rename a wave, extend it, bring its close forward or reopen it."""
+    wave = _area_wave(area, wave_id)
+    form = WaveChangeForm(data={"name": wave.name, "closes": wave.last_day})
+    if form.validate_on_submit():
+        try:
+            changed = change_wave(
+                db.session(),
+                wave=wave,
+                change=form.to_change(),
+                user=g.staff_user,
+                now=utcnow(),
+            )
+        except WaveChangeRefused as refused:
+            form[refused.field].errors = [str(refused)]
+            return _change_page(area, wave, form)
+        flash(gettext("The wave has been changed") if changed else gettext("Nothing was changed"))
+        return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))
+    if request.method == "POST" and "csrf_token" in form.errors:
+        abort(400)
+    return _change_page(area, wave, form)
+
+
+@bp.post("/<area_slug>/waves/<int:wave_id>/close")
+@requires(Permission.RUN_SURVEYS)
+def close(area: LocalArea, wave_id: int) -> HttpResponse:
+    """Close an open wave now: nobody can start or send answers after this."""
+    wave = _area_wave(area, wave_id)
+    if not PublishForm().validate_on_submit():
+        abort(400)
+    if close_now(db.session(), wave=wave, user=g.staff_user, now=utcnow()):
+        flash(gettext("The wave is closed. You can reopen it by giving it a new last day"))
+    else:
+        flash(gettext("The wave was not open, so nothing was changed"))
+    return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))

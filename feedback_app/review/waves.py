@@ -10,14 +10,17 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Literal
-from zoneinfo import ZoneInfo
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app import audit
+from feedback_app.distribution import links
+from feedback_app.local_days import end_of_day_utc
 from feedback_app.models import LocalArea, QuestionnaireVersion, Wave, utcnow
 from feedback_app.publishing import schedule_wave
+from feedback_app.retention import add_years, years_for
 from feedback_app.review.evidence import PUBLISH_ACTION
 from feedback_app.staff_models import AuditEvent, StaffUser
 
@@ -30,17 +33,6 @@ WaveStatus = Literal["open", "scheduled", "closed"]
 def _aware(moment: dt.datetime) -> dt.datetime:
     # SQLite returns naive datetimes; everything is stored in UTC.
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
-def local_to_utc(day: dt.date, time: dt.time, timezone: str) -> dt.datetime:
-    """The UTC moment of ``day`` at ``time`` on the clocks of ``timezone``."""
-    local = dt.datetime.combine(day, time, tzinfo=ZoneInfo(timezone))
-    return local.astimezone(dt.UTC)
-
-
-def end_of_day_utc(day: dt.date, timezone: str) -> dt.datetime:
-    """The UTC moment the local day after ``day`` begins (a wave closes then)."""
-    return local_to_utc(day + dt.timedelta(days=1), dt.time(0, 0), timezone)
 
 
 def wave_status(wave: Wave, now: dt.datetime | None = None) -> WaveStatus:
@@ -60,6 +52,8 @@ class WavePlan:
     closes_at: dt.datetime | None
     invitation_only: bool
     retention_years: int
+    #: The readable link chosen (normalised and checked), or None for generated words.
+    link: str | None = None
 
 
 def schedule(
@@ -80,6 +74,7 @@ def schedule(
     )
     wave.invitation_only = plan.invitation_only
     wave.retention_years = plan.retention_years
+    link = links.add_link(db, wave=wave, name=plan.link or links.generated_name(db))
     audit.record(
         db,
         "schedule_wave",
@@ -90,6 +85,7 @@ def schedule(
         version_id=version.id,
         opens_at=plan.opens_at.isoformat(),
         closes_at=plan.closes_at.isoformat() if plan.closes_at else None,
+        link=link.name,
     )
     db.commit()
     return wave
@@ -141,3 +137,116 @@ def versions_overview(db: Session, area: LocalArea) -> dict[str, list[VersionRow
             VersionRow(version, publishers.get(version.id, ""), waves[version.id])
         )
     return dict(grouped)
+
+
+class WaveChangeRefused(ValueError):
+    """A change to a wave that would break a rule; the message says which, plainly,
+    and ``field`` names the form field it is about."""
+
+    def __init__(self, message: str, *, field: str = "closes") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass(frozen=True)
+class WaveChange:
+    """A scheduled wave as the coordinator wants it now: its name and its last day
+    on the area's calendar (None: no end date)."""
+
+    name: str
+    last_day: dt.date | None
+    #: A new readable link (normalised), or None to keep the links it has.
+    link: str | None = None
+
+
+def reopen_deadline(wave: Wave) -> dt.datetime | None:
+    """Until when a closed wave may be reopened: the end of its retention period
+    (after that its answers are deleted). None for a wave with no close date."""
+    if wave.closes_at is None:
+        return None
+    return add_years(_aware(wave.closes_at), years_for(wave))
+
+
+def change_wave(
+    db: Session, *, wave: Wave, change: WaveChange, user: StaffUser, now: dt.datetime
+) -> bool:
+    """Rename, extend, bring the close forward or reopen ``wave``; audited. Commits.
+
+    The close moves only when the last day asked for differs from the wave's (so
+    renaming a wave closed early keeps it closed). Returns False when nothing
+    changed. Raises ``WaveChangeRefused`` when the new last day is before the wave
+    opens or already past (closing now is ``close_now``), or when reopening a closed
+    wave after its retention period.
+    """
+    changes: dict[str, list[str | None]] = {}
+    was_closed = wave_status(wave, now) == "closed"
+    if change.last_day != wave.last_day:
+        closes_at = (
+            end_of_day_utc(change.last_day, wave.area.timezone)
+            if change.last_day is not None
+            else None
+        )
+        if closes_at is not None and closes_at <= _aware(wave.opens_at):
+            raise WaveChangeRefused(gettext("The last day must be on or after the day it opens"))
+        if closes_at is not None and closes_at <= now:
+            raise WaveChangeRefused(
+                gettext("The last day must be today or later. To stop answers now, close the wave")
+            )
+        deadline = reopen_deadline(wave)
+        if was_closed and deadline is not None and deadline <= now:
+            raise WaveChangeRefused(
+                gettext(
+                    "This wave cannot be reopened: its retention period has ended, "
+                    "so its answers are deleted"
+                )
+            )
+        old_closes = _aware(wave.closes_at) if wave.closes_at else None
+        changes["closes_at"] = [_iso(old_closes), _iso(closes_at)]
+        wave.closes_at = closes_at
+    if change.link and change.link != wave.link_name:
+        problem = links.problem_with(db, change.link)
+        if problem is not None:
+            db.rollback()
+            raise WaveChangeRefused(problem, field="link")
+        changes["link"] = [wave.link_name, change.link]
+        links.add_link(db, wave=wave, name=change.link)
+    if change.name != wave.name:
+        changes["name"] = [wave.name, change.name]
+        wave.name = change.name
+    if not changes:
+        return False
+    audit.record(
+        db,
+        "change_wave",
+        user_id=user.id,
+        area_id=wave.area_id,
+        commit=False,
+        wave_id=wave.id,
+        reopened=was_closed and "closes_at" in changes,
+        **changes,
+    )
+    db.commit()
+    return True
+
+
+def close_now(db: Session, *, wave: Wave, user: StaffUser, now: dt.datetime) -> bool:
+    """Close an open wave at ``now``; audited. Commits. False when it was not open."""
+    if not wave.is_open(now):
+        return False
+    old_closes = _aware(wave.closes_at) if wave.closes_at else None
+    wave.closes_at = now
+    audit.record(
+        db,
+        "close_wave",
+        user_id=user.id,
+        area_id=wave.area_id,
+        commit=False,
+        wave_id=wave.id,
+        closes_at=[_iso(old_closes), _iso(now)],
+    )
+    db.commit()
+    return True
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None

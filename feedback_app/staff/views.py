@@ -25,7 +25,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import accounts, audit, db, throttle
+from feedback_app import accounts, audit, db, journey, throttle
 from feedback_app.exports import csv_response
 from feedback_app.models import LocalArea, Wave
 from feedback_app.redirects import local_path
@@ -188,7 +188,10 @@ def area_home(area: LocalArea) -> str:
         .scalars(select(Wave).where(Wave.area_id == area.id).order_by(Wave.opens_at.desc()))
         .all()
     )
-    return render_template("staff/area_home.html", area=area, waves=waves, user=current_user())
+    counts = journey.submitted_counts(db.session(), waves)
+    return render_template(
+        "staff/area_home.html", area=area, waves=waves, counts=counts, user=current_user()
+    )
 
 
 @bp.route("/<area_slug>/people", methods=["GET", "POST"])

@@ -172,7 +172,7 @@ def _question_not_found(page: Page, live: LiveServer) -> None:
 def _save_for_later(page: Page, live: LiveServer) -> None:
     slug = live.slugs[RESUME_SURVEY]
     start_in(page, slug)
-    page.locator(f'main a[href$="/s/{slug}/save"]').click()
+    page.locator("#save-later").click()
     page.wait_for_url(re.compile(rf"/s/{slug}/save$"))
     expect(page.locator('main form button[type="submit"]')).to_be_visible()
 

@@ -3,6 +3,7 @@ and required on invitation-only waves. SQLite and (with TEST_DATABASE_URL) Postg
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
@@ -47,9 +48,17 @@ def _make_links(browser: PageBrowser, wave_id: int, size: object, label: str) ->
         f"/staff/demo/waves/{wave_id}/invitations", {"size": str(size), "label": label}
     )
     assert response.status_code == 200, response.status_code
-    assert response.mimetype == "text/csv"
-    assert response.headers["Content-Disposition"].startswith("attachment;")
-    return list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    # Confirmed on screen, with the file to save from the page.
+    html = response.get_data(as_text=True)
+    made = f"{size} invitation link made" if str(size) == "1" else f"{size} invitation links made"
+    assert made in html
+    found = re.search(
+        r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)" download="', html
+    )
+    assert found is not None
+    assert response.headers["Cache-Control"] == "no-store"
+    text = base64.b64decode(found.group(1)).decode()
+    return list(csv.reader(io.StringIO(text)))
 
 
 def _tokens(rows: list[list[str]]) -> list[str]:

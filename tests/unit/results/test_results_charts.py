@@ -92,3 +92,20 @@ def test_bar_chart_uses_patterns_for_second_series_and_wraps_long_labels() -> No
 def test_a_chart_needs_a_series() -> None:
     with pytest.raises(ValueError, match="at least one series"):
         bar_chart([], chart_id="x", title="x")
+
+
+def test_the_target_line_never_strikes_through_a_value_label() -> None:
+    # The target (62%) sits just above the point (60%): where the label used to be.
+    figure = interval_chart(
+        Series("This area", (Point("Baseline", 40.0), Point("Follow-up", 60.0))),
+        chart_id="c",
+        title="Trust",
+        target=62.0,
+    )
+    root = _svg(str(figure.svg))
+    target = next(line for line in root.iter(f"{SVG}line") if "target" in line.get("class", ""))
+    target_y = float(target.get("y1"))
+    label = next(el for el in root.iter(f"{SVG}text") if "".join(el.itertext()) == "60.0%")
+    baseline = float(label.get("y"))
+    # The 14 px text spans from about 14 px above its baseline to 4 px below.
+    assert not baseline - 14 <= target_y <= baseline + 4
