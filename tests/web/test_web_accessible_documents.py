@@ -126,6 +126,6 @@ def test_analysis_workbook_reads_well(app: Flask, demo: dict[str, str]) -> None:
             assert not sheet.merged_cells.ranges, sheet.title
         # Each data sheet: a title row saying what it holds, then one header row.
         for sheet in book.worksheets[1:]:
-            assert isinstance(sheet["A1"].value, str) and len(sheet["A1"].value) > 10
+            assert isinstance(sheet["A1"].value, str) and sheet["A1"].value.strip()
             header = [c.value for c in sheet[2]]
             assert all(isinstance(h, str) and h for h in header), sheet.title
