@@ -7,12 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from analysis.cli import FORMATS, read_responses
-from analysis.describe import describe_wave
 from analysis.errors import AnalysisInputError
-from analysis.free_text import themes
-from analysis.kpis import load_kpis
-from analysis.trends import trend_kpis
-from analysis.weighting import load_margins
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -72,6 +67,10 @@ def _output(command: argparse.ArgumentParser) -> None:
 
 def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``trend`` subcommand."""
+    from analysis.kpis import load_kpis
+    from analysis.trends import trend_kpis
+    from analysis.weighting import load_margins
+
     if args.by:
         raise AnalysisInputError("trend: --by is not supported; use compare for breakdowns")
     kpis = load_kpis(args.kpis)
@@ -91,6 +90,9 @@ def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
 
 def run_describe(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``describe`` subcommand."""
+    from analysis.describe import describe_wave
+    from analysis.weighting import load_margins
+
     margins = load_margins(args.margins) if args.margins else None
     responses = read_responses(args.responses)
     result = describe_wave(
@@ -106,6 +108,8 @@ def run_describe(args: argparse.Namespace) -> tuple[object, bool]:
 
 def run_themes(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``themes`` subcommand."""
+    from analysis.free_text import themes
+
     responses = read_responses(args.responses)
     result = themes(
         responses,

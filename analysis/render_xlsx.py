@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from typing import TYPE_CHECKING
 
 from analysis.excel_safety import neutralise
 from analysis.render_csv import publication_percent
 from analysis.tables import Cell, Table, tables_for
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 #: Number formats: percentages are 0-100 figures, shown with a % sign.
 PERCENT_FORMAT = '0.0"%"'
@@ -29,7 +28,9 @@ P_VALUE_FORMAT = "0.0000"
 #: Excel's limit on sheet names.
 SHEET_NAME_LENGTH = 31
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
-_HEADER_FILL = PatternFill("solid", fgColor="F3F2F1")
+#: Header cells' background (GOV.UK light grey). openpyxl is imported where a
+#: workbook is written, not with this module: a web worker starts without it.
+_HEADER_COLOUR = "F3F2F1"
 #: The first sheet of every workbook.
 README_SHEET = "Read me"
 README_METHOD = (
@@ -96,6 +97,8 @@ def tables_to_xlsx(named: Sequence[tuple[str, Table]], *, publication: bool = Fa
     names = [name[:SHEET_NAME_LENGTH] for name, _ in named]
     if len(set(names)) != len(names):
         raise ValueError("sheet names must be unique in their first 31 characters")
+    from openpyxl import Workbook
+
     book = Workbook()
     if book.active is not None:
         book.remove(book.active)
@@ -115,6 +118,8 @@ def _readme(
     publication: bool,
 ) -> None:
     """The first sheet: what the workbook holds, the method, suppression, contents."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+
     sheet.append(["Read me: analysis tables"])
     sheet["A1"].font = Font(bold=True, size=14)
     for line in (
@@ -129,7 +134,7 @@ def _readme(
     sheet.append(["Sheet", "What it holds"])
     for cell in sheet[sheet.max_row]:
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=_HEADER_COLOUR)
     for name, (_, table) in zip(names, named, strict=True):
         sheet.append([name, neutralise(table.title)])
     sheet.column_dimensions["A"].width = _MAX_WIDTH
@@ -137,12 +142,15 @@ def _readme(
 
 
 def _sheet(sheet: Worksheet, table: Table, *, publication: bool) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     sheet.append([neutralise(table.title)])
     sheet["A1"].font = Font(bold=True, size=12)
     sheet.append([neutralise(c) for c in table.columns])
     for cell in sheet[2]:
         cell.font = Font(bold=True)
-        cell.fill = _HEADER_FILL
+        cell.fill = PatternFill("solid", fgColor=_HEADER_COLOUR)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     percent_at = {i for i, c in enumerate(table.columns) if c in table.percent_columns}
     p_value_at = {i for i, c in enumerate(table.columns) if c.startswith("p_value")}

@@ -27,14 +27,9 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -44,6 +39,10 @@ from feedback_app.journey import questionnaire_for
 from feedback_app.models import Answer, Response, Wave
 from feedback_app.results.data import counted, wave_labels
 from surveys.model import CLOSED_TYPES, AnswerType
+
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written (faster start-up)
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 #: Rows fetched from the database per round trip.
 FETCH_ROWS = 5_000
@@ -211,6 +210,9 @@ def write_xlsx(
     ``=HYPERLINK(...)`` arrives as the text ``'=HYPERLINK(...)``. A second sheet
     lists each question's wording; a "Read me" sheet comes first.
     """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=True)
     readme = book.create_sheet("Read me")
     readme.column_dimensions["A"].width = 120
@@ -267,6 +269,9 @@ def _plain_cell(value: Cell) -> Cell:
 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, *, bold: bool) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=safe_cell(value))
         # A string is text: never let openpyxl store one as a formula.
