@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from feedback_app.choices import select_choices
 from surveys import AnswerType
 
 #: What each answer type is, for someone who has never seen the definition format.
@@ -129,7 +130,7 @@ class ChooseTypeForm(FlaskForm):
 
     answer_type = RadioField(
         _l("What kind of answer do you want?"),
-        choices=[(t.value, text) for t, text, _hint in ANSWER_TYPES],
+        choices=select_choices((t.value, text) for t, text, _hint in ANSWER_TYPES),
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select the kind of answer"))],
     )
@@ -172,17 +173,21 @@ class QuestionForm(FlaskForm):
     )
     must_answer = RadioField(
         _l("Must people answer this question?"),
-        choices=[("yes", _l("Yes, they must answer it")), ("no", _l("No, they can skip it"))],
+        choices=select_choices(
+            [("yes", _l("Yes, they must answer it")), ("no", _l("No, they can skip it"))]
+        ),
         default="yes",
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select whether people must answer this question"))],
     )
     points = RadioField(
         _l("How many faces?"),
-        choices=[
-            ("5", _l("5 faces, from very happy to very sad")),
-            ("3", _l("3 faces: happy, OK and sad, for younger children")),
-        ],
+        choices=select_choices(
+            [
+                ("5", _l("5 faces, from very happy to very sad")),
+                ("3", _l("3 faces: happy, OK and sad, for younger children")),
+            ]
+        ),
         default="5",
         validate_choice=False,  # Checked by the designer service, in plain words.
         widget=GovRadioInput(),
@@ -256,7 +261,7 @@ class DetailsForm(FlaskForm):
     )
     kind = RadioField(
         _l("What kind of survey is it?"),
-        choices=KINDS,
+        choices=select_choices(KINDS),
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select what kind of survey it is"))],
     )

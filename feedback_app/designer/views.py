@@ -13,6 +13,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import audit, csrf, db
+from feedback_app.choices import select_choices
 from feedback_app.designer.blueprint import (
     bp,
     draft_or_404,
@@ -49,10 +50,13 @@ UPLOAD_REQUEST_LIMIT = 4 * MAX_BYTES
 def _new_draft_form() -> NewDraftForm:
     form = NewDraftForm()
     templates = bundled_questionnaires()
-    form.start.choices = [(BLANK, gettext("A blank questionnaire"))] + [
-        (qid, gettext("A copy of “%(title)s”", title=gettext(q.title)))
-        for qid, q in templates.items()
-    ]
+    form.start.choices = select_choices(
+        [(BLANK, gettext("A blank questionnaire"))]
+        + [
+            (qid, gettext("A copy of “%(title)s”", title=gettext(q.title)))
+            for qid, q in templates.items()
+        ]
+    )
     return form
 
 

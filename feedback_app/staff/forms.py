@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, 
 from wtforms import EmailField, PasswordField, RadioField
 from wtforms.validators import InputRequired, Length
 
+from feedback_app.choices import select_choices
 from feedback_app.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
 
 
@@ -50,7 +51,7 @@ class InviteForm(FlaskForm):
     )
     role = RadioField(
         _l("What will they do?"),
-        choices=[(role.value, ROLE_NAMES[role]) for role in Role],
+        choices=select_choices((role.value, ROLE_NAMES[role]) for role in Role),
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select a role"))],
     )
