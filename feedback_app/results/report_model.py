@@ -37,7 +37,7 @@ from feedback_app.results.report import Results, Selection, analyse
 STATIC = Path(__file__).resolve().parent.parent / "static"
 #: The only files the PDF renderer may read: our report stylesheet.
 PDF_FILES = {"report.css": STATIC / "report.css"}
-#: Tagged, accessible PDF (ISO 14289-1); WeasyPrint >= 68 writes it.
+#: Tagged, accessible PDF (ISO 14289-1); WeasyPrint >= 70 tags SVG charts as figures.
 PDF_VARIANT = "pdf/ua-1"
 #: Themes and quotes shown per free-text question.
 TOP_THEMES = 6
