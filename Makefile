@@ -8,7 +8,8 @@ DIST := feedback_app/static/dist
 SECRET_FILE := instance/secret_key
 PYTHON ?= python3
 
-.PHONY: run test install assets lint typecheck pytest bench translations compile-translations clean-assets
+.PHONY: run test install assets lint typecheck pytest bench translations compile-translations clean-assets \
+	lock test-min-versions licences
 
 install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
@@ -79,6 +80,32 @@ bench: install assets
 	$(BIN)/python bench/results_bench.py
 	$(BIN)/python bench/downloads_bench.py
 	HYPOTHESIS_PROFILE=bench $(BIN)/pytest -q -s tests/web/test_web_fuzz_forms.py -k sqlite
+
+# Pinned versions with hashes for deployments (docs/production.md, "Dependencies").
+# `make lock` after changing pyproject.toml keeps the other pins; upgrade all with
+# `make lock LOCK_ARGS=--upgrade`, one with `LOCK_ARGS="--upgrade-package NAME"`.
+LOCK := $(BIN)/uv pip compile --quiet pyproject.toml --universal --python-version 3.11 \
+	--generate-hashes --custom-compile-command "make lock" $(LOCK_ARGS)
+lock: install
+	$(LOCK) -o requirements.lock
+	$(LOCK) --extra dev -o requirements-dev.lock
+
+# The runtime dependencies' licences (docs/licences.md); fails on one not allowed.
+licences: install
+	$(BIN)/python -m tests.support.licences
+
+# The lowest declared version of every direct dependency (uv's lowest-direct
+# resolution), in a venv of its own: the unit and web tests must pass there too,
+# so a floor in pyproject.toml that no longer works is caught (docs/production.md).
+MIN_VENV := .venv-min
+test-min-versions: install assets compile-translations
+	rm -rf $(MIN_VENV)
+	$(BIN)/uv venv --quiet --python $(BIN)/python $(MIN_VENV)
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --resolution lowest-direct \
+		--python $(MIN_VENV)/bin/python -o $(MIN_VENV)/requirements-min.txt
+	$(BIN)/uv pip install --quiet --python $(MIN_VENV)/bin/python -r $(MIN_VENV)/requirements-min.txt
+	$(BIN)/uv pip install --quiet --python $(MIN_VENV)/bin/python --no-deps -e .
+	$(MIN_VENV)/bin/pytest -q -p no:cacheprovider -m "not browser" tests/unit tests/web $(PYTEST_ARGS)
 
 clean-assets:
 	rm -rf $(DIST) node_modules/.installed

@@ -13,12 +13,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import yaml
 
 from analysis.errors import AnalysisInputError
-from analysis.responses import RESPONSE_ID
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -35,6 +37,10 @@ def read_responses(path: str | Path) -> pd.DataFrame:
     ...
     analysis.errors.AnalysisInputError: no/such/file.csv: file not found
     """
+    import pandas as pd
+
+    from analysis.responses import RESPONSE_ID
+
     where = str(path)
     try:
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -126,9 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.flush()
     except (AnalysisInputError, ValueError, FileNotFoundError, yaml.YAMLError) as exc:
         print(f"error: {_first_line(exc)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except pd.errors.ParserError as exc:
-        print(f"error: malformed CSV: {_first_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)

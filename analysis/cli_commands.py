@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 
 from analysis.cli import FORMATS, read_responses
-from analysis.comparison import compare_waves
-from analysis.errors import AnalysisInputError
-from analysis.kpis import load_kpis
-from analysis.weighting import DEFAULT_CAP, check_cap, load_margins
+
+#: ``analysis.weighting.DEFAULT_CAP``, written here so that ``--help`` need not
+#: import pandas (tests/unit/test_startup_imports.py checks they agree).
+DEFAULT_WEIGHT_CAP = 5.0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -62,9 +62,9 @@ def _common(command: argparse.ArgumentParser) -> None:
     command.add_argument(
         "--weight-cap",
         type=weight_cap,
-        default=DEFAULT_CAP,
+        default=DEFAULT_WEIGHT_CAP,
         dest="weight_cap",
-        help=f"cap on weights as a multiple of the mean (default {DEFAULT_CAP:g})",
+        help=f"cap on weights as a multiple of the mean (default {DEFAULT_WEIGHT_CAP:g})",
     )
     command.add_argument(
         "--accept-weighting-problems",
@@ -94,6 +94,9 @@ def weight_cap(text: str) -> float:
     ...
     argparse.ArgumentTypeError: weight cap must be a finite number above 1, got 'nan'
     """
+    from analysis.errors import AnalysisInputError
+    from analysis.weighting import check_cap
+
     try:
         value = float(text)
     except ValueError:
@@ -109,6 +112,10 @@ def weight_cap(text: str) -> float:
 
 def run_compare(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``compare`` subcommand."""
+    from analysis.comparison import compare_waves
+    from analysis.kpis import load_kpis
+    from analysis.weighting import load_margins
+
     kpis = load_kpis(args.kpis)
     margins = load_margins(args.weights) if args.weights else None
     responses = read_responses(args.responses)

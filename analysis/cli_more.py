@@ -7,13 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from analysis.cli import FORMATS, read_responses
-from analysis.describe import describe_wave
 from analysis.errors import AnalysisInputError
-from analysis.free_text import themes
-from analysis.kpis import load_kpis
-from analysis.trends import trend_kpis
-from analysis.weighting import load_margins
-from surveys import QuestionnaireError, load_questionnaire
 
 Common = Callable[[argparse.ArgumentParser], None]
 
@@ -84,6 +78,10 @@ def _output(command: argparse.ArgumentParser) -> None:
 
 def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``trend`` subcommand."""
+    from analysis.kpis import load_kpis
+    from analysis.trends import trend_kpis
+    from analysis.weighting import load_margins
+
     if args.by:
         raise AnalysisInputError("trend: --by is not supported; use compare for breakdowns")
     kpis = load_kpis(args.kpis)
@@ -104,6 +102,10 @@ def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
 
 def run_describe(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``describe`` subcommand."""
+    from analysis.describe import describe_wave
+    from analysis.kpis import load_kpis
+    from analysis.weighting import load_margins
+
     margins = load_margins(args.margins) if args.margins else None
     order = questionnaire_option_order(args.questionnaire) if args.questionnaire else None
     responses = read_responses(args.responses)
@@ -122,6 +124,8 @@ def run_describe(args: argparse.Namespace) -> tuple[object, bool]:
 
 def questionnaire_option_order(path: str) -> dict[str, tuple[str, ...]]:
     """Question id -> option codes in the order the questionnaire file lists them."""
+    from surveys import QuestionnaireError, load_questionnaire
+
     try:
         questionnaire = load_questionnaire(path)
     except QuestionnaireError as error:
@@ -131,6 +135,8 @@ def questionnaire_option_order(path: str) -> dict[str, tuple[str, ...]]:
 
 def run_themes(args: argparse.Namespace) -> tuple[object, bool]:
     """The ``themes`` subcommand."""
+    from analysis.free_text import themes
+
     responses = read_responses(args.responses)
     result = themes(
         responses,

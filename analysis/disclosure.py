@@ -43,7 +43,6 @@ from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analysis.estimates import Change, WaveEstimate
 from analysis.rounding import round_half_away
@@ -180,6 +179,8 @@ def feasible_range(
         rows.append(row)
         lower.append(1.0)
         upper.append(np.inf)
+    from scipy.optimize import Bounds, LinearConstraint, milp  # on first use
+
     constraints = [LinearConstraint(np.array(rows), lower, upper)] if rows else []
     objective = np.zeros(n)
     objective[list(expression)] = 1.0

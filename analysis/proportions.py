@@ -11,12 +11,13 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 FloatArray = npt.NDArray[np.float64]
 
-#: Two-sided 95% normal quantile, 1.959963984540054.
-Z_95: Final[float] = float(stats.norm.ppf(0.975))
+#: Two-sided 95% normal quantile: ``scipy.stats.norm.ppf(0.975)``, written out so
+#: that importing this module does not load scipy.stats (0.4 s);
+#: tests/unit/test_startup_imports.py checks the two agree.
+Z_95: Final[float] = 1.959963984540054
 ALPHA: Final[float] = 0.05
 #: Below this expected count in any cell of the 2x2 table, Fisher's exact test is used.
 MIN_EXPECTED: Final[float] = 5.0
@@ -111,6 +112,8 @@ def unpooled_z_test(
     >>> round(float(z), 2), bool(p < 0.05)
     (-4.15, True)
     """
+    from scipy import stats  # on first use: importing scipy.stats takes 0.4 s
+
     a1 = np.asarray(p1, dtype=np.float64)
     a2 = np.asarray(p2, dtype=np.float64)
     m1 = np.asarray(n1, dtype=np.float64)
@@ -154,6 +157,8 @@ def fisher_exact_p(*, k1: int, n1: int, k2: int, n2: int) -> float:
     >>> round(fisher_exact_p(k1=1, n1=40, k2=7, n2=40), 4)
     0.0568
     """
+    from scipy import stats
+
     table = np.array([[k1, n1 - k1], [k2, n2 - k2]], dtype=np.int64)
     return float(stats.fisher_exact(table, alternative="two-sided").pvalue)
 
@@ -184,6 +189,8 @@ def rao_scott_p(
         pooled = (a1 * m1 + a2 * m2) / (m1 + m2)
         se = np.sqrt(pooled * (1.0 - pooled) * (1.0 / m1 + 1.0 / m2))
         z = np.where(se > 0, (a2 - a1) / se, 0.0)
+    from scipy import stats  # on first use: importing scipy.stats takes 0.4 s
+
     return np.asarray(2.0 * stats.norm.sf(np.abs(z)), dtype=np.float64)
 
 
@@ -199,5 +206,7 @@ def benjamini_hochberg(p_values: npt.ArrayLike) -> FloatArray:
     adjusted = np.full(values.shape, np.nan)
     present = ~np.isnan(values)
     if present.any():
+        from scipy import stats
+
         adjusted[present] = stats.false_discovery_control(values[present], method="bh")
     return adjusted

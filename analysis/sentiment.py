@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from textblob import TextBlob
-
 #: Polarity in (-0.05, 0.05) is neutral.
 NEUTRAL_BAND: Final[float] = 0.05
 METHOD = (
@@ -132,6 +130,8 @@ def sentiment_distribution(comments: Iterable[str], *, wave: str) -> SentimentDi
     >>> d.english, d.positive, d.negative
     (2, 1, 1)
     """
+    from textblob import TextBlob  # on first use: a worker need not load it to start
+
     texts = [c for c in comments if c.strip()]
     english = [c for c in texts if looks_english(c)]
     cache: dict[str, float] = {}

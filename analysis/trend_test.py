@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-from scipy import stats
 
 from analysis.estimates import CAUTION_BELOW, Direction, WaveEstimate
 from analysis.proportions import ALPHA
@@ -85,6 +84,8 @@ def cochran_armitage(
         return 0.0, 1.0, 0.0
     statistic = float((n * p * centred).sum())
     z = statistic / math.sqrt(pooled * (1.0 - pooled) * spread)
+    from scipy import stats  # on first use: importing scipy.stats takes 0.4 s
+
     return z, float(2.0 * stats.norm.sf(abs(z))), statistic / spread
 
 

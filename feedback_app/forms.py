@@ -19,9 +19,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovTextInput,
 )
-from wtforms import Field, RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import ValidationError
 
+from feedback_app.choices import select_choices
 from feedback_app.content_translation import content_gettext
 from surveys import Page, Question
 from surveys.answers import AnswerError, clean_answer
@@ -98,8 +106,10 @@ class DividedCheckboxes(_Dividers, GovCheckboxesInput):
     """GOV.UK checkboxes that can have an "or" divider."""
 
 
-def _choices(question: Question) -> list[tuple[str, str]]:
-    return [(option.code, content_gettext(option.label)) for option in question.options]
+def _choices(question: Question) -> list[SelectChoice]:
+    return select_choices(
+        (option.code, content_gettext(option.label)) for option in question.options
+    )
 
 
 def radios(question: Question) -> Field:

@@ -12,6 +12,7 @@ from wtforms import Field, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from feedback_app.actions.service import MAX_TEXT, ActionInput, kpi_choices, theme_choices
+from feedback_app.choices import select_choices
 from feedback_app.results_models import AreaAction
 from feedback_app.review.forms import DatePartsField
 
@@ -30,7 +31,7 @@ class _OneOf:
         self.message = message
 
     def __call__(self, _form: FlaskForm, field: Field) -> None:
-        allowed = {value for value, _label in field.choices}
+        allowed = {choice.value for choice in field.choices}
         if field.data not in allowed:
             raise ValidationError(self.message)
 
@@ -78,8 +79,8 @@ class ActionForm(FlaskForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.kpi_id.choices = [("", str(_l("No KPI"))), *kpi_choices()]
-        self.theme.choices = [("", str(_l("No theme"))), *theme_choices()]
+        self.kpi_id.choices = select_choices([("", str(_l("No KPI"))), *kpi_choices()])
+        self.theme.choices = select_choices([("", str(_l("No theme"))), *theme_choices()])
 
     def validate_kpi_id(self, field: Field) -> None:
         if not field.data and not self.theme.data:

@@ -17,6 +17,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTe
 from wtforms import Field, RadioField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Regexp, ValidationError
 
+from feedback_app.choices import select_choices
 from feedback_app.collection.keying import KeyingError, read_keyed
 from feedback_app.collection.paper import FIRST, REFERENCE, SECOND
 from feedback_app.content_translation import content_gettext
@@ -115,7 +116,7 @@ def resolve_form(
         legend, first, second = labels[question_id]
         field = RadioField(
             legend,
-            choices=[(FIRST, first), (SECOND, second)],
+            choices=select_choices([(FIRST, first), (SECOND, second)]),
             validate_choice=False,
             widget=GovRadioInput(),
             validators=[

@@ -23,6 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from feedback_app.choices import select_choices
 from surveys import ANSWER_TYPES as ANSWER_TYPE_SPECS
 from surveys import AnswerType
 
@@ -110,7 +111,7 @@ class ChooseTypeForm(FlaskForm):
 
     answer_type = RadioField(
         _l("What kind of answer do you want?"),
-        choices=[(t.value, text) for t, text, _hint in ANSWER_TYPES],
+        choices=select_choices((t.value, text) for t, text, _hint in ANSWER_TYPES),
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select the kind of answer"))],
     )
@@ -153,17 +154,21 @@ class QuestionForm(FlaskForm):
     )
     must_answer = RadioField(
         _l("Must people answer this question?"),
-        choices=[("yes", _l("Yes, they must answer it")), ("no", _l("No, they can skip it"))],
+        choices=select_choices(
+            [("yes", _l("Yes, they must answer it")), ("no", _l("No, they can skip it"))]
+        ),
         default="yes",
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select whether people must answer this question"))],
     )
     points = RadioField(
         _l("How many faces?"),
-        choices=[
-            ("5", _l("5 faces, from very happy to very sad")),
-            ("3", _l("3 faces: happy, OK and sad, for younger children")),
-        ],
+        choices=select_choices(
+            [
+                ("5", _l("5 faces, from very happy to very sad")),
+                ("3", _l("3 faces: happy, OK and sad, for younger children")),
+            ]
+        ),
         default="5",
         validate_choice=False,  # Checked by the designer service, in plain words.
         widget=GovRadioInput(),
@@ -171,7 +176,7 @@ class QuestionForm(FlaskForm):
     dont_know = RadioField(
         _l("Offer \u201cDon\u2019t know\u201d?"),
         description=_l("Shown after the scale, below the word \u201cor\u201d."),
-        choices=[("yes", _l("Yes, offer it")), ("no", _l("No, leave it out"))],
+        choices=select_choices([("yes", _l("Yes, offer it")), ("no", _l("No, leave it out"))]),
         default="yes",
         validate_choice=False,  # Anything but "no" keeps it.
         widget=GovRadioInput(),
@@ -245,7 +250,7 @@ class DetailsForm(FlaskForm):
     )
     kind = RadioField(
         _l("What kind of survey is it?"),
-        choices=KINDS,
+        choices=select_choices(KINDS),
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select what kind of survey it is"))],
     )

@@ -14,6 +14,7 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
+from feedback_app.choices import select_choices
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse, require_csrf
 from feedback_app.designer.codes import available_pictures
@@ -67,7 +68,8 @@ def _refused(
 def add_kpi(area: LocalArea, draft_id: int) -> HttpResponse | tuple[str, int]:
     draft, questionnaire = editable_or_refuse(area, draft_id)
     form = AddKpiForm()
-    form.kpi.choices, items = bank_choices(questionnaire)
+    pairs, items = bank_choices(questionnaire)
+    form.kpi.choices = select_choices(pairs)
     if form.validate_on_submit():
         try:
             changed, question = editing.add_bank_question(questionnaire, form.kpi.data or "")
@@ -127,7 +129,9 @@ def _question_fields(
 
 def _picture_choices(form: QuestionForm) -> list[dict[str, object]]:
     """Picture radios: the picture itself beside its name."""
-    form.picture.choices = [(name, picture_name(name)) for name in available_pictures()]
+    form.picture.choices = select_choices(
+        (name, picture_name(name)) for name in available_pictures()
+    )
     return [
         {
             # The same inline pictures respondents see, beside escaped words.

@@ -12,6 +12,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
+from feedback_app.choices import select_choices
 from feedback_app.content_translation import content_gettext
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse
@@ -40,16 +41,19 @@ def show_if(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse | 
         abort(404)
     sources = editing.earlier_closed_questions(questionnaire, question_id)
     form = ShowIfSourceForm()
-    form.source.choices = [(ALWAYS, gettext("Always"))] + [
-        (
-            s.id,
-            gettext(
-                "Only if the answer to “%(question)s” is ...",
-                question=_short(s.text),
-            ),
-        )
-        for s in sources
-    ]
+    form.source.choices = select_choices(
+        [(ALWAYS, gettext("Always"))]
+        + [
+            (
+                s.id,
+                gettext(
+                    "Only if the answer to “%(question)s” is ...",
+                    question=_short(s.text),
+                ),
+            )
+            for s in sources
+        ]
+    )
     if form.validate_on_submit():
         if form.source.data != ALWAYS:
             return redirect(
@@ -83,7 +87,7 @@ def show_if_answers(
     if question is None or source is None:
         abort(404)
     form = ShowIfAnswersForm()
-    form.codes.choices = [(o.code, content_gettext(o.label)) for o in source.options]
+    form.codes.choices = select_choices((o.code, content_gettext(o.label)) for o in source.options)
     if form.validate_on_submit():
         try:
             changed = editing.set_show_if(

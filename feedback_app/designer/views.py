@@ -13,6 +13,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import audit, csrf, db
+from feedback_app.choices import select_choices
 from feedback_app.content_translation import content_gettext
 from feedback_app.designer.blueprint import (
     bp,
@@ -50,10 +51,13 @@ UPLOAD_REQUEST_LIMIT = 4 * MAX_BYTES
 def _new_draft_form() -> NewDraftForm:
     form = NewDraftForm()
     templates = bundled_questionnaires()
-    form.start.choices = [(BLANK, gettext("A blank questionnaire"))] + [
-        (qid, gettext("A copy of “%(title)s”", title=content_gettext(q.title)))
-        for qid, q in templates.items()
-    ]
+    form.start.choices = select_choices(
+        [(BLANK, gettext("A blank questionnaire"))]
+        + [
+            (qid, gettext("A copy of “%(title)s”", title=content_gettext(q.title)))
+            for qid, q in templates.items()
+        ]
+    )
     return form
 
 

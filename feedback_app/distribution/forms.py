@@ -8,6 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import Field, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from feedback_app.choices import select_choices
 from feedback_app.distribution.invitations import MAX_BATCH, MIN_BATCH
 
 
@@ -54,10 +55,12 @@ class WaveAccessForm(FlaskForm):
 
     access = RadioField(
         _l("Who can answer this survey?"),
-        choices=[
-            ("anyone", _l("Anyone with the public link")),
-            ("invited", _l("Only people with an invitation link")),
-        ],
+        choices=select_choices(
+            [
+                ("anyone", _l("Anyone with the public link")),
+                ("invited", _l("Only people with an invitation link")),
+            ]
+        ),
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select who can answer this survey"))],
     )

@@ -14,6 +14,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovS
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
+from feedback_app.choices import select_choices
 from feedback_app.content_translation import content_gettext
 from feedback_app.imports.mapping import BLANK, IGNORE, LANGUAGE, SEPARATORS, ImportMapping
 from feedback_app.imports.reading import ImportFile, column_letter
@@ -47,10 +48,10 @@ class UploadForm(FlaskForm):
 def upload_form(versions: list[QuestionnaireVersion], size: str) -> UploadForm:
     """The upload form offering the area's published versions."""
     form = UploadForm()
-    form.version.choices = [
+    form.version.choices = select_choices(
         (str(v.id), gettext("%(title)s, version %(number)s", title=v.title, number=v.version))
         for v in versions
-    ]
+    )
     form.csv_file.description = gettext(
         "A .csv file exported from the other survey tool, up to %(size)s.", size=size
     )
@@ -65,18 +66,19 @@ def columns_form(
     class ColumnsForm(FlaskForm):
         separator = RadioField(
             _l("In “tick all that apply” columns, what separates two answers in one cell?"),
-            choices=[(s, _l(name)) for s, name in SEPARATORS.items()],
+            choices=select_choices((s, _l(name)) for s, name in SEPARATORS.items()),
             widget=GovRadioInput(),
             validators=[InputRequired(_l("Select what separates answers"))],
         )
 
     choices = [(IGNORE, gettext("Ignore this column")), (LANGUAGE, gettext("Language"))]
     choices += [(q.id, f"{content_gettext(q.text)} ({q.id})") for q in questionnaire.questions()]
+    options = select_choices(choices)
     for position, name in enumerate(file.columns):
         samples = _samples(file, position)
         field = SelectField(
             f"{column_letter(position)}: {name}",
-            choices=choices,
+            choices=options,
             description=gettext("For example: %(values)s", values=samples)
             if samples
             else gettext("Every cell in this column is blank"),
@@ -156,11 +158,12 @@ def answers_form(
         choices = [("", gettext("Choose an option"))]
         choices += [(o.code, content_gettext(o.label)) for o in question.options]
         choices.append((BLANK, gettext("Not an answer: leave the question blank")))
+        options = select_choices(choices)
         for index, text in enumerate(ordered_texts(counts)):
             name = answer_field_name(question_id, index)
             field = SelectField(
                 f"“{text}”",
-                choices=choices,
+                choices=options,
                 description=gettext("%(count)s times", count=f"{counts[text]:,}"),
                 widget=GovSelect(),
             )

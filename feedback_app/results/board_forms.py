@@ -11,6 +11,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
 from wtforms import SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from feedback_app.choices import select_choices
 from feedback_app.models import Wave
 from feedback_app.results.status_rules import (
     COLOUR_NAMES,
@@ -60,8 +61,10 @@ def settings_form(
         baseline = SelectField(
             _l("Baseline wave"),
             widget=GovSelect(),
-            choices=[("", _l("The earliest closed wave that asks the question"))]
-            + [(str(w.id), w.name) for w in waves],
+            choices=select_choices(
+                [("", _l("The earliest closed wave that asks the question"))]
+                + [(str(w.id), w.name) for w in waves]
+            ),
         )
 
     rows = min(len(rules) + SPARE_ROWS, MAX_RULES)
@@ -135,4 +138,4 @@ class ResetForm(FlaskForm):
 
 
 def _select(label: Any, choices: list[tuple[str, Any]]) -> SelectField:
-    return SelectField(label, widget=GovSelect(), choices=choices)
+    return SelectField(label, widget=GovSelect(), choices=select_choices(choices))

@@ -35,7 +35,7 @@ on a page its own ``chart_id``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from flask_babel import gettext
 from markupsafe import Markup, escape
@@ -100,6 +100,24 @@ class Figure:
 
     def __str__(self) -> str:
         return self.__html__()
+
+    def for_document(self) -> Figure:
+        """The same figure for a tagged PDF (PDF/UA).
+
+        WeasyPrint takes a chart's alternative text (``/Alt``) from its ``<title>``
+        alone, so there the title carries the description too: a screen reader
+        reading the PDF hears the chart's name and what it shows, then meets the
+        same figures in the data table after it.
+        """
+        short = Markup('<title id="{id}-title">{title}</title>').format(
+            id=self.chart_id, title=self.title
+        )
+        full = Markup('<title id="{id}-title">{title}. {description}</title>').format(
+            id=self.chart_id, title=self.title, description=self.description
+        )
+        # Both pieces are escaped Markup built the same way as the chart itself.
+        svg = Markup(str(self.svg).replace(str(short), str(full), 1))  # noqa: S704
+        return replace(self, svg=svg)
 
 
 def interval_chart(

@@ -27,14 +27,9 @@ import itertools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
@@ -46,10 +41,30 @@ from feedback_app.results.data import counted, wave_labels
 from surveys.answer_types import spec_of
 from surveys.model import AnswerType
 
+if TYPE_CHECKING:  # openpyxl is imported where a workbook is written (faster start-up)
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
 #: Rows fetched from the database per round trip.
 FETCH_ROWS = 5_000
 #: Columns before the question columns.
 META_HEADER = ("response", "wave", "channel", "language", "submitted")
+#: The first sheet of a responses workbook (accessible spreadsheet guidance).
+README_LINES = (
+    "Read me: responses",
+    "Sheet 'responses': one row per counted response, one column per answer. Row 1 names "
+    "the columns; the data start in row 2. 'response' is a number within this download "
+    "only; 'submitted' is a date in the area's time zone. A closed question has two "
+    "columns: the option code and its label (several choices joined with '; '). Free text "
+    "has e-mail addresses, phone numbers, postcodes and names that could be spotted "
+    "replaced. An empty cell is a question not answered or not asked.",
+    "Sheet 'questions': each question's id, type and wording.",
+    "Suppression: none. These are individual responses, for officers only: do not publish "
+    "them. Published figures come from the analysis tables prepared for publication and "
+    "the board report, where small numbers are suppressed.",
+    "Method: the analysis tables and the board report describe how the figures are worked "
+    "out; this sheet holds the answers as they were given. No cells are merged.",
+)
 #: Bytes sent per chunk when a built file is streamed.
 CHUNK_BYTES = 64 * 1024
 
@@ -194,9 +209,16 @@ def write_xlsx(
     openpyxl's write-only mode keeps one row in memory at a time. Every text cell
     is written as a string (never a formula) and neutralised like a CSV cell, so
     ``=HYPERLINK(...)`` arrives as the text ``'=HYPERLINK(...)``. A second sheet
-    lists each question's wording.
+    lists each question's wording; a "Read me" sheet comes first.
     """
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+
     book = Workbook(write_only=True)
+    readme = book.create_sheet("Read me")
+    readme.column_dimensions["A"].width = 120
+    for number, line in enumerate(README_LINES):
+        readme.append([_xlsx_cell(readme, line, bold=number == 0)])
     sheet = book.create_sheet("responses")
     sheet.freeze_panes = "B2"
     names = header(columns)
@@ -248,6 +270,9 @@ def _plain_cell(value: Cell) -> Cell:
 
 
 def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, *, bold: bool) -> WriteOnlyCell:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     if isinstance(value, str):
         cell = WriteOnlyCell(sheet, value=safe_cell(value))
         # A string is text: never let openpyxl store one as a formula.

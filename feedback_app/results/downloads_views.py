@@ -174,7 +174,7 @@ def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
         "staff/results/report_document.html",
         area=area,
         report=model,
-        kpi_figure=report_model.kpi_figure,
+        kpi_figure=report_model.kpi_document_figure,
     )
     pdf, pages = report_model.render_pdf(html)
     selection = choice.selection

@@ -12,6 +12,7 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from feedback_app.choices import select_choices
 from feedback_app.distribution.links import normalise
 from feedback_app.local_days import end_of_day_utc, local_to_utc
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
@@ -127,10 +128,10 @@ class WaveForm(FlaskForm):
     invitation_only = BooleanField(_l("Only people with an invitation link can answer"))
     retention_years = RadioField(
         _l("How long should we keep the answers after the wave closes?"),
-        choices=[
+        choices=select_choices(
             (str(y), _l("%(years)s years", years=y) if y > 1 else _l("1 year"))
             for y in RETENTION_CHOICES
-        ],
+        ),
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select how long to keep the answers"))],
     )

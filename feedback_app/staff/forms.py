@@ -15,6 +15,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, Form, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
+from feedback_app.choices import select_choices
 from feedback_app.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
 
 
@@ -57,7 +58,7 @@ class InviteForm(FlaskForm):
     )
     role = RadioField(
         _l("What will they do?"),
-        choices=[(role.value, ROLE_NAMES[role]) for role in Role],
+        choices=select_choices((role.value, ROLE_NAMES[role]) for role in Role),
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select a role"))],
     )

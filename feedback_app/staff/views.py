@@ -26,6 +26,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import accounts, audit, db, journey, throttle
+from feedback_app.choices import select_choices
 from feedback_app.exports import csv_response
 from feedback_app.models import LocalArea, Wave
 from feedback_app.redirects import local_path
@@ -386,12 +387,14 @@ AUDIT_PAGE_SIZE = 100
 def _audit_filter(area: LocalArea) -> tuple[AuditFilterForm, audit.EventFilter | None, int]:
     """The filter form from the query string, the filter (None if invalid), the page."""
     form = AuditFilterForm(request.args)
-    form.person.choices = [("", gettext("Anyone"))] + [
-        (str(user_id), email) for user_id, email in audit.people_in_log(db.session(), area.id)
-    ]
-    form.kind.choices = [("", gettext("Anything"))] + [
-        (kind, kind) for kind in audit.kinds_in_log(db.session(), area.id)
-    ]
+    form.person.choices = select_choices(
+        [("", gettext("Anyone"))]
+        + [(str(user_id), email) for user_id, email in audit.people_in_log(db.session(), area.id)]
+    )
+    form.kind.choices = select_choices(
+        [("", gettext("Anything"))]
+        + [(kind, kind) for kind in audit.kinds_in_log(db.session(), area.id)]
+    )
     page_text = request.args.get("page", "1")
     page = int(page_text) if page_text.isdigit() and 0 < len(page_text) < 7 else 0
     if not form.validate() or page < 1:

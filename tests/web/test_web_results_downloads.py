@@ -133,7 +133,8 @@ def test_every_download_is_safe_complete_and_audited(app: Flask, demo: dict[str,
     assert response.status_code == 200 and response.mimetype == XLSX
     _disposition(response, ".xlsx")
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["responses", "questions"]
+    assert book.sheetnames == ["Read me", "responses", "questions"]
+    assert "Suppression: none" in str(book["Read me"]["A4"].value)
     sheet = book["responses"]
     header = [c.value for c in sheet[1]]
     cells = [c for row in sheet.iter_rows(min_row=2) for c in row]
@@ -174,8 +175,9 @@ def test_every_download_is_safe_complete_and_audited(app: Flask, demo: dict[str,
     assert isinstance(first.value, float) and first.number_format == '0.0"%"'
     assert kpis.column_dimensions["B"].width > 10
     detail = _audit(app, "download_analysis")
-    assert detail["format"] == "xlsx" and detail["tables"] == len(book.sheetnames)
-    assert detail["rows"] == sum(s.max_row - 2 for s in book.worksheets)
+    tables = book.worksheets[1:]  # after the "Read me" sheet
+    assert detail["format"] == "xlsx" and detail["tables"] == len(tables)
+    assert detail["rows"] == sum(s.max_row - 2 for s in tables)
 
     response = browser.client.get(
         f"/staff/demo/downloads/analysis?{selection}&format=zip&publication=1"
@@ -183,7 +185,7 @@ def test_every_download_is_safe_complete_and_audited(app: Flask, demo: dict[str,
     assert response.status_code == 200 and response.mimetype == "application/zip"
     _disposition(response, ".zip")
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    assert set(archive.namelist()) == {f"{name}.csv" for name in book.sheetnames}
+    assert set(archive.namelist()) == {f"{s.title}.csv" for s in tables}
     kpi_csv = archive.read("wave3_kpis.csv").decode("utf-8")
     assert kpi_csv.startswith("\ufeffkpi_id,")
 

@@ -32,7 +32,10 @@ def _result(publication: bool = False):  # type: ignore[no-untyped-def]
 
 def test_xlsx_keeps_numbers_and_neutralises_formulas() -> None:
     book = load_workbook(io.BytesIO(to_xlsx(_result())))
-    assert book.sheetnames[:2] == ["kpis", "method"]
+    assert book.sheetnames[:3] == ["Read me", "kpis", "method"]
+    readme = [c.value for row in book["Read me"].iter_rows() for c in row]
+    assert "kpis" in readme and "method" in readme
+    assert any("NOT prepared for publication" in str(v) for v in readme)
     sheet = book["kpis"]
     header = [c.value for c in sheet[2]]
     percent = header.index("baseline_percent")
