@@ -11,7 +11,7 @@ so 29 / 200 * 100 (stored as 14.499999999999998) is 14.5 and shows as 15.
 
 Every renderer uses it: the analysis HTML, CSV, XLSX and JSON (publication), the
 sentences, the chart labels, and the web app's ``number`` and ``percent`` Jinja
-filters (registered once in ``feedback_app.layout``).
+filters (registered once in ``feedback_app.web.layout``).
 """
 
 from __future__ import annotations

@@ -44,11 +44,11 @@ def build(path: Path, rows: int) -> None:
     from sqlalchemy import insert
 
     from feedback_app import create_app, db
-    from feedback_app.areas import create_area
-    from feedback_app.journey import questionnaire_for
+    from feedback_app.definitions import questionnaire_for
     from feedback_app.migrate import upgrade
     from feedback_app.models import Base
-    from feedback_app.publishing import publish_version, schedule_wave
+    from feedback_app.review.publishing import publish_version, schedule_wave
+    from feedback_app.staff.areas import create_area
     from surveys.library import bundled_questionnaires
     from surveys.model import AnswerType
 
@@ -126,9 +126,9 @@ def run(path: Path, fmt: str, *, trace: bool) -> dict[str, object]:
     from sqlalchemy import select
 
     from feedback_app import create_app, db
-    from feedback_app.exports import csv_lines
     from feedback_app.models import Wave
-    from feedback_app.results import downloads
+    from feedback_app.results.downloads import responses as downloads
+    from feedback_app.web.exports import csv_lines
 
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench-" + "x" * 40})
     with app.test_request_context():

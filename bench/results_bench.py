@@ -35,14 +35,13 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from feedback_app import create_app, db
-from feedback_app.accounts import create_user
-from feedback_app.all_models import Base
-from feedback_app.areas import create_area
 from feedback_app.migrate import upgrade
-from feedback_app.models import Response, Wave, utcnow
-from feedback_app.publishing import publish_version, schedule_wave
+from feedback_app.models import Base, Response, Wave, utcnow
 from feedback_app.results import data
-from feedback_app.roles import Role
+from feedback_app.review.publishing import publish_version, schedule_wave
+from feedback_app.staff.accounts import create_user
+from feedback_app.staff.areas import create_area
+from feedback_app.staff.roles import Role
 from surveys.library import bundled_questionnaires
 
 PASSWORD = "correct horse battery staple"
@@ -189,7 +188,7 @@ def _measure(url: str, label: str) -> list[tuple[str, str, float]]:
         ("KPI detail", "/staff/bench/results/kpis/kpi_4_1"),
     ):
         with app.app_context():
-            from feedback_app.results_models import ResultCache
+            from feedback_app.models import ResultCache
 
             db.session().query(ResultCache).delete()
             db.session().commit()

@@ -56,7 +56,7 @@ PAGE = f"/s/{EVENT}/q/event_useful"
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 PREPARE = """
 from feedback_app import create_app, db
-from feedback_app.demo import load_demo
+from feedback_app.demo.loading import load_demo
 from feedback_app.migrate import upgrade
 import os
 url = os.environ["DATABASE_URL"]

@@ -19,7 +19,7 @@ docs/production.md and docs/adr/0009-production-serving.md):
 
 gunicorn's access log is off: it can only print the raw path, which may hold an
 invitation token. The application writes one JSON line per request instead,
-with the endpoint, status and duration (feedback_app/logging_config.py).
+with the endpoint, status and duration (feedback_app/web/logging_config.py).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ import multiprocessing
 import os
 from typing import Any
 
-from feedback_app.logging_config import dict_config
+from feedback_app.web.logging_config import dict_config
 
 
 def _int(name: str, default: int) -> int:
@@ -79,7 +79,7 @@ def when_ready(server: Any) -> None:
     """Warm the preloaded app in the master, so each forked worker starts warm."""
     app = server.app.wsgi()
     if hasattr(app, "extensions") and "db_engine" in app.extensions:
-        from feedback_app.health import warm_up
+        from feedback_app.web.health import warm_up
 
         server.log.info("warmed up: %s", warm_up(app))
 

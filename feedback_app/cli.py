@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import FlaskGroup
 
 from feedback_app import create_app, db
-from feedback_app.staff_models import StaffUser
+from feedback_app.models import StaffUser
 
 
 def _create_app() -> Flask:
@@ -55,7 +55,7 @@ def demo() -> None:
 @demo.command("load")
 def demo_load() -> None:
     """Load the bundled questionnaires into the demo area with open waves."""
-    from feedback_app.demo import load_demo, load_demo_staff
+    from feedback_app.demo.loading import load_demo, load_demo_staff
 
     waves = load_demo(db.session())
     click.echo(f"Demo area ready with {len(waves)} open surveys.")
@@ -63,7 +63,7 @@ def demo_load() -> None:
         click.echo(f"  Staff sign-in ({role}): {email} / {password}")
     import time
 
-    from feedback_app.demo_results import load_demo_results
+    from feedback_app.demo.results import load_demo_results
 
     started = time.perf_counter()
     loaded = load_demo_results(db.session())
@@ -85,7 +85,7 @@ def areas() -> None:
 @click.option("--colour", default="#1d70b8", show_default=True, help="Header colour, #rrggbb.")
 def areas_create(slug: str, name: str, colour: str) -> None:
     """Create a local area with the short name SLUG (used in staff addresses)."""
-    from feedback_app.areas import AreaError, create_area
+    from feedback_app.staff.areas import AreaError, create_area
 
     try:
         create_area(db.session(), slug=slug, name=name, colour=colour)
@@ -101,7 +101,7 @@ def areas_delete(slug: str, confirm: str) -> None:
     """Delete the area SLUG and everything in it, for good (audited with counts)."""
     from flask import current_app
 
-    from feedback_app.deletion import DeletionError, delete_area_by_slug
+    from feedback_app.data_protection.deletion import DeletionError, delete_area_by_slug
 
     if confirm != slug:
         raise click.UsageError("--confirm must repeat the area's slug exactly")
@@ -129,7 +129,7 @@ def retention_apply(dry_run: bool, now_text: str | None) -> None:
 
     from flask import current_app
 
-    from feedback_app.retention import apply
+    from feedback_app.data_protection.retention import apply
 
     now = None
     if now_text is not None:
@@ -175,10 +175,10 @@ def users_create(area_slug: str, role: str, email: str, password_stdin: bool) ->
     """Create a member of staff, or give an existing one a role (their password stays)."""
     from sqlalchemy import select
 
-    from feedback_app import audit
-    from feedback_app.accounts import AccountError, create_user, find_user
     from feedback_app.models import LocalArea
-    from feedback_app.roles import Role
+    from feedback_app.staff import audit
+    from feedback_app.staff.accounts import AccountError, create_user, find_user
+    from feedback_app.staff.roles import Role
 
     session = db.session()
     area = session.scalar(select(LocalArea).where(LocalArea.slug == area_slug))
@@ -213,7 +213,7 @@ def users_create(area_slug: str, role: str, email: str, password_stdin: bool) ->
 
 
 def _account(email: str) -> StaffUser:
-    from feedback_app.accounts import find_user
+    from feedback_app.staff.accounts import find_user
 
     user = find_user(db.session(), email)
     if user is None:
@@ -231,8 +231,8 @@ def users_reset_link(email: str) -> None:
     """
     from flask import current_app, url_for
 
-    from feedback_app import audit
-    from feedback_app.accounts import OPERATOR_RESET, issue_link
+    from feedback_app.staff import audit
+    from feedback_app.staff.accounts import OPERATOR_RESET, issue_link
 
     session = db.session()
     user = _account(email)
@@ -267,7 +267,8 @@ def users_reset_link(email: str) -> None:
 @click.option("--email", required=True)
 def users_deactivate(email: str) -> None:
     """Refuse this account's sign-in everywhere and end its sessions (audited)."""
-    from feedback_app import audit, staff_sessions
+    from feedback_app.staff import audit
+    from feedback_app.staff import sessions as staff_sessions
 
     session = db.session()
     user = _account(email)
@@ -291,7 +292,7 @@ def users_deactivate(email: str) -> None:
 @click.option("--email", required=True)
 def users_activate(email: str) -> None:
     """Let an account deactivated with ``users deactivate`` sign in again (audited)."""
-    from feedback_app import audit
+    from feedback_app.staff import audit
 
     session = db.session()
     user = _account(email)

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from feedback_app.languages import SHIPPED_LANGUAGES
+from feedback_app.web.languages import SHIPPED_LANGUAGES
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE = PROJECT_DIR / "instance" / "feedback.sqlite"
@@ -53,7 +53,7 @@ class Settings:
             "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_DIR / "translations"),
             "BABEL_DEFAULT_LOCALE": "en",
             # Pages are compressed as they are sent; built assets are compressed
-            # once at build time (feedback_app/static_files.py).
+            # once at build time (feedback_app/web/static_files.py).
             "COMPRESS_ALGORITHM": "gzip",
             "COMPRESS_MIMETYPES": ["text/html", "text/csv", "application/json"],
             "COMPRESS_MIN_SIZE": 500,
@@ -74,7 +74,7 @@ def trusted_proxies(setting: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6
 #: Tunable limits read from the environment: name -> (type, smallest allowed).
 #: Their defaults live with the code that uses them (docs/production.md lists all).
 TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
-    # Answer saves per response per window (feedback_app/journey.py).
+    # Answer saves per response per window (feedback_app/respond/journey.py).
     "RESPOND_SAVE_LIMIT": (int, 1),
     "RESPOND_SAVE_WINDOW_SECONDS": (int, 1),
     # A page saved sooner than this after it was shown counts as "fast".
@@ -82,12 +82,12 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     # The largest CSV an officer may import (bytes).
     "IMPORT_MAX_BYTES": (int, 1024),
     # Staff sessions end after this long idle, and this long after signing in
-    # (feedback_app/staff_sessions.py).
+    # (feedback_app/staff/sessions.py).
     "STAFF_IDLE_MINUTES": (int, 1),
     "STAFF_SESSION_HOURS": (int, 1),
     # Argon2id password checks at once per process and per host (all workers of
     # the instance), and how long a sign-in waits
-    # for one before it is refused with 503 (feedback_app/accounts.py, ADR 0018).
+    # for one before it is refused with 503 (feedback_app/staff/accounts.py, ADR 0018).
     "LOGIN_CONCURRENT_CHECKS": (int, 1),
     "LOGIN_CONCURRENT_CHECKS_PER_HOST": (int, 1),
     "LOGIN_CHECK_PATIENCE_SECONDS": (float, 0),
@@ -149,7 +149,7 @@ def _public_links(env: dict[str, str], *, production: bool) -> dict[str, Any]:
     """``PUBLIC_BASE_URL`` and ``TRUSTED_HOSTS``: links never take the request's Host.
 
     Invitation, one-time sign-in and share links are built from the base URL
-    (feedback_app/links.py). In production the base URL is required, and requests
+    (feedback_app/web/links.py). In production the base URL is required, and requests
     for any other host are refused with a 400 (Flask's ``TRUSTED_HOSTS``): its own
     host, plus ``localhost`` and ``127.0.0.1`` for health checks on the machine,
     unless ``TRUSTED_HOSTS`` lists the hosts itself.

@@ -9,6 +9,7 @@ is the code "yes" (the definition loader keeps yes/no as strings) and
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -160,3 +161,13 @@ def validate_kpi_bank(document: SourceDocument) -> KpiBank:
 def load_kpi_bank(path: str | Path) -> KpiBank:
     """Read and validate a KPI bank file; raise QuestionnaireError listing every problem."""
     return parse_kpi_bank(read_definition_file(path), source=str(path))
+
+
+#: The KPI bank that ships with the package (surveys/library/kpis.yaml).
+BUNDLED_KPI_BANK_PATH = Path(__file__).resolve().parent / "library" / "kpis.yaml"
+
+
+@cache
+def bundled_kpi_bank() -> KpiBank:
+    """The bundled KPI bank (read once)."""
+    return load_kpi_bank(BUNDLED_KPI_BANK_PATH)

@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from surveys.checks import semantic_findings
-from surveys.kpis import KpiBank
+from surveys.kpis import KpiBank, bundled_kpi_bank
 from surveys.model import Questionnaire
 from surveys.problems import QuestionnaireError
 from surveys.source import parse_document, read_definition_file, schema_problems
@@ -42,9 +42,7 @@ def parse_questionnaire(
     except ValidationError as exc:
         raise QuestionnaireError(schema_problems(exc, document)) from None
     if kpi_bank is None:
-        from surveys.library import kpi_bank as bundled_bank  # late: the library loads us
-
-        kpi_bank = bundled_bank()
+        kpi_bank = bundled_kpi_bank()
     findings = semantic_findings(questionnaire, kpi_bank=kpi_bank)
     if findings:
         problems = [document.problem(loc, message) for loc, message in findings]

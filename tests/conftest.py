@@ -19,8 +19,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from feedback_app import create_app
-from feedback_app.all_models import Base
 from feedback_app.migrate import upgrade
+from feedback_app.models import Base
 from tests.support.browser import PageBrowser
 
 ENGINES = ["sqlite", "postgresql"]
@@ -100,8 +100,8 @@ def app(database_url: str) -> Iterator[Flask]:
 def demo(app: Flask) -> dict[str, str]:
     """Load the demo area; returns questionnaire id -> wave slug."""
     from feedback_app import db
-    from feedback_app.demo import load_demo
-    from feedback_app.journey import questionnaire_for
+    from feedback_app.definitions import questionnaire_for
+    from feedback_app.demo.loading import load_demo
 
     with app.app_context():
         waves = load_demo(db.session())

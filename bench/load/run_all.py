@@ -122,7 +122,7 @@ def postgres_database(admin_url: str) -> Iterator[str]:
 def prepare(url: str) -> None:
     """Migrate as a deploy would (alembic upgrade heads) and load the demo area."""
     from feedback_app import create_app, db
-    from feedback_app.demo import load_demo
+    from feedback_app.demo.loading import load_demo
     from feedback_app.migrate import upgrade
 
     upgrade(url)

@@ -17,10 +17,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from analysis import AnalysisInputError, KpiDefinition, compare_waves
-from feedback_app import journey, local_days
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Wave, utcnow
-from feedback_app.results import board
+from feedback_app.results.board import view_model as board
 from feedback_app.results.data import area_kpis, cached, wave_frame, wave_labels
+from feedback_app.web import local_days
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,7 @@ def public_figures(session: Session, area: LocalArea) -> PublicFigures | None:
             except AnalysisInputError:
                 # Answers analysis cannot read: no figures rather than wrong ones.
                 continue
-            latest = journey.questionnaire_for(by_id[last_id].version)
+            latest = questionnaire_for(by_id[last_id].version)
             for item in result.kpis:
                 question = latest.question(item.kpi.question)
                 rows.append(

@@ -12,9 +12,9 @@ from wtforms import Field, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from feedback_app.actions.service import MAX_TEXT, ActionInput, kpi_choices, theme_choices
-from feedback_app.choices import select_choices
-from feedback_app.results_models import AreaAction
+from feedback_app.models import AreaAction
 from feedback_app.review.forms import DatePartsField
+from feedback_app.web.choices import select_choices
 
 #: How far ahead an action's date may be (a date planned for the coming year).
 MAX_AHEAD = dt.timedelta(days=366)

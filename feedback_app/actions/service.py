@@ -12,9 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.codeframe import load_codeframe
-from feedback_app import audit
-from feedback_app.models import LocalArea, utcnow
-from feedback_app.results_models import AreaAction
+from feedback_app.models import AreaAction, LocalArea, utcnow
+from feedback_app.staff import audit
 from surveys.library import bundled_questionnaires, kpi_bank
 
 #: Longest "you said" or "we did" text accepted.

@@ -14,10 +14,9 @@ from feedback_app import db
 from feedback_app.actions import service
 from feedback_app.actions.figures import public_figures
 from feedback_app.actions.forms import ActionForm
-from feedback_app.models import LocalArea
-from feedback_app.results_models import AreaAction
-from feedback_app.roles import Permission
+from feedback_app.models import AreaAction, LocalArea
 from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
 
 bp = Blueprint("actions", __name__, url_prefix="/staff")
 public_bp = Blueprint("actions_public", __name__)

@@ -17,10 +17,10 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTe
 from wtforms import Field, RadioField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Regexp, ValidationError
 
-from feedback_app.choices import select_choices
 from feedback_app.collection.keying import KeyingError, read_keyed
 from feedback_app.collection.paper import FIRST, REFERENCE, SECOND
-from feedback_app.content_translation import content_gettext
+from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web.choices import select_choices
 from surveys import Questionnaire
 from surveys.model import Question
 

@@ -17,11 +17,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedback_app import audit
 from feedback_app.collection.keying import differences, from_stored, kept_answers, to_stored
-from feedback_app.models import Answer, LocalArea, Response, Wave, utcnow
-from feedback_app.staff_models import StaffUser
-from feedback_app.workspace_models import PaperReturn
+from feedback_app.models import Answer, LocalArea, PaperReturn, Response, StaffUser, Wave, utcnow
+from feedback_app.staff import audit
 from surveys import Questionnaire
 from surveys.i18n import N_
 from surveys.model import AnswerValue

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import gettext
 
 from feedback_app.collection.numbering import numbered_options, page_numbers, question_numbers
-from feedback_app.content_translation import content_gettext
+from feedback_app.translating.content_translation import content_gettext
 from surveys import Questionnaire
 from surveys.model import Condition, Question
 from surveys.routing import END, answer_ref

@@ -12,7 +12,7 @@ from wtforms import Field
 
 from feedback_app.collection.forms import field_name
 from feedback_app.collection.numbering import numbered_options, option_number, question_numbers
-from feedback_app.content_translation import content_gettext
+from feedback_app.translating.content_translation import content_gettext
 from surveys import Questionnaire
 from surveys.answers import format_answer
 from surveys.model import AnswerValue, Question

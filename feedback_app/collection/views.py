@@ -11,14 +11,14 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import db, journey
+from feedback_app import db
 from feedback_app.collection import paper, printing
 from feedback_app.collection.forms import field_name, keyed_answers, keying_form, resolve_form
 from feedback_app.collection.view_model import difference_labels, keyed_fields
-from feedback_app.models import LocalArea, Wave
-from feedback_app.roles import Permission
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import LocalArea, PaperReturn, Wave
 from feedback_app.staff.auth import requires
-from feedback_app.workspace_models import PaperReturn
+from feedback_app.staff.roles import Permission
 
 bp = Blueprint("collection", __name__, url_prefix="/staff")
 
@@ -54,7 +54,7 @@ def index(area: LocalArea) -> str:
 @requires(Permission.ENTER_PAPER)
 def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str, int]:
     wave = _wave(area, wave_id)
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     form = keying_form(questionnaire, with_reference=True, formdata=request.form or None)
     if form.validate_on_submit():
         try:
@@ -89,7 +89,7 @@ def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str
 @requires(Permission.ENTER_PAPER)
 def paper_returns(area: LocalArea, wave_id: int) -> str:
     wave = _wave(area, wave_id)
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     returns = [
         (item, gettext(paper.status_text(questionnaire, item)))
         for item in paper.wave_returns(db.session(), wave)
@@ -103,7 +103,7 @@ def _return_page(
     area: LocalArea, wave: Wave, paper_return: PaperReturn, *, form: FlaskForm | None = None,
     refusal: str | None = None,
 ) -> str:  # fmt: skip
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     first, second, differing = paper.keyings(questionnaire, paper_return)
     labels = difference_labels(questionnaire, differing, first, second or {})
     if form is None:
@@ -141,7 +141,7 @@ def paper_return(area: LocalArea, wave_id: int, return_id: int) -> str:
 def accept(area: LocalArea, wave_id: int, return_id: int) -> HttpResponse | tuple[str, int]:
     wave = _wave(area, wave_id)
     found = _return(wave, return_id)
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     first, second, differing = paper.keyings(questionnaire, found)
     labels = difference_labels(questionnaire, differing, first, second or {})
     form = resolve_form(differing, labels=labels, formdata=request.form)
@@ -168,7 +168,7 @@ def second_keying(
 ) -> str | HttpResponse | tuple[str, int]:
     wave = _wave(area, wave_id)
     found = _return(wave, return_id)
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     form = keying_form(questionnaire, with_reference=False, formdata=request.form or None)
     try:
         paper.check_second_keyer(found, g.staff_user)
@@ -202,7 +202,7 @@ def second_keying(
 @requires(Permission.RUN_SURVEYS)
 def print_questionnaire(area: LocalArea, wave_id: int) -> str:
     wave = _wave(area, wave_id)
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     large = request.args.get("size") == "large"
     return render_template(
         "staff/collection/print.html",

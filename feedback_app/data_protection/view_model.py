@@ -9,8 +9,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from feedback_app.data_protection.retention import DEFAULT_RETENTION_YEARS, add_years, years_for
 from feedback_app.models import LocalArea, Response, Wave
-from feedback_app.retention import DEFAULT_RETENTION_YEARS, add_years, years_for
 
 
 @dataclass(frozen=True)

@@ -7,14 +7,15 @@ from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import db, deletion
+from feedback_app import db
 from feedback_app.collection.paper import find_wave
+from feedback_app.data_protection import deletion
 from feedback_app.data_protection.forms import confirm_form
+from feedback_app.data_protection.retention import DEFAULT_RETENTION_YEARS
 from feedback_app.data_protection.view_model import retention_rows
 from feedback_app.models import LocalArea
-from feedback_app.retention import DEFAULT_RETENTION_YEARS
-from feedback_app.roles import Permission
 from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
 
 bp = Blueprint("data_protection", __name__, url_prefix="/staff")
 

@@ -7,8 +7,7 @@ from flask_wtf import FlaskForm
 
 from feedback_app import db
 from feedback_app.designer.workbench import editable_questionnaire, find_draft, is_editable
-from feedback_app.models import LocalArea
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.models import LocalArea, QuestionnaireDraft
 from surveys import Questionnaire
 
 bp = Blueprint(

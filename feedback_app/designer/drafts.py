@@ -13,9 +13,14 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app.models import LocalArea, QuestionnaireVersion, utcnow
-from feedback_app.staff_models import StaffUser
-from feedback_app.workspace_models import DraftRevision, QuestionnaireDraft
+from feedback_app.models import (
+    DraftRevision,
+    LocalArea,
+    QuestionnaireDraft,
+    QuestionnaireVersion,
+    StaffUser,
+    utcnow,
+)
 from surveys import Questionnaire, QuestionnaireError, dump_questionnaire, parse_questionnaire
 
 #: The blank template's stand-in words: publishing refuses a draft that still has them.

@@ -23,7 +23,7 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from feedback_app.choices import select_choices
+from feedback_app.web.choices import select_choices
 from surveys import ANSWER_TYPES as ANSWER_TYPE_SPECS
 from surveys import AnswerType
 

@@ -14,7 +14,6 @@ from markupsafe import Markup
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.choices import select_choices
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse, require_csrf
 from feedback_app.designer.codes import available_pictures
@@ -35,12 +34,12 @@ from feedback_app.designer.view_model import (
     writes_own_options,
 )
 from feedback_app.designer.workbench import save_change
-from feedback_app.models import LocalArea
+from feedback_app.models import LocalArea, QuestionnaireDraft
 from feedback_app.respond.answer_types import DESIGNER_FIELDS
-from feedback_app.roles import Permission
 from feedback_app.staff.auth import current_user, requires
-from feedback_app.static_files import picture_svg
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.staff.roles import Permission
+from feedback_app.web.choices import select_choices
+from feedback_app.web.static_files import picture_svg
 from surveys import AnswerType, Question, Questionnaire, spec_of
 
 

@@ -12,8 +12,6 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.choices import select_choices
-from feedback_app.content_translation import content_gettext
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse
 from feedback_app.designer.editing import DesignError
@@ -21,8 +19,10 @@ from feedback_app.designer.forms import ShowIfAnswersForm, ShowIfSourceForm
 from feedback_app.designer.question_views import to_question
 from feedback_app.designer.workbench import save_change
 from feedback_app.models import LocalArea
-from feedback_app.roles import Permission
 from feedback_app.staff.auth import current_user, requires
+from feedback_app.staff.roles import Permission
+from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web.choices import select_choices
 
 ALWAYS = "always"
 

@@ -8,10 +8,10 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from feedback_app.content_translation import content_gettext
 from feedback_app.designer.editing import bank_questions, is_locked
 from feedback_app.designer.forms import ANSWER_TYPES
 from feedback_app.respond.answer_types import DESIGNER_FIELDS, AnswerField, answer_fields
+from feedback_app.translating.content_translation import content_gettext
 from surveys import AnswerType, Condition, Page, Question, Questionnaire, Setting, spec_of
 from surveys.library import kpi_bank
 

@@ -12,9 +12,7 @@ from flask import Response, abort, g, redirect, render_template, request, url_fo
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import audit, csrf, db
-from feedback_app.choices import select_choices
-from feedback_app.content_translation import content_gettext
+from feedback_app import db
 from feedback_app.designer.blueprint import (
     bp,
     draft_or_404,
@@ -36,9 +34,13 @@ from feedback_app.designer.workbench import (
     save_change,
     shown_problems,
 )
+from feedback_app.extensions import csrf
 from feedback_app.models import LocalArea
-from feedback_app.roles import Permission
+from feedback_app.staff import audit
 from feedback_app.staff.auth import current_user, requires
+from feedback_app.staff.roles import Permission
+from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web.choices import select_choices
 from surveys.library import bundled_questionnaires
 from surveys.source import MAX_BYTES
 

@@ -18,9 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app.designer.drafts import save_draft
-from feedback_app.models import LocalArea
-from feedback_app.staff_models import StaffUser
-from feedback_app.workspace_models import DraftRevision, QuestionnaireDraft
+from feedback_app.models import DraftRevision, LocalArea, QuestionnaireDraft, StaffUser
 from surveys import Questionnaire, QuestionnaireError, dump_questionnaire, parse_questionnaire
 from surveys.source import MAX_BYTES, parse_document
 

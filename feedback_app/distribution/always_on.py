@@ -5,8 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app.journey import public_waves, questionnaire_for
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Wave
+from feedback_app.respond.journey import public_waves
 
 ALWAYS_ON_KIND = "always_on"
 

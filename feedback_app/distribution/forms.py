@@ -8,8 +8,8 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import Field, RadioField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from feedback_app.choices import select_choices
 from feedback_app.distribution.invitations import MAX_BATCH, MIN_BATCH
+from feedback_app.web.choices import select_choices
 
 
 def _whole_number_in_range(_form: FlaskForm, field: Field) -> None:

@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from flask import render_template, request, session
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import db, journey
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
 from feedback_app.distribution.invitations import consume_invitation, is_unused
 from feedback_app.models import Wave
+from feedback_app.respond import journey
 from surveys import Questionnaire
 
 #: Journey endpoints that need an unused invitation on an invitation-only wave.
@@ -57,12 +59,12 @@ def held_invitation(slug: str) -> str | None:
 
 def used_page(wave: Wave, status: int = 200) -> tuple[str, int]:
     """The confirmation shown for a link that has already been used."""
-    visit = InvitationVisit(wave, journey.questionnaire_for(wave.version))
+    visit = InvitationVisit(wave, questionnaire_for(wave.version))
     return render_template("respond/invitation_used.html", visit=visit), status
 
 
 def _needed_page(wave: Wave) -> tuple[str, int]:
-    visit = InvitationVisit(wave, journey.questionnaire_for(wave.version))
+    visit = InvitationVisit(wave, questionnaire_for(wave.version))
     return render_template("respond/invitation_needed.html", visit=visit), 403
 
 

@@ -18,8 +18,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from analysis.excel_safety import neutralise
-from feedback_app.models import Wave
-from feedback_app.workspace_models import Invitation, InvitationBatch
+from feedback_app.models import Invitation, InvitationBatch, Wave
 
 #: 16 random bytes: 128 bits, 22 URL-safe characters.
 TOKEN_BYTES = 16

@@ -10,7 +10,7 @@ import segno
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app.journey import questionnaire_for
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Wave
 
 #: GOV.UK text colour: dark enough for any phone camera, softer than pure black.

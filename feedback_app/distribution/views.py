@@ -19,13 +19,14 @@ from flask import (
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import audit, db
+from feedback_app import db
 from feedback_app.distribution import gate, invitations, sharing
 from feedback_app.distribution.always_on import always_on_wave
 from feedback_app.distribution.forms import InvitationBatchForm, WaveAccessForm
 from feedback_app.models import LocalArea, Wave
-from feedback_app.roles import Permission
+from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
 
 bp = Blueprint("distribution", __name__, url_prefix="/staff")
 public_bp = Blueprint("distribution_public", __name__)

@@ -14,13 +14,13 @@ from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovS
 from wtforms import RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from feedback_app.choices import select_choices
-from feedback_app.content_translation import content_gettext
 from feedback_app.imports.mapping import BLANK, IGNORE, LANGUAGE, SEPARATORS, ImportMapping
 from feedback_app.imports.reading import ImportFile, column_letter
-from feedback_app.local_days import end_of_day_utc, local_to_utc
 from feedback_app.models import QuestionnaireVersion
 from feedback_app.review.forms import DatePartsField
+from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web.choices import select_choices
+from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 from surveys import AnswerType, Questionnaire
 
 COLUMN_PREFIX = "column_"

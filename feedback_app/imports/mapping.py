@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from feedback_app.imports.reading import ImportFile
-from feedback_app.languages import SHIPPED_LANGUAGES
+from feedback_app.web.languages import SHIPPED_LANGUAGES
 from surveys import AnswerType, Question, Questionnaire
 
 #: Column target meaning "the language the response was given in".

@@ -18,13 +18,19 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from feedback_app import audit
 from feedback_app.collection.keying import to_stored
 from feedback_app.imports.checking import ImportedRow
-from feedback_app.models import Answer, LocalArea, QuestionnaireVersion, Response, Wave
-from feedback_app.publishing import schedule_wave
-from feedback_app.results_models import BaselineImport
-from feedback_app.staff_models import StaffUser
+from feedback_app.models import (
+    Answer,
+    BaselineImport,
+    LocalArea,
+    QuestionnaireVersion,
+    Response,
+    StaffUser,
+    Wave,
+)
+from feedback_app.review.publishing import schedule_wave
+from feedback_app.staff import audit
 from surveys.i18n import N_
 
 #: Rows written per INSERT statement (keeps each statement's parameters modest).

@@ -23,8 +23,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from feedback_app.models import utcnow
-from feedback_app.results_models import PendingImport
+from feedback_app.models import PendingImport, utcnow
 
 #: An upload is kept this long, then swept.
 MAX_AGE_SECONDS = 24 * 60 * 60

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
-from feedback_app.content_translation import content_gettext
 from feedback_app.imports.checking import ImportedRow, ImportProblem, option_counts
+from feedback_app.translating.content_translation import content_gettext
 from surveys import Questionnaire
 from surveys.answers import format_answer
 

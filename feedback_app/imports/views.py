@@ -23,13 +23,14 @@ from flask_babel import gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import db, journey
-from feedback_app.content_translation import content_gettext
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
 from feedback_app.imports import checking, forms, mapping, reading, storing, view_model
 from feedback_app.imports.uploads import StoredUpload, UploadExpired, UploadStore
 from feedback_app.models import LocalArea, QuestionnaireVersion, utcnow
-from feedback_app.roles import Permission
 from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
+from feedback_app.translating.content_translation import content_gettext
 from surveys import Questionnaire
 
 bp = Blueprint("imports", __name__, url_prefix="/staff")
@@ -115,7 +116,7 @@ def upload(area: LocalArea) -> HttpResponse | tuple[str, int]:
         message = gettext(refused.message, **refused.params)
         form.csv_file.errors = [message]
         return _index_page(area, form), 409
-    questionnaire = journey.questionnaire_for(version)
+    questionnaire = questionnaire_for(version)
     suggested = mapping.ImportMapping(columns=mapping.suggest_columns(file, questionnaire))
     token = _store().save(
         area_id=area.id,
@@ -166,7 +167,7 @@ def _step(area: LocalArea, token: str) -> _Step:
         upload=upload,
         file=file,
         version=version,
-        questionnaire=journey.questionnaire_for(version),
+        questionnaire=questionnaire_for(version),
         mapping=mapping.ImportMapping.from_json(upload.state.get("mapping")),
     )
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from feedback_app.all_models import Base
 from feedback_app.config import from_environment
 from feedback_app.db import make_engine
+from feedback_app.models import Base
 
 config = context.config
 target_metadata = Base.metadata

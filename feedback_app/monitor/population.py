@@ -7,9 +7,8 @@ from collections.abc import Mapping
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from feedback_app import audit
-from feedback_app.models import LocalArea, utcnow
-from feedback_app.workspace_models import PopulationCount
+from feedback_app.models import LocalArea, PopulationCount, utcnow
+from feedback_app.staff import audit
 
 #: A sanity bound: no SEND group in one local area is bigger than this.
 MAX_POPULATION = 10_000_000

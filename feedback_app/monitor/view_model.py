@@ -9,10 +9,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from feedback_app.content_translation import content_gettext
 from feedback_app.models import Wave
 from feedback_app.monitor import counts
 from feedback_app.monitor.representation import GroupOption, is_small
+from feedback_app.translating.content_translation import content_gettext
 from surveys import AnswerType, Questionnaire
 
 #: Questions the monitor breaks responses down by, when a version has them.

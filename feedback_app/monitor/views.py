@@ -6,8 +6,9 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import db, journey
+from feedback_app import db
 from feedback_app.collection.paper import find_wave
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
 from feedback_app.monitor import counts, population
 from feedback_app.monitor.chart import day_chart
@@ -20,8 +21,8 @@ from feedback_app.monitor.view_model import (
     group_options,
     language_name,
 )
-from feedback_app.roles import Permission
 from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
 
 bp = Blueprint("monitor", __name__, url_prefix="/staff")
 
@@ -33,7 +34,7 @@ def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[st
     wave = find_wave(session, area, wave_id)
     if wave is None:
         abort(404)
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     available = dimensions(questionnaire)
     by = request.args.get("by") or (available[0][0] if available else "")
     if available and by not in dict(available):

@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
-from feedback_app import db, journey
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
+from feedback_app.respond import journey
 
 bp = Blueprint("public", __name__)
 
@@ -17,7 +19,7 @@ def home() -> str:
     listing = []
     for area in areas:
         waves = journey.public_waves(db.session(), area)
-        listing.append((area, [(wave, journey.questionnaire_for(wave.version)) for wave in waves]))
+        listing.append((area, [(wave, questionnaire_for(wave.version)) for wave in waves]))
     only_area = areas[0] if len(areas) == 1 else None
     return render_template("public/home.html", listing=listing, area=only_area)
 

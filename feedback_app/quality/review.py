@@ -14,10 +14,12 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from feedback_app import audit, journey
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Response, Wave
 from feedback_app.quality.signals import FLAGGED_AT, reasons
+from feedback_app.respond import journey
 from feedback_app.respond.progress import SummaryRow, summary_rows
+from feedback_app.staff import audit
 
 KEPT, EXCLUDED = "kept", "excluded"
 DECISIONS = (KEPT, EXCLUDED)
@@ -73,7 +75,7 @@ def _flagged(db: Session, wave_ids: list[int]) -> list[Response]:
 
 def flagged_responses(db: Session, wave: Wave) -> tuple[list[FlaggedResponse], int]:
     """The wave's flagged responses, undecided first, with their answers; and the total."""
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     found = _flagged(db, [wave.id])
     found.sort(key=lambda r: (r.review != "", r.id))
     shown = []

@@ -11,8 +11,8 @@ from feedback_app import db
 from feedback_app.collection.paper import find_wave
 from feedback_app.models import LocalArea
 from feedback_app.quality import review
-from feedback_app.roles import Permission
 from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
 
 bp = Blueprint("quality", __name__, url_prefix="/staff")
 

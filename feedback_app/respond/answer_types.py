@@ -16,9 +16,8 @@ from typing import Any
 from markupsafe import Markup
 from wtforms import Field
 
-from feedback_app import forms
-from feedback_app.content_translation import content_gettext
-from feedback_app.respond import view_model
+from feedback_app.respond import forms, view_model
+from feedback_app.translating.content_translation import content_gettext
 from surveys import AnswerType, Page, Question, Setting
 
 #: ``(question, field, is_heading) -> parameters`` for the type's partial.

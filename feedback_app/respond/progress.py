@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext
 
-from feedback_app.content_translation import content_gettext
+from feedback_app.translating.content_translation import content_gettext
 from surveys import Questionnaire, routing
 from surveys.answers import format_answer
 from surveys.model import AnswerValue

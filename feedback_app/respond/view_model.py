@@ -8,9 +8,9 @@ from typing import Any
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from feedback_app.content_translation import content_gettext
-from feedback_app.forms import DIVIDER_BEFORE
-from feedback_app.static_files import picture_svg
+from feedback_app.respond.forms import DIVIDER_BEFORE
+from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web.static_files import picture_svg
 from surveys import Page, Question
 from surveys.model import AnswerValue
 from surveys.personal_data import PersonalDataKind, personal_data_kinds

@@ -24,19 +24,22 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 from wtforms import StringField
 
-from feedback_app import content_translation, db, journey, throttle
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
 from feedback_app.distribution import gate
-from feedback_app.forms import cleaned_answers, page_form
-from feedback_app.i18n import offered_languages
 from feedback_app.models import Response, Wave, utcnow
 from feedback_app.quality import signals
-from feedback_app.respond import progress
+from feedback_app.respond import journey, progress
 from feedback_app.respond.answer_types import answer_fields
+from feedback_app.respond.forms import cleaned_answers, page_form
 from feedback_app.respond.view_model import (
     page_heading,
     page_title,
     personal_data_warnings,
 )
+from feedback_app.translating import content_translation
+from feedback_app.web import throttle
+from feedback_app.web.i18n import offered_languages
 from surveys import Page, Questionnaire
 from surveys.routing import next_page_id, previous_page_id
 
@@ -62,7 +65,7 @@ def _visit(slug: str) -> Visit:
     wave = journey.find_wave(db.session(), slug)
     if wave is None:
         abort(404)
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     # Before anything asks for the locale: only complete translations are offered.
     g.wave_languages = content_translation.offered_languages(
         db.session(), version_id=wave.version_id, questionnaire=questionnaire

@@ -35,8 +35,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from analysis import KpiDefinition, load_kpis
-from feedback_app.models import Answer, LocalArea, Response, Wave, utcnow
-from feedback_app.results_models import ResultCache, ThemeCorrection
+from feedback_app.models import (
+    Answer,
+    LocalArea,
+    Response,
+    ResultCache,
+    ThemeCorrection,
+    Wave,
+    utcnow,
+)
 
 #: Columns every frame has before the question columns.
 META_COLUMNS = ("response_id", "wave", "wave_id", "channel", "language")

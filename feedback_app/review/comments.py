@@ -15,9 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from feedback_app.designer.drafts import draft_questionnaire
-from feedback_app.models import LocalArea, utcnow
-from feedback_app.staff_models import StaffUser
-from feedback_app.workspace_models import DraftComment, QuestionnaireDraft
+from feedback_app.models import DraftComment, LocalArea, QuestionnaireDraft, StaffUser, utcnow
 from surveys import QuestionnaireError
 
 #: The longest comment or reply accepted, in characters.

@@ -13,9 +13,14 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app.models import LocalArea
-from feedback_app.staff_models import AuditEvent, StaffUser
-from feedback_app.workspace_models import DraftComment, DraftRevision, QuestionnaireDraft
+from feedback_app.models import (
+    AuditEvent,
+    DraftComment,
+    DraftRevision,
+    LocalArea,
+    QuestionnaireDraft,
+    StaffUser,
+)
 
 #: The audit action recorded when a draft is published.
 PUBLISH_ACTION = "publish"

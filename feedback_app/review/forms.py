@@ -12,11 +12,11 @@ from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
-from feedback_app.choices import select_choices
 from feedback_app.distribution.links import normalise
-from feedback_app.local_days import end_of_day_utc, local_to_utc
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
 from feedback_app.review.waves import RETENTION_CHOICES, WaveChange, WavePlan
+from feedback_app.web.choices import select_choices
+from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
 

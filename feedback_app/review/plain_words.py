@@ -11,7 +11,7 @@ from typing import Any
 
 from flask_babel import gettext
 
-from feedback_app.content_translation import content_gettext
+from feedback_app.translating.content_translation import content_gettext
 from surveys import Questionnaire
 from surveys.routing import answer_ref
 

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app import audit
+from feedback_app.definitions import questionnaire_for
 from feedback_app.designer.drafts import draft_problems, draft_questionnaire, placeholder_problems
-from feedback_app.journey import questionnaire_for
-from feedback_app.models import LocalArea, QuestionnaireVersion
-from feedback_app.publishing import publish_version
+from feedback_app.models import LocalArea, QuestionnaireDraft, QuestionnaireVersion, StaffUser
 from feedback_app.review.evidence import PUBLISH_ACTION
-from feedback_app.staff_models import StaffUser
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.review.publishing import publish_version
+from feedback_app.staff import audit
 from surveys.comparability import ComparabilityBreak, comparability_breaks
 from surveys.library import kpi_bank
 

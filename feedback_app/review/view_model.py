@@ -10,15 +10,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app.content_translation import content_gettext
 from feedback_app.designer.drafts import draft_problems, draft_questionnaire
-from feedback_app.models import LocalArea
+from feedback_app.models import LocalArea, Membership, QuestionnaireDraft, StaffUser
 from feedback_app.review.comments import Thread, threads
 from feedback_app.review.evidence import RevisionRow, history
 from feedback_app.review.plain_words import describe_condition
-from feedback_app.roles import Role
-from feedback_app.staff_models import Membership, StaffUser
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.staff.roles import Role
+from feedback_app.translating.content_translation import content_gettext
 from surveys.comparability import BreakKind, ComparabilityBreak
 from surveys.library import kpi_bank
 

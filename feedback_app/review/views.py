@@ -11,12 +11,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import get_locale, gettext
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import audit, db
+from feedback_app import db
 from feedback_app.designer.drafts import area_drafts
 from feedback_app.distribution import links
 from feedback_app.distribution.sharing import area_wave
-from feedback_app.exports import csv_response
-from feedback_app.models import LocalArea, Wave, utcnow
+from feedback_app.models import LocalArea, QuestionnaireDraft, Wave, utcnow
 from feedback_app.review import comments
 from feedback_app.review.evidence import evidence_rows
 from feedback_app.review.forms import (
@@ -38,9 +37,10 @@ from feedback_app.review.waves import (
     versions_overview,
     wave_status,
 )
-from feedback_app.roles import Permission
+from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.staff.roles import Permission
+from feedback_app.web.exports import csv_response
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
 

@@ -15,14 +15,13 @@ from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app import audit
+from feedback_app.data_protection.retention import add_years, years_for
 from feedback_app.distribution import links
-from feedback_app.local_days import end_of_day_utc
-from feedback_app.models import LocalArea, QuestionnaireVersion, Wave, utcnow
-from feedback_app.publishing import schedule_wave
-from feedback_app.retention import add_years, years_for
+from feedback_app.models import AuditEvent, LocalArea, QuestionnaireVersion, StaffUser, Wave, utcnow
 from feedback_app.review.evidence import PUBLISH_ACTION
-from feedback_app.staff_models import AuditEvent, StaffUser
+from feedback_app.review.publishing import schedule_wave
+from feedback_app.staff import audit
+from feedback_app.web.local_days import end_of_day_utc
 
 #: Years answers may be kept after a wave closes (the choices offered).
 RETENTION_CHOICES = (1, 2, 3, 5)

@@ -1,6 +1,6 @@
 """Who is signed in, the session timeouts, and the permission check on every staff route.
 
-A staff session is a row in the database (``feedback_app.staff_sessions``); the
+A staff session is a row in the database (``feedback_app.staff.sessions``); the
 signed cookie holds only its token, so signing out, deactivation, a password change
 and the timeouts end it on every instance at once (ADR 0017).
 """
@@ -15,11 +15,12 @@ from typing import Any, TypeVar
 from flask import abort, current_app, g, redirect, request, session, url_for
 from sqlalchemy import select
 
-from feedback_app import audit, db, staff_sessions
-from feedback_app.models import LocalArea
-from feedback_app.roles import Permission, allows
-from feedback_app.staff_models import Membership, StaffUser
-from feedback_app.staff_sessions import Ended, Timeouts
+from feedback_app import db
+from feedback_app.models import LocalArea, Membership, StaffUser
+from feedback_app.staff import audit
+from feedback_app.staff import sessions as staff_sessions
+from feedback_app.staff.roles import Permission, allows
+from feedback_app.staff.sessions import Ended, Timeouts
 
 #: The cookie key holding the session token (older cookies held a dict here).
 _COOKIE_KEY = "staff"

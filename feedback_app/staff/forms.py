@@ -15,8 +15,8 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import EmailField, Form, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from feedback_app.choices import select_choices
-from feedback_app.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
+from feedback_app.staff.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
+from feedback_app.web.choices import select_choices
 
 
 class SignInForm(FlaskForm):

@@ -13,7 +13,7 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from feedback_app.models import LocalArea
-from feedback_app.roles import Permission, allows
+from feedback_app.staff.roles import Permission, allows
 
 
 @dataclass(frozen=True)

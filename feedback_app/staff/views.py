@@ -25,12 +25,10 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import accounts, audit, db, journey, throttle
-from feedback_app.choices import select_choices
-from feedback_app.exports import csv_response
-from feedback_app.models import LocalArea, Wave
-from feedback_app.redirects import local_path
-from feedback_app.roles import ROLE_NAMES, Permission, Role, allows
+from feedback_app import db
+from feedback_app.models import LocalArea, StaffUser, Wave
+from feedback_app.respond import journey
+from feedback_app.staff import accounts, audit
 from feedback_app.staff.auth import (
     current_user,
     memberships,
@@ -41,7 +39,11 @@ from feedback_app.staff.auth import (
     timeouts,
 )
 from feedback_app.staff.forms import AuditFilterForm, InviteForm, SetPasswordForm, SignInForm
-from feedback_app.staff_models import StaffUser
+from feedback_app.staff.roles import ROLE_NAMES, Permission, Role, allows
+from feedback_app.web import throttle
+from feedback_app.web.choices import select_choices
+from feedback_app.web.exports import csv_response
+from feedback_app.web.redirects import local_path
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 #: When every password check slot is taken, try again after this long.

@@ -14,11 +14,14 @@ from flask_wtf.file import FileField
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
-from feedback_app import audit, content_translation, db, journey
-from feedback_app.languages import NATIVE_NAMES, SHIPPED_LANGUAGES
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, QuestionnaireVersion
-from feedback_app.roles import Permission
+from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
+from feedback_app.translating import content_translation
+from feedback_app.web.languages import NATIVE_NAMES, SHIPPED_LANGUAGES
 
 bp = Blueprint("translating", __name__, url_prefix="/staff")
 
@@ -50,7 +53,7 @@ def _language(code: str) -> str:
 @requires(Permission.DESIGN)
 def overview(area: LocalArea, version_id: int) -> str:
     version = _version(area, version_id)
-    questionnaire = journey.questionnaire_for(version)
+    questionnaire = questionnaire_for(version)
     coverage = content_translation.coverage(
         db.session(), version_id=version.id, questionnaire=questionnaire
     )
@@ -70,7 +73,7 @@ def overview(area: LocalArea, version_id: int) -> str:
 def download(area: LocalArea, version_id: int, language: str) -> HttpResponse:
     version = _version(area, version_id)
     code = _language(language)
-    questionnaire = journey.questionnaire_for(version)
+    questionnaire = questionnaire_for(version)
     data = content_translation.po_file(
         db.session(), version_id=version.id, questionnaire=questionnaire, language=code
     )
@@ -96,7 +99,7 @@ def download(area: LocalArea, version_id: int, language: str) -> HttpResponse:
 def upload(area: LocalArea, version_id: int, language: str) -> str | HttpResponse | tuple[str, int]:
     version = _version(area, version_id)
     code = _language(language)
-    questionnaire = journey.questionnaire_for(version)
+    questionnaire = questionnaire_for(version)
     form = UploadForm()
     if not form.validate_on_submit():
         abort(400)

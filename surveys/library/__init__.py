@@ -5,19 +5,17 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from surveys.kpis import KpiBank, load_kpi_bank
+from surveys.kpis import BUNDLED_KPI_BANK_PATH, bundled_kpi_bank
 from surveys.loading import load_questionnaire
 from surveys.model import Questionnaire
 
 LIBRARY_DIR = Path(__file__).resolve().parent
-KPI_BANK_PATH = LIBRARY_DIR / "kpis.yaml"
+KPI_BANK_PATH = BUNDLED_KPI_BANK_PATH
 QUESTIONNAIRES_DIR = LIBRARY_DIR / "questionnaires"
 
 
-@cache
-def kpi_bank() -> KpiBank:
-    """The bundled KPI bank (read once)."""
-    return load_kpi_bank(KPI_BANK_PATH)
+#: The bundled KPI bank (read once); it lives in surveys.kpis so loading can use it.
+kpi_bank = bundled_kpi_bank
 
 
 def bundled_paths() -> list[Path]:

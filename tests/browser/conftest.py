@@ -54,10 +54,10 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     import datetime as dt
 
     from feedback_app import db
-    from feedback_app.demo import load_demo
-    from feedback_app.journey import questionnaire_for
+    from feedback_app.definitions import questionnaire_for
+    from feedback_app.demo.loading import load_demo
     from feedback_app.models import utcnow
-    from feedback_app.publishing import schedule_wave
+    from feedback_app.review.publishing import schedule_wave
 
     url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite'}"
     upgrade(url)
@@ -105,8 +105,8 @@ def _fixture_waves(session: Any, area: Any, now: Any) -> dict[str, str]:
 
     import yaml
 
-    from feedback_app.content_translation import save_upload
-    from feedback_app.publishing import publish_version, schedule_wave
+    from feedback_app.review.publishing import publish_version, schedule_wave
+    from feedback_app.translating.content_translation import save_upload
     from surveys import load_questionnaire
 
     found = {}

@@ -30,7 +30,7 @@ class LiveServer:
     def questionnaire(self, slug: str) -> Questionnaire:
         """The published definition behind a wave (what respondents see)."""
         from feedback_app import db
-        from feedback_app.journey import questionnaire_for
+        from feedback_app.definitions import questionnaire_for
         from feedback_app.models import Wave
 
         with self.app.app_context():

@@ -12,7 +12,7 @@ from functools import cache
 from babel.support import NullTranslations, Translations
 
 from feedback_app.config import PROJECT_DIR
-from feedback_app.languages import RTL_LANGUAGES, SHIPPED_LANGUAGES
+from feedback_app.web.languages import RTL_LANGUAGES, SHIPPED_LANGUAGES
 
 LANGUAGES: tuple[str, ...] = SHIPPED_LANGUAGES
 RTL: tuple[str, ...] = tuple(code for code in SHIPPED_LANGUAGES if code in RTL_LANGUAGES)

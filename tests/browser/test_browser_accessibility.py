@@ -1,7 +1,7 @@
 """WCAG 2.2 AA in a real browser, in every shipped language: axe-core plus our checks.
 
 Every page state a respondent can meet, at 320 px and 1280 px wide, in each of the
-shipped languages (``feedback_app.languages.SHIPPED_LANGUAGES``): for each bundled
+shipped languages (``feedback_app.web.languages.SHIPPED_LANGUAGES``): for each bundled
 questionnaire its start page, every question page (blank, and with errors after
 sending it empty when it has a required question), check answers, the
 confirmation, the closed page and the resume page (blank and with an error); and

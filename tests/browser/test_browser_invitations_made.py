@@ -22,9 +22,9 @@ def test_invitation_links_are_confirmed_on_screen(
     from sqlalchemy import select
 
     from feedback_app import db
-    from feedback_app.accounts import create_user
     from feedback_app.models import LocalArea, Wave
-    from feedback_app.roles import Role
+    from feedback_app.staff.accounts import create_user
+    from feedback_app.staff.roles import Role
 
     with live_server.app.app_context():
         session = db.session()

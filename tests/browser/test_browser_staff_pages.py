@@ -37,11 +37,11 @@ def administrator(live_server: LiveServer) -> str:
     from sqlalchemy import select
 
     from feedback_app import db
-    from feedback_app.accounts import create_user
-    from feedback_app.demo_results import load_demo_results
+    from feedback_app.demo.results import load_demo_results
     from feedback_app.designer.drafts import create_draft
     from feedback_app.models import LocalArea
-    from feedback_app.roles import Role
+    from feedback_app.staff.accounts import create_user
+    from feedback_app.staff.roles import Role
     from surveys.library import bundled_questionnaires
 
     with live_server.app.app_context():

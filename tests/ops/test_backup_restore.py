@@ -29,9 +29,9 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from feedback_app import create_app, db
-from feedback_app.all_models import Base
-from feedback_app.demo import load_demo
+from feedback_app.demo.loading import load_demo
 from feedback_app.migrate import upgrade
+from feedback_app.models import Base
 from tests.support.browser import PageBrowser
 
 EVENT = "demo-event-feedback"

@@ -6,10 +6,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from feedback_app import db
-from feedback_app.accounts import create_user
-from feedback_app.areas import create_area
 from feedback_app.models import LocalArea
-from feedback_app.roles import Role
+from feedback_app.staff.accounts import create_user
+from feedback_app.staff.areas import create_area
+from feedback_app.staff.roles import Role
 from tests.support.browser import PageBrowser
 
 PASSWORD = "correct horse battery staple"

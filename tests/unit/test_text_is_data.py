@@ -20,7 +20,7 @@ import pytest
 from flask import Flask
 
 from feedback_app import create_app
-from feedback_app.content_translation import content_gettext
+from feedback_app.translating.content_translation import content_gettext
 
 ROOT = Path(__file__).resolve().parents[2]
 GETTEXTS = {"gettext", "_", "ngettext", "lazy_gettext", "_l", "lazy_ngettext"}
@@ -31,7 +31,7 @@ OWN_MESSAGES = {
     ("feedback_app/collection/forms.py", "error.message"),
     ("feedback_app/collection/views.py", "error.message"),
     ("feedback_app/collection/views.py", "paper.status_text(questionnaire, item)"),
-    ("feedback_app/forms.py", "error.message"),
+    ("feedback_app/respond/forms.py", "error.message"),
     ("feedback_app/imports/forms.py", "name"),
     ("feedback_app/imports/view_model.py", "p.message"),
     ("feedback_app/imports/views.py", "error.message"),

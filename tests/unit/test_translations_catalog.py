@@ -61,7 +61,7 @@ import pytest  # noqa: E402
 from babel.messages.catalog import Catalog  # noqa: E402
 from babel.messages.pofile import read_po  # noqa: E402
 
-from feedback_app.i18n import SHIPPED_LANGUAGES  # noqa: E402
+from feedback_app.web.i18n import SHIPPED_LANGUAGES  # noqa: E402
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 SENTENCE_END = re.compile(r"(?<=[.!?؟।۔])\s+")

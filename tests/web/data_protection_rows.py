@@ -12,27 +12,29 @@ from typing import Any
 from sqlalchemy import func, literal, select, union_all
 from sqlalchemy.orm import Session
 
-from feedback_app.all_models import Base
-from feedback_app.journey import questionnaire_for
-from feedback_app.models import Answer, LocalArea, Response, Wave
-from feedback_app.results_models import (
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import (
+    Answer,
     AreaAction,
+    AuditEvent,
+    Base,
     BaselineImport,
-    KpiCommentary,
-    PendingImport,
-    ResultCache,
-    ThemeCorrection,
-)
-from feedback_app.staff_models import AuditEvent, OneTimeLink
-from feedback_app.workspace_models import (
     DraftComment,
     DraftRevision,
     Invitation,
     InvitationBatch,
+    KpiCommentary,
+    LocalArea,
+    OneTimeLink,
     PaperReturn,
+    PendingImport,
     PopulationCount,
     QuestionnaireDraft,
     QuestionnaireTranslation,
+    Response,
+    ResultCache,
+    ThemeCorrection,
+    Wave,
 )
 from surveys.model import AnswerType
 
@@ -103,7 +105,7 @@ def populate_wave(session: Session, wave: Wave, *, at: dt.datetime, responses: i
 
 
 def _any_staff_id(session: Session, area: LocalArea) -> int:
-    from feedback_app.staff_models import Membership
+    from feedback_app.models import Membership
 
     user_id = session.scalar(select(Membership.user_id).where(Membership.area_id == area.id))
     assert user_id is not None, "make staff in the area first"

@@ -18,11 +18,15 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import NumberConverter
 
 from feedback_app import db
-from feedback_app.journey import questionnaire_for
-from feedback_app.models import Wave
-from feedback_app.results_models import AreaAction
-from feedback_app.staff_models import StaffUser
-from feedback_app.workspace_models import DraftComment, PaperReturn, QuestionnaireDraft
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import (
+    AreaAction,
+    DraftComment,
+    PaperReturn,
+    QuestionnaireDraft,
+    StaffUser,
+    Wave,
+)
 from tests.support.staff import make_area_with_staff
 
 

@@ -15,10 +15,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.accounts import create_user
-from feedback_app.models import LocalArea, Wave
-from feedback_app.roles import Role
-from feedback_app.staff_models import AuditEvent, Membership, StaffSession, StaffUser
+from feedback_app.models import AuditEvent, LocalArea, Membership, StaffSession, StaffUser, Wave
+from feedback_app.staff.accounts import create_user
+from feedback_app.staff.roles import Role
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD, make_area_with_staff, signed_in
 
@@ -120,7 +119,7 @@ def test_an_administrator_cannot_reset_someone_who_also_works_elsewhere(app: Fla
     assert refused.status_code == 403 and "also work in an area" in html
     assert "operator can reset their password" in people
     with app.app_context():
-        from feedback_app.staff_models import OneTimeLink
+        from feedback_app.models import OneTimeLink
 
         assert db.session().scalar(select(OneTimeLink)) is None
     # South's administrators see the attempt.

@@ -6,8 +6,8 @@ import re
 
 from flask import Flask, render_template_string
 
-from feedback_app.forms import page_form
 from feedback_app.respond.answer_types import answer_fields
+from feedback_app.respond.forms import page_form
 from surveys import Page
 from surveys.library import bundled_questionnaires
 
@@ -105,7 +105,7 @@ def test_the_scale_is_keyed_by_its_scores(app: Flask) -> None:
 
 
 def test_the_scale_is_labelled_in_downloads() -> None:
-    from feedback_app.results.downloads import ResponseColumn, _answer_cells
+    from feedback_app.results.downloads.responses import ResponseColumn, _answer_cells
     from surveys import AnswerType
 
     column = ResponseColumn("recommend", "How likely?", AnswerType.SCALE_0_10)

@@ -15,11 +15,11 @@ import re
 from flask import Flask
 from sqlalchemy import select, update
 
-from feedback_app import audit, db
-from feedback_app.accounts import create_user
-from feedback_app.models import LocalArea
-from feedback_app.roles import Role
-from feedback_app.staff_models import AuditEvent, StaffUser
+from feedback_app import db
+from feedback_app.models import AuditEvent, LocalArea, StaffUser
+from feedback_app.staff import audit
+from feedback_app.staff.accounts import create_user
+from feedback_app.staff.roles import Role
 from tests.support.staff import make_area_with_staff, signed_in
 
 ADMIN = "administrator@north.example"

@@ -118,7 +118,7 @@ def test_number_and_month_answers_are_checked(
     slug = "demo-ehc-assessment-milestone"
     _started(browser, slug)
     # Walk to the first number or month page by answering what is asked.
-    from feedback_app.journey import questionnaire_for
+    from feedback_app.definitions import questionnaire_for
     from feedback_app.models import Wave
     from surveys import AnswerType
 

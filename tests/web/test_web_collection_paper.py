@@ -11,9 +11,8 @@ from sqlalchemy import func, select
 
 from feedback_app import db
 from feedback_app.collection.keying import kept_answers
-from feedback_app.models import Answer, LocalArea, Response, utcnow
-from feedback_app.publishing import publish_version, schedule_wave
-from feedback_app.workspace_models import PaperReturn
+from feedback_app.models import Answer, LocalArea, PaperReturn, Response, utcnow
+from feedback_app.review.publishing import publish_version, schedule_wave
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.page_checks import page_problems

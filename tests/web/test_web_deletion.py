@@ -12,12 +12,20 @@ from flask.cli import ScriptInfo
 from sqlalchemy import func, select, text
 
 from feedback_app import db
-from feedback_app.all_models import Base
 from feedback_app.cli import cli
-from feedback_app.deletion import AREA_TABLES, WAVE_TABLES
-from feedback_app.models import Answer, LocalArea, QuestionnaireVersion, Response, Wave
-from feedback_app.results_models import ThemeCorrection
-from feedback_app.staff_models import AuditEvent, Membership, StaffUser
+from feedback_app.data_protection.deletion import AREA_TABLES, WAVE_TABLES
+from feedback_app.models import (
+    Answer,
+    AuditEvent,
+    Base,
+    LocalArea,
+    Membership,
+    QuestionnaireVersion,
+    Response,
+    StaffUser,
+    ThemeCorrection,
+    Wave,
+)
 from tests.support.staff import make_area_with_staff, signed_in
 from tests.web.data_protection_rows import (
     add_response,
@@ -54,7 +62,7 @@ def test_every_table_that_hangs_off_a_wave_or_an_area_is_deleted() -> None:
 
 def _setup(app: Flask) -> tuple[int, int, int]:
     """Demo area with staff; two populated waves; another populated area."""
-    from feedback_app.demo import load_demo
+    from feedback_app.demo.loading import load_demo
 
     with app.app_context():
         session = db.session()
@@ -221,7 +229,7 @@ def test_areas_delete_command(app: Flask) -> None:
 def test_the_database_cascades_answers_when_a_response_goes(app: Flask) -> None:
     # Belt and braces: even a DELETE outside the application leaves no orphan answers.
     with app.app_context():
-        from feedback_app.demo import load_demo
+        from feedback_app.demo.loading import load_demo
 
         session = db.session()
         wave = load_demo(session)[0]

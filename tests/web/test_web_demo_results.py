@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 from sqlalchemy import func, select
 
-from feedback_app import db, journey
-from feedback_app.demo_results import DEMO_ACTIONS, DEMO_WAVES, load_demo_results
-from feedback_app.models import Answer, Response, Wave, utcnow
-from feedback_app.results_models import AreaAction
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
+from feedback_app.demo.results import DEMO_ACTIONS, DEMO_WAVES, load_demo_results
+from feedback_app.models import Answer, AreaAction, Response, Wave, utcnow
+from feedback_app.respond import journey
 from surveys.routing import on_path_answers
 
 PER_WAVE = 60
@@ -43,7 +44,7 @@ def test_three_closed_waves_with_routed_answers_and_a_second_load_adds_nothing(
         for plan in DEMO_WAVES:
             wave = waves[plan.slug]
             assert not wave.is_open(now) and not wave.is_scheduled(now)
-            questionnaire = journey.questionnaire_for(wave.version)
+            questionnaire = questionnaire_for(wave.version)
             assert questionnaire.id == plan.questionnaire_id
             # The same published version the open demo wave of that questionnaire runs.
             open_wave = journey.find_wave(session, demo[plan.questionnaire_id])
@@ -76,7 +77,7 @@ def test_three_closed_waves_with_routed_answers_and_a_second_load_adds_nothing(
         kept_routed_out = 0
         values: Counter[str] = Counter()
         for wave in waves.values():
-            questionnaire = journey.questionnaire_for(wave.version)
+            questionnaire = questionnaire_for(wave.version)
             for r in (x for x in responses if x.wave_id == wave.id):
                 answers = journey.saved_answers(session, r)
                 assert on_path_answers(questionnaire, answers) == answers

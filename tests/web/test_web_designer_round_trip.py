@@ -15,8 +15,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.staff_models import AuditEvent
-from feedback_app.workspace_models import DraftRevision, QuestionnaireDraft
+from feedback_app.models import AuditEvent, DraftRevision, QuestionnaireDraft
 from surveys import parse_questionnaire
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser

@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.models import QuestionnaireDraft
 from surveys import AnswerType, parse_questionnaire
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser

@@ -16,11 +16,12 @@ from flask import Flask
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from feedback_app import db, journey
+from feedback_app import db
 from feedback_app.db import make_engine
+from feedback_app.definitions import questionnaire_for
 from feedback_app.distribution.invitations import consume_invitation, create_batch, hash_token
-from feedback_app.models import Response, Wave
-from feedback_app.workspace_models import Invitation, InvitationBatch
+from feedback_app.models import Invitation, InvitationBatch, Response, Wave
+from feedback_app.respond import journey
 
 THREADS = 20
 
@@ -56,7 +57,7 @@ def _send_all(app: Flask, response_ids: list[int], token_hash: str) -> list[bool
             with Session(engine, expire_on_commit=False) as session:
                 response = session.get(Response, response_id)
                 assert response is not None
-                questionnaire = journey.questionnaire_for(response.wave.version)
+                questionnaire = questionnaire_for(response.wave.version)
                 session.rollback()  # line up with nothing held
                 barrier.wait(timeout=30)
                 if not consume_invitation(session, token_hash):
@@ -116,7 +117,5 @@ def test_a_failed_submission_gives_the_link_back(app: Flask, demo: dict[str, str
         response.status = "submitted"  # already sent: submit() will refuse
         session.commit()
         assert consume_invitation(session, token_hash)
-        assert not journey.submit(
-            session, response, journey.questionnaire_for(response.wave.version)
-        )
+        assert not journey.submit(session, response, questionnaire_for(response.wave.version))
     assert _outcome(app) == (1, 0)

@@ -14,9 +14,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.models import Response, Wave
-from feedback_app.staff_models import AuditEvent
-from feedback_app.workspace_models import Invitation, InvitationBatch
+from feedback_app.models import AuditEvent, Invitation, InvitationBatch, Response, Wave
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
 
@@ -179,7 +177,7 @@ def test_unknown_or_malformed_links_are_not_found(app: Flask, demo: dict[str, st
         response = client.get(f"/i/{token}")
         assert response.status_code == 404
         assert "Page not found" in response.get_data(as_text=True)
-    # A control character in any URL is refused before routing (feedback_app/security.py).
+    # A control character in any URL is refused before routing (feedback_app/web/security.py).
     assert client.get("/i/%00").status_code == 400
 
 

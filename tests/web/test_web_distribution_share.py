@@ -11,8 +11,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.models import Wave
-from feedback_app.staff_models import AuditEvent
+from feedback_app.models import AuditEvent, Wave
 from tests.support.staff import make_area_with_staff, signed_in
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"

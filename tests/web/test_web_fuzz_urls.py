@@ -7,7 +7,7 @@ CR/LF reaching a redirect. The rules checked here:
 
 - never a 500, whatever the input;
 - a control character anywhere in the path or query string: 400 (one check,
-  ``feedback_app.security``, before any view or query runs);
+  ``feedback_app.web.security``, before any view or query runs);
 - an integer argument beyond 2^31 - 1, or negative: 404 (``IdConverter``).
 
 Routes and converters come from ``app.url_map``, so a new route is fuzzed the
@@ -24,7 +24,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 from werkzeug.routing.converters import NumberConverter
 
-from feedback_app.security import LARGEST_ID
+from feedback_app.web.security import LARGEST_ID
 from tests.support.staff import signed_in
 from tests.web.route_values import demo_route_values
 

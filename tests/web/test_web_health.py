@@ -17,7 +17,7 @@ from flask import Flask
 
 from feedback_app import create_app
 from feedback_app.config import DEVELOPMENT_SECRET, ConfigError, from_environment
-from feedback_app.layout import asset_url
+from feedback_app.web.layout import asset_url
 
 GUNICORN_CONF = Path(__file__).resolve().parents[2] / "deploy" / "gunicorn.conf.py"
 STRONG_SECRET = "s" * 48

@@ -19,14 +19,22 @@ from sqlalchemy import func, select
 from werkzeug.test import TestResponse
 
 from feedback_app import db
-from feedback_app.accounts import create_user
-from feedback_app.areas import create_area
 from feedback_app.imports import checking, storing
-from feedback_app.models import Answer, LocalArea, Response, Wave, utcnow
-from feedback_app.publishing import publish_version
-from feedback_app.results_models import BaselineImport, PendingImport
-from feedback_app.roles import Role
-from feedback_app.staff_models import AuditEvent, StaffUser
+from feedback_app.models import (
+    Answer,
+    AuditEvent,
+    BaselineImport,
+    LocalArea,
+    PendingImport,
+    Response,
+    StaffUser,
+    Wave,
+    utcnow,
+)
+from feedback_app.review.publishing import publish_version
+from feedback_app.staff.accounts import create_user
+from feedback_app.staff.areas import create_area
+from feedback_app.staff.roles import Role
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD, make_area_with_staff, signed_in

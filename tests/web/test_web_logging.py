@@ -16,7 +16,7 @@ import re
 import pytest
 from flask import Flask
 
-from feedback_app.logging_config import ACCESS_LOGGER, JsonFormatter
+from feedback_app.web.logging_config import ACCESS_LOGGER, JsonFormatter
 from tests.support.browser import PageBrowser
 
 EVENT = "demo-event-feedback"

@@ -9,11 +9,12 @@ from html import unescape
 from flask import Flask
 from sqlalchemy import select, update
 
-from feedback_app import db, journey
-from feedback_app.models import LocalArea, Response, Wave, utcnow
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import LocalArea, PopulationCount, Response, Wave, utcnow
 from feedback_app.monitor import counts
-from feedback_app.publishing import publish_version, schedule_wave
-from feedback_app.workspace_models import PopulationCount
+from feedback_app.respond import journey
+from feedback_app.review.publishing import publish_version, schedule_wave
 from surveys.library import bundled_questionnaires
 from tests.support.staff import make_area_with_staff, signed_in
 
@@ -24,7 +25,7 @@ def _respond(
     session, wave: Wave, *, pages: list[dict[str, object]], submit: bool,
     language: str = "en", channel: str = "online", days_ago: int = 0,
 ) -> None:  # fmt: skip
-    questionnaire = journey.questionnaire_for(wave.version)
+    questionnaire = questionnaire_for(wave.version)
     response = journey.start_response(session, wave, language=language, channel=channel)
     for page in pages:
         journey.save_page(session, response, cleaned=page, language=language)

@@ -115,7 +115,8 @@ def test_answers_routed_past_are_not_kept(
             Answer(response_id=response.id, question_id="plan_type", value="sen_support")
         )
         db.session().commit()
-        from feedback_app.journey import questionnaire_for, submit
+        from feedback_app.definitions import questionnaire_for
+        from feedback_app.respond.journey import submit
 
         wave = db.session().get(Wave, response.wave_id)
         assert wave is not None

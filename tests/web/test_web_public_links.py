@@ -24,8 +24,8 @@ from werkzeug.serving import make_server
 
 from feedback_app import create_app, db
 from feedback_app.config import ConfigError, from_environment
-from feedback_app.logging_config import REDACTED, RedactSecrets, dict_config, redact
 from feedback_app.models import Wave
+from feedback_app.web.logging_config import REDACTED, RedactSecrets, dict_config, redact
 from tests.support.staff import make_area_with_staff, signed_in
 
 STRONG = "s" * 40
@@ -71,7 +71,7 @@ def based_app(database_url: str) -> Iterator[Flask]:
 
 
 def test_links_come_from_the_base_url_not_the_host_header(based_app: Flask) -> None:
-    from feedback_app.demo import load_demo
+    from feedback_app.demo.loading import load_demo
 
     with based_app.app_context():
         first = load_demo(db.session())[0]

@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from analysis.disclosure import PROTECTION_INTERVAL
 from feedback_app import db
-from feedback_app.demo_results import load_demo_results
+from feedback_app.demo.results import load_demo_results
 from feedback_app.models import Wave
 from feedback_app.results.data import area_kpis
 from tests.support.browser import PageBrowser

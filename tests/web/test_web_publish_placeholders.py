@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from feedback_app import db
 from feedback_app.designer.drafts import create_draft, save_draft
-from feedback_app.models import LocalArea, QuestionnaireVersion
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.models import LocalArea, QuestionnaireDraft, QuestionnaireVersion
 from tests.support.staff import make_area_with_staff, signed_in
 
 

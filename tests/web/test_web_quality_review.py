@@ -8,9 +8,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.demo import DEMO_SLUG
-from feedback_app.models import Response, Wave
-from feedback_app.staff_models import AuditEvent
+from feedback_app.demo.loading import DEMO_SLUG
+from feedback_app.models import AuditEvent, Response, Wave
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
 

@@ -11,10 +11,10 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from feedback_app import db
-from feedback_app.accounts import create_user
-from feedback_app.areas import create_area
 from feedback_app.models import Answer, Response
-from feedback_app.roles import Role
+from feedback_app.staff.accounts import create_user
+from feedback_app.staff.areas import create_area
+from feedback_app.staff.roles import Role
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from feedback_app.redirects import local_path
+from feedback_app.web.redirects import local_path
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD, make_area_with_staff
 

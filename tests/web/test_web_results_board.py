@@ -12,12 +12,19 @@ from sqlalchemy import insert, select
 
 from analysis import compare_waves
 from feedback_app import db
-from feedback_app.areas import create_area
-from feedback_app.models import Base, LocalArea, QuestionnaireVersion, Response, Wave, utcnow
-from feedback_app.publishing import publish_version, schedule_wave
+from feedback_app.models import (
+    AuditEvent,
+    Base,
+    KpiCommentary,
+    LocalArea,
+    QuestionnaireVersion,
+    Response,
+    Wave,
+    utcnow,
+)
 from feedback_app.results import data
-from feedback_app.results_models import KpiCommentary
-from feedback_app.staff_models import AuditEvent
+from feedback_app.review.publishing import publish_version, schedule_wave
+from feedback_app.staff.areas import create_area
 from surveys.library import bundled_questionnaires
 from tests.support.staff import make_area_with_staff, signed_in
 

@@ -11,13 +11,20 @@ from flask import Flask
 from sqlalchemy import select
 
 from analysis import comment_themes, compare_questions, compare_waves
-from feedback_app import db, journey
-from feedback_app.demo_results import DEMO_WAVES, load_demo_results
-from feedback_app.models import Answer, LocalArea, Response, Wave
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
+from feedback_app.demo.results import DEMO_WAVES, load_demo_results
+from feedback_app.models import (
+    Answer,
+    AuditEvent,
+    LocalArea,
+    PopulationCount,
+    Response,
+    ThemeCorrection,
+    Wave,
+)
+from feedback_app.respond import journey
 from feedback_app.results import data
-from feedback_app.results_models import ThemeCorrection
-from feedback_app.staff_models import AuditEvent
-from feedback_app.workspace_models import PopulationCount
 from tests.support.staff import make_area_with_staff, signed_in
 
 PER_WAVE = 60
@@ -77,7 +84,7 @@ def test_two_waves_show_analysis_figures_and_only_shared_questions(
         expected = compare_waves(
             frame, data.area_kpis(), baseline=labels[first], follow_up=labels[repeat]
         )
-        questionnaire = journey.questionnaire_for(pair[0].version)
+        questionnaire = questionnaire_for(pair[0].version)
         services = questionnaire.question("services_used")
         assert services is not None
         options = compare_questions(

@@ -5,16 +5,17 @@ from __future__ import annotations
 from flask import Flask
 from sqlalchemy import func, select
 
-from feedback_app import db, journey
-from feedback_app.models import Response, Wave
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import Response, ResultCache, Wave
+from feedback_app.respond import journey
 from feedback_app.results import data
-from feedback_app.results_models import ResultCache
 
 
 def _respond(session, wave: Wave, answers: dict, *, channel: str = "online") -> Response:  # type: ignore[no-untyped-def]
     response = journey.start_response(session, wave, language="en", channel=channel)
     journey.save_page(session, response, cleaned=answers, language="en")
-    assert journey.submit(session, response, journey.questionnaire_for(wave.version))
+    assert journey.submit(session, response, questionnaire_for(wave.version))
     return response
 
 

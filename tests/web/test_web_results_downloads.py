@@ -15,10 +15,11 @@ from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from feedback_app import db, journey
-from feedback_app.demo_results import load_demo_results
-from feedback_app.models import Response, Wave
-from feedback_app.staff_models import AuditEvent
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
+from feedback_app.demo.results import load_demo_results
+from feedback_app.models import AuditEvent, Response, Wave
+from feedback_app.respond import journey
 from tests.support.staff import make_area_with_staff, signed_in
 
 PER_WAVE = 30
@@ -40,7 +41,7 @@ def _setup(app: Flask, demo: dict[str, str]) -> dict[str, int]:
             w.slug: w for w in session.scalars(select(Wave).where(Wave.slug.like("demo-results-%")))
         }
         baseline = waves["demo-results-baseline"]
-        questionnaire = journey.questionnaire_for(baseline.version)
+        questionnaire = questionnaire_for(baseline.version)
         response = journey.start_response(session, baseline, language="en", channel="paper")
         for page in (
             {"plan_type": "ehcp"},

@@ -15,8 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from feedback_app import db, journey, throttle
-from feedback_app.staff_models import LoginThrottle
+from feedback_app import db
+from feedback_app.models import LoginThrottle
+from feedback_app.respond import journey
+from feedback_app.web import throttle
 from tests.support.browser import PageBrowser
 
 EVENT = "demo-event-feedback"

@@ -14,11 +14,18 @@ from sqlalchemy import func, select
 
 from feedback_app import db
 from feedback_app.cli import cli
-from feedback_app.models import Answer, LocalArea, Response, Wave
-from feedback_app.results_models import ResultCache, ThemeCorrection
-from feedback_app.retention import DEFAULT_RETENTION_YEARS, add_years, apply
-from feedback_app.staff_models import AuditEvent
-from feedback_app.workspace_models import Invitation, PaperReturn
+from feedback_app.data_protection.retention import DEFAULT_RETENTION_YEARS, add_years, apply
+from feedback_app.models import (
+    Answer,
+    AuditEvent,
+    Invitation,
+    LocalArea,
+    PaperReturn,
+    Response,
+    ResultCache,
+    ThemeCorrection,
+    Wave,
+)
 from tests.web.data_protection_rows import add_response, populate_wave, snapshot
 
 CLOSED = dt.datetime(2020, 3, 31, 12, tzinfo=dt.UTC)
@@ -27,7 +34,7 @@ CLOSED = dt.datetime(2020, 3, 31, 12, tzinfo=dt.UTC)
 def _waves(app: Flask) -> dict[str, int]:
     """Waves closed on CLOSED with 1 year (own), 2 (area default) and 3 (product
     default) years of retention, and an always-on wave with no close date."""
-    from feedback_app.demo import load_demo
+    from feedback_app.demo.loading import load_demo
 
     with app.app_context():
         session = db.session()
@@ -189,7 +196,8 @@ def test_demo_waves_keep_answers_as_long_as_their_privacy_notice_says(
 ) -> None:
     import re
 
-    from feedback_app.journey import find_wave, questionnaire_for
+    from feedback_app.definitions import questionnaire_for
+    from feedback_app.respond.journey import find_wave
 
     with app.app_context():
         session = db.session()

@@ -7,7 +7,7 @@ import io
 
 from flask import Flask
 
-from feedback_app.exports import csv_response, safe_cell
+from feedback_app.web.exports import csv_response, safe_cell
 
 
 def test_safe_cell_neutralises_formulas_and_keeps_numbers() -> None:

@@ -9,9 +9,13 @@ from sqlalchemy import select
 
 from feedback_app import db
 from feedback_app.designer.drafts import create_draft, save_draft
-from feedback_app.models import LocalArea, QuestionnaireVersion
-from feedback_app.staff_models import AuditEvent, StaffUser
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.models import (
+    AuditEvent,
+    LocalArea,
+    QuestionnaireDraft,
+    QuestionnaireVersion,
+    StaffUser,
+)
 from surveys import Questionnaire
 from surveys.library import bundled_questionnaires
 from tests.support.staff import make_area_with_staff, signed_in

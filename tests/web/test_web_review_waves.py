@@ -9,10 +9,9 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.local_days import end_of_day_utc, local_to_utc
-from feedback_app.models import LocalArea, Response, Wave
-from feedback_app.publishing import publish_version
-from feedback_app.staff_models import AuditEvent
+from feedback_app.models import AuditEvent, LocalArea, Response, Wave
+from feedback_app.review.publishing import publish_version
+from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in

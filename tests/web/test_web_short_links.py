@@ -9,9 +9,8 @@ from sqlalchemy import select
 
 from feedback_app import db
 from feedback_app.distribution.links import WORDS, normalise
-from feedback_app.models import LocalArea, Wave
-from feedback_app.publishing import publish_version
-from feedback_app.staff_models import AuditEvent
+from feedback_app.models import AuditEvent, LocalArea, Wave
+from feedback_app.review.publishing import publish_version
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in

@@ -22,12 +22,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select, update
 
-from feedback_app import accounts, db, throttle
-from feedback_app.accounts import create_user
-from feedback_app.areas import create_area
-from feedback_app.models import LocalArea
-from feedback_app.roles import Role
-from feedback_app.staff_models import AuditEvent, LoginThrottle
+from feedback_app import db
+from feedback_app.models import AuditEvent, LocalArea, LoginThrottle
+from feedback_app.staff import accounts
+from feedback_app.staff.accounts import create_user
+from feedback_app.staff.areas import create_area
+from feedback_app.staff.roles import Role
+from feedback_app.web import throttle
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD, make_area_with_staff, signed_in
 

@@ -13,8 +13,8 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import NumberConverter
 
 from feedback_app import db
-from feedback_app.roles import Permission, Role, allows
-from feedback_app.staff_models import AuditEvent
+from feedback_app.models import AuditEvent
+from feedback_app.staff.roles import Permission, Role, allows
 from tests.support.staff import make_area_with_staff, signed_in
 
 

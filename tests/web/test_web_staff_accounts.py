@@ -14,7 +14,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.staff_models import AuditEvent, StaffSession, StaffUser
+from feedback_app.models import AuditEvent, StaffSession, StaffUser
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD, make_area_with_staff, signed_in
 
@@ -223,7 +223,7 @@ def test_areas_and_users_from_the_command_line(tmp_path: Path) -> None:
 
 def test_unknown_login_email_takes_as_long_as_a_known_one(app: Flask) -> None:
     # The dummy hash is verified for unknown e-mails, so timing does not reveal accounts.
-    from feedback_app import accounts
+    from feedback_app.staff import accounts
 
     with mock.patch.object(accounts, "_hasher", wraps=accounts._hasher) as hasher:
         with app.app_context():

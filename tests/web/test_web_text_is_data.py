@@ -20,9 +20,8 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.journey import questionnaire_for
-from feedback_app.models import QuestionnaireVersion, Wave
-from feedback_app.workspace_models import QuestionnaireDraft
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import QuestionnaireDraft, QuestionnaireVersion, Wave
 from surveys import parse_questionnaire
 from surveys.paths import covering_answer_sets
 from tests.support.answers import page_form_data

@@ -12,10 +12,8 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.models import LocalArea
-from feedback_app.publishing import publish_version, schedule_wave
-from feedback_app.staff_models import AuditEvent
-from feedback_app.workspace_models import QuestionnaireTranslation
+from feedback_app.models import AuditEvent, LocalArea, QuestionnaireTranslation
+from feedback_app.review.publishing import publish_version, schedule_wave
 from surveys import load_questionnaire
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in

@@ -13,7 +13,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.journey import questionnaire_for
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import Answer, Response, Wave
 from surveys.library import bundled_questionnaires
 from surveys.paths import covering_answer_sets

@@ -9,9 +9,9 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.local_days import end_of_day_utc, last_day
 from feedback_app.models import LocalArea, Wave, utcnow
-from feedback_app.publishing import publish_version, schedule_wave
+from feedback_app.review.publishing import publish_version, schedule_wave
+from feedback_app.web.local_days import end_of_day_utc, last_day
 from surveys.library import bundled_questionnaires
 from tests.support.staff import make_area_with_staff, signed_in
 from tests.web.test_web_results_board import add_wave

@@ -8,8 +8,8 @@ from flask_babel import force_locale, pgettext
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.languages import SHIPPED_LANGUAGES
 from feedback_app.models import Wave
+from feedback_app.web.languages import SHIPPED_LANGUAGES
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
 

@@ -26,14 +26,17 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.journey import questionnaire_for
-from feedback_app.models import LocalArea, QuestionnaireVersion, Wave
-from feedback_app.results_models import AreaAction, KpiCommentary
-from feedback_app.workspace_models import (
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import (
+    AreaAction,
     DraftComment,
     InvitationBatch,
+    KpiCommentary,
+    LocalArea,
     PaperReturn,
     QuestionnaireDraft,
+    QuestionnaireVersion,
+    Wave,
 )
 from surveys import parse_questionnaire
 from tests.support.staff import signed_in

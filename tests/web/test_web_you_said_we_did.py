@@ -11,11 +11,10 @@ from html import unescape
 from flask import Flask
 from sqlalchemy import func, select
 
-from feedback_app import db, journey
-from feedback_app.models import Answer, LocalArea, Response, utcnow
-from feedback_app.publishing import publish_version, schedule_wave
-from feedback_app.results_models import AreaAction
-from feedback_app.staff_models import AuditEvent
+from feedback_app import db
+from feedback_app.models import Answer, AreaAction, AuditEvent, LocalArea, Response, utcnow
+from feedback_app.respond import journey
+from feedback_app.review.publishing import publish_version, schedule_wave
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in

@@ -112,6 +112,8 @@ def test_a_boolean_code_in_a_parsed_mapping_explains_the_fix() -> None:
         AnalysisInputError, match=r"positive: a code was read as true/false.*quotes"
     ):
         load_kpis({"kpis": [{"id": "k", "title": "T", "question": "q", "positive": [True]}]})
+
+
 def test_codes_are_read_as_text_by_the_one_reader(tmp_path: Path) -> None:
     # YAML 1.1 makes `yes` a boolean and `9` a number; option codes are text.
     bank = tmp_path / "k.yaml"

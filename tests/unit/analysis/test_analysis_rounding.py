@@ -8,7 +8,7 @@ import pytest
 from analysis import KpiDefinition, compare_waves, to_csv, to_html
 from analysis.render_csv import publication_percent
 from analysis.rounding import format_number, format_percent, round_half_away, whole_percent
-from feedback_app.layout import number_filter, percent_filter
+from feedback_app.web.layout import number_filter, percent_filter
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,7 @@ import datetime as dt
 
 import pytest
 
-from feedback_app.results.board import due_date
-from feedback_app.results.status_rules import (
+from feedback_app.results.board.status_rules import (
     Colour,
     Due,
     RuleError,
@@ -18,6 +17,7 @@ from feedback_app.results.status_rules import (
     status_of,
     to_settings,
 )
+from feedback_app.results.board.view_model import due_date
 
 RULES = default_rules()
 

@@ -1,0 +1,60 @@
+"""Every blueprint, registered in one place: respondents and the public first,
+then the staff workspace, then officers' results."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from feedback_app.web import health
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register every feature's blueprint and the staff navigation on ``app``."""
+    from feedback_app.actions.views import bp as actions_bp
+    from feedback_app.actions.views import public_bp as actions_public_bp
+    from feedback_app.collection.views import bp as collection_bp
+    from feedback_app.data_protection.views import bp as data_protection_bp
+    from feedback_app.designer.views import bp as designer_bp
+    from feedback_app.distribution.views import bp as distribution_bp
+    from feedback_app.distribution.views import public_bp as distribution_public_bp
+    from feedback_app.imports.views import bp as imports_bp
+    from feedback_app.monitor.views import bp as monitor_bp
+    from feedback_app.public.views import bp as public_bp
+    from feedback_app.quality.views import bp as quality_bp
+    from feedback_app.respond.views import bp as respond_bp
+    from feedback_app.results.board.views import bp as results_bp
+    from feedback_app.results.compare.views import bp as compare_bp
+    from feedback_app.results.downloads.views import bp as downloads_bp
+    from feedback_app.results.themes.views import bp as themes_bp
+    from feedback_app.review.views import bp as review_bp
+    from feedback_app.staff.navigation import staff_links
+    from feedback_app.staff.views import bp as staff_bp
+    from feedback_app.translating.views import bp as translating_bp
+
+    for blueprint in (
+        # Respondents and the public.
+        health.bp,
+        public_bp,
+        respond_bp,
+        distribution_public_bp,
+        actions_public_bp,
+        # The staff workspace.
+        staff_bp,
+        translating_bp,
+        designer_bp,
+        review_bp,
+        distribution_bp,
+        collection_bp,
+        monitor_bp,
+        quality_bp,
+        # Officers' results.
+        results_bp,
+        compare_bp,
+        themes_bp,
+        downloads_bp,
+        imports_bp,
+        actions_bp,
+        data_protection_bp,
+    ):
+        app.register_blueprint(blueprint)
+    app.add_template_global(staff_links)

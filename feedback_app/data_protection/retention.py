@@ -1,0 +1,217 @@
+"""Retention: delete answers once a wave's retention period has passed.
+
+The rule (docs/adr/0011-data-protection-retention-deletion.md):
+
+* The period is the wave's ``retention_years``; when None, its area's
+  ``LocalArea.retention_years``; when that is None too, ``DEFAULT_RETENTION_YEARS``.
+* It runs from the wave's close date. A wave with no close date ("always on"
+  feedback) never closes, so each of its responses runs from its own last
+  activity (submitted, else last saved) and each paper return from when it was keyed.
+* Once the period has passed, free-text answers go first (they are what is most
+  likely to identify a family), then every other answer, the officers' theme
+  corrections of those answers, the paper returns keyed for them (their keyings
+  hold the answers), and the responses themselves. The area's cached results are
+  dropped too, as they were computed from responses that no longer exist. The
+  wave, its questionnaire, invitation counts and imports' records stay, so staff
+  can see the wave existed and that its answers were deleted.
+
+Deletion is real (``DELETE``), in one transaction per wave, and audited with counts
+only. Running it twice deletes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+
+from sqlalchemy import ColumnElement, delete, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import (
+    Answer,
+    LocalArea,
+    PaperReturn,
+    Response,
+    ResultCache,
+    ThemeCorrection,
+    Wave,
+    utcnow,
+)
+from feedback_app.staff import audit
+from surveys.model import AnswerType
+
+#: Years answers are kept after a wave closes when neither the wave nor its area
+#: says: long enough to compare a baseline with its 18- and 24-month follow-ups.
+DEFAULT_RETENTION_YEARS = 3
+
+
+@dataclass(frozen=True)
+class WaveRetention:
+    """What retention deletes (or would delete) from one wave: counts only."""
+
+    wave_id: int
+    area_id: int
+    years: int
+    #: When the period ends for a closed wave; None for a wave with no close date.
+    expires_at: dt.datetime | None
+    free_text_answers: int = 0
+    answers: int = 0
+    theme_corrections: int = 0
+    paper_returns: int = 0
+    responses: int = 0
+    cached_results: int = 0
+
+    @property
+    def anything(self) -> bool:
+        """True when there is something to delete."""
+        return bool(self.free_text_answers or self.answers or self.paper_returns or self.responses)
+
+    def counts(self) -> dict[str, int]:
+        """The counts for the audit log and the command's output."""
+        data = asdict(self)
+        return {k: v for k, v in data.items() if isinstance(v, int) and k != "area_id"}
+
+
+def years_for(wave: Wave) -> int:
+    """The retention period of ``wave`` in whole years (wave, area, product default)."""
+    if wave.retention_years is not None:
+        return wave.retention_years
+    if wave.area.retention_years is not None:
+        return wave.area.retention_years
+    return DEFAULT_RETENTION_YEARS
+
+
+def add_years(moment: dt.datetime, years: int) -> dt.datetime:
+    """``moment`` plus whole calendar years (29 February becomes 28 February)."""
+    try:
+        return moment.replace(year=moment.year + years)
+    except ValueError:
+        return moment.replace(year=moment.year + years, day=28)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _cutoff(now: dt.datetime, years: int) -> dt.datetime:
+    # Activity at or before this moment is past retention ("now minus the period").
+    return add_years(now, -years)
+
+
+def _stored(moment: dt.datetime, session: Session) -> dt.datetime:
+    # SQLite stores naive UTC; compare like with like.
+    if session.get_bind().dialect.name == "sqlite":
+        return moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+def _expired_responses(session: Session, wave: Wave, *, now: dt.datetime, years: int) -> list[int]:
+    query = select(Response.id).where(Response.wave_id == wave.id)
+    if wave.closes_at is None:
+        cutoff = _stored(_cutoff(now, years), session)
+        last = func.coalesce(Response.submitted_at, Response.updated_at)
+        query = query.where(last <= cutoff)
+    elif add_years(_aware(wave.closes_at), years) > now:
+        return []
+    return list(session.scalars(query.order_by(Response.id)))
+
+
+def _free_text_questions(wave: Wave) -> list[str]:
+    questionnaire = questionnaire_for(wave.version)
+    return [
+        q.id for page in questionnaire.pages for q in page.questions if q.type is AnswerType.TEXT
+    ]
+
+
+def _count(session: Session, query: object) -> int:
+    return int(session.scalar(query) or 0)  # type: ignore[call-overload]
+
+
+def apply_to_wave(
+    session: Session, wave: Wave, *, now: dt.datetime, dry_run: bool = False
+) -> WaveRetention:
+    """Delete (or with ``dry_run`` only count) what is past retention in ``wave``.
+
+    Commits one transaction when something was deleted; leaves the session
+    rolled back otherwise.
+    """
+    years = years_for(wave)
+    expires_at = add_years(_aware(wave.closes_at), years) if wave.closes_at else None
+    if years < 0:
+        # A negative period is a mistake in the data: delete nothing rather than guess.
+        return WaveRetention(wave_id=wave.id, area_id=wave.area_id, years=years, expires_at=None)
+    ids = _expired_responses(session, wave, now=now, years=years)
+    paper = (PaperReturn.wave_id == wave.id) & or_(
+        PaperReturn.response_id.in_(ids),
+        _unaccepted_paper_expired(session, wave, now=now, years=years),
+    )
+    free_text = Answer.response_id.in_(ids) & Answer.question_id.in_(_free_text_questions(wave))
+    all_answers = Answer.response_id.in_(ids)
+    corrections = ThemeCorrection.answer_id.in_(select(Answer.id).where(all_answers))
+    result = WaveRetention(
+        wave_id=wave.id,
+        area_id=wave.area_id,
+        years=years,
+        expires_at=expires_at,
+        free_text_answers=_count(
+            session, select(func.count()).select_from(Answer).where(free_text)
+        ),
+        answers=_count(session, select(func.count()).select_from(Answer).where(all_answers)),
+        theme_corrections=_count(
+            session, select(func.count()).select_from(ThemeCorrection).where(corrections)
+        ),
+        paper_returns=_count(session, select(func.count()).select_from(PaperReturn).where(paper)),
+        responses=len(ids),
+        cached_results=_count(
+            session,
+            select(func.count())
+            .select_from(ResultCache)
+            .where(ResultCache.area_id == wave.area_id),
+        )
+        if ids
+        else 0,
+    )
+    if dry_run or not result.anything:
+        session.rollback()
+        return result
+    # Children before parents, so the order does not depend on ON DELETE CASCADE.
+    session.execute(delete(ThemeCorrection).where(corrections))
+    session.execute(delete(Answer).where(free_text))
+    session.execute(delete(Answer).where(all_answers))
+    session.execute(delete(PaperReturn).where(paper))
+    session.execute(delete(Response).where(Response.id.in_(ids)))
+    if ids:
+        session.execute(delete(ResultCache).where(ResultCache.area_id == wave.area_id))
+    counts = result.counts()
+    audit.record(session, "retention", area_id=wave.area_id, commit=False, **counts)
+    session.commit()
+    return result
+
+
+def _unaccepted_paper_expired(
+    session: Session, wave: Wave, *, now: dt.datetime, years: int
+) -> ColumnElement[bool]:
+    # Paper returns keyed but never accepted hold answers too.
+    unaccepted = PaperReturn.response_id.is_(None)
+    if wave.closes_at is None:
+        return unaccepted & (PaperReturn.created_at <= _stored(_cutoff(now, years), session))
+    if add_years(_aware(wave.closes_at), years) > now:
+        return false()
+    return unaccepted
+
+
+def apply(
+    session: Session, *, now: dt.datetime | None = None, dry_run: bool = False
+) -> list[WaveRetention]:
+    """Apply retention to every wave of every area, one transaction per wave."""
+    moment = now or utcnow()
+    wave_ids = list(session.scalars(select(Wave.id).join(LocalArea).order_by(Wave.id)))
+    session.rollback()
+    results = []
+    for wave_id in wave_ids:
+        wave = session.get(Wave, wave_id)
+        if wave is None:
+            continue
+        results.append(apply_to_wave(session, wave, now=moment, dry_run=dry_run))
+    return results

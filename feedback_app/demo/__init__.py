@@ -1,0 +1,1 @@
+"""The demo area: staff, waves and synthetic results for trying the product."""

@@ -1,0 +1,123 @@
+"""The demo local area that ``make run`` loads: every bundled questionnaire, open."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from feedback_app.config import PROJECT_DIR
+from feedback_app.models import LocalArea, StaffUser, Wave, utcnow
+from feedback_app.review.publishing import publish_version, schedule_wave
+from feedback_app.staff.accounts import create_user, set_password
+from feedback_app.staff.roles import Role
+from surveys.library import bundled_questionnaires
+
+DEMO_SLUG = "demo"
+#: Place names: shown as written in every language (content_translation.place_names).
+DEMO_LOCALITIES = [
+    ["northfield", "Northfield"],
+    ["southbank", "Southbank"],
+    ["eastwood", "Eastwood"],
+    ["westbury", "Westbury"],
+    ["middleton", "Middleton"],
+]
+
+
+#: Years each bundled questionnaire's privacy notice promises answers are kept;
+#: the demo waves keep exactly that (``feedback-app retention apply`` reads it).
+PROMISED_RETENTION_YEARS = {
+    "always_on": 2,
+    "event_feedback": 2,
+    "ehc_assessment_milestone": 3,
+    "parent_annual": 3,
+    "parent_follow_up": 3,
+    "young_people": 3,
+}
+
+
+def load_demo(db: Session) -> list[Wave]:
+    """Create (or top up) the demo area with an open wave per bundled questionnaire.
+
+    Idempotent: running it again changes nothing that exists and loses no answers.
+    """
+    area = db.scalar(select(LocalArea).where(LocalArea.slug == DEMO_SLUG))
+    if area is None:
+        area = LocalArea(
+            slug=DEMO_SLUG,
+            name="Demo Local Area SEND Partnership",
+            colour="#1d70b8",
+            localities=DEMO_LOCALITIES,
+        )
+        db.add(area)
+        db.flush()
+    now = utcnow()
+    waves = []
+    for questionnaire in bundled_questionnaires().values():
+        version = publish_version(db, area, questionnaire)
+        slug = f"demo-{questionnaire.id.replace('_', '-')}"
+        wave = db.scalar(select(Wave).where(Wave.slug == slug))
+        if wave is None:
+            wave = schedule_wave(
+                db,
+                version=version,
+                name=f"{questionnaire.title} (demo)",
+                opens_at=now - dt.timedelta(days=1),
+                # Always-on feedback is open all year, every year.
+                closes_at=None
+                if questionnaire.kind == "always_on"
+                else now + dt.timedelta(days=365),
+                slug=slug,
+            )
+        if wave.retention_years is None:
+            wave.retention_years = PROMISED_RETENTION_YEARS[questionnaire.id]
+        waves.append(wave)
+    closed_slug = "demo-closed-baseline"
+    if db.scalar(select(Wave).where(Wave.slug == closed_slug)) is None:
+        first = waves[0]
+        schedule_wave(
+            db,
+            version=first.version,
+            name="Baseline (closed, demo)",
+            opens_at=now - dt.timedelta(days=400),
+            closes_at=now - dt.timedelta(days=300),
+            slug=closed_slug,
+        )
+    db.commit()
+    return waves
+
+
+DEMO_ROLES = ("administrator", "coordinator", "officer", "reviewer")
+CREDENTIALS_FILE = PROJECT_DIR / "instance" / "demo_credentials.txt"
+
+
+def load_demo_staff(db: Session) -> list[tuple[str, str, str]]:
+    """A demo sign-in for each role: (role, email, password).
+
+    Passwords are random per installation, kept in ``instance/demo_credentials.txt``
+    (readable only by its owner) so ``make run`` can print them every time.
+    """
+    saved: dict[str, tuple[str, str]] = {}
+    if CREDENTIALS_FILE.exists():
+        for line in CREDENTIALS_FILE.read_text(encoding="utf-8").splitlines():
+            role, email, password = line.split("\t")
+            saved[role] = (email, password)
+    area = db.scalar(select(LocalArea).where(LocalArea.slug == DEMO_SLUG))
+    if area is None:
+        raise RuntimeError("load the demo area first")
+    result = []
+    for role in DEMO_ROLES:
+        email, password = saved.get(role, (f"{role}@demo.example", secrets.token_urlsafe(12)))
+        user = db.scalar(select(StaffUser).where(StaffUser.email == email))
+        if user is None or not user.password_hash or role not in saved:
+            user = create_user(db, area=area, email=email, role=Role(role), password=password)
+            # The operator's own command: the demo sign-ins are reset to the saved ones.
+            set_password(db, user, password)
+        result.append((role, email, password))
+    db.commit()
+    CREDENTIALS_FILE.parent.mkdir(parents=True, exist_ok=True)
+    CREDENTIALS_FILE.touch(mode=0o600)
+    CREDENTIALS_FILE.write_text("".join(f"{r}\t{e}\t{p}\n" for r, e, p in result), encoding="utf-8")
+    return result

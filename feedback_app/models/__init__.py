@@ -1,0 +1,59 @@
+"""Every model, one module per concept; import them from here.
+
+``Base.metadata`` holds every table once this package is imported, so Alembic,
+deletion and retention read the list of tables from it.
+"""
+
+from feedback_app.models.areas import LocalArea
+from feedback_app.models.base import NAMING_CONVENTION, Base, utcnow
+from feedback_app.models.imports import BaselineImport, PendingImport
+from feedback_app.models.questionnaires import (
+    DraftComment,
+    DraftRevision,
+    QuestionnaireDraft,
+    QuestionnaireTranslation,
+    QuestionnaireVersion,
+)
+from feedback_app.models.responses import Answer, PaperReturn, Response
+from feedback_app.models.results import AreaAction, KpiCommentary, ResultCache, ThemeCorrection
+from feedback_app.models.staff import (
+    AuditEvent,
+    LoginThrottle,
+    Membership,
+    OneTimeLink,
+    StaffSession,
+    StaffUser,
+)
+from feedback_app.models.waves import Invitation, InvitationBatch, PopulationCount, Wave, WaveLink
+
+__all__ = [
+    "NAMING_CONVENTION",
+    "Answer",
+    "AreaAction",
+    "AuditEvent",
+    "Base",
+    "BaselineImport",
+    "DraftComment",
+    "DraftRevision",
+    "Invitation",
+    "InvitationBatch",
+    "KpiCommentary",
+    "LocalArea",
+    "LoginThrottle",
+    "Membership",
+    "OneTimeLink",
+    "PaperReturn",
+    "PendingImport",
+    "PopulationCount",
+    "QuestionnaireDraft",
+    "QuestionnaireTranslation",
+    "QuestionnaireVersion",
+    "Response",
+    "ResultCache",
+    "StaffSession",
+    "StaffUser",
+    "ThemeCorrection",
+    "Wave",
+    "WaveLink",
+    "utcnow",
+]

@@ -1,0 +1,185 @@
+"""WTForms forms built from questionnaire pages.
+
+Each answer type's field builder is named in its web rendering entry
+(``feedback_app.respond.answer_types``). Every field is validated by the same
+rule as the domain (``surveys.answers.clean_answer``), so the web layer never
+decides on its own what a valid answer is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from flask_babel import gettext
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovTextInput,
+)
+from wtforms import (
+    Field,
+    RadioField,
+    SelectChoice,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import ValidationError
+
+from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web.choices import select_choices
+from surveys import Page, Question
+from surveys.answers import AnswerError, clean_answer
+from surveys.model import AnswerValue
+
+
+class CleanAnswer:
+    """Validate a field with the domain rule; keep the cleaned value on the field."""
+
+    field_flags: ClassVar[dict[str, bool]] = {"required": False}
+
+    def __init__(self, question: Question) -> None:
+        self.question = question
+
+    def __call__(self, _form: FlaskForm, field: Field) -> None:
+        raw = [str(v) for v in (field.raw_data or [])]
+        try:
+            field.cleaned = clean_answer(self.question, raw)  # type: ignore[attr-defined]
+        except AnswerError as error:
+            # An option label inside a message is questionnaire text: translate it too.
+            params = {
+                k: content_gettext(v) if k == "option" else v for k, v in error.params.items()
+            }
+            raise ValidationError(gettext(error.message, **params)) from None
+
+
+class MonthYearField(Field):
+    """A month and a year, posted as ``<name>-month`` and ``<name>-year``."""
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        if formdata is not None:
+            month = formdata.get(f"{self.name}-month", "")
+            year = formdata.get(f"{self.name}-year", "")
+            self.raw_data = [month, year] if (month or year) else []
+            self.month, self.year = month, year
+        elif isinstance(data, str) and "-" in data:
+            self.year, self.month = data.split("-", 1)
+        else:
+            self.month = self.year = ""
+
+    def _value(self) -> str:
+        return ""
+
+
+#: An option item with this key gets a divider item (its text, "or") before it.
+DIVIDER_BEFORE = "divider_before"
+
+
+class _Dividers:
+    """Widget mix-in: put in the divider items ``DIVIDER_BEFORE`` asks for.
+
+    govuk-frontend-wtf merges the template's items into the choices by position,
+    so a divider (an item of its own) cannot be passed in; it is added here.
+    """
+
+    def map_gov_params(self, field: Field, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)  # type: ignore[misc]
+        items: list[dict[str, Any]] = []
+        for item in params.get("items", []):
+            divider = item.pop(DIVIDER_BEFORE, None)
+            if divider:
+                items.append({"divider": divider})
+            items.append(item)
+        params["items"] = items
+        return params
+
+
+class DividedRadios(_Dividers, GovRadioInput):
+    """GOV.UK radios that can have an "or" divider."""
+
+
+class DividedCheckboxes(_Dividers, GovCheckboxesInput):
+    """GOV.UK checkboxes that can have an "or" divider."""
+
+
+def _choices(question: Question) -> list[SelectChoice]:
+    return select_choices(
+        (option.code, content_gettext(option.label)) for option in question.options
+    )
+
+
+def radios(question: Question) -> Field:
+    """Radios: choose one option."""
+    return RadioField(
+        content_gettext(question.text),
+        choices=_choices(question),
+        validate_choice=False,
+        widget=DividedRadios(),
+        validators=[CleanAnswer(question)],
+    )
+
+
+def checkboxes(question: Question) -> Field:
+    """Checkboxes: tick all that apply."""
+    return SelectMultipleField(
+        content_gettext(question.text),
+        choices=_choices(question),
+        validate_choice=False,
+        widget=DividedCheckboxes(),
+        validators=[CleanAnswer(question)],
+    )
+
+
+def text_box(question: Question) -> Field:
+    """A text box with a character count."""
+    return TextAreaField(
+        content_gettext(question.text),
+        widget=GovCharacterCount(),
+        validators=[CleanAnswer(question)],
+    )
+
+
+def number_box(question: Question) -> Field:
+    """A short box for a whole number."""
+    return StringField(
+        content_gettext(question.text),
+        widget=GovTextInput(),
+        validators=[CleanAnswer(question)],
+    )
+
+
+def month_year(question: Question) -> Field:
+    """Month and year boxes."""
+    return MonthYearField(content_gettext(question.text), validators=[CleanAnswer(question)])
+
+
+def _stored_to_form(question: Question, value: AnswerValue | None) -> Any:
+    if value is None:
+        return None
+    if question.spec.several:
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+    return str(value)
+
+
+def page_form(page: Page, *, answers: Mapping[str, AnswerValue], formdata: Any = None) -> FlaskForm:
+    """A form for ``page``, prefilled with saved ``answers`` when not posted."""
+
+    class PageForm(FlaskForm):
+        pass
+
+    # Late import: the rendering registry names the builders above.
+    from feedback_app.respond.answer_types import rendering
+
+    for question in page.questions:
+        setattr(PageForm, question.id, rendering(question).field(question))
+    data = {q.id: _stored_to_form(q, answers.get(q.id)) for q in page.questions}
+    return PageForm(formdata=formdata, data=data)
+
+
+def cleaned_answers(page: Page, form: FlaskForm) -> dict[str, AnswerValue | None]:
+    """The cleaned value of each question on a validated form (None = unanswered)."""
+    return {q.id: getattr(form[q.id], "cleaned", None) for q in page.questions}

@@ -1,0 +1,350 @@
+"""The respondent journey as service functions: start, save a page, submit, resume.
+
+Each function that writes commits before returning, so a view can redirect
+knowing the answers are on disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from feedback_app.models import (
+    Answer,
+    LocalArea,
+    Response,
+    Wave,
+    WaveLink,
+    utcnow,
+)
+from feedback_app.web import throttle
+from surveys import Questionnaire
+from surveys.model import AnswerValue
+from surveys.routing import on_path_answers
+
+#: No 0/O, 1/I/L: a code read aloud or copied from paper comes out right.
+RESUME_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+RESUME_CODE_LENGTH = 8
+
+
+def find_wave(db: Session, slug: str) -> Wave | None:
+    """The wave behind a public link, or None.
+
+    The wave's own slug matches exactly (older links are case-sensitive); a
+    readable link (``WaveLink``) matches in any case, so /s/Parent-Survey-2027
+    opens /s/parent-survey-2027.
+    """
+    wave = db.scalar(select(Wave).where(Wave.slug == slug))
+    if wave is not None:
+        return wave
+    return db.scalar(
+        select(Wave)
+        .join(WaveLink, WaveLink.wave_id == Wave.id)
+        .where(WaveLink.name == slug.lower())
+    )
+
+
+def submitted_counts(db: Session, waves: Sequence[Wave]) -> dict[int, int]:
+    """Wave id -> how many responses were sent (every channel), for lists of waves."""
+    rows = db.execute(
+        select(Response.wave_id, func.count())
+        .where(Response.wave_id.in_([wave.id for wave in waves]), Response.status == "submitted")
+        .group_by(Response.wave_id)
+    ).all()
+    found = {wave_id: int(count) for wave_id, count in rows}
+    return {wave.id: found.get(wave.id, 0) for wave in waves}
+
+
+def open_waves(db: Session, area: LocalArea) -> list[Wave]:
+    """The area's waves open now, newest first."""
+    waves = db.scalars(
+        select(Wave).where(Wave.area_id == area.id).order_by(Wave.opens_at.desc(), Wave.id)
+    ).all()
+    return [w for w in waves if w.is_open()]
+
+
+def public_waves(db: Session, area: LocalArea) -> list[Wave]:
+    """The area's open waves anyone may answer: invitation-only waves are never listed."""
+    return [w for w in open_waves(db, area) if not w.invitation_only]
+
+
+def start_response(db: Session, wave: Wave, *, language: str, channel: str = "online") -> Response:
+    """Create an empty response to ``wave`` and commit it."""
+    response = Response(
+        wave_id=wave.id,
+        version_id=wave.version_id,
+        token_hash=_hash(secrets.token_urlsafe(16)),
+        language=language,
+        channel=channel,
+    )
+    db.add(response)
+    db.commit()
+    return response
+
+
+def get_response(db: Session, wave: Wave, response_id: object) -> Response | None:
+    """The response with this id if it belongs to ``wave``."""
+    if not isinstance(response_id, int):
+        return None
+    response = db.get(Response, response_id)
+    return response if response is not None and response.wave_id == wave.id else None
+
+
+def saved_answers(db: Session, response: Response) -> dict[str, AnswerValue]:
+    """Every saved answer of a response, by question id."""
+    rows = db.execute(
+        select(Answer.question_id, Answer.value).where(Answer.response_id == response.id)
+    ).all()
+    return {qid: _from_json(value) for qid, value in rows}
+
+
+@dataclass(frozen=True)
+class SaveLimit:
+    """At most ``saves`` page saves per response in ``window`` (a fixed window)."""
+
+    saves: int = 60
+    window: dt.timedelta = dt.timedelta(seconds=60)
+
+
+class TooManySaves(Exception):
+    """A save refused by the per-response rate limit; nothing was written."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many saves; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def _count_save(
+    db: Session,
+    response: Response,
+    *,
+    now: dt.datetime,
+    limit: SaveLimit,
+    language: str,
+    flags: dict[str, Any] | None,
+) -> None:
+    """Count this save in the response's rate window, in the UPDATE the save needs anyway.
+
+    One conditional UPDATE starts a new window or adds one to the count, and
+    touches ``updated_at``/``language`` (and ``flags`` when a bot signal fired).
+    No row updated means the limit is reached: roll back and refuse.
+    """
+    expired = or_(
+        Response.rate_window_start.is_(None), Response.rate_window_start <= now - limit.window
+    )
+    values: dict[str, Any] = {
+        "rate_window_start": case((expired, now), else_=Response.rate_window_start),
+        "rate_count": case((expired, 1), else_=Response.rate_count + 1),
+        "updated_at": now,
+        "language": language,
+    }
+    if flags is not None:
+        values["flags"] = flags
+    result = db.execute(
+        update(Response)
+        .where(Response.id == response.id, or_(expired, Response.rate_count < limit.saves))
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount == 1:  # type: ignore[attr-defined]
+        return
+    db.rollback()
+    started = db.scalar(select(Response.rate_window_start).where(Response.id == response.id))
+    elapsed = now - _aware(started) if started is not None else dt.timedelta(0)
+    raise TooManySaves(max(1, math.ceil((limit.window - elapsed).total_seconds())))
+
+
+def save_page(
+    db: Session,
+    response: Response,
+    *,
+    cleaned: Mapping[str, AnswerValue | None],
+    language: str,
+    limit: SaveLimit | None = None,
+    flags: dict[str, Any] | None = None,
+) -> None:
+    """Store one page's answers (None removes an answer) and commit.
+
+    Raises TooManySaves, having written nothing, when the response has saved
+    ``limit.saves`` pages in the current window. ``flags`` (when given) replaces
+    the response's bot signals in the same transaction.
+    """
+    now = utcnow()
+    _count_save(db, response, now=now, limit=limit or SaveLimit(), language=language, flags=flags)
+    existing = {
+        a.question_id: a
+        for a in db.scalars(
+            select(Answer).where(
+                Answer.response_id == response.id, Answer.question_id.in_(list(cleaned))
+            )
+        )
+    }
+    for question_id, value in cleaned.items():
+        answer = existing.get(question_id)
+        if value is None:
+            if answer is not None:
+                db.delete(answer)
+        elif answer is None:
+            db.add(
+                Answer(
+                    response_id=response.id,
+                    question_id=question_id,
+                    value=_to_json(value),
+                    updated_at=now,
+                )
+            )
+        else:
+            answer.value = _to_json(value)
+            answer.updated_at = now
+    db.commit()
+    # The UPDATE above bypassed the identity map; keep the object truthful.
+    set_committed_value(response, "updated_at", now)
+    set_committed_value(response, "language", language)
+    if flags is not None:
+        set_committed_value(response, "flags", flags)
+
+
+def submit(db: Session, response: Response, questionnaire: Questionnaire) -> bool:
+    """Submit once: True if this call submitted it, False if it already was.
+
+    The status change is a conditional UPDATE, so a double tap or a resent form
+    can never make two submissions. Answers to pages the respondent was routed
+    past are removed in the same transaction, so they never count.
+    """
+    answers = saved_answers(db, response)
+    keep = on_path_answers(questionnaire, answers)
+    result = db.execute(
+        update(Response)
+        .where(Response.id == response.id, Response.status == "in_progress")
+        .values(status="submitted", submitted_at=utcnow(), updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        db.rollback()
+        return False
+    dropped = set(answers) - set(keep)
+    if dropped:
+        db.execute(
+            delete(Answer).where(
+                Answer.response_id == response.id, Answer.question_id.in_(sorted(dropped))
+            )
+        )
+    db.commit()
+    db.refresh(response)
+    return True
+
+
+def issue_resume_code(db: Session, response: Response) -> str:
+    """Give the response a new short resume code (the old one stops working)."""
+    for _attempt in range(5):
+        code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(RESUME_CODE_LENGTH))
+        response.resume_code_hash = _hash(code)
+        try:
+            db.commit()
+        except IntegrityError:  # pragma: no cover - 1 in 10^12
+            db.rollback()
+            continue
+        return code
+    raise RuntimeError("could not issue a unique resume code")
+
+
+def normalise_resume_code(text: str) -> str:
+    """Upper-case, without the spaces or dashes people type between groups."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def find_by_resume_code(db: Session, wave: Wave, code: str) -> Response | None:
+    """The in-progress response of ``wave`` with this resume code, or None."""
+    normalised = normalise_resume_code(code)
+    if len(normalised) != RESUME_CODE_LENGTH:
+        return None
+    response = db.scalar(select(Response).where(Response.resume_code_hash == _hash(normalised)))
+    if response is None or response.wave_id != wave.id:
+        return None
+    return response
+
+
+#: Failed resume codes allowed before waits begin: one client, any wave (a
+#: family mistyping a code gets ten tries, then a minute's wait, doubling) ...
+RESUME_LIMIT_CLIENT = throttle.Limit(free=10)
+#: ... and one wave from every client together (many families, or a script
+#: spread over many addresses). 31^8 codes: 100 guesses then a doubling wait
+#: make finding one of a wave's codes hopeless.
+RESUME_LIMIT_WAVE = throttle.Limit(free=100)
+
+
+def resume_keys(*, wave: Wave, client: str, secret: str) -> list[throttle.Key]:
+    """The throttle keys of a resume-code attempt on ``wave`` from ``client``."""
+    return [
+        throttle.Key(
+            throttle.stable_key(secret, "resume_wave", str(wave.id)),
+            "resume_wave",
+            RESUME_LIMIT_WAVE,
+        ),
+        throttle.Key(
+            throttle.client_key(secret, "resume_client", client),
+            "resume_client",
+            RESUME_LIMIT_CLIENT,
+        ),
+    ]
+
+
+class TooManyCodes(Exception):
+    """Resume codes are paused for this wave or client; nothing was looked up."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"too many resume codes; retry after {retry_after} s")
+        self.retry_after = retry_after
+
+
+def resume(db: Session, wave: Wave, code: str, *, keys: list[throttle.Key]) -> Response | None:
+    """The in-progress response with this resume code, counting a wrong code.
+
+    Raises TooManyCodes, without looking the code up, while ``keys`` must wait. A
+    code that finds nothing (or a submitted response) counts one failure against
+    each key, committed before returning.
+    """
+    wait = throttle.wait_seconds(db, keys)
+    if wait:
+        raise TooManyCodes(wait)
+    found = find_by_resume_code(db, wave, code)
+    if found is not None and not found.is_submitted:
+        return found
+    throttle.note_failure(db, keys)
+    db.commit()
+    return None
+
+
+def format_resume_code(code: str) -> str:
+    """Show a code in two groups of four, easier to copy."""
+    return f"{code[:4]} {code[4:]}"
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    # SQLite hands back naive datetimes; every stored moment is UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _to_json(value: AnswerValue) -> object:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _from_json(value: object) -> AnswerValue:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        return str(value)
+    return value

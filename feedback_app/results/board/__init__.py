@@ -1,0 +1,1 @@
+"""The KPI board: each KPI of the plan, its detail page, commentary and status rules."""

@@ -1,0 +1,1 @@
+"""Comparing waves: side by side, breakdowns, free text and trends."""

@@ -1,0 +1,1 @@
+"""Officers' downloads: responses, analysis tables and the board report."""

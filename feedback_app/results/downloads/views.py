@@ -1,0 +1,368 @@
+"""Officers' downloads: responses (CSV, XLSX), analysis tables (CSV zip, XLSX), board report.
+
+Every download is written to the audit log with its row counts before any byte is
+sent. Choices come in as GET parameters (bookmarkable, no JavaScript); anything
+wrong re-shows the downloads page with an error summary and a 400.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    Response,
+    g,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext, ngettext
+from sqlalchemy import func, select
+from werkzeug.wrappers import Response as HttpResponse
+
+from analysis.render_csv import table_csv
+from analysis.render_xlsx import tables_to_xlsx
+from feedback_app import db
+from feedback_app.models import LocalArea, Wave
+from feedback_app.models import Response as StoredResponse
+from feedback_app.monitor.view_model import language_name
+from feedback_app.results import data
+from feedback_app.results.downloads import analysis_tables as report
+from feedback_app.results.downloads import board_report as report_model
+from feedback_app.results.downloads import responses as downloads
+from feedback_app.results.downloads.analysis_tables import Selection, SelectionError
+from feedback_app.staff import audit
+from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
+from feedback_app.web.exports import BOM, csv_response
+
+bp = Blueprint("downloads", __name__, url_prefix="/staff")
+
+#: Most responses in one XLSX download. openpyxl writes a few hundred to a few
+#: thousand rows a second (bench/downloads_bench.py) and nothing is sent until the
+#: workbook is built, so a large one would hold a worker thread for minutes and
+#: trip a proxy's read timeout; CSV streams any number of rows as it goes.
+XLSX_MAX_ROWS = 20_000
+#: Built files stay in memory up to this size, then move to a temporary file.
+SPOOL_BYTES = 8 * 1024 * 1024
+
+RESPONSE_FORMATS = ("csv", "xlsx")
+ANALYSIS_FORMATS = ("zip", "xlsx", "html", "pdf")
+
+
+@dataclass
+class Choice:
+    """What the officer asked for, and what is wrong with it."""
+
+    waves: list[Wave] = field(default_factory=list)
+    selection: Selection | None = None
+    fmt: str = ""
+    publication: bool = False
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+
+@bp.route("/<area_slug>/downloads")
+@requires(Permission.DOWNLOAD_RESPONSES)
+def index(area: LocalArea) -> str:
+    """What can be downloaded, for which waves."""
+    return _page(area, Choice())[0]
+
+
+@bp.route("/<area_slug>/downloads/responses")
+@requires(Permission.DOWNLOAD_RESPONSES)
+def responses(area: LocalArea) -> HttpResponse | tuple[str, int]:
+    """Responses of the chosen waves as CSV or XLSX."""
+    session = db.session()
+    choice = _response_choice(area)
+    covering = downloads.snapshot(session, choice.waves) if choice.waves else None
+    if covering is not None and choice.fmt == "xlsx" and covering.rows > XLSX_MAX_ROWS:
+        choice.errors.append(
+            (
+                "format",
+                gettext(
+                    "Excel downloads hold up to %(n)s responses: choose CSV for these waves",
+                    n=f"{XLSX_MAX_ROWS:,}",
+                ),
+            )
+        )
+    if choice.errors or covering is None:
+        return _page(area, choice, status=400)
+    waves = choice.waves
+    columns = downloads.response_columns(waves)
+    zone = ZoneInfo(area.timezone)
+    name = f"responses-{area.slug}-{_today(zone)}.{choice.fmt}"
+    detail = {"format": choice.fmt, "waves": [w.id for w in waves], "rows": covering.rows}
+    audit.record(session, "download_responses", user_id=g.staff_user.id, area_id=area.id, **detail)
+    rows = downloads.response_rows(session, waves, columns=columns, covering=covering, zone=zone)
+    if choice.fmt == "csv":
+        return csv_response(downloads.csv_rows(rows), name)
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
+    downloads.write_xlsx(rows, spooled, columns=columns)
+    return _file_response(spooled, name, XLSX_TYPE)
+
+
+@bp.route("/<area_slug>/downloads/analysis")
+@requires(Permission.DOWNLOAD_RESPONSES)
+def analysis_tables(area: LocalArea) -> HttpResponse | tuple[str, int]:
+    """Every analysis table of a comparison: CSV files in a zip, or one workbook.
+
+    ``format=html`` and ``format=pdf`` lead to the board report of the same waves.
+    """
+    session = db.session()
+    choice = _analysis_choice(area)
+    if choice.errors or choice.selection is None:
+        return _page(area, choice, status=400)
+    selection = choice.selection
+    if choice.fmt in ("html", "pdf"):
+        endpoint = ".board_report" if choice.fmt == "html" else ".board_report_pdf"
+        return redirect(url_for(endpoint, area_slug=area.slug, **_selection_args(selection)))
+    try:
+        named = report.cached_tables(session, area, selection, publication=choice.publication)
+    except SelectionError as error:
+        choice.errors.append(("baseline", str(error)))
+        return _page(area, choice, status=400)
+    name = f"analysis-{area.slug}-{_today(ZoneInfo(area.timezone))}"
+    _end_read(session)
+    audit.record(
+        session, "download_analysis", user_id=g.staff_user.id, area_id=area.id,
+        format=choice.fmt, waves=[w.id for w in selection.waves], publication=choice.publication,
+        tables=len(named), rows=sum(len(t.rows) for _, t in named),
+    )  # fmt: skip
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
+    if choice.fmt == "xlsx":
+        spooled.write(tables_to_xlsx(named, publication=choice.publication))
+        return _file_response(spooled, f"{name}.xlsx", XLSX_TYPE)
+    with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for sheet, table in named:
+            text = BOM + table_csv(table, publication=choice.publication)
+            archive.writestr(f"{sheet}.csv", text.encode("utf-8"))
+    return _file_response(spooled, f"{name}.zip", "application/zip")
+
+
+@bp.route("/<area_slug>/results/report")
+@requires(Permission.VIEW_RESULTS)
+def board_report(area: LocalArea) -> str | tuple[str, int]:
+    """The board report as a printable page."""
+    choice, model = _chosen_report(area, fmt="html")
+    if model is None:
+        return _page(area, choice, status=400)
+    return render_template(
+        "staff/results/report.html",
+        area=area,
+        report=model,
+        pdf_args=_selection_args(choice.selection),
+        kpi_figure=report_model.kpi_figure,
+        report_css_url=report_model.report_css_url,
+    )
+
+
+@bp.route("/<area_slug>/results/report.pdf")
+@requires(Permission.DOWNLOAD_RESPONSES)
+def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
+    """The board report as PDF (WeasyPrint renders the same report body)."""
+    session = db.session()
+    choice, model = _chosen_report(area, fmt="pdf")
+    if model is None or choice.selection is None:
+        return _page(area, choice, status=400)
+    started = time.perf_counter()
+    html = render_template(
+        "staff/results/report_document.html",
+        area=area,
+        report=model,
+        kpi_figure=report_model.kpi_document_figure,
+    )
+    pdf, pages = report_model.render_pdf(html)
+    selection = choice.selection
+    _end_read(session)
+    audit.record(
+        session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="pdf",
+        waves=[w.id for w in selection.waves], rows=model["responses_total"], pages=pages,
+        seconds=round(time.perf_counter() - started, 2),
+    )  # fmt: skip
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
+    spooled.write(pdf)
+    name = f"board-report-{area.slug}-{_today(ZoneInfo(area.timezone))}.pdf"
+    return _file_response(spooled, name, "application/pdf")
+
+
+def _chosen_report(area: LocalArea, *, fmt: str) -> tuple[Choice, Any]:
+    """The waves chosen in the query string and their report model (None, with
+    the choice's errors filled in, when the choice is not a valid one)."""
+    choice = _analysis_choice(area, fmt=fmt)
+    if choice.errors or choice.selection is None:
+        return choice, None
+    try:
+        return choice, report_model.cached_report(db.session(), area, choice.selection)
+    except SelectionError as error:
+        choice.errors.append(("baseline", str(error)))
+        return choice, None
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _end_read(session: Any) -> None:
+    """End the read transaction before writing the audit event.
+
+    ``data.cached`` may have stored a result on its own connection meanwhile; on
+    SQLite a transaction that read before that write cannot write after it.
+    """
+    session.commit()
+
+
+def _file_response(file: Any, filename: str, mimetype: str) -> HttpResponse:
+    size = file.tell()
+    response = Response(
+        stream_with_context(downloads.file_chunks(file)),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Length": str(size),
+        },
+    )
+    return response
+
+
+def _page(area: LocalArea, choice: Choice, *, status: int = 200) -> tuple[str, int]:
+    session = db.session()
+    waves = area_waves(session, area)
+    counts = dict(
+        session.execute(
+            select(Wave.id, func.count())
+            .select_from(Wave)
+            .join(StoredResponse, StoredResponse.wave_id == Wave.id)
+            .where(*data.counted(w.id for w in waves))
+            .group_by(Wave.id)
+        ).all()
+    )
+    return (
+        render_template(
+            "staff/results/downloads.html",
+            area=area,
+            waves=[(w, counts.get(w.id, 0)) for w in waves],
+            choice=choice,
+            has_errors=bool(choice.errors),
+            language_name=language_name,
+        ),
+        status,
+    )
+
+
+def area_waves(session: Any, area: LocalArea) -> list[Wave]:
+    """The area's waves, oldest first."""
+    return list(
+        session.scalars(
+            select(Wave).where(Wave.area_id == area.id).order_by(Wave.opens_at, Wave.id)
+        )
+    )
+
+
+def _ids(name: str) -> list[int] | None:
+    """Integer ids from repeated query parameters; None if any is not a whole number."""
+    values = request.args.getlist(name)
+    if not all(v.isdigit() and len(v) < 12 for v in values):
+        return None
+    return [int(v) for v in values]
+
+
+def _area_wave(session: Any, area: LocalArea, wave_id: int) -> Wave | None:
+    wave = session.get(Wave, wave_id)
+    return wave if wave is not None and wave.area_id == area.id else None
+
+
+def _response_choice(area: LocalArea) -> Choice:
+    session = db.session()
+    choice = Choice(fmt=request.args.get("format", ""))
+    if choice.fmt not in RESPONSE_FORMATS:
+        choice.errors.append(("format", gettext("Choose CSV or Excel")))
+    ids = _ids("wave")
+    waves = [_area_wave(session, area, i) for i in ids or []]
+    if not ids:
+        choice.errors.append(("wave", gettext("Choose at least one wave")))
+    elif any(w is None for w in waves) or len(set(ids)) != len(ids):
+        choice.errors.append(("wave", gettext("Choose waves from the list")))
+    else:
+        choice.waves = sorted((w for w in waves if w is not None), key=lambda w: w.opens_at)
+    return choice
+
+
+def _analysis_choice(area: LocalArea, *, fmt: str | None = None) -> Choice:
+    session = db.session()
+    choice = Choice(
+        fmt=fmt or request.args.get("format", ""),
+        publication=request.args.get("publication") == "1",
+    )
+    if choice.fmt not in ANALYSIS_FORMATS:
+        choice.errors.append(("analysis-format", gettext("Choose what to download")))
+    baseline_ids = _ids("baseline")
+    follow_up_ids = _ids("follow_up")
+    baseline = (
+        _area_wave(session, area, baseline_ids[0])
+        if baseline_ids and len(baseline_ids) == 1
+        else None
+    )
+    follow_ups = [_area_wave(session, area, i) for i in follow_up_ids or []]
+    if baseline is None:
+        choice.errors.append(("baseline", gettext("Choose the baseline wave from the list")))
+    if not follow_up_ids or any(w is None for w in follow_ups):
+        choice.errors.append(
+            ("follow_up", gettext("Choose one or more follow-up waves from the list"))
+        )
+    if choice.errors or baseline is None:
+        return choice
+    try:
+        choice.selection = report.make_selection(baseline, [w for w in follow_ups if w is not None])
+    except SelectionError as error:
+        choice.errors.append(("follow_up", _selection_message(str(error))))
+    return choice
+
+
+def _selection_message(message: str) -> str:
+    known = {
+        "Choose at least one follow-up wave": gettext("Choose one or more follow-up waves"),
+        "The baseline cannot also be a follow-up wave": gettext(
+            "The baseline cannot also be a follow-up wave"
+        ),
+        "Choose each follow-up wave once": gettext("Choose each follow-up wave once"),
+        "These waves share no KPI question, so they cannot be compared": gettext(
+            "These waves share no KPI question, so they cannot be compared"
+        ),
+    }
+    return known.get(message, message)
+
+
+def _selection_args(selection: Selection) -> dict[str, Any]:
+    return {"baseline": selection.baseline.id, "follow_up": [w.id for w in selection.follow_ups]}
+
+
+def _today(zone: ZoneInfo) -> str:
+    return dt.datetime.now(zone).date().isoformat()
+
+
+@bp.app_template_filter("download_wave_item")
+def _wave_item(row: tuple[Wave, int], chosen: list[str]) -> dict[str, Any]:
+    """A wave as a GOV.UK radio or checkbox item, with its number of responses."""
+    wave, count = row
+    return {
+        "value": str(wave.id),
+        "text": wave.name,
+        "hint": {
+            "text": ngettext("%(count)s response", "%(count)s responses", count, count=f"{count:,}")
+        },
+        "checked": str(wave.id) in chosen,
+    }
+
+
+@bp.app_template_filter("download_error")
+def _error_link(pair: list[str]) -> dict[str, str]:
+    """A (field id, message) pair as an error summary link."""
+    return {"text": pair[1], "href": f"#{pair[0]}"}

@@ -1,0 +1,1 @@
+"""Free-text themes, and officers' corrections of a comment's themes."""
