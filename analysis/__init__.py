@@ -1,7 +1,7 @@
 """What the answers mean: baselines, change, significance and KPI targets.
 
 Pure functions on pandas DataFrames returning frozen dataclasses; no Flask, no
-database. The method follows shared/docs/statistics.md and every result names it.
+database. The method follows docs/statistics.md and every result names it.
 See docs/analysis.md for the public API, the JSON schema and the command line.
 
 Importing the package is cheap: each public name is imported from its module the

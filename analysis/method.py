@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from analysis.disclosure import METHOD as PUBLICATION_METHOD
 
-REFERENCE = "shared/docs/statistics.md; docs/adr/0002-analysis-method.md"
+REFERENCE = "docs/statistics.md; docs/adr/0002-analysis-method.md"
 UNWEIGHTED = "none (unweighted)"
 NOT_FOR_PUBLICATION = "none (officer view: not for publication)"
 
