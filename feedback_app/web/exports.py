@@ -15,8 +15,8 @@ from typing import Any
 
 from flask import Response, stream_with_context
 
-#: Characters that make a spreadsheet treat a cell as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# One rule for every download: the characters analysis/ neutralises in its tables.
+from analysis.excel_safety import DANGEROUS_STARTS
 
 BOM = "\ufeff"
 
@@ -30,7 +30,7 @@ def safe_cell(value: Any) -> Any:
     if isinstance(value, int | float):
         return value
     text = str(value)
-    if text.startswith(FORMULA_STARTS):
+    if text.startswith(DANGEROUS_STARTS):
         return "'" + text
     return text
 
