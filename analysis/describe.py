@@ -27,12 +27,6 @@ class WaveDescription:
     method: dict[str, str]
     publication: bool = False
 
-    def tables(self) -> tuple[object, ...]:
-        """Flat tables for CSV, XLSX and HTML."""
-        from analysis.tables_more import description_tables
-
-        return description_tables(self)
-
 
 def describe_wave(
     responses: pd.DataFrame,

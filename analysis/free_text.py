@@ -79,12 +79,6 @@ class ThemeReport:
     #: Comments whose themes an officer set by hand (they override the keywords).
     corrected: int = 0
 
-    def tables(self) -> tuple[object, ...]:
-        """Flat tables for CSV, XLSX and HTML."""
-        from analysis.tables_more import theme_tables
-
-        return theme_tables(self)
-
 
 def themes(
     responses: pd.DataFrame,

@@ -6,8 +6,9 @@ import csv
 import io
 
 from analysis.excel_safety import neutralise
+from analysis.result_tables import tables_for
 from analysis.rounding import whole_percent
-from analysis.tables import Cell, Table, tables_for
+from analysis.tables import Cell, Table
 
 
 def to_csv(result: object, *, publication: bool = False) -> str:

@@ -11,8 +11,9 @@ from html import escape
 
 from analysis.comparison import Comparison
 from analysis.render_csv import publication_percent
+from analysis.result_tables import tables_for
 from analysis.rounding import format_number, format_percent, publication_text
-from analysis.tables import Cell, Table, tables_for
+from analysis.tables import Cell, Table
 from analysis.trends import Trend
 
 STYLE = """

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 
 from analysis.excel_safety import neutralise
 from analysis.render_csv import publication_percent
-from analysis.tables import Cell, Table, tables_for
+from analysis.result_tables import tables_for
+from analysis.tables import Cell, Table
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

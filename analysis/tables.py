@@ -39,25 +39,6 @@ class Table:
     percent_columns: frozenset[str] = frozenset()
 
 
-def tables_for(result: object) -> tuple[Table, ...]:
-    """The tables of a result, main table first.
-
-    Examples
-    --------
-    >>> from analysis.method import Method
-    >>> [t.name for t in tables_for(Comparison("a", "b", Method(), ()))]
-    ['kpis', 'method']
-    """
-    if isinstance(result, Comparison):
-        return _comparison_tables(result)
-    builder = getattr(result, "tables", None)
-    if callable(builder):
-        built = builder()
-        if isinstance(built, tuple):
-            return built
-    raise TypeError(f"cannot render {type(result).__name__} as tables")
-
-
 def method_table(method: object) -> Table:
     """The method statement as a two-column table."""
     rows = tuple((f.name, _cell(getattr(method, f.name))) for f in fields(method))  # type: ignore[arg-type]
@@ -105,7 +86,8 @@ def change_cells(change: Change) -> tuple[Cell, ...]:
     )
 
 
-def _comparison_tables(result: Comparison) -> tuple[Table, ...]:
+def comparison_tables(result: Comparison) -> tuple[Table, ...]:
+    """A comparison of two waves: KPIs, breakdowns, questions and the method."""
     columns = (
         "kpi_id",
         "kpi",

@@ -60,12 +60,6 @@ class Trend:
     weighting: tuple[WaveWeighting, ...] = ()
     publication: bool = False
 
-    def tables(self) -> tuple[object, ...]:
-        """Flat tables for CSV, XLSX and HTML."""
-        from analysis.tables_more import trend_tables
-
-        return trend_tables(self)
-
 
 def trend_kpis(
     responses: pd.DataFrame,

@@ -14,7 +14,7 @@ from feedback_app.designer.blueprint import bp, draft_or_404
 from feedback_app.designer.view_model import describe_show_when, preview_fields
 from feedback_app.designer.workbench import editable_questionnaire
 from feedback_app.models import LocalArea, QuestionnaireDraft
-from feedback_app.respond.forms import page_form
+from feedback_app.respond.answer_types import page_form
 from feedback_app.respond.view_model import page_heading, page_title
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission

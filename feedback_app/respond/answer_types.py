@@ -13,12 +13,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import Field
 
 from feedback_app.respond import forms, view_model
 from feedback_app.translating.content_translation import content_gettext
 from surveys import AnswerType, Page, Question, Setting
+from surveys.model import AnswerValue
 
 #: ``(question, field, is_heading) -> parameters`` for the type's partial.
 ParamsBuilder = Callable[[Question, Any, bool], dict[str, Any]]
@@ -158,3 +160,28 @@ def answer_fields(
             params = view_model.with_personal_data_warning(params, warnings[question.id])
         found.append(AnswerField(question, form[question.id], params, drawn.partial))
     return found
+
+
+def _stored_to_form(question: Question, value: AnswerValue | None) -> Any:
+    if value is None:
+        return None
+    if question.spec.several:
+        return list(value) if isinstance(value, (list, tuple)) else [value]
+    return str(value)
+
+
+def page_form(page: Page, *, answers: Mapping[str, AnswerValue], formdata: Any = None) -> FlaskForm:
+    """A form for ``page``, prefilled with saved ``answers`` when not posted."""
+
+    class PageForm(FlaskForm):
+        pass
+
+    for question in page.questions:
+        setattr(PageForm, question.id, rendering(question).field(question))
+    data = {q.id: _stored_to_form(q, answers.get(q.id)) for q in page.questions}
+    return PageForm(formdata=formdata, data=data)
+
+
+def cleaned_answers(page: Page, form: FlaskForm) -> dict[str, AnswerValue | None]:
+    """The cleaned value of each question on a validated form (None = unanswered)."""
+    return {q.id: getattr(form[q.id], "cleaned", None) for q in page.questions}

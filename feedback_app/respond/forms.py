@@ -8,7 +8,6 @@ decides on its own what a valid answer is.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from flask_babel import gettext
@@ -31,9 +30,8 @@ from wtforms.validators import ValidationError
 
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
-from surveys import Page, Question
+from surveys import Question
 from surveys.answers import AnswerError, clean_answer
-from surveys.model import AnswerValue
 
 
 class CleanAnswer:
@@ -155,31 +153,3 @@ def number_box(question: Question) -> Field:
 def month_year(question: Question) -> Field:
     """Month and year boxes."""
     return MonthYearField(content_gettext(question.text), validators=[CleanAnswer(question)])
-
-
-def _stored_to_form(question: Question, value: AnswerValue | None) -> Any:
-    if value is None:
-        return None
-    if question.spec.several:
-        return list(value) if isinstance(value, (list, tuple)) else [value]
-    return str(value)
-
-
-def page_form(page: Page, *, answers: Mapping[str, AnswerValue], formdata: Any = None) -> FlaskForm:
-    """A form for ``page``, prefilled with saved ``answers`` when not posted."""
-
-    class PageForm(FlaskForm):
-        pass
-
-    # Late import: the rendering registry names the builders above.
-    from feedback_app.respond.answer_types import rendering
-
-    for question in page.questions:
-        setattr(PageForm, question.id, rendering(question).field(question))
-    data = {q.id: _stored_to_form(q, answers.get(q.id)) for q in page.questions}
-    return PageForm(formdata=formdata, data=data)
-
-
-def cleaned_answers(page: Page, form: FlaskForm) -> dict[str, AnswerValue | None]:
-    """The cleaned value of each question on a validated form (None = unanswered)."""
-    return {q.id: getattr(form[q.id], "cleaned", None) for q in page.questions}

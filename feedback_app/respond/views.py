@@ -30,8 +30,7 @@ from feedback_app.distribution import gate
 from feedback_app.models import Response, Wave, utcnow
 from feedback_app.quality import signals
 from feedback_app.respond import journey, progress
-from feedback_app.respond.answer_types import answer_fields
-from feedback_app.respond.forms import cleaned_answers, page_form
+from feedback_app.respond.answer_types import answer_fields, cleaned_answers, page_form
 from feedback_app.respond.view_model import (
     page_heading,
     page_title,

@@ -61,7 +61,7 @@ def test_analysis_help_loads_no_data_library() -> None:
 def test_constants_written_out_for_a_fast_start_match_their_source() -> None:
     from scipy import stats
 
-    from analysis.cli_commands import DEFAULT_WEIGHT_CAP
+    from analysis.cli.commands import DEFAULT_WEIGHT_CAP
     from analysis.proportions import Z_95
     from analysis.weighting import DEFAULT_CAP
 

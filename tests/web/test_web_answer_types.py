@@ -6,8 +6,7 @@ import re
 
 from flask import Flask, render_template_string
 
-from feedback_app.respond.answer_types import answer_fields
-from feedback_app.respond.forms import page_form
+from feedback_app.respond.answer_types import answer_fields, page_form
 from surveys import Page
 from surveys.library import bundled_questionnaires
 

@@ -32,7 +32,8 @@ from analysis import (
     themes,
     trend_kpis,
 )
-from analysis.tables import Table, tables_for
+from analysis.result_tables import tables_for
+from analysis.tables import Table
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Wave
 from feedback_app.results import data

@@ -97,7 +97,9 @@ def test_weighted_trend_uses_effective_sizes() -> None:
 
 def test_trend_table_is_in_every_output() -> None:
     trend = trend_kpis(_frame([200, 212, 224]), [KPI], waves=WAVES[:3])
-    names = [t.name for t in trend.tables()]  # type: ignore[attr-defined]
+    from analysis.result_tables import tables_for
+
+    names = [t.name for t in tables_for(trend)]
     assert "trend_test" in names
     assert trend.method.trend_test.startswith("Cochran-Armitage")
 

@@ -1,25 +1,30 @@
-"""Flat tables for trends, wave descriptions and themes (see :mod:`analysis.tables`)."""
+"""The flat tables of every kind of result, for CSV, XLSX and HTML, in one place.
+
+``tables_for`` is a single-dispatch function: each result type (comparison,
+trend, wave description, themes) registers how it becomes tables here, so the
+result classes need no ``tables()`` method that imports back into this module.
+"""
 
 from __future__ import annotations
 
 from dataclasses import fields
-from typing import TYPE_CHECKING
+from functools import singledispatch
 
+from analysis.comparison import Comparison
+from analysis.describe import WaveDescription
+from analysis.free_text import ThemeReport
 from analysis.tables import (
     CHANGE_FIELDS,
     WAVE_FIELDS,
     Cell,
     Table,
     change_cells,
+    comparison_tables,
     estimate_cells,
     with_weighting_warning,
 )
 from analysis.tables import method_table as _method_table
-
-if TYPE_CHECKING:
-    from analysis.describe import WaveDescription
-    from analysis.free_text import ThemeReport
-    from analysis.trends import Trend
+from analysis.trends import Trend
 
 
 def trend_tables(trend: Trend) -> tuple[Table, ...]:
@@ -182,3 +187,22 @@ def theme_tables(report: ThemeReport) -> tuple[Table, ...]:
 
 def _mapping_table(method: dict[str, str]) -> Table:
     return Table("method", "Method", ("item", "method"), tuple(method.items()))
+
+
+@singledispatch
+def tables_for(result: object) -> tuple[Table, ...]:
+    """The tables of a result, main table first.
+
+    Examples
+    --------
+    >>> from analysis.method import Method
+    >>> [t.name for t in tables_for(Comparison("a", "b", Method(), ()))]
+    ['kpis', 'method']
+    """
+    raise TypeError(f"cannot render {type(result).__name__} as tables")
+
+
+tables_for.register(Comparison, comparison_tables)
+tables_for.register(Trend, trend_tables)
+tables_for.register(WaveDescription, description_tables)
+tables_for.register(ThemeReport, theme_tables)

@@ -6,13 +6,13 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from analysis.cli import FORMATS, read_responses
+from analysis.cli.io import FORMATS, read_responses
 from analysis.errors import AnalysisInputError
 
 Common = Callable[[argparse.ArgumentParser], None]
 
 
-def add_more_commands(commands: Any, *, common: Common) -> None:
+def add_trend_describe_themes(commands: Any, *, common: Common) -> None:
     """Register ``trend``, ``describe`` and ``themes`` on an argparse subparsers object."""
     trend = commands.add_parser("trend", help="KPIs over three or more waves")
     trend.add_argument("responses")

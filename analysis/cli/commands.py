@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 
-from analysis.cli import FORMATS, read_responses
+from analysis.cli.io import FORMATS, read_responses
+from analysis.cli.trend_describe_themes import add_trend_describe_themes
 
 #: ``analysis.weighting.DEFAULT_CAP``, written here so that ``--help`` need not
 #: import pandas (tests/unit/test_startup_imports.py checks they agree).
@@ -40,9 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     compare.set_defaults(run=run_compare)
 
-    from analysis.cli_more import add_more_commands
-
-    add_more_commands(commands, common=_common)
+    add_trend_describe_themes(commands, common=_common)
     return parser
 
 

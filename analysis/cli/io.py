@@ -1,21 +1,15 @@
-"""``python -m analysis``: compare, trend, describe and themes on a CSV, with no server.
+"""Reading responses and writing results for the command line.
 
-Bad input ends with one line, ``error: <file>: <what>``, and exit code 2.
 Output is written atomically: a temporary file is renamed into place only when
 everything succeeded, so bad input never leaves a partial file.
 """
 
 from __future__ import annotations
 
-import argparse
 import os
-import sys
 import tempfile
-from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-import yaml
 
 from analysis.errors import AnalysisInputError
 
@@ -49,7 +43,7 @@ def read_responses(path: str | Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         raise AnalysisInputError(f"{where}: the file is empty") from None
     except pd.errors.ParserError as exc:
-        raise AnalysisInputError(f"{where}: malformed CSV: {_first_line(exc)}") from None
+        raise AnalysisInputError(f"{where}: malformed CSV: {first_line(exc)}") from None
     except UnicodeDecodeError:
         raise AnalysisInputError(f"{where}: not UTF-8 text") from None
     if RESPONSE_ID not in frame.columns:
@@ -108,37 +102,7 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 ok, 2 bad input).
-
-    Examples
-    --------
-    >>> main(["compare", "missing.csv", "--kpis", "k.yaml", "--baseline", "a",
-    ...       "--follow-up", "b"])
-    2
-    """
-    from analysis.cli_commands import build_parser
-
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    command: Callable[[argparse.Namespace], tuple[object, bool]] = args.run
-    try:
-        result, publication = command(args)
-        data = render(result, output_format=args.format, publication=publication)
-        if args.output:
-            write_atomically(Path(args.output), data)
-        else:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-    except (AnalysisInputError, ValueError, FileNotFoundError, yaml.YAMLError) as exc:
-        print(f"error: {_first_line(exc)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except OSError as exc:
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    return EXIT_OK
-
-
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of an error's message (or its type's name), for one-line errors."""
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
