@@ -43,7 +43,7 @@ class KeyedAnswer:
 
     def __call__(self, _form: FlaskForm, field: Field) -> None:
         try:
-            field.cleaned = read_keyed(self.question, field.data or "")  # type: ignore[attr-defined]
+            field.cleaned = read_keyed(self.question, field.data or "")
         except KeyingError as error:
             params = {
                 k: content_gettext(v) if k == "option" else v for k, v in error.params.items()
@@ -64,7 +64,7 @@ def keying_form(
         pass
 
     if with_reference:
-        KeyingForm.reference = StringField(  # type: ignore[attr-defined]
+        KeyingForm.reference = StringField(
             _l("Paper form reference"),
             description=_l("The number written in the reference box on the paper form"),
             widget=GovTextInput(),

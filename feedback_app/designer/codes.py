@@ -83,7 +83,7 @@ def options_from_lines(text: str, *, keep: tuple[dict[str, Any], ...] = ()) -> l
     used: set[str] = set()
     options = []
     for number, label in enumerate(labels, start=1):
-        option = dict(old[label]) if label in old else {"label": label}
+        option: dict[str, Any] = dict(old[label]) if label in old else {"label": label}
         if "code" not in option or option["code"] in used:
             base = _slug(label, length=50) or f"option_{number}"
             code, suffix = base, 2

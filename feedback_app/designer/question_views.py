@@ -16,8 +16,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import db
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse, require_csrf
-from feedback_app.designer.codes import available_pictures
-from feedback_app.designer.editing import DesignError
+from feedback_app.designer.codes import DesignError, available_pictures, options_from_lines
 from feedback_app.designer.forms import (
     AddKpiForm,
     ChooseTypeForm,
@@ -152,7 +151,7 @@ def _needs_options(form: QuestionForm, answer_type: AnswerType) -> bool:
         form.options.errors = [gettext("Enter at least one answer, one on each line")]
         return True
     try:
-        editing.options_from_lines(form.options.data or "")
+        options_from_lines(form.options.data or "")
     except DesignError as error:
         form.options.errors = [str(error.message)]
         return True

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import db
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse
-from feedback_app.designer.editing import DesignError
+from feedback_app.designer.codes import DesignError
 from feedback_app.designer.forms import ShowIfAnswersForm, ShowIfSourceForm
 from feedback_app.designer.question_views import to_question
 from feedback_app.designer.workbench import save_change

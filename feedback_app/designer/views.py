@@ -236,3 +236,6 @@ def restore(area: LocalArea, draft_id: int, revision: int) -> HttpResponse:
 
 
 from feedback_app.designer import preview_views, question_views, rule_views  # noqa: E402, F401
+
+#: The designer blueprint, with the routes of this module and the three above.
+__all__ = ["bp"]

@@ -146,4 +146,4 @@ def consume_invitation(db: Session, token_hash: str) -> bool:
         .where(Invitation.token_hash == token_hash, Invitation.used_at.is_(None))
         .values(used_at=made_at)
     )
-    return result.rowcount == 1  # type: ignore[attr-defined,no-any-return]
+    return result.rowcount == 1  # type: ignore[attr-defined]

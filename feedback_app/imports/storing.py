@@ -187,7 +187,7 @@ def _write(
         ]
         if values:
             # A Core executemany: no ORM bookkeeping per answer.
-            db.connection().execute(insert(Answer.__table__), values)
+            db.connection().execute(insert(Answer), values)
         answers += len(values)
     audit.record(
         db, "baseline_imported", user_id=user.id, area_id=area.id, commit=False,

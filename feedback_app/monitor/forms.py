@@ -24,7 +24,7 @@ class PopulationNumber:
     def __call__(self, _form: FlaskForm, field: Field) -> None:
         text = (field.data or "").replace(",", "").replace(" ", "")
         if not text:
-            field.number = None  # type: ignore[attr-defined]
+            field.number = None
             return
         if not text.isdigit() or len(text) > 9:
             raise ValidationError(
@@ -35,7 +35,7 @@ class PopulationNumber:
             raise ValidationError(
                 gettext("Enter a number that is %(max)s or less", max=f"{MAX_POPULATION:,}")
             )
-        field.number = number  # type: ignore[attr-defined]
+        field.number = number
 
 
 def population_form(

@@ -45,7 +45,7 @@ class CleanAnswer:
     def __call__(self, _form: FlaskForm, field: Field) -> None:
         raw = [str(v) for v in (field.raw_data or [])]
         try:
-            field.cleaned = clean_answer(self.question, raw)  # type: ignore[attr-defined]
+            field.cleaned = clean_answer(self.question, raw)
         except AnswerError as error:
             # An option label inside a message is questionnaire text: translate it too.
             params = {

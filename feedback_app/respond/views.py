@@ -223,7 +223,7 @@ def _save_as_it_is(visit: Visit, page: Page, form: FlaskForm, response: Response
     if "csrf_token" in form.errors:
         abort(400)
     done = {
-        q.id: form[q.id].cleaned  # type: ignore[attr-defined]
+        q.id: form[q.id].cleaned
         for q in page.questions
         if not form[q.id].errors and hasattr(form[q.id], "cleaned")
     }
@@ -355,7 +355,7 @@ def resume(slug: str) -> str | HttpResponse | tuple[str, int]:
             keys = journey.resume_keys(
                 wave=visit.wave,
                 client=throttle.client_address(),
-                secret=current_app.secret_key or "",
+                secret=throttle.app_secret(),
             )
             try:
                 found = journey.resume(db.session(), visit.wave, code, keys=keys)

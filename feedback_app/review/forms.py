@@ -66,6 +66,8 @@ class DatePartsField(Field):
     date gets is decided by the form, which knows whether the date is required.
     """
 
+    data: dt.date | None
+
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
         super().process(formdata, data, extra_filters)
         self.day = self.month = self.year = ""

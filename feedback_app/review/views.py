@@ -260,10 +260,9 @@ def new_wave(area: LocalArea) -> Page | HttpResponse:
             plan = None
         if plan is not None:
             wave = schedule(db.session(), area=area, version=version, plan=plan, user=g.staff_user)
-            status = wave_status(wave)
             flash(
                 gettext("The wave is scheduled")
-                if status == "scheduled"
+                if wave_status(wave) == "scheduled"
                 else gettext("The wave is open")
             )
             return redirect(url_for("staff.area_home", area_slug=area.slug))

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from feedback_app.models import LocalArea, Membership, OneTimeLink, StaffUser, utcnow
@@ -436,9 +436,10 @@ def use_link(db: Session, token: str, *, password: str) -> LinkOutcome:
                 " area. Ask the service's operator for a new link."
             )
     claimed = db.execute(
-        OneTimeLink.__table__.update()
+        update(OneTimeLink)
         .where(OneTimeLink.id == link.id, OneTimeLink.used_at.is_(None))
         .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:  # type: ignore[attr-defined]
         db.rollback()

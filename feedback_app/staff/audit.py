@@ -67,7 +67,8 @@ def record_for_person(
     if area_id is not None:
         area_ids.add(area_id)
     detail = {"for_user": person.id, "for_email": person.email, **detail}
-    for each in sorted(area_ids) or [None]:
+    areas: list[int | None] = [*sorted(area_ids)] or [None]
+    for each in areas:
         db.add(AuditEvent(action=action, user_id=user_id, area_id=each, detail=dict(detail)))
     if commit:
         db.commit()
@@ -80,7 +81,8 @@ def record_for_account(
 
     Each area's administrators then see it in their own audit log.
     """
-    for area_id in account_areas(db, user_id) or [None]:
+    areas: list[int | None] = [*account_areas(db, user_id)] or [None]
+    for area_id in areas:
         record(db, action, user_id=user_id, area_id=area_id, commit=False, **detail)
     if commit:
         db.commit()

@@ -84,7 +84,7 @@ def current_user() -> StaffUser | None:
     in ``requires``), so nothing else the request does is committed with it.
     """
     if "staff_user" in g:
-        return g.staff_user  # type: ignore[no-any-return]
+        return g.staff_user
     token = session.get(_COOKIE_KEY)
     user = None
     if isinstance(token, str) and token:

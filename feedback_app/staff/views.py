@@ -7,6 +7,7 @@ import hashlib
 import itertools
 import tempfile
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -73,14 +74,14 @@ def _password_checks() -> accounts.PasswordChecks:
                 host_size=int(current_app.config.get("LOGIN_CONCURRENT_CHECKS_PER_HOST", 1)),
             ),
         )
-    return checks  # type: ignore[no-any-return]
+    return checks
 
 
 def _host_slots_directory() -> Path:
     # Shared by the worker processes of this instance (same secret and database),
     # not by another instance or test app on the same machine.
     instance = hashlib.sha256(
-        f"{current_app.secret_key}\n{current_app.config['DATABASE_URL']}".encode()
+        f"{throttle.app_secret()}\n{current_app.config['DATABASE_URL']}".encode()
     ).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"send-feedback-password-checks-{instance}"
 
@@ -106,7 +107,7 @@ def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, 
     if form.validate_on_submit():
         email = form.email.data or ""
         keys = accounts.sign_in_keys(
-            email=email, client=throttle.client_address(), secret=current_app.secret_key or ""
+            email=email, client=throttle.client_address(), secret=throttle.app_secret()
         )
         try:
             outcome = accounts.attempt_sign_in(
@@ -330,7 +331,7 @@ def use_link(token: str) -> str | HttpResponse | tuple[str, int] | tuple[str, in
             accounts.sign_in_keys(
                 email=found.link.email,
                 client=throttle.client_address(),
-                secret=current_app.secret_key or "",
+                secret=throttle.app_secret(),
             )
             if found.joins_existing_account
             else []
@@ -469,9 +470,7 @@ def audit_download(area: LocalArea) -> HttpResponse | tuple[str, int]:
         area_id=area.id,
         what="audit log",
         rows=total,
-        **{
-            k: v for k, v in request.args.items() if k in ("person", "kind", "since", "until") and v
-        },
+        **_filter_detail(),
     )
     header = ["when (UTC)", "who", "what", "times", "last (UTC)", "details"]
     rows = (
@@ -491,3 +490,9 @@ def audit_download(area: LocalArea) -> HttpResponse | tuple[str, int]:
 def _utc_text(moment: dt.datetime) -> str:
     aware = moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
     return aware.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _filter_detail() -> dict[str, Any]:
+    # Which filters a downloaded audit log had, for the download's own event.
+    wanted = ("person", "kind", "since", "until")
+    return {k: v for k, v in request.args.items() if k in wanted and v}

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Flask, current_app, g, request, session
 from flask_babel import Babel, format_date, format_datetime
+from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.languages import NATIVE_NAMES, RTL_LANGUAGES, SHIPPED_LANGUAGES
@@ -66,7 +67,7 @@ def init_app(app: Flask) -> None:
         }
 
 
-def remember_language_choice() -> object | None:
+def remember_language_choice() -> HttpResponse | None:
     """``?lang=xx`` on any page: remember the choice, then show the same page."""
     chosen = request.args.get("lang")
     if chosen is None or request.method != "GET":

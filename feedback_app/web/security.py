@@ -78,7 +78,7 @@ def _strip_null_bytes() -> None:
     if request.method == "POST" and any(
         "\x00" in k or "\x00" in v for k, v in form.items(multi=True)
     ):
-        request.form = ImmutableMultiDict(  # type: ignore[misc]
+        request.form = ImmutableMultiDict(
             [(k.replace("\x00", ""), v.replace("\x00", "")) for k, v in form.items(multi=True)]
         )
 

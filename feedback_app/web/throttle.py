@@ -104,6 +104,12 @@ def _is_trusted(
     return any(address.version == net.version and address in net for net in proxies)
 
 
+def app_secret() -> str:
+    """The application's secret key as text (the key of every keyed hash here)."""
+    key = current_app.secret_key
+    return key.decode() if isinstance(key, bytes) else (key or "")
+
+
 def client_address() -> str:
     """Who is asking, as far as we can tell: the address of the request's client.
 

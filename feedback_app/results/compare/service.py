@@ -151,7 +151,7 @@ def choose_pair(
 def _with_data(session: Session, waves: Sequence[Wave]) -> list[Wave]:
     # Enough counted responses for figures to be shown, not all "not shown".
     counts = {row[0]: row[1] for row in data.fingerprint(session, waves)}
-    return [wave for wave in waves if counts.get(wave.id, 0) >= SUPPRESS_BELOW]
+    return [wave for wave in waves if int(str(counts.get(wave.id, 0))) >= SUPPRESS_BELOW]
 
 
 def default_pair(session: Session, waves: Sequence[Wave]) -> tuple[Wave, Wave] | None:

@@ -137,7 +137,7 @@ def _static_fetcher() -> Any:
 
     allowed = {path.as_uri(): path for path in PDF_FILES.values()}
 
-    class StaticOnly(URLFetcher):  # type: ignore[misc]
+    class StaticOnly(URLFetcher):
         """Serves our report stylesheet; refuses every other URL."""
 
         def fetch(self, url: str, headers: Any = None) -> Any:
@@ -257,7 +257,7 @@ def _themes(results: Results, selection: Selection) -> list[dict[str, Any]]:
     wording = {
         q.id: q.text for w in selection.waves for q in questionnaire_for(w.version).questions()
     }
-    out = []
+    out: list[dict[str, Any]] = []
     for question, report in results.theme_reports:
         waves = list(report.waves)
         by_theme: dict[str, dict[str, Any]] = {}
@@ -280,7 +280,7 @@ def _themes(results: Results, selection: Selection) -> list[dict[str, Any]]:
                     {**by_theme[c.theme], "movement": movement.get(c.theme, "")} for c in ranked
                 ],
                 "quotes": [
-                    [by_theme[c.theme]["label"], list(quotes.get(c.theme, ())[:QUOTES_PER_THEME])]
+                    (by_theme[c.theme]["label"], list(quotes.get(c.theme, ())[:QUOTES_PER_THEME]))
                     for c in ranked
                     if quotes.get(c.theme)
                 ],

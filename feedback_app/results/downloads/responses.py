@@ -137,7 +137,7 @@ def response_rows(
     zone: ZoneInfo,
 ) -> Iterator[list[Cell]]:
     """The header, then one row per counted response (see the module docstring)."""
-    yield header(columns)
+    yield list[Cell](header(columns))
     labels = wave_labels(waves)
     options = _option_labels(waves)
     # Answers are fetched as stored JSON text; a closed question's cells are worked

@@ -100,7 +100,11 @@ def responses(area: LocalArea) -> HttpResponse | tuple[str, int]:
     columns = downloads.response_columns(waves)
     zone = ZoneInfo(area.timezone)
     name = f"responses-{area.slug}-{_today(zone)}.{choice.fmt}"
-    detail = {"format": choice.fmt, "waves": [w.id for w in waves], "rows": covering.rows}
+    detail: dict[str, Any] = {
+        "format": choice.fmt,
+        "waves": [w.id for w in waves],
+        "rows": covering.rows,
+    }
     audit.record(session, "download_responses", user_id=g.staff_user.id, area_id=area.id, **detail)
     rows = downloads.response_rows(session, waves, columns=columns, covering=covering, zone=zone)
     if choice.fmt == "csv":
@@ -155,6 +159,7 @@ def board_report(area: LocalArea) -> str | tuple[str, int]:
     choice, model = _chosen_report(area, fmt="html")
     if model is None:
         return _page(area, choice, status=400)
+    assert choice.selection is not None  # a report model is made from a selection
     return render_template(
         "staff/results/report.html",
         area=area,
