@@ -174,6 +174,19 @@ def _console_error(message: ConsoleMessage, page: Page, problems: PageProblems) 
         problems.console_errors.append(f"{page.url}: {message.text}")
 
 
+def _forget_throttles(live_server: LiveServer) -> None:
+    # Every test is a new person, though all of them come from 127.0.0.1: the
+    # per-client throttles (wrong resume codes, sign-ins) start afresh for each.
+    from sqlalchemy import delete
+
+    from feedback_app import db
+    from feedback_app.models import LoginThrottle
+
+    with live_server.app.app_context():
+        db.session().execute(delete(LoginThrottle))
+        db.session().commit()
+
+
 @pytest.fixture
 def new_page(chromium: Browser, live_server: LiveServer) -> Iterator[NewPage]:
     """Open a page in a fresh context (own cookies): ``new_page(width=, height=, js=, locale=)``.
@@ -182,6 +195,7 @@ def new_page(chromium: Browser, live_server: LiveServer) -> Iterator[NewPage]:
     error (a script error or a Content-Security-Policy violation).
     """
     contexts: list[tuple[BrowserContext, PageProblems]] = []
+    _forget_throttles(live_server)
 
     def open_page(
         *, width: int = 1280, height: int = 900, js: bool = True, locale: str = "en-GB"
