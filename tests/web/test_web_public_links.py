@@ -9,10 +9,12 @@ absolute links point, and what the logs keep.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import csv
 import io
 import logging
+import re
 import threading
 import urllib.request
 from collections.abc import Iterator
@@ -93,7 +95,13 @@ def test_links_come_from_the_base_url_not_the_host_header(based_app: Flask) -> N
         data={"csrf_token": browser.csrf_token(), "size": "2", "label": "Host test"},
         headers=forged,
     )
-    rows = list(csv.reader(io.StringIO(made.get_data(as_text=True))))[1:]
+    # The links come back on a confirmation page, as a file to save from it.
+    page = made.get_data(as_text=True)
+    assert "evil.example" not in page
+    found = re.search(r'href="data:text/csv;charset=utf-8;base64,([A-Za-z0-9+/=]+)"', page)
+    assert found is not None
+    text = base64.b64decode(found.group(1)).decode()
+    rows = list(csv.reader(io.StringIO(text)))[1:]
     assert len(rows) == 2 and all(link.startswith(f"{BASE}/i/") for link, _label in rows)
 
 
