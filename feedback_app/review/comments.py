@@ -144,12 +144,13 @@ def threads(db: Session, draft: QuestionnaireDraft) -> dict[str | None, list[Thr
         .order_by(DraftComment.id)
     ).all()
     resolvers = {c.resolved_by_id for c, _email in rows if c.resolved_by_id is not None}
-    emails = (
-        dict(
-            db.execute(select(StaffUser.id, StaffUser.email).where(StaffUser.id.in_(resolvers)))
-            .tuples()
-            .all()
-        )
+    emails: dict[int, str] = (
+        {
+            user_id: email
+            for user_id, email in db.execute(
+                select(StaffUser.id, StaffUser.email).where(StaffUser.id.in_(resolvers))
+            )
+        }
         if resolvers
         else {}
     )
