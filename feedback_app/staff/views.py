@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import itertools
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -265,16 +266,9 @@ def reset_password(area: LocalArea, user_id: int) -> str | tuple[str, int]:
 @bp.post("/<area_slug>/people/<int:user_id>/deactivate")
 @requires(Permission.MANAGE_USERS)
 def deactivate(area: LocalArea, user_id: int) -> HttpResponse | tuple[str, int]:
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        change = accounts.deactivate(db.session(), area=area, actor=g.staff_user, person_id=user_id)
-    except LookupError:
-        abort(404)
-    except accounts.AccountError as error:
-        db.session().rollback()
-        return _refused(area, error, 400)
-    db.session().commit()
+    change = _change_access(accounts.deactivate, area=area, user_id=user_id)
+    if not isinstance(change, accounts.AccessChange):
+        return change
     if len(change.areas) > 1:
         flash(
             gettext(
@@ -301,18 +295,28 @@ def deactivate(area: LocalArea, user_id: int) -> HttpResponse | tuple[str, int]:
 @bp.post("/<area_slug>/people/<int:user_id>/reactivate")
 @requires(Permission.MANAGE_USERS)
 def reactivate(area: LocalArea, user_id: int) -> HttpResponse | tuple[str, int]:
+    change = _change_access(accounts.reactivate, area=area, user_id=user_id)
+    if not isinstance(change, accounts.AccessChange):
+        return change
+    flash(gettext("%(email)s can use this area again.", email=change.person.email))
+    return redirect(url_for("staff.people", area_slug=area.slug))
+
+
+def _change_access(
+    change: Callable[..., accounts.AccessChange], *, area: LocalArea, user_id: int
+) -> accounts.AccessChange | tuple[str, int]:
+    """Deactivate or reactivate someone in ``area`` and commit, or the refusal page."""
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        change = accounts.reactivate(db.session(), area=area, actor=g.staff_user, person_id=user_id)
+        done = change(db.session(), area=area, actor=g.staff_user, person_id=user_id)
     except LookupError:
         abort(404)
     except accounts.AccountError as error:
         db.session().rollback()
         return _refused(area, error, 400)
     db.session().commit()
-    flash(gettext("%(email)s can use this area again.", email=change.person.email))
-    return redirect(url_for("staff.people", area_slug=area.slug))
+    return done
 
 
 @bp.route("/link/<token>", methods=["GET", "POST"])
