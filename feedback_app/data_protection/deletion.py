@@ -1,13 +1,13 @@
 """Deleting a wave or a whole local area, for good, in one transaction.
 
-Rows are deleted children first, table by table, so the result does not depend
-on the database's ON DELETE CASCADE (present on most, not all, foreign keys) and
-every count can go in the audit log. The audit log itself is kept: deleting an
-area sets ``audit_event.area_id`` to NULL, and the deletion's own event records
-the area's slug and the counts (never answers).
-
-``WAVE_TABLES`` and ``AREA_TABLES`` name every table that points at a wave or an
-area; tests/web/test_web_deletion.py fails when a new table is not in them.
+What belongs to a wave or an area is read from the models' foreign keys
+(``ownership.Ownership``), so a new table that points at a wave, a response or
+an area is deleted with it without being listed anywhere. Rows are deleted
+children first, so the result does not depend on the database's ON DELETE
+CASCADE, and every count can go in the audit log. The audit log itself is kept:
+``audit_event.area_id`` is ``ondelete="SET NULL"``, so deleting an area sets it
+to NULL, and the deletion's own event records the area's slug and the counts
+(never answers).
 """
 
 from __future__ import annotations
@@ -15,68 +15,31 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.orm import Session
 
+from feedback_app.data_protection.ownership import Ownership
 from feedback_app.models import (
     Answer,
-    AreaAction,
-    AuditEvent,
-    BaselineImport,
-    DraftComment,
-    DraftRevision,
     Invitation,
-    InvitationBatch,
-    KpiCommentary,
     LocalArea,
     Membership,
-    OneTimeLink,
     PaperReturn,
-    PendingImport,
-    PopulationCount,
-    QuestionnaireDraft,
-    QuestionnaireTranslation,
-    QuestionnaireVersion,
     Response,
     ResultCache,
-    ThemeCorrection,
     Wave,
-    WaveLink,
 )
 from feedback_app.staff import audit
 
-#: Tables holding rows that belong to a wave (directly or through a response).
-WAVE_TABLES = frozenset(
-    {
-        "theme_correction",
-        "answer",
-        "paper_return",
-        "response",
-        "invitation",
-        "invitation_batch",
-        "baseline_import",
-        "result_cache",
-        "wave_link",
-        "wave",
-    }
-)
-#: Tables holding rows that belong to an area (besides its waves' rows).
-#: ``audit_event`` is kept, with its area set to NULL.
-AREA_TABLES = WAVE_TABLES | {
-    "questionnaire_translation",
-    "draft_comment",
-    "draft_revision",
-    "questionnaire_draft",
-    "questionnaire_version",
-    "population_count",
-    "kpi_commentary",
-    "area_action",
-    "pending_import",
-    "one_time_link",
-    "membership",
-    "audit_event",
-    "local_area",
-}
+
+def wave_ownership() -> Ownership:
+    """Every table whose rows belong to a wave (directly or through a response...)."""
+    return Ownership(Wave.__table__)  # type: ignore[arg-type]
+
+
+def area_ownership() -> Ownership:
+    """Every table whose rows belong to an area, its waves' rows included."""
+    return Ownership(LocalArea.__table__)  # type: ignore[arg-type]
 
 
 class DeletionError(ValueError):
@@ -126,30 +89,11 @@ def preview(session: Session, *, area: LocalArea, wave: Wave | None = None) -> P
 
 
 def _delete_waves(session: Session, *, area_id: int, wave_ids: Select[Any]) -> dict[str, int]:
-    responses = _responses_of(wave_ids)
-    answers = select(Answer.id).where(Answer.response_id.in_(responses))
-
-    def gone(statement: object) -> int:
-        return int(session.execute(statement).rowcount)  # type: ignore[call-overload]
-
-    counts = {
-        "theme_corrections": gone(
-            delete(ThemeCorrection).where(ThemeCorrection.answer_id.in_(answers))
-        ),
-        "answers": gone(delete(Answer).where(Answer.response_id.in_(responses))),
-        "paper_returns": gone(delete(PaperReturn).where(PaperReturn.wave_id.in_(wave_ids))),
-        "responses": gone(delete(Response).where(Response.wave_id.in_(wave_ids))),
-        "invitations": gone(delete(Invitation).where(Invitation.wave_id.in_(wave_ids))),
-        "invitation_batches": gone(
-            delete(InvitationBatch).where(InvitationBatch.wave_id.in_(wave_ids))
-        ),
-        "imports": gone(delete(BaselineImport).where(BaselineImport.wave_id.in_(wave_ids))),
-        # Cached figures were computed from these responses; they are recomputed on demand.
-        "cached_results": gone(delete(ResultCache).where(ResultCache.area_id == area_id)),
-    }
-    # Readable links name the wave only: nothing collected, so not counted.
-    session.execute(delete(WaveLink).where(WaveLink.wave_id.in_(wave_ids)))
-    counts["waves"] = gone(delete(Wave).where(Wave.id.in_(wave_ids)))
+    counts = wave_ownership().delete(session, wave_ids)
+    # Cached figures were computed from these responses; they are recomputed on demand.
+    counts["cached_results"] = int(
+        session.execute(delete(ResultCache).where(ResultCache.area_id == area_id)).rowcount  # type: ignore[attr-defined]
+    )
     return counts
 
 
@@ -184,46 +128,10 @@ def delete_wave(
 def delete_area(session: Session, *, area: LocalArea, user_id: int | None) -> dict[str, int]:
     """Delete ``area`` and everything in it; keep the audit log (area set to NULL)."""
     area_id, slug = area.id, area.slug
-    drafts = select(QuestionnaireDraft.id).where(QuestionnaireDraft.area_id == area_id)
-    versions = select(QuestionnaireVersion.id).where(QuestionnaireVersion.area_id == area_id)
-
-    def gone(statement: object) -> int:
-        return int(session.execute(statement).rowcount)  # type: ignore[call-overload]
-
     try:
-        counts = _delete_waves(
-            session, area_id=area_id, wave_ids=select(Wave.id).where(Wave.area_id == area_id)
+        counts = area_ownership().delete(
+            session, select(LocalArea.id).where(LocalArea.id == area_id)
         )
-        counts |= {
-            "translations": gone(
-                delete(QuestionnaireTranslation).where(
-                    QuestionnaireTranslation.version_id.in_(versions)
-                )
-            ),
-            "draft_comments": gone(delete(DraftComment).where(DraftComment.draft_id.in_(drafts))),
-            "draft_revisions": gone(
-                delete(DraftRevision).where(DraftRevision.draft_id.in_(drafts))
-            ),
-            "drafts": gone(delete(QuestionnaireDraft).where(QuestionnaireDraft.area_id == area_id)),
-            "questionnaire_versions": gone(
-                delete(QuestionnaireVersion).where(QuestionnaireVersion.area_id == area_id)
-            ),
-            "population_counts": gone(
-                delete(PopulationCount).where(PopulationCount.area_id == area_id)
-            ),
-            "kpi_commentary": gone(delete(KpiCommentary).where(KpiCommentary.area_id == area_id)),
-            "actions": gone(delete(AreaAction).where(AreaAction.area_id == area_id)),
-            "imports": counts["imports"]
-            + gone(delete(BaselineImport).where(BaselineImport.area_id == area_id)),
-            "pending_imports": gone(delete(PendingImport).where(PendingImport.area_id == area_id)),
-            "one_time_links": gone(delete(OneTimeLink).where(OneTimeLink.area_id == area_id)),
-            "memberships": gone(delete(Membership).where(Membership.area_id == area_id)),
-        }
-        # The audit log outlives the area: who did what stays, the area becomes NULL.
-        session.execute(
-            update(AuditEvent).where(AuditEvent.area_id == area_id).values(area_id=None)
-        )
-        counts["areas"] = gone(delete(LocalArea).where(LocalArea.id == area_id))
         audit.record(session, "delete_area", user_id=user_id, commit=False, area=slug, **counts)
         session.commit()
     except BaseException:

@@ -7,10 +7,11 @@ The rule (docs/adr/0011-data-protection-retention-deletion.md):
 * It runs from the wave's close date. A wave with no close date ("always on"
   feedback) never closes, so each of its responses runs from its own last
   activity (submitted, else last saved) and each paper return from when it was keyed.
-* Once the period has passed, free-text answers go first (they are what is most
-  likely to identify a family), then every other answer, the officers' theme
-  corrections of those answers, the paper returns keyed for them (their keyings
-  hold the answers), and the responses themselves. The area's cached results are
+* Once the period has passed, the responses go with every row that belongs to
+  them (``ownership.Ownership`` reads which from the foreign keys: their answers,
+  free text included, which is counted apart as it is what is most likely to
+  identify a family, and the officers' theme corrections of those answers), and
+  the paper returns keyed for them (their keyings hold the answers). The area's cached results are
   dropped too, as they were computed from responses that no longer exist. The
   wave, its questionnaire, invitation counts and imports' records stay, so staff
   can see the wave existed and that its answers were deleted.
@@ -27,6 +28,7 @@ from dataclasses import asdict, dataclass
 from sqlalchemy import ColumnElement, delete, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from feedback_app.data_protection.ownership import Ownership
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import (
     Answer,
@@ -175,12 +177,13 @@ def apply_to_wave(
     if dry_run or not result.anything:
         session.rollback()
         return result
-    # Children before parents, so the order does not depend on ON DELETE CASCADE.
-    session.execute(delete(ThemeCorrection).where(corrections))
-    session.execute(delete(Answer).where(free_text))
-    session.execute(delete(Answer).where(all_answers))
+    # The paper returns go by rule (their keyings hold the answers), though they
+    # outlive a response elsewhere; then the responses and every row that belongs
+    # to them (answers, theme corrections, and any table added later), children first.
     session.execute(delete(PaperReturn).where(paper))
-    session.execute(delete(Response).where(Response.id.in_(ids)))
+    Ownership(Response.__table__).delete(  # type: ignore[arg-type]
+        session, select(Response.id).where(Response.id.in_(ids))
+    )
     if ids:
         session.execute(delete(ResultCache).where(ResultCache.area_id == wave.area_id))
     counts = result.counts()
