@@ -13,8 +13,8 @@ from wtforms.validators import DataRequired, Length, ValidationError
 
 from feedback_app.actions.service import MAX_TEXT, ActionInput, kpi_choices, theme_choices
 from feedback_app.models import AreaAction
-from feedback_app.review.forms import DatePartsField
 from feedback_app.web.choices import select_choices
+from feedback_app.web.forms import DatePartsField
 
 #: How far ahead an action's date may be (a date planned for the coming year).
 MAX_AHEAD = dt.timedelta(days=366)
@@ -75,7 +75,11 @@ class ActionForm(FlaskForm):
         validate_choice=False,
         validators=[_OneOf(_l("Choose a theme from the list"))],
     )
-    action_date = DatePartsField(_l("Date of the action"))
+    action_date = DatePartsField(
+        _l("Date of the action"),
+        blank_message=_l("Enter the date of the action"),
+        invalid_message=_l("Date of the action must be a real date, like 27 3 2026"),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,11 +91,7 @@ class ActionForm(FlaskForm):
             raise ValidationError(_l("Choose the KPI or the theme this action answers"))
 
     def validate_action_date(self, field: DatePartsField) -> None:
-        if field.blank:
-            raise ValidationError(_l("Enter the date of the action"))
-        if not field.valid or field.data is None:
-            raise ValidationError(_l("Date of the action must be a real date, like 27 3 2026"))
-        if field.data > dt.date.today() + MAX_AHEAD:
+        if field.data is not None and field.data > dt.date.today() + MAX_AHEAD:
             raise ValidationError(_l("Date of the action must be within the next year"))
 
     def fill_from(self, action: AreaAction) -> None:

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from feedback_app.collection.keying import differences, from_stored, kept_answers, to_stored
-from feedback_app.models import Answer, LocalArea, PaperReturn, Response, StaffUser, Wave, utcnow
+from feedback_app.models import Answer, PaperReturn, Response, StaffUser, Wave, utcnow
 from feedback_app.staff import audit
 from surveys import Questionnaire
 from surveys.i18n import N_
@@ -36,12 +36,6 @@ class PaperError(ValueError):
         self.message = message
         self.params: dict[str, Any] = params
         super().__init__(message % params if params else message)
-
-
-def find_wave(db: Session, area: LocalArea, wave_id: int) -> Wave | None:
-    """The wave with this id if it belongs to ``area``."""
-    wave = db.get(Wave, wave_id)
-    return wave if wave is not None and wave.area_id == area.id else None
 
 
 def find_return(db: Session, wave: Wave, return_id: int) -> PaperReturn | None:

@@ -19,15 +19,9 @@ from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, PaperReturn, Wave
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.web.area_records import area_wave_or_404
 
 bp = Blueprint("collection", __name__, url_prefix="/staff")
-
-
-def _wave(area: LocalArea, wave_id: int) -> Wave:
-    wave = paper.find_wave(db.session(), area, wave_id)
-    if wave is None:
-        abort(404)
-    return wave
 
 
 def _return(wave: Wave, return_id: int) -> PaperReturn:
@@ -53,7 +47,7 @@ def index(area: LocalArea) -> str:
 @bp.route("/<area_slug>/waves/<int:wave_id>/paper", methods=["GET", "POST"])
 @requires(Permission.ENTER_PAPER)
 def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str, int]:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     questionnaire = questionnaire_for(wave.version)
     form = keying_form(questionnaire, with_reference=True, formdata=request.form or None)
     if form.validate_on_submit():
@@ -88,7 +82,7 @@ def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str
 @bp.get("/<area_slug>/waves/<int:wave_id>/paper/returns")
 @requires(Permission.ENTER_PAPER)
 def paper_returns(area: LocalArea, wave_id: int) -> str:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     questionnaire = questionnaire_for(wave.version)
     returns = [
         (item, gettext(paper.status_text(questionnaire, item)))
@@ -132,14 +126,14 @@ def _may_key_second(paper_return: PaperReturn) -> bool:
 @bp.get("/<area_slug>/waves/<int:wave_id>/paper/<int:return_id>")
 @requires(Permission.ENTER_PAPER)
 def paper_return(area: LocalArea, wave_id: int, return_id: int) -> str:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     return _return_page(area, wave, _return(wave, return_id))
 
 
 @bp.post("/<area_slug>/waves/<int:wave_id>/paper/<int:return_id>/accept")
 @requires(Permission.ENTER_PAPER)
 def accept(area: LocalArea, wave_id: int, return_id: int) -> HttpResponse | tuple[str, int]:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     found = _return(wave, return_id)
     questionnaire = questionnaire_for(wave.version)
     first, second, differing = paper.keyings(questionnaire, found)
@@ -166,7 +160,7 @@ def accept(area: LocalArea, wave_id: int, return_id: int) -> HttpResponse | tupl
 def second_keying(
     area: LocalArea, wave_id: int, return_id: int
 ) -> str | HttpResponse | tuple[str, int]:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     found = _return(wave, return_id)
     questionnaire = questionnaire_for(wave.version)
     form = keying_form(questionnaire, with_reference=False, formdata=request.form or None)
@@ -201,7 +195,7 @@ def second_keying(
 @bp.get("/<area_slug>/waves/<int:wave_id>/print")
 @requires(Permission.RUN_SURVEYS)
 def print_questionnaire(area: LocalArea, wave_id: int) -> str:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     questionnaire = questionnaire_for(wave.version)
     large = request.args.get("size") == "large"
     return render_template(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.collection.paper import find_wave
 from feedback_app.data_protection import deletion
 from feedback_app.data_protection.forms import confirm_form
 from feedback_app.data_protection.retention import DEFAULT_RETENTION_YEARS
@@ -16,6 +15,7 @@ from feedback_app.data_protection.view_model import retention_rows
 from feedback_app.models import LocalArea
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.web.area_records import area_wave_or_404
 
 bp = Blueprint("data_protection", __name__, url_prefix="/staff")
 
@@ -35,9 +35,7 @@ def index(area: LocalArea) -> str:
 @requires(Permission.DELETE_DATA)
 def delete_wave(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str, int]:
     session = db.session()
-    wave = find_wave(session, area, wave_id)
-    if wave is None:
-        abort(404)
+    wave = area_wave_or_404(area, wave_id)
     form = confirm_form(wave.name, label=_l("Type the name of the wave to confirm"))
     if form.validate_on_submit():
         name = wave.name

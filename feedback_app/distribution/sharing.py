@@ -42,12 +42,6 @@ def qr_png(link: str) -> bytes:
     return buffer.getvalue()
 
 
-def area_wave(db: Session, area: LocalArea, wave_id: int) -> Wave | None:
-    """The wave with this id if it belongs to ``area`` (other areas' waves are not found)."""
-    wave = db.get(Wave, wave_id)
-    return wave if wave is not None and wave.area_id == area.id else None
-
-
 def area_waves(db: Session, area: LocalArea) -> list[Wave]:
     """Every wave of ``area``, newest first."""
     return list(

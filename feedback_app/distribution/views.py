@@ -27,19 +27,13 @@ from feedback_app.models import LocalArea, Wave
 from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.web.area_records import area_wave_or_404
 
 bp = Blueprint("distribution", __name__, url_prefix="/staff")
 public_bp = Blueprint("distribution_public", __name__)
 public_bp.before_app_request(gate.guard_journey)
 
 WAVE = "/<area_slug>/waves/<int:wave_id>"
-
-
-def _wave(area: LocalArea, wave_id: int) -> Wave:
-    wave = sharing.area_wave(db.session(), area, wave_id)
-    if wave is None:
-        abort(404)
-    return wave
 
 
 def _public_link(wave: Wave) -> str:
@@ -70,7 +64,7 @@ def _invitations_page(area: LocalArea, wave: Wave, form: InvitationBatchForm) ->
 @bp.get(WAVE + "/share")
 @requires(Permission.RUN_SURVEYS)
 def share(area: LocalArea, wave_id: int) -> str:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     return render_template(
         "staff/distribution/share.html",
         area=area,
@@ -86,7 +80,7 @@ def share(area: LocalArea, wave_id: int) -> str:
 @bp.post(WAVE + "/access")
 @requires(Permission.RUN_SURVEYS)
 def set_access(area: LocalArea, wave_id: int) -> HttpResponse:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     form = WaveAccessForm()
     if not form.validate_on_submit():
         abort(400)  # the radios always send a choice; anything else is not from our page
@@ -130,7 +124,7 @@ def _qr_download(area: LocalArea, wave: Wave, *, kind: str, body: bytes, mimetyp
 @bp.get(WAVE + "/share/qr.svg")
 @requires(Permission.RUN_SURVEYS)
 def qr_svg(area: LocalArea, wave_id: int) -> Response:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     body = sharing.qr_svg(_public_link(wave))
     return _qr_download(area, wave, kind="svg", body=body, mimetype="image/svg+xml")
 
@@ -138,7 +132,7 @@ def qr_svg(area: LocalArea, wave_id: int) -> Response:
 @bp.get(WAVE + "/share/qr.png")
 @requires(Permission.RUN_SURVEYS)
 def qr_png(area: LocalArea, wave_id: int) -> Response:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     body = sharing.qr_png(_public_link(wave))
     return _qr_download(area, wave, kind="png", body=body, mimetype="image/png")
 
@@ -146,7 +140,7 @@ def qr_png(area: LocalArea, wave_id: int) -> Response:
 @bp.get(WAVE + "/share/poster")
 @requires(Permission.RUN_SURVEYS)
 def poster(area: LocalArea, wave_id: int) -> str:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     return render_template(
         "staff/distribution/poster.html",
         area=area,
@@ -158,7 +152,7 @@ def poster(area: LocalArea, wave_id: int) -> str:
 @bp.route(WAVE + "/invitations", methods=["GET", "POST"])
 @requires(Permission.RUN_SURVEYS)
 def create_invitations(area: LocalArea, wave_id: int) -> Response | tuple[str, int]:
-    wave = _wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     form = InvitationBatchForm()
     if not form.validate_on_submit():
         return _invitations_page(area, wave, form)

@@ -12,14 +12,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextInput
 from wtforms import RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import InputRequired, Length
 
 from feedback_app.imports.mapping import BLANK, IGNORE, LANGUAGE, SEPARATORS, ImportMapping
 from feedback_app.imports.reading import ImportFile, column_letter
 from feedback_app.models import QuestionnaireVersion
-from feedback_app.review.forms import DatePartsField
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
+from feedback_app.web.forms import DatePartsField
 from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 from surveys import AnswerType, Questionnaire
 
@@ -194,20 +194,12 @@ class ImportWaveForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
     )
-    opens = DatePartsField(_l("Date the survey opened"))
-    closes = DatePartsField(_l("Date the survey closed"))
-
-    def validate_opens(self, field: DatePartsField) -> None:
-        if field.blank:
-            raise ValidationError(_l("Enter the date the survey opened"))
-        if not field.valid:
-            raise ValidationError(_l("Enter a real date"))
-
-    def validate_closes(self, field: DatePartsField) -> None:
-        if field.blank:
-            raise ValidationError(_l("Enter the date the survey closed"))
-        if not field.valid:
-            raise ValidationError(_l("Enter a real date"))
+    opens = DatePartsField(
+        _l("Date the survey opened"), blank_message=_l("Enter the date the survey opened")
+    )
+    closes = DatePartsField(
+        _l("Date the survey closed"), blank_message=_l("Enter the date the survey closed")
+    )
 
     def moments(self, timezone: str, now: dt.datetime) -> tuple[dt.datetime, dt.datetime] | None:
         """Opening and closing moments in UTC, or None after adding errors."""

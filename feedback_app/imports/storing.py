@@ -66,14 +66,6 @@ def published_versions(db: Session, area: LocalArea) -> list[QuestionnaireVersio
     )
 
 
-def find_version(db: Session, area: LocalArea, version_id: object) -> QuestionnaireVersion | None:
-    """The area's version with this id, or None."""
-    if not isinstance(version_id, int):
-        return None
-    version = db.get(QuestionnaireVersion, version_id)
-    return version if version is not None and version.area_id == area.id else None
-
-
 def area_imports(db: Session, area: LocalArea) -> list[tuple[BaselineImport, Wave]]:
     """Earlier imports of the area with their waves, newest first."""
     rows = db.execute(

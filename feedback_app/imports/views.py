@@ -31,6 +31,7 @@ from feedback_app.models import LocalArea, QuestionnaireVersion, utcnow
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web.area_records import area_version
 from surveys import Questionnaire
 
 bp = Blueprint("imports", __name__, url_prefix="/staff")
@@ -100,7 +101,7 @@ def upload(area: LocalArea) -> HttpResponse | tuple[str, int]:
         if form.csrf_token.errors:
             abort(400)
         return _index_page(area, form), 400
-    version = storing.find_version(db.session(), area, int(form.version.data or 0))
+    version = area_version(db.session(), area, int(form.version.data or 0))
     if version is None:
         abort(400)
     sent = form.csv_file.data
@@ -155,7 +156,7 @@ def _step(area: LocalArea, token: str) -> _Step:
         abort(make_response(render_template("staff/imports/expired.html", area=area), 410))
     if upload is None:
         abort(404)
-    version = storing.find_version(db.session(), area, upload.state.get("version_id"))
+    version = area_version(db.session(), area, upload.state.get("version_id"))
     if version is None:
         abort(404)
     file = reading.read_import_file(

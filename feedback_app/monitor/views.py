@@ -7,7 +7,6 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.collection.paper import find_wave
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
 from feedback_app.monitor import counts, population
@@ -23,6 +22,7 @@ from feedback_app.monitor.view_model import (
 )
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.web.area_records import area_wave_or_404
 
 bp = Blueprint("monitor", __name__, url_prefix="/staff")
 
@@ -31,9 +31,7 @@ bp = Blueprint("monitor", __name__, url_prefix="/staff")
 @requires(Permission.RUN_SURVEYS)
 def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str, int]:
     session = db.session()
-    wave = find_wave(session, area, wave_id)
-    if wave is None:
-        abort(404)
+    wave = area_wave_or_404(area, wave_id)
     questionnaire = questionnaire_for(wave.version)
     available = dimensions(questionnaire)
     by = request.args.get("by") or (available[0][0] if available else "")

@@ -8,11 +8,11 @@ from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.collection.paper import find_wave
 from feedback_app.models import LocalArea
 from feedback_app.quality import review
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.web.area_records import area_wave_or_404
 
 bp = Blueprint("quality", __name__, url_prefix="/staff")
 
@@ -27,9 +27,7 @@ def index(area: LocalArea) -> str:
 @bp.get("/<area_slug>/waves/<int:wave_id>/flagged")
 @requires(Permission.REVIEW_RESPONSES)
 def flagged(area: LocalArea, wave_id: int) -> str:
-    wave = find_wave(db.session(), area, wave_id)
-    if wave is None:
-        abort(404)
+    wave = area_wave_or_404(area, wave_id)
     responses, total = review.flagged_responses(db.session(), wave)
     return render_template(
         "staff/quality/flagged.html",
@@ -44,9 +42,7 @@ def flagged(area: LocalArea, wave_id: int) -> str:
 @bp.post("/<area_slug>/waves/<int:wave_id>/flagged/<int:response_id>")
 @requires(Permission.REVIEW_RESPONSES)
 def decide(area: LocalArea, wave_id: int, response_id: int) -> HttpResponse:
-    wave = find_wave(db.session(), area, wave_id)
-    if wave is None:
-        abort(404)
+    wave = area_wave_or_404(area, wave_id)
     decision = request.form.get("decision", "")
     if not FlaskForm().validate_on_submit() or decision not in review.DECISIONS:
         abort(400)

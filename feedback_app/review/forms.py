@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
-from wtforms import BooleanField, Field, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from feedback_app.distribution.links import normalise
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
 from feedback_app.review.waves import RETENTION_CHOICES, WaveChange, WavePlan
 from feedback_app.web.choices import select_choices
+from feedback_app.web.forms import DatePartsField
 from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -59,49 +59,6 @@ class PublishForm(FlaskForm):
     )
 
 
-class DatePartsField(Field):
-    """A date posted as ``<name>-day``, ``<name>-month`` and ``<name>-year``.
-
-    ``data`` is a ``datetime.date`` or None (left blank). Which message an invalid
-    date gets is decided by the form, which knows whether the date is required.
-    """
-
-    data: dt.date | None
-
-    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
-        super().process(formdata, data, extra_filters)
-        self.day = self.month = self.year = ""
-        self.blank = True
-        self.valid = True
-        if formdata is None:
-            # A form filled in from stored data (changing a wave) shows that date.
-            if isinstance(self.data, dt.date):
-                self.day, self.month, self.year = (
-                    str(self.data.day),
-                    str(self.data.month),
-                    str(self.data.year),
-                )
-                self.blank = False
-            return
-        self.day = formdata.get(f"{self.name}-day", "").strip()[:10]
-        self.month = formdata.get(f"{self.name}-month", "").strip()[:10]
-        self.year = formdata.get(f"{self.name}-year", "").strip()[:10]
-        self.blank = not (self.day or self.month or self.year)
-        self.data = None
-        if self.blank:
-            return
-        try:
-            year = int(self.year)
-            if not 2000 <= year <= 2100:
-                raise ValueError(year)
-            self.data = dt.date(year, int(self.month), int(self.day))
-        except ValueError:
-            self.valid = False
-
-    def _value(self) -> str:
-        return ""
-
-
 class WaveForm(FlaskForm):
     """Name, open date and time, close date, who may answer and how long to keep answers."""
 
@@ -111,7 +68,7 @@ class WaveForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
     )
-    opens = DatePartsField(_l("Open date"))
+    opens = DatePartsField(_l("Open date"), blank_message=_l("Enter the date the wave opens"))
     opens_time = StringField(
         _l("Time it opens"),
         description=_l("Use the 24-hour clock, for example 09:00"),
@@ -137,16 +94,6 @@ class WaveForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select how long to keep the answers"))],
     )
-
-    def validate_opens(self, field: DatePartsField) -> None:
-        if field.blank:
-            raise ValidationError(_l("Enter the date the wave opens"))
-        if not field.valid:
-            raise ValidationError(_l("Enter a real date"))
-
-    def validate_closes(self, field: DatePartsField) -> None:
-        if not field.valid:
-            raise ValidationError(_l("Enter a real date"))
 
     def validate_opens_time(self, field: StringField) -> None:
         if self.opens_at_time() is None:
@@ -207,10 +154,6 @@ class WaveChangeForm(FlaskForm):
     def validate_name(self, field: StringField) -> None:
         if not (field.data or "").strip():
             raise ValidationError(_l("Enter a name for the wave"))
-
-    def validate_closes(self, field: DatePartsField) -> None:
-        if not field.valid:
-            raise ValidationError(_l("Enter a real date"))
 
     def to_change(self) -> WaveChange:
         """The change asked for (call after ``validate``)."""

@@ -14,7 +14,6 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import db
 from feedback_app.designer.drafts import area_drafts
 from feedback_app.distribution import links
-from feedback_app.distribution.sharing import area_wave
 from feedback_app.models import LocalArea, QuestionnaireDraft, Wave, utcnow
 from feedback_app.review import comments
 from feedback_app.review.evidence import evidence_rows
@@ -31,7 +30,6 @@ from feedback_app.review.waves import (
     WaveChangeRefused,
     change_wave,
     close_now,
-    find_version,
     reopen_deadline,
     schedule,
     versions_overview,
@@ -40,6 +38,7 @@ from feedback_app.review.waves import (
 from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.web.area_records import area_version, area_wave_or_404
 from feedback_app.web.exports import csv_response
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
@@ -248,7 +247,7 @@ def versions(area: LocalArea) -> str:
 @requires(Permission.RUN_SURVEYS)
 def new_wave(area: LocalArea) -> Page | HttpResponse:
     version_id = request.args.get("version", type=int)
-    version = find_version(db.session(), area, version_id) if version_id else None
+    version = area_version(db.session(), area, version_id) if version_id else None
     if version is None:
         abort(404)
     form = WaveForm()
@@ -274,13 +273,6 @@ def new_wave(area: LocalArea) -> Page | HttpResponse:
     ), status
 
 
-def _area_wave(area: LocalArea, wave_id: int) -> Wave:
-    wave = area_wave(db.session(), area, wave_id)
-    if wave is None:
-        abort(404)
-    return wave
-
-
 def _change_page(area: LocalArea, wave: Wave, form: WaveChangeForm) -> Page:
     html = render_template(
         "staff/review/change_wave.html",
@@ -297,7 +289,7 @@ def _change_page(area: LocalArea, wave: Wave, form: WaveChangeForm) -> Page:
 @requires(Permission.RUN_SURVEYS)
 def change(area: LocalArea, wave_id: int) -> Page | HttpResponse:
     """Rename a wave, extend it, bring its close forward or reopen it."""
-    wave = _area_wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     form = WaveChangeForm(data={"name": wave.name, "closes": wave.last_day})
     if form.validate_on_submit():
         try:
@@ -322,7 +314,7 @@ def change(area: LocalArea, wave_id: int) -> Page | HttpResponse:
 @requires(Permission.RUN_SURVEYS)
 def close(area: LocalArea, wave_id: int) -> HttpResponse:
     """Close an open wave now: nobody can start or send answers after this."""
-    wave = _area_wave(area, wave_id)
+    wave = area_wave_or_404(area, wave_id)
     if not PublishForm().validate_on_submit():
         abort(400)
     if close_now(db.session(), wave=wave, user=g.staff_user, now=utcnow()):

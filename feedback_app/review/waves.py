@@ -99,15 +99,6 @@ class VersionRow:
     waves: list[Wave] = field(default_factory=list)
 
 
-def find_version(db: Session, area: LocalArea, version_id: int) -> QuestionnaireVersion | None:
-    """The area's version with this id, or None."""
-    return db.scalar(
-        select(QuestionnaireVersion).where(
-            QuestionnaireVersion.id == version_id, QuestionnaireVersion.area_id == area.id
-        )
-    )
-
-
 def versions_overview(db: Session, area: LocalArea) -> dict[str, list[VersionRow]]:
     """The area's versions by questionnaire id (newest version first)."""
     versions = db.scalars(

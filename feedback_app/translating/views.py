@@ -11,16 +11,16 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
-from feedback_app.models import LocalArea, QuestionnaireVersion
+from feedback_app.models import LocalArea
 from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 from feedback_app.translating import content_translation
+from feedback_app.web.area_records import area_version_or_404
 from feedback_app.web.languages import NATIVE_NAMES, SHIPPED_LANGUAGES
 
 bp = Blueprint("translating", __name__, url_prefix="/staff")
@@ -32,17 +32,6 @@ class UploadForm(FlaskForm):
     po_file = FileField(_l("Translated file (.po)"))
 
 
-def _version(area: LocalArea, version_id: int) -> QuestionnaireVersion:
-    version = db.session().scalar(
-        select(QuestionnaireVersion).where(
-            QuestionnaireVersion.id == version_id, QuestionnaireVersion.area_id == area.id
-        )
-    )
-    if version is None:
-        abort(404)
-    return version
-
-
 def _language(code: str) -> str:
     if code not in SHIPPED_LANGUAGES or code == "en":
         abort(404)
@@ -52,7 +41,7 @@ def _language(code: str) -> str:
 @bp.get("/<area_slug>/versions/<int:version_id>/translations")
 @requires(Permission.DESIGN)
 def overview(area: LocalArea, version_id: int) -> str:
-    version = _version(area, version_id)
+    version = area_version_or_404(area, version_id)
     questionnaire = questionnaire_for(version)
     coverage = content_translation.coverage(
         db.session(), version_id=version.id, questionnaire=questionnaire
@@ -71,7 +60,7 @@ def overview(area: LocalArea, version_id: int) -> str:
 @bp.get("/<area_slug>/versions/<int:version_id>/translations/<language>.po")
 @requires(Permission.DESIGN)
 def download(area: LocalArea, version_id: int, language: str) -> HttpResponse:
-    version = _version(area, version_id)
+    version = area_version_or_404(area, version_id)
     code = _language(language)
     questionnaire = questionnaire_for(version)
     data = content_translation.po_file(
@@ -97,7 +86,7 @@ def download(area: LocalArea, version_id: int, language: str) -> HttpResponse:
 @bp.post("/<area_slug>/versions/<int:version_id>/translations/<language>")
 @requires(Permission.DESIGN)
 def upload(area: LocalArea, version_id: int, language: str) -> str | HttpResponse | tuple[str, int]:
-    version = _version(area, version_id)
+    version = area_version_or_404(area, version_id)
     code = _language(language)
     questionnaire = questionnaire_for(version)
     form = UploadForm()

@@ -35,6 +35,7 @@ from feedback_app.review.publishing import publish_version
 from feedback_app.staff.accounts import create_user
 from feedback_app.staff.areas import create_area
 from feedback_app.staff.roles import Role
+from feedback_app.web.area_records import area_version
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD, make_area_with_staff, signed_in
@@ -323,7 +324,7 @@ def _unique_constraint_refuses_a_simultaneous_second_import(
         session = db.session()
         area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
         user = session.scalar(select(StaffUser).where(StaffUser.email == "officer@north.example"))
-        version = storing.find_version(session, area, version_id)
+        version = area_version(session, area, version_id)
         kwargs = dict(area=area, version=version, details=details, rows=rows, sha256="a" * 64,
                       filename="m.csv", mapping={}, user=user)  # fmt: skip
         storing.import_baseline(session, **kwargs)  # type: ignore[arg-type]

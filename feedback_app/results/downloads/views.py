@@ -43,6 +43,7 @@ from feedback_app.results.downloads.analysis_tables import Selection, SelectionE
 from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.web.area_records import area_wave
 from feedback_app.web.exports import BOM, csv_response
 
 bp = Blueprint("downloads", __name__, url_prefix="/staff")
@@ -279,18 +280,13 @@ def _ids(name: str) -> list[int] | None:
     return [int(v) for v in values]
 
 
-def _area_wave(session: Any, area: LocalArea, wave_id: int) -> Wave | None:
-    wave = session.get(Wave, wave_id)
-    return wave if wave is not None and wave.area_id == area.id else None
-
-
 def _response_choice(area: LocalArea) -> Choice:
     session = db.session()
     choice = Choice(fmt=request.args.get("format", ""))
     if choice.fmt not in RESPONSE_FORMATS:
         choice.errors.append(("format", gettext("Choose CSV or Excel")))
     ids = _ids("wave")
-    waves = [_area_wave(session, area, i) for i in ids or []]
+    waves = [area_wave(session, area, i) for i in ids or []]
     if not ids:
         choice.errors.append(("wave", gettext("Choose at least one wave")))
     elif any(w is None for w in waves) or len(set(ids)) != len(ids):
@@ -311,11 +307,11 @@ def _analysis_choice(area: LocalArea, *, fmt: str | None = None) -> Choice:
     baseline_ids = _ids("baseline")
     follow_up_ids = _ids("follow_up")
     baseline = (
-        _area_wave(session, area, baseline_ids[0])
+        area_wave(session, area, baseline_ids[0])
         if baseline_ids and len(baseline_ids) == 1
         else None
     )
-    follow_ups = [_area_wave(session, area, i) for i in follow_up_ids or []]
+    follow_ups = [area_wave(session, area, i) for i in follow_up_ids or []]
     if baseline is None:
         choice.errors.append(("baseline", gettext("Choose the baseline wave from the list")))
     if not follow_up_ids or any(w is None for w in follow_ups):

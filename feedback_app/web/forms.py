@@ -1,0 +1,77 @@
+"""GOV.UK form fields that more than one feature uses.
+
+A field that one feature's form needs stays in that feature's ``forms.py``; one
+that two features borrow lives here, so neither imports the other's forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from wtforms import Field
+from wtforms.validators import StopValidation
+
+
+class DatePartsField(Field):
+    """A date posted as ``<name>-day``, ``<name>-month`` and ``<name>-year``.
+
+    ``data`` is a ``datetime.date`` or None (left blank). A blank date is refused
+    with ``blank_message`` when one is given (the date is required), and a date
+    that does not exist with ``invalid_message``; the form's own ``validate_<name>``
+    runs only on a real date (for rules such as "within the next year").
+    """
+
+    data: dt.date | None
+
+    def __init__(
+        self,
+        label: Any = None,
+        *,
+        blank_message: Any = None,
+        invalid_message: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(label, **kwargs)
+        self.blank_message = blank_message
+        self.invalid_message = invalid_message or _l("Enter a real date")
+
+    def pre_validate(self, form: Any) -> None:
+        if self.blank and self.blank_message is not None:
+            raise StopValidation(self.blank_message)
+        if not self.valid:
+            raise StopValidation(self.invalid_message)
+
+    def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
+        super().process(formdata, data, extra_filters)
+        self.day = self.month = self.year = ""
+        self.blank = True
+        self.valid = True
+        if formdata is None:
+            # A form filled in from stored data (changing a wave) shows that date.
+            if isinstance(self.data, dt.date):
+                self.day, self.month, self.year = (
+                    str(self.data.day),
+                    str(self.data.month),
+                    str(self.data.year),
+                )
+                self.blank = False
+            return
+        self.day = formdata.get(f"{self.name}-day", "").strip()[:10]
+        self.month = formdata.get(f"{self.name}-month", "").strip()[:10]
+        self.year = formdata.get(f"{self.name}-year", "").strip()[:10]
+        self.blank = not (self.day or self.month or self.year)
+        self.data = None
+        if self.blank:
+            return
+        try:
+            year = int(self.year)
+            if not 2000 <= year <= 2100:
+                raise ValueError(year)
+            self.data = dt.date(year, int(self.month), int(self.day))
+        except ValueError:
+            self.valid = False
+
+    def _value(self) -> str:
+        return ""
