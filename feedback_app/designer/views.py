@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, abort, g, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -36,8 +36,7 @@ from feedback_app.designer.workbench import (
 )
 from feedback_app.extensions import csrf
 from feedback_app.models import LocalArea
-from feedback_app.staff import audit
-from feedback_app.staff.auth import current_user, requires
+from feedback_app.staff.auth import current_user, record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
@@ -193,11 +192,9 @@ def details(area: LocalArea, draft_id: int) -> HttpResponse | tuple[str, int]:
 def export(area: LocalArea, draft_id: int) -> Response:
     draft = draft_or_404(area, draft_id)
     exported = export_file(draft)
-    audit.record(
-        db.session(),
+    record_action(
         "download",
-        user_id=g.staff_user.id,
-        area_id=area.id,
+        area=area,
         what="questionnaire definition",
         draft_id=draft.id,
         revision=draft.revision,

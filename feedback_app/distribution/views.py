@@ -24,8 +24,7 @@ from feedback_app.distribution import gate, invitations, sharing
 from feedback_app.distribution.always_on import always_on_wave
 from feedback_app.distribution.forms import InvitationBatchForm, WaveAccessForm
 from feedback_app.models import LocalArea, Wave
-from feedback_app.staff import audit
-from feedback_app.staff.auth import requires
+from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_wave_or_404
 
@@ -87,11 +86,9 @@ def set_access(area: LocalArea, wave_id: int) -> HttpResponse:
     invitation_only = form.access.data == "invited"
     if wave.invitation_only != invitation_only:
         wave.invitation_only = invitation_only
-        audit.record(
-            db.session(),
+        record_action(
             "wave_access",
-            user_id=g.staff_user.id,
-            area_id=area.id,
+            area=area,
             commit=False,
             wave_id=wave.id,
             invitation_only=invitation_only,
@@ -109,11 +106,9 @@ def _qr_download(area: LocalArea, wave: Wave, *, kind: str, body: bytes, mimetyp
     headers = {}
     if request.args.get("download") == "1":
         headers["Content-Disposition"] = f'attachment; filename="survey-{wave.slug}-qr.{kind}"'
-        audit.record(
-            db.session(),
+        record_action(
             "download",
-            user_id=g.staff_user.id,
-            area_id=area.id,
+            area=area,
             what=f"qr_code_{kind}",
             wave_id=wave.id,
             rows=0,
@@ -164,11 +159,9 @@ def create_invitations(area: LocalArea, wave_id: int) -> Response | tuple[str, i
         label=label,
         created_by_id=g.staff_user.id,
     )
-    audit.record(
-        db.session(),
+    record_action(
         "download",
-        user_id=g.staff_user.id,
-        area_id=area.id,
+        area=area,
         commit=False,
         what="invitation_links",
         wave_id=wave.id,

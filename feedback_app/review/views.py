@@ -35,8 +35,7 @@ from feedback_app.review.waves import (
     versions_overview,
     wave_status,
 )
-from feedback_app.staff import audit
-from feedback_app.staff.auth import requires
+from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_version, area_wave_or_404
 from feedback_app.web.exports import csv_response
@@ -173,11 +172,9 @@ def resolve(area: LocalArea, draft_id: int, comment_id: int) -> HttpResponse:
 def evidence(area: LocalArea, draft_id: int) -> HttpResponse:
     draft = _draft(area, draft_id)
     rows = evidence_rows(db.session(), draft, area)
-    audit.record(
-        db.session(),
+    record_action(
         "download",
-        user_id=g.staff_user.id,
-        area_id=area.id,
+        area=area,
         what="co-production evidence",
         draft_id=draft.id,
         rows=len(rows) - 1,

@@ -167,3 +167,14 @@ def requires(permission: Permission) -> Callable[[View], View]:
         return wrapped  # type: ignore[return-value]
 
     return decorator
+
+
+def record_action(action: str, *, area: LocalArea, commit: bool = True, **detail: Any) -> None:
+    """Audit what the signed-in person did in ``area`` (one line in every staff view).
+
+    Who did it is the person signed in; ``commit=False`` when the action's own
+    change commits after it, so both are saved or neither is.
+    """
+    audit.record(
+        db.session(), action, user_id=g.staff_user.id, area_id=area.id, commit=commit, **detail
+    )

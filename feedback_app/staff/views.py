@@ -34,6 +34,7 @@ from feedback_app.staff import accounts, audit
 from feedback_app.staff.auth import (
     current_user,
     memberships,
+    record_action,
     requires,
     sign_in,
     sign_out,
@@ -219,11 +220,9 @@ def people(area: LocalArea) -> str | tuple[str, int]:
                 gettext("Enter an email address in the correct format, like name@example.org")
             ]
         else:
-            audit.record(
-                db.session(),
+            record_action(
                 "invite",
-                user_id=g.staff_user.id,
-                area_id=area.id,
+                area=area,
                 commit=False,
                 role=form.role.data,
             )
@@ -467,11 +466,9 @@ def audit_download(area: LocalArea) -> HttpResponse | tuple[str, int]:
     if wanted is None:
         return render_template("staff/audit.html", area=area, form=form, events=[]), 400
     total = audit.count_events(db.session(), area.id, wanted)
-    audit.record(
-        db.session(),
+    record_action(
         "download",
-        user_id=g.staff_user.id,
-        area_id=area.id,
+        area=area,
         what="audit log",
         rows=total,
         **_filter_detail(),

@@ -16,8 +16,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
-from feedback_app.staff import audit
-from feedback_app.staff.auth import requires
+from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.translating import content_translation
 from feedback_app.web.area_records import area_version_or_404
@@ -67,11 +66,9 @@ def download(area: LocalArea, version_id: int, language: str) -> HttpResponse:
         db.session(), version_id=version.id, questionnaire=questionnaire, language=code
     )
     rows = len(content_translation.version_messages(questionnaire))
-    audit.record(
-        db.session(),
+    record_action(
         "download",
-        user_id=g.staff_user.id,
-        area_id=area.id,
+        area=area,
         what=f"translation file {version.questionnaire_id} v{version.version} {code}",
         rows=rows,
     )
@@ -130,11 +127,9 @@ def upload(area: LocalArea, version_id: int, language: str) -> str | HttpRespons
         messages=messages,
         user_id=g.staff_user.id,
     )
-    audit.record(
-        db.session(),
+    record_action(
         "translation_upload",
-        user_id=g.staff_user.id,
-        area_id=area.id,
+        area=area,
         commit=False,
         version=version.id,
         language=code,

@@ -26,8 +26,7 @@ from feedback_app.results.board.status_rules import (
 )
 from feedback_app.results.charts import Figure, Point, Series, interval_chart
 from feedback_app.results.data import area_kpis
-from feedback_app.staff import audit
-from feedback_app.staff.auth import requires
+from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 
 bp = Blueprint("results", __name__, url_prefix="/staff")
@@ -117,9 +116,7 @@ def save_commentary(area: LocalArea, kpi_id: str) -> HttpResponse | tuple[str, i
             area_id=area.id, kpi_id=kpi.id, body=form.body.data.strip(), author_id=g.staff_user.id
         )
     )
-    audit.record(
-        session, "kpi_commentary_saved", user_id=g.staff_user.id, area_id=area.id, kpi_id=kpi.id
-    )
+    record_action("kpi_commentary_saved", area=area, kpi_id=kpi.id)
     flash(gettext("Commentary saved"))
     return redirect(url_for(".kpi", area_slug=area.slug, kpi_id=kpi.id) + "#commentary")
 
@@ -162,13 +159,10 @@ def settings(area: LocalArea) -> str | HttpResponse | tuple[str, int]:
 
 
 def _save_settings(area: LocalArea, saved: dict[str, object], message: str) -> HttpResponse:
-    session = db.session()
     area.results_settings = saved
-    audit.record(
-        session,
+    record_action(
         "results_settings_saved",
-        user_id=g.staff_user.id,
-        area_id=area.id,
+        area=area,
         rules=len(saved.get(SETTINGS_KEY) or []),  # type: ignore[arg-type]
         baseline_wave_id=saved.get(boards.BASELINE_KEY),
     )

@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 from flask import (
     Blueprint,
     Response,
-    g,
     redirect,
     render_template,
     request,
@@ -40,8 +39,7 @@ from feedback_app.results.downloads import analysis_tables as report
 from feedback_app.results.downloads import board_report as report_model
 from feedback_app.results.downloads import responses as downloads
 from feedback_app.results.downloads.analysis_tables import Selection, SelectionError
-from feedback_app.staff import audit
-from feedback_app.staff.auth import requires
+from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_wave
 from feedback_app.web.exports import BOM, csv_response
@@ -106,7 +104,7 @@ def responses(area: LocalArea) -> HttpResponse | tuple[str, int]:
         "waves": [w.id for w in waves],
         "rows": covering.rows,
     }
-    audit.record(session, "download_responses", user_id=g.staff_user.id, area_id=area.id, **detail)
+    record_action("download_responses", area=area, **detail)
     rows = downloads.response_rows(session, waves, columns=columns, covering=covering, zone=zone)
     if choice.fmt == "csv":
         return csv_response(downloads.csv_rows(rows), name)
@@ -137,9 +135,9 @@ def analysis_tables(area: LocalArea) -> HttpResponse | tuple[str, int]:
         return _page(area, choice, status=400)
     name = f"analysis-{area.slug}-{_today(ZoneInfo(area.timezone))}"
     _end_read(session)
-    audit.record(
-        session, "download_analysis", user_id=g.staff_user.id, area_id=area.id,
-        format=choice.fmt, waves=[w.id for w in selection.waves], publication=choice.publication,
+    record_action(
+        "download_analysis", area=area, format=choice.fmt,
+        waves=[w.id for w in selection.waves], publication=choice.publication,
         tables=len(named), rows=sum(len(t.rows) for _, t in named),
     )  # fmt: skip
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
@@ -189,8 +187,7 @@ def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
     pdf, pages = report_model.render_pdf(html)
     selection = choice.selection
     _end_read(session)
-    audit.record(
-        session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="pdf",
+    record_action("download_report", area=area, format="pdf",
         waves=[w.id for w in selection.waves], rows=model["responses_total"], pages=pages,
         seconds=round(time.perf_counter() - started, 2),
     )  # fmt: skip
