@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask_babel import gettext
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from feedback_app.models import Wave
 from feedback_app.monitor import counts
-from feedback_app.monitor.representation import GroupOption, is_small
+from feedback_app.monitor.chart import day_chart
+from feedback_app.monitor.representation import GroupOption, is_small, representation
 from feedback_app.translating.content_translation import content_gettext
 from surveys import AnswerType, Questionnaire
 
@@ -93,3 +95,35 @@ def language_name(code: str) -> str:
     english = locale.get_display_name("en") or code
     own = locale.get_display_name() or english
     return english if own == english else f"{english} ({own})"
+
+
+def monitor_page(
+    session: Session,
+    wave: Wave,
+    questionnaire: Questionnaire,
+    *,
+    by: str,
+    options: list[GroupOption],
+    saved: dict[str, int],
+) -> dict[str, Any]:
+    """The monitor page's figures for ``wave``, broken down by the question ``by``.
+
+    ``options`` and ``saved`` are the groups of ``by`` and their stored population
+    counts (none when the version has no question to break down by).
+    """
+    days = counts.per_day(session, wave)
+    return {
+        "wave": wave,
+        "days": days,
+        "chart": day_chart(days),
+        "status": counts.by_status(session, wave),
+        "stops": drop_off(session, wave, questionnaire),
+        "channels": [
+            (channel_name(c), n) for c, n in counts.by_column(session, wave, "channel").items()
+        ],
+        "languages": [
+            (language_name(c), n) for c, n in counts.by_column(session, wave, "language").items()
+        ],
+        "by": by,
+        "groups": representation(options, counts.by_answer(session, wave, by), saved) if by else [],
+    }

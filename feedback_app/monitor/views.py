@@ -9,17 +9,9 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
-from feedback_app.monitor import counts, population
-from feedback_app.monitor.chart import day_chart
+from feedback_app.monitor import population
 from feedback_app.monitor.forms import entered, population_form
-from feedback_app.monitor.representation import representation
-from feedback_app.monitor.view_model import (
-    channel_name,
-    dimensions,
-    drop_off,
-    group_options,
-    language_name,
-)
+from feedback_app.monitor.view_model import dimensions, group_options, monitor_page
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_wave_or_404
@@ -52,26 +44,11 @@ def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[st
             return redirect(url_for(".wave_monitor", area_slug=area.slug, wave_id=wave.id, by=by))
         if not form.errors:
             abort(400)
-    days = counts.per_day(session, wave)
     page = render_template(
         "staff/monitor/monitor.html",
         area=area,
-        wave=wave,
-        days=days,
-        chart=day_chart(days),
-        status=counts.by_status(session, wave),
-        stops=drop_off(session, wave, questionnaire),
-        channels=[
-            (channel_name(c), n) for c, n in counts.by_column(session, wave, "channel").items()
-        ],
-        languages=[
-            (language_name(c), n) for c, n in counts.by_column(session, wave, "language").items()
-        ],
         dimensions=available,
-        by=by,
-        groups=representation(options, counts.by_answer(session, wave, by), saved)
-        if available
-        else [],
         form=form,
+        **monitor_page(session, wave, questionnaire, by=by, options=options, saved=saved),
     )
     return page, 400 if form.errors else 200
