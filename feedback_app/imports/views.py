@@ -117,9 +117,23 @@ def upload(area: LocalArea) -> HttpResponse | tuple[str, int]:
         message = gettext(refused.message, **refused.params)
         form.csv_file.errors = [message]
         return _index_page(area, form), 409
-    questionnaire = questionnaire_for(version)
-    suggested = mapping.ImportMapping(columns=mapping.suggest_columns(file, questionnaire))
-    token = _store().save(
+    token = _keep_upload(area, version, file=file, filename=filename, content=content)
+    return redirect(url_for(".columns", area_slug=area.slug, token=token))
+
+
+def _keep_upload(
+    area: LocalArea,
+    version: QuestionnaireVersion,
+    *,
+    file: reading.ImportFile,
+    filename: str,
+    content: bytes,
+) -> str:
+    """Keep a checked upload for the next steps, with its columns matched by a guess."""
+    suggested = mapping.ImportMapping(
+        columns=mapping.suggest_columns(file, questionnaire_for(version))
+    )
+    return _store().save(
         area_id=area.id,
         user_id=g.staff_user.id,
         content=content,
@@ -130,7 +144,6 @@ def upload(area: LocalArea) -> HttpResponse | tuple[str, int]:
             "mapping": suggested.to_json(),
         },
     )
-    return redirect(url_for(".columns", area_slug=area.slug, token=token))
 
 
 @dataclass
@@ -184,6 +197,30 @@ def _columns_page(area: LocalArea, step: _Step, form: FlaskForm, problems: list[
     )
 
 
+def _too_many_answers(questionnaire: Questionnaire, texts: dict[str, Any]) -> list[str]:
+    """A problem for each mapped column with more different answers than a question has."""
+    return [
+        gettext(
+            "The column for “%(question)s” has %(count)s different answers: "
+            "check it is the right question and separator",
+            question=content_gettext(questionnaire.question(question_id).text),  # type: ignore[union-attr]
+            count=len(counts),
+        )
+        for question_id, counts in texts.items()
+        if len(counts) > mapping.MAX_DISTINCT_ANSWERS
+    ]
+
+
+def _suggest_answers(step: _Step, texts: dict[str, Any]) -> None:
+    """Match each different answer to an option: the officer's choices, else a guess."""
+    suggested = mapping.suggested_answers(step.questionnaire, texts)
+    step.mapping.answers = {
+        qid: {t: c for t, c in (suggested.get(qid, {}) | step.mapping.answers.get(qid, {})).items()
+              if t in texts[qid]}
+        for qid in texts
+    }  # fmt: skip
+
+
 @bp.route("/<area_slug>/imports/<token>/columns", methods=["GET", "POST"])
 @requires(Permission.IMPORT_RESPONSES)
 def columns(area: LocalArea, token: str) -> str | HttpResponse | tuple[str, int]:
@@ -201,24 +238,10 @@ def columns(area: LocalArea, token: str) -> str | HttpResponse | tuple[str, int]
     step.mapping.columns = chosen
     step.mapping.separator = form["separator"].data
     texts = mapping.distinct_answers(step.file, step.questionnaire, step.mapping)
-    for question_id, counts in texts.items():
-        if len(counts) > mapping.MAX_DISTINCT_ANSWERS:
-            problems.append(
-                gettext(
-                    "The column for “%(question)s” has %(count)s different answers: "
-                    "check it is the right question and separator",
-                    question=content_gettext(step.questionnaire.question(question_id).text),  # type: ignore[union-attr]
-                    count=len(counts),
-                )
-            )
+    problems += _too_many_answers(step.questionnaire, texts)
     if problems:
         return _columns_page(area, step, form, problems), 400
-    suggested = mapping.suggested_answers(step.questionnaire, texts)
-    step.mapping.answers = {
-        qid: {t: c for t, c in (suggested.get(qid, {}) | step.mapping.answers.get(qid, {})).items()
-              if t in texts[qid]}
-        for qid in texts
-    }  # fmt: skip
+    _suggest_answers(step, texts)
     step.save()
     target = ".answers" if texts else ".preview"
     return redirect(url_for(target, area_slug=area.slug, token=token))

@@ -101,6 +101,57 @@ def _refused_sign_in(
     return render_template(template, minutes=minutes), status, {"Retry-After": str(wait)}
 
 
+def _sign_in_keys(email: str) -> list[throttle.Key]:
+    """The throttle keys of a sign-in with ``email`` from this client."""
+    return accounts.sign_in_keys(
+        email=email, client=throttle.client_address(), secret=throttle.app_secret()
+    )
+
+
+def _welcome(outcome: accounts.LinkOutcome, found: accounts.LinkUse) -> None:
+    """Audit the link's use in every area of the account, sign in, and say what changed."""
+    audit.record_for_person(
+        db.session(),
+        outcome.action,
+        person=outcome.user,
+        user_id=outcome.user.id,
+        area_id=outcome.area.id,
+        commit=False,
+        via_area=outcome.area.slug,
+        link=found.link.purpose,
+        link_made_by=found.link.created_by_id,
+    )
+    db.session().commit()
+    sign_in(outcome.user)
+    if outcome.action == "role_added":
+        flash(
+            gettext(
+                "You have been added to the %(area)s workspace. You sign in with"
+                " the same email address and password as before.",
+                area=outcome.area.name,
+            )
+        )
+
+
+def _sign_in_refusal(outcome: accounts.SignInOutcome) -> str | None:
+    """Sign in after a checked password and return None, or audit and say why not."""
+    if outcome.user is None:
+        if outcome.account is not None:
+            audit.record_for_account(db.session(), "login_failed", user_id=outcome.account.id)
+        else:
+            audit.record(db.session(), "login_failed")
+        return gettext("Enter a correct email address and password")
+    if not accounts.has_access(db.session(), outcome.user):
+        # The password was right, but every role was deactivated: no session.
+        audit.record(db.session(), "login_deactivated", user_id=outcome.user.id)
+        return gettext(
+            "Your access has been removed. Ask an administrator for your area if you need it back."
+        )
+    audit.record(db.session(), "login", user_id=outcome.user.id)
+    sign_in(outcome.user)
+    return None
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @db.reads_first
 def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
@@ -108,9 +159,7 @@ def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, 
     error = None
     if form.validate_on_submit():
         email = form.email.data or ""
-        keys = accounts.sign_in_keys(
-            email=email, client=throttle.client_address(), secret=throttle.app_secret()
-        )
+        keys = _sign_in_keys(email)
         try:
             outcome = accounts.attempt_sign_in(
                 db.session(),
@@ -136,22 +185,8 @@ def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, 
                 status=429,
                 wait=outcome.wait,
             )
-        if outcome.user is None:
-            if outcome.account is not None:
-                audit.record_for_account(db.session(), "login_failed", user_id=outcome.account.id)
-            else:
-                audit.record(db.session(), "login_failed")
-            error = gettext("Enter a correct email address and password")
-        elif not accounts.has_access(db.session(), outcome.user):
-            # The password was right, but every role was deactivated: no session.
-            audit.record(db.session(), "login_deactivated", user_id=outcome.user.id)
-            error = gettext(
-                "Your access has been removed. Ask an administrator for your area"
-                " if you need it back."
-            )
-        else:
-            audit.record(db.session(), "login", user_id=outcome.user.id)
-            sign_in(outcome.user)
+        error = _sign_in_refusal(outcome)
+        if error is None:
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
     status = 400 if (form.errors or error) else 200
     return (
@@ -330,15 +365,7 @@ def use_link(token: str) -> str | HttpResponse | tuple[str, int] | tuple[str, in
     if form.validate_on_submit():
         # Joining with an existing account checks its password: the same throttle
         # as signing in applies, so a link cannot be used to guess it.
-        keys = (
-            accounts.sign_in_keys(
-                email=found.link.email,
-                client=throttle.client_address(),
-                secret=throttle.app_secret(),
-            )
-            if found.joins_existing_account
-            else []
-        )
+        keys = _sign_in_keys(found.link.email) if found.joins_existing_account else []
         if wait := throttle.wait_seconds(db.session(), keys):
             return _refused_sign_in(
                 action="login_throttled",
@@ -360,27 +387,7 @@ def use_link(token: str) -> str | HttpResponse | tuple[str, int] | tuple[str, in
             db.session().rollback()
             form.password.errors = [gettext(str(error))]
         else:
-            audit.record_for_person(
-                db.session(),
-                outcome.action,
-                person=outcome.user,
-                user_id=outcome.user.id,
-                area_id=outcome.area.id,
-                commit=False,
-                via_area=outcome.area.slug,
-                link=found.link.purpose,
-                link_made_by=found.link.created_by_id,
-            )
-            db.session().commit()
-            sign_in(outcome.user)
-            if outcome.action == "role_added":
-                flash(
-                    gettext(
-                        "You have been added to the %(area)s workspace. You sign in with"
-                        " the same email address and password as before.",
-                        area=outcome.area.name,
-                    )
-                )
+            _welcome(outcome, found)
             return redirect(url_for("staff.area_home", area_slug=outcome.area.slug))
     status = 400 if form.errors else 200
     return render_template("staff/set_password.html", form=form, found=found), status
