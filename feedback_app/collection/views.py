@@ -44,6 +44,20 @@ def index(area: LocalArea) -> str:
     return render_template("staff/collection/index.html", area=area, waves=list(waves))
 
 
+def _keying_page(
+    area: LocalArea, wave: Wave, form: FlaskForm, *, paper_return: PaperReturn | None = None
+) -> str:
+    """The page for keying a paper form: first keying, or second of ``paper_return``."""
+    return render_template(
+        "staff/collection/paper_entry.html",
+        area=area,
+        wave=wave,
+        form=form,
+        fields=keyed_fields(questionnaire_for(wave.version), form),
+        paper_return=paper_return,
+    )
+
+
 @bp.route("/<area_slug>/waves/<int:wave_id>/paper", methods=["GET", "POST"])
 @requires(Permission.ENTER_PAPER)
 def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str, int]:
@@ -67,16 +81,7 @@ def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str
                 url_for(".paper_return", area_slug=area.slug, wave_id=wave.id,
                         return_id=paper_return.id)
             )  # fmt: skip
-    status = 400 if form.errors else 200
-    page = render_template(
-        "staff/collection/paper_entry.html",
-        area=area,
-        wave=wave,
-        form=form,
-        fields=keyed_fields(questionnaire, form),
-        paper_return=None,
-    )
-    return page, status
+    return _keying_page(area, wave, form), 400 if form.errors else 200
 
 
 @bp.get("/<area_slug>/waves/<int:wave_id>/paper/returns")
@@ -181,15 +186,7 @@ def second_keying(
             )
     except paper.PaperError as error:
         return _return_page(area, wave, found, refusal=_message(error)), 409
-    page = render_template(
-        "staff/collection/paper_entry.html",
-        area=area,
-        wave=wave,
-        form=form,
-        fields=keyed_fields(questionnaire, form),
-        paper_return=found,
-    )
-    return page, 400 if form.errors else 200
+    return _keying_page(area, wave, form, paper_return=found), 400 if form.errors else 200
 
 
 @bp.get("/<area_slug>/waves/<int:wave_id>/print")
