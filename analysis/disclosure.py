@@ -376,6 +376,7 @@ def question_pattern(
     kpis: Sequence[tuple[str, frozenset[str], frozenset[str]]],
     multiple_choice: bool = False,
     combinations: Mapping[tuple[str, ...], int] | None = None,
+    responses: int | None = None,
 ) -> QuestionPattern:
     """Protect a question's option counts and the KPI headlines made from them.
 
@@ -392,6 +393,10 @@ def question_pattern(
         published) link the option counts, the number who answered and the KPI
         headlines (a respondent is positive when any chosen option is positive).
         Without ``combinations`` each option is its own combination.
+    responses
+        The wave's number of responses, which ``describe`` publishes: when everyone
+        answered the question, the number who answered is known from it and hiding
+        it protects nothing.
 
     Examples
     --------
@@ -405,9 +410,15 @@ def question_pattern(
     combos = {c: n for c, n in combos.items() if n > 0}
     tables = LinkedTables()
     latent = {combo: tables.unknown(n) for combo, n in combos.items()}
-    answered_unit = tables.unit("answered", [sum(combos.values())], priority=1)
+    n_answered = sum(combos.values())
+    everyone = responses is not None and responses <= n_answered
+    answered_unit = tables.unit("answered", [n_answered], priority=1, hideable=not everyone)
     answered = tables.units[answered_unit].variables[0]
     tables.relate(answered, latent.values())
+    if responses is not None and not everyone:
+        tables.relate(
+            tables.variable(responses), [answered, tables.unknown(responses - n_answered)]
+        )
     units = {o: tables.unit(o, [option_counts[o]]) for o in options}
     for o in options:
         tables.relate(tables.units[units[o]].variables[0], [latent[c] for c in combos if o in c])
@@ -416,7 +427,10 @@ def question_pattern(
         classes = {c: answer_class(c, positive=positive, excluded=excluded) for c in combos}
         pos = sum(n for c, n in combos.items() if classes[c] == 1)
         neg = sum(n for c, n in combos.items() if classes[c] == 0)
-        head = tables.unit(f"kpi:{kpi_id}", [pos, neg], priority=2)
+        # When everyone answered and nobody is excluded, the headline's base is the
+        # published number of responses: not a secret to protect.
+        known_base = everyone and pos + neg == n_answered
+        head = tables.unit(f"kpi:{kpi_id}", [pos, neg], priority=2, base=not known_base)
         heads_units[kpi_id] = head
         pos_var, neg_var = tables.units[head].variables
         tables.relate(pos_var, [latent[c] for c in combos if classes[c] == 1])
@@ -598,6 +612,7 @@ def wave_question_patterns(
             kpis=on_question,
             multiple_choice=multiple,
             combinations=combinations,
+            responses=len(rows),
         )
     return found
 
