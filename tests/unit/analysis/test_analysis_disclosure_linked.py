@@ -112,9 +112,17 @@ def _attack(
     attacker = Attacker(combos)
     everyone = list(WARDS)
     question = kpis[0].question
+    # Every option listed, as the questionnaire lists them: an option nobody chose shows 0.
+    listed = sorted({code for combo in combos for code in combo})
     described = to_dict(
         describe_wave(
-            frame, wave="f", questions=[question], publication=True, kpis=kpis, margins=margins
+            frame,
+            wave="f",
+            questions=[question],
+            publication=True,
+            kpis=kpis,
+            margins=margins,
+            option_order={question: listed},
         )
     )
     (distribution,) = described["distributions"]
