@@ -714,9 +714,9 @@ def question_group_patterns(
     # What describe publishes about the question: shown options, and the number who answered.
     if option_counts is not None and pattern is not None:
         for option, count in option_counts.items():
-            parts = [v for a, v in total_var.items() if option in combinations[a]]
-            if option not in pattern.hidden_options and parts:
-                tables.relate(tables.variable(int(count)), parts)
+            members = [v for a, v in total_var.items() if option in combinations[a]]
+            if option not in pattern.hidden_options and members:
+                tables.relate(tables.variable(int(count)), members)
         if not pattern.hide_answered and total_var:
             tables.relate(tables.variable(int(totals.sum())), list(total_var.values()))
     classes = {
@@ -744,14 +744,14 @@ def question_group_patterns(
         for kpi_id, _, _ in kpis:
             found = []
             for g in range(n_groups):
-                sides = [
+                parts = [
                     [latent[column][(g, a)] for a in total_var if classes[kpi_id][a] == side]
                     for side in (1, 0)
                 ]
-                values = [int(sum(tables.values[v] for v in side)) for side in sides]
+                values = [int(sum(tables.values[v] for v in part)) for part in parts]
                 unit = tables.unit(f"{kpi_id}:{column}:{g}", values)
-                for variable, side in zip(tables.units[unit].variables, sides, strict=True):
-                    tables.relate(variable, side)
+                for variable, part in zip(tables.units[unit].variables, parts, strict=True):
+                    tables.relate(variable, part)
                 if not headline_shown.get(kpi_id) and tables.size(unit) > 0:
                     first_hidden.add(unit)
                 found.append(unit)
