@@ -16,10 +16,10 @@ from analysis.breakdowns import (
     slice_counts,
 )
 from analysis.disclosure import (
-    group_pattern,
     publish_change,
     publish_estimate,
     publish_percent,
+    wave_group_patterns,
     wave_question_patterns,
 )
 from analysis.errors import AnalysisInputError
@@ -173,6 +173,24 @@ def compare_waves(
         if publication
         else []
     )
+    # Every KPI on a question is protected together, breakdowns included.
+    wave_groups = (
+        [
+            wave_group_patterns(
+                responses,
+                kpis,
+                rows=selected[selected_waves == w],
+                groups={
+                    column: (encoded.codes[selected_waves == w], len(encoded.labels))
+                    for column, encoded in groups.items()
+                },
+                patterns=patterns[w],
+            )
+            for w in range(2)
+        ]
+        if publication and groups
+        else []
+    )
     results = []
     for kpi in kpis:
         classes = classify_answers(responses, kpi, source=source, rows=selected)
@@ -192,17 +210,7 @@ def compare_waves(
             estimate_b = withhold(estimate_b) if hidden[0] else estimate_b
             estimate_f = withhold(estimate_f) if hidden[1] else estimate_f
             change = withheld_change() if any(hidden) else change
-            group_hidden = [
-                group_pattern(
-                    headline_shown=not hidden[w],
-                    classes=row_classes[row_waves == w],
-                    groups={
-                        column: (encoded.codes[rows][row_waves == w], len(encoded.labels))
-                        for column, encoded in groups.items()
-                    },
-                )
-                for w in range(2)
-            ]
+            group_hidden = [found[kpi.id] for found in wave_groups]
         target = judge_target(kpi, baseline=estimate_b, follow_up=estimate_f, change=change)
         if publication:
             estimate_b, estimate_f = publish_estimate(estimate_b), publish_estimate(estimate_f)

@@ -93,6 +93,9 @@ class LinkedTables:
     units: list[Unit] = field(default_factory=list)
     #: ``(total variable, part variables)``: the total equals the sum of its parts.
     relations: list[tuple[int, tuple[int, ...]]] = field(default_factory=list)
+    #: Counts nobody publishes (e.g. answers per group and answer combination): the
+    #: attacker knows only that they are whole numbers from 0 and the relations.
+    latent: set[int] = field(default_factory=set)
     #: Feasible ranges already worked out, by hidden units and audited sum.
     ranges: dict[tuple[frozenset[int], tuple[int, ...]], tuple[float, float]] = field(
         default_factory=dict
@@ -102,6 +105,12 @@ class LinkedTables:
         """Add a count; returns its index."""
         self.values.append(int(value))
         return len(self.values) - 1
+
+    def unknown(self, value: int) -> int:
+        """Add a count that is never published (a latent variable); returns its index."""
+        index = self.variable(value)
+        self.latent.add(index)
+        return index
 
     def unit(
         self,
@@ -162,7 +171,7 @@ def feasible_range(
     high = np.full(n, np.inf)
     hidden_vars = {v for u in hidden for v in tables.units[u].variables}
     for i, value in enumerate(tables.values):
-        if i not in hidden_vars:
+        if i not in hidden_vars and i not in tables.latent:
             low[i] = high[i] = value
     rows, lower, upper = [], [], []
     for total, parts in tables.relations:
@@ -292,13 +301,26 @@ def _protected(tables: LinkedTables, hidden: set[int], unit: int) -> bool:
 
 
 def _linked_units(tables: LinkedTables, unit: int, owner: Mapping[int, int]) -> list[int]:
-    """Units sharing a relation with ``unit`` (its siblings and totals)."""
-    mine = set(tables.units[unit].variables)
+    """Units sharing a relation with ``unit`` (its siblings and totals).
+
+    Relations are followed through latent counts: a group's cell in one KPI and its
+    cell in another KPI on the same question share the group's answer counts.
+    """
+    reached = set(tables.units[unit].variables)
+    todo = list(reached)
     found: list[int] = []
-    for total, parts in tables.relations:
-        members = (total, *parts)
-        if mine & set(members):
-            found.extend(owner[v] for v in members if v in owner and owner[v] != unit)
+    while todo:
+        variable = todo.pop()
+        for total, parts in tables.relations:
+            members = (total, *parts)
+            if variable not in members:
+                continue
+            for v in members:
+                if v in owner and owner[v] != unit:
+                    found.append(owner[v])
+                if v in tables.latent and v not in reached:
+                    reached.add(v)
+                    todo.append(v)
     return list(dict.fromkeys(found))
 
 
@@ -330,11 +352,31 @@ class QuestionPattern:
     hide_answered: bool = False
 
 
+def answer_class(
+    chosen: Iterable[str], *, positive: frozenset[str], excluded: frozenset[str]
+) -> int:
+    """1 positive, 0 in the base but not positive, -1 out of the base (as ``classify_answers``).
+
+    Examples
+    --------
+    >>> yes, dk = frozenset({"yes"}), frozenset({"dont_know"})
+    >>> answers = (["yes", "dont_know"], ["no"], ["dont_know"])
+    >>> [answer_class(c, positive=yes, excluded=dk) for c in answers]
+    [1, 0, -1]
+    """
+    codes = list(chosen)
+    if any(c in positive for c in codes):
+        return 1
+    return -1 if all(c in excluded for c in codes) else 0
+
+
 def question_pattern(
     option_counts: Mapping[str, int],
     *,
     kpis: Sequence[tuple[str, frozenset[str], frozenset[str]]],
     multiple_choice: bool = False,
+    combinations: Mapping[tuple[str, ...], int] | None = None,
+    responses: int | None = None,
 ) -> QuestionPattern:
     """Protect a question's option counts and the KPI headlines made from them.
 
@@ -345,9 +387,16 @@ def question_pattern(
     kpis
         ``(kpi id, positive codes, excluded codes)`` for every KPI on the question:
         its headline publishes the positive count and the base (valid answers).
-    multiple_choice
-        Options of a multiple-choice question do not add up to a total: only
-        primary suppression applies to them, and headlines are protected alone.
+    multiple_choice, combinations
+        A multiple-choice question's options do not add up to the number who
+        answered: the respondents per combination of options chosen (never
+        published) link the option counts, the number who answered and the KPI
+        headlines (a respondent is positive when any chosen option is positive).
+        Without ``combinations`` each option is its own combination.
+    responses
+        The wave's number of responses, which ``describe`` publishes: when everyone
+        answered the question, the number who answered is known from it and hiding
+        it protects nothing.
 
     Examples
     --------
@@ -357,32 +406,36 @@ def question_pattern(
     (['dont_know'], [], True)
     """
     options = list(option_counts)
-    if multiple_choice:
-        hidden = {o for o in options if 0 < option_counts[o] < SMALLEST_SHOWN}
-        heads = set()
-        for kpi_id, positive, excluded in kpis:
-            pos = sum(option_counts[o] for o in options if o in positive)
-            valid = sum(option_counts[o] for o in options if o not in excluded)
-            if primary([pos, max(valid - pos, 0)]):
-                heads.add(kpi_id)
-        return QuestionPattern(frozenset(hidden), frozenset(heads))
+    combos = dict(combinations) if combinations else {(o,): int(option_counts[o]) for o in options}
+    combos = {c: n for c, n in combos.items() if n > 0}
     tables = LinkedTables()
-    answered_unit = tables.unit("answered", [sum(option_counts.values())], priority=1)
+    latent = {combo: tables.unknown(n) for combo, n in combos.items()}
+    n_answered = sum(combos.values())
+    everyone = responses is not None and responses <= n_answered
+    answered_unit = tables.unit("answered", [n_answered], priority=1, hideable=not everyone)
     answered = tables.units[answered_unit].variables[0]
+    tables.relate(answered, latent.values())
+    if responses is not None and not everyone:
+        tables.relate(
+            tables.variable(responses), [answered, tables.unknown(responses - n_answered)]
+        )
     units = {o: tables.unit(o, [option_counts[o]]) for o in options}
-    var = {o: tables.units[units[o]].variables[0] for o in options}
-    tables.relate(answered, var.values())
+    for o in options:
+        tables.relate(tables.units[units[o]].variables[0], [latent[c] for c in combos if o in c])
     heads_units = {}
     for kpi_id, positive, excluded in kpis:
-        pos_codes = [o for o in options if o in positive]
-        neg_codes = [o for o in options if o not in positive and o not in excluded]
-        pos = sum(option_counts[o] for o in pos_codes)
-        neg = sum(option_counts[o] for o in neg_codes)
-        head = tables.unit(f"kpi:{kpi_id}", [pos, neg], priority=2)
+        classes = {c: answer_class(c, positive=positive, excluded=excluded) for c in combos}
+        pos = sum(n for c, n in combos.items() if classes[c] == 1)
+        neg = sum(n for c, n in combos.items() if classes[c] == 0)
+        # When everyone answered and nobody is excluded, the headline's base is the
+        # published number of responses: not a secret to protect.
+        known_base = everyone and pos + neg == n_answered
+        head = tables.unit(f"kpi:{kpi_id}", [pos, neg], priority=2, base=not known_base)
         heads_units[kpi_id] = head
         pos_var, neg_var = tables.units[head].variables
-        tables.relate(pos_var, [var[o] for o in pos_codes])
-        tables.relate(neg_var, [var[o] for o in neg_codes])
+        tables.relate(pos_var, [latent[c] for c in combos if classes[c] == 1])
+        tables.relate(neg_var, [latent[c] for c in combos if classes[c] == 0])
+    del multiple_choice  # the combinations say it
     protected = protect(tables)
     return QuestionPattern(
         frozenset(o for o in options if units[o] in protected),
@@ -542,16 +595,24 @@ def wave_question_patterns(
         ]
         multiple = any(len(c) > 1 for c in split)
         per_option: dict[str, int] = {}
+        combinations: dict[tuple[str, ...], int] = {}
         for chosen, count in zip(split, counts, strict=True):
             for code in chosen:
                 per_option[code] = per_option.get(code, 0) + int(count)
+            key = tuple(sorted(set(chosen)))
+            if key:
+                combinations[key] = combinations.get(key, 0) + int(count)
         on_question = [
             (k.id, frozenset(k.positive), frozenset(k.exclude))
             for k in kpis
             if k.question == question
         ]
         found[question] = question_pattern(
-            dict(sorted(per_option.items())), kpis=on_question, multiple_choice=multiple
+            dict(sorted(per_option.items())),
+            kpis=on_question,
+            multiple_choice=multiple,
+            combinations=combinations,
+            responses=len(rows),
         )
     return found
 
@@ -594,3 +655,181 @@ def group_pattern(
                 nested[(child, parent)] = parent_of
     headline = (int(positive.sum()), int((~positive).sum()))
     return breakdown_pattern(headline, columns, nested=nested)
+
+
+def question_group_patterns(
+    *,
+    kpis: Sequence[tuple[str, frozenset[str], frozenset[str]]],
+    headline_shown: Mapping[str, bool],
+    answers: npt.NDArray[np.int64],
+    combinations: Sequence[tuple[str, ...]],
+    groups: Mapping[str, tuple[npt.NDArray[np.int64], int]],
+    pattern: QuestionPattern | None = None,
+    option_counts: Mapping[str, int] | None = None,
+) -> dict[str, dict[str, npt.NDArray[np.bool_]]]:
+    """Hidden groups of each breakdown of every KPI on one question in one wave.
+
+    All the KPIs on a question (for example the same question with different
+    positive codes) are protected together: the unknowns are the respondents per
+    group and answer combination, so a group hidden in one KPI cannot be worked out
+    from its cell in another. Each KPI's groups add up to its headline (withheld
+    headline: every group of that KPI hidden); the options ``describe`` shows
+    (``option_counts`` less ``pattern``'s hidden ones) and the number who answered
+    are known too; a column nested in another (each ward inside one locality) adds
+    up, per answer, to its parent group.
+
+    Parameters
+    ----------
+    answers
+        Per row of the wave: the index of its answer combination in
+        ``combinations`` (-1: no answer).
+    groups
+        Per breakdown column: each row's group code and the number of groups.
+
+    Returns
+    -------
+    dict
+        KPI id -> column -> True for each group to hide.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kpis = [("strict", frozenset({"a"}), frozenset()),
+    ...         ("broad", frozenset({"a", "b"}), frozenset())]
+    >>> combos = [("a",), ("b",), ("c",)]
+    >>> # Group 0: 3 "a", 10 "b", 20 "c": hidden in "strict" (3 positive); shown in
+    >>> # "broad" (13 of 33), it would give away strict's base. Group 1: 30, 20, 20.
+    >>> answers = np.array([0] * 3 + [1] * 10 + [2] * 20 + [0] * 30 + [1] * 20 + [2] * 20)
+    >>> where = np.array([0] * 33 + [1] * 70)
+    >>> found = question_group_patterns(kpis=kpis, headline_shown={"strict": True, "broad": True},
+    ...     answers=answers, combinations=combos, groups={"g": (where, 2)})
+    >>> found["strict"]["g"].tolist(), found["broad"]["g"].tolist()
+    ([True, True], [True, True])
+    """
+    tables = LinkedTables()
+    n_combos = len(combinations)
+    answered_rows = answers >= 0
+    totals = np.bincount(answers[answered_rows], minlength=n_combos)
+    total_var = {a: tables.unknown(int(totals[a])) for a in range(n_combos) if totals[a] > 0}
+    # What describe publishes about the question: shown options, and the number who answered.
+    if option_counts is not None and pattern is not None:
+        for option, count in option_counts.items():
+            members = [v for a, v in total_var.items() if option in combinations[a]]
+            if option not in pattern.hidden_options and members:
+                tables.relate(tables.variable(int(count)), members)
+        if not pattern.hide_answered and total_var:
+            tables.relate(tables.variable(int(totals.sum())), list(total_var.values()))
+    classes = {
+        kpi_id: [answer_class(c, positive=pos, excluded=exc) for c in combinations]
+        for kpi_id, pos, exc in kpis
+    }
+    # Each KPI's headline: published (a known total) or withheld (unknown).
+    for kpi_id, _, _ in kpis:
+        for side in (1, 0):
+            members = [v for a, v in total_var.items() if classes[kpi_id][a] == side]
+            value = sum(int(totals[a]) for a in total_var if classes[kpi_id][a] == side)
+            head = tables.variable(value) if headline_shown.get(kpi_id) else tables.unknown(value)
+            tables.relate(head, members)
+    latent: dict[str, dict[tuple[int, int], int]] = {}
+    units: dict[str, dict[str, list[int]]] = {kpi_id: {} for kpi_id, _, _ in kpis}
+    first_hidden: set[int] = set()
+    for column, (codes, n_groups) in groups.items():
+        counts = np.zeros((n_groups, n_combos), dtype=np.int64)
+        np.add.at(counts, (codes[answered_rows], answers[answered_rows]), 1)
+        latent[column] = {
+            (g, a): tables.unknown(int(counts[g, a])) for g in range(n_groups) for a in total_var
+        }
+        for a, total in total_var.items():
+            tables.relate(total, [latent[column][(g, a)] for g in range(n_groups)])
+        for kpi_id, _, _ in kpis:
+            found = []
+            for g in range(n_groups):
+                parts = [
+                    [latent[column][(g, a)] for a in total_var if classes[kpi_id][a] == side]
+                    for side in (1, 0)
+                ]
+                values = [int(sum(tables.values[v] for v in part)) for part in parts]
+                unit = tables.unit(f"{kpi_id}:{column}:{g}", values)
+                for variable, part in zip(tables.units[unit].variables, parts, strict=True):
+                    tables.relate(variable, part)
+                if not headline_shown.get(kpi_id) and tables.size(unit) > 0:
+                    first_hidden.add(unit)
+                found.append(unit)
+            units[kpi_id][column] = found
+    names = list(groups)
+    for child in names:
+        for parent in names:
+            if child == parent:
+                continue
+            parent_of = nesting(
+                groups[child][0].tolist(), groups[parent][0].tolist(), n_child=groups[child][1]
+            )
+            if parent_of is None or len(set(groups[child][0].tolist())) <= len(
+                set(groups[parent][0].tolist())
+            ):
+                continue
+            for p_group in range(groups[parent][1]):
+                kids = [c for c, owner in enumerate(parent_of) if owner == p_group]
+                for a in total_var:
+                    tables.relate(
+                        latent[parent][(p_group, a)], [latent[child][(c, a)] for c in kids]
+                    )
+    hidden = protect(tables, first_hidden)
+    return {
+        kpi_id: {
+            column: np.array(
+                [u in hidden or not headline_shown.get(kpi_id) for u in found], dtype=np.bool_
+            )
+            for column, found in by_column.items()
+        }
+        for kpi_id, by_column in units.items()
+    }
+
+
+def wave_group_patterns(
+    responses: pd.DataFrame,
+    kpis: Sequence[KpiDefinition],
+    *,
+    rows: npt.NDArray[np.int64],
+    groups: Mapping[str, tuple[npt.NDArray[np.int64], int]],
+    patterns: Mapping[str, QuestionPattern],
+) -> dict[str, dict[str, npt.NDArray[np.bool_]]]:
+    """Hidden groups of every KPI's breakdowns in one wave (``rows``), question by question.
+
+    ``groups`` gives each breakdown column's group code for each of ``rows``;
+    ``patterns`` is :func:`wave_question_patterns` of the same wave. Returns KPI id
+    -> column -> True for each group to hide (:func:`question_group_patterns`).
+    """
+    from analysis.responses import MULTI_SEPARATOR, encode
+
+    found: dict[str, dict[str, npt.NDArray[np.bool_]]] = {}
+    for question in dict.fromkeys(k.question for k in kpis):
+        encoded = encode(responses[question], rows)
+        combos: dict[tuple[str, ...], int] = {}
+        index = []
+        for label in encoded.labels:
+            key = tuple(sorted({c.strip() for c in label.split(MULTI_SEPARATOR) if c.strip()}))
+            index.append(combos.setdefault(key, len(combos)) if key else -1)
+        lookup = np.array([*index, -1], dtype=np.int64)
+        answers = lookup[encoded.codes]
+        pattern = patterns.get(question)
+        counts = np.bincount(answers[answers >= 0], minlength=len(combos))
+        option_counts: dict[str, int] = {}
+        for combo, a in combos.items():
+            for code in combo:
+                option_counts[code] = option_counts.get(code, 0) + int(counts[a])
+        on_question = [k for k in kpis if k.question == question]
+        found.update(
+            question_group_patterns(
+                kpis=[(k.id, frozenset(k.positive), frozenset(k.exclude)) for k in on_question],
+                headline_shown={
+                    k.id: pattern is None or k.id not in pattern.hidden_kpis for k in on_question
+                },
+                answers=answers,
+                combinations=list(combos),
+                groups=groups,
+                pattern=pattern,
+                option_counts=option_counts,
+            )
+        )
+    return found

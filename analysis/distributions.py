@@ -57,6 +57,9 @@ def closed_questions(responses: pd.DataFrame) -> tuple[str, ...]:
     >>> closed_questions(df)
     ('q',)
     """
+    known = responses.attrs.get("closed_questions")
+    if known is not None:  # the product's download says which questions are closed
+        return tuple(c for c in known if c in responses.columns)
     found = []
     for column in responses.columns:
         if column in (RESPONSE_ID, WAVE):

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from analysis.disclosure import LinkedTables, protect, publish_percent
 from analysis.proportions import wilson_interval
 from analysis.responses import NOT_STATED, encode_groups
-from analysis.suppression import protect_cells
 from analysis.weighting import PopulationMargins
 
 METHOD = (
@@ -64,7 +64,9 @@ def reach(
 
     ``representation`` is response share / population share (1 = in proportion);
     ``response_rate`` is responses per 100 people in the population. With
-    ``publication``, groups with 1-4 responses (and a secondary partner) are withheld.
+    ``publication``, groups are withheld under the disclosure rule
+    (:mod:`analysis.disclosure`: 1-4 responses, and secondary suppression until no
+    withheld group can be narrowed from the published totals) and figures rounded.
 
     Examples
     --------
@@ -79,7 +81,11 @@ def reach(
         population = margins.for_column(column)
         groups = encode_groups(responses, column, source=source)
         counts = np.bincount(groups.codes[rows], minlength=len(groups.labels))
-        hidden = protect_cells(counts) if publication else np.zeros(len(counts), dtype=bool)
+        hidden = (
+            _protected_groups(groups.labels, counts.tolist(), responses=int(rows.sum()))
+            if publication
+            else np.zeros(len(counts), dtype=bool)
+        )
         withheld = {label for label, h in zip(groups.labels, hidden, strict=True) if h}
         by_label = dict(zip(groups.labels, counts.tolist(), strict=True))
         stated = sum(count for label, count in by_label.items() if label != NOT_STATED)
@@ -98,10 +104,43 @@ def reach(
                 if n:
                     found.append(ReachRow(column, category, n, *([None] * 8)))
                 continue
-            found.append(
-                _row(column, category, n, stated, population.get(category), total_population)
-            )
+            row = _row(column, category, n, stated, population.get(category), total_population)
+            found.append(_published(row) if publication else row)
     return Reach(wave=wave, responses=int(rows.sum()), rows=tuple(found))
+
+
+def _protected_groups(
+    labels: tuple[str, ...], counts: list[int], *, responses: int
+) -> npt.NDArray[np.bool_]:
+    """Groups to withhold under the disclosure rule (:mod:`analysis.disclosure`).
+
+    The wave's number of responses is published, and so (through the shown
+    shares) is the number who stated a group: both are totals of the groups.
+    """
+    tables = LinkedTables()
+    units = [
+        tables.unit(label, [count], base=False) for label, count in zip(labels, counts, strict=True)
+    ]
+    variables = [tables.units[u].variables[0] for u in units]
+    tables.relate(tables.variable(responses), variables)
+    stated = [v for v, label in zip(variables, labels, strict=True) if label != NOT_STATED]
+    if len(stated) < len(variables):
+        tables.relate(tables.variable(sum(tables.values[v] for v in stated)), stated)
+    hidden = protect(tables)
+    return np.array([u in hidden for u in units], dtype=np.bool_)
+
+
+def _published(row: ReachRow) -> ReachRow:
+    """Shares and rates rounded once, as everything published is."""
+    return replace(
+        row,
+        response_percent=publish_percent(row.response_percent),
+        response_ci_low=publish_percent(row.response_ci_low),
+        response_ci_high=publish_percent(row.response_ci_high),
+        population_percent=publish_percent(row.population_percent),
+        representation=None if row.representation is None else round(row.representation, 2),
+        response_rate=publish_percent(row.response_rate),
+    )
 
 
 def _row(

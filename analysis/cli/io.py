@@ -21,8 +21,20 @@ EXIT_BAD_INPUT = 2
 FORMATS = ("json", "csv", "xlsx", "html")
 
 
+#: The first columns of the product's own responses download (CSV and XLSX).
+PRODUCT_META = ("response", "wave", "channel", "language", "submitted")
+#: Label columns of the product's download end with this after the question id.
+LABEL_SUFFIX = "_label"
+
+
 def read_responses(path: str | Path) -> pd.DataFrame:
-    """Read a responses CSV with every column as text (codes stay codes, blanks stay blank).
+    """Read responses (CSV, or the product's XLSX) with every column as text.
+
+    Codes stay codes and blanks stay blank. The product's own responses download
+    is read unchanged: its ``response`` column is the response id, a question with
+    a ``<id>_label`` column beside it is a closed question (the labels are dropped;
+    the codes are analysed), and a question without one is free text, which
+    ``describe`` does not list (``frame.attrs["closed_questions"]``).
 
     Examples
     --------
@@ -37,7 +49,10 @@ def read_responses(path: str | Path) -> pd.DataFrame:
 
     where = str(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        if where.lower().endswith(".xlsx"):
+            frame = _read_workbook(path)
+        else:
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     except FileNotFoundError:
         raise AnalysisInputError(f"{where}: file not found") from None
     except pd.errors.EmptyDataError:
@@ -46,9 +61,48 @@ def read_responses(path: str | Path) -> pd.DataFrame:
         raise AnalysisInputError(f"{where}: malformed CSV: {first_line(exc)}") from None
     except UnicodeDecodeError:
         raise AnalysisInputError(f"{where}: not UTF-8 text") from None
+    except (ValueError, KeyError, OSError) as exc:  # not a workbook, no 'responses' sheet
+        raise AnalysisInputError(f"{where}: not a responses workbook: {first_line(exc)}") from None
+    if RESPONSE_ID not in frame.columns and set(PRODUCT_META) <= set(frame.columns):
+        frame = product_download(frame)
     if RESPONSE_ID not in frame.columns:
         raise AnalysisInputError(f"{where}: missing column {RESPONSE_ID!r}")
     return frame
+
+
+def _read_workbook(path: str | Path) -> pd.DataFrame:
+    """The ``responses`` sheet of a workbook (the product's download), as text."""
+    import pandas as pd
+
+    frame = pd.read_excel(path, sheet_name="responses", dtype=str, engine="openpyxl")
+    return frame.fillna("")
+
+
+def product_download(frame: pd.DataFrame) -> pd.DataFrame:
+    """The product's responses download as the analysis reads it.
+
+    ``response`` becomes ``response_id``; each ``<id>_label`` column is dropped and
+    marks ``<id>`` as a closed question; cells neutralised for spreadsheets
+    (``'=...``) keep their text.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> raw = pd.DataFrame({"response": ["1"], "wave": ["W"], "channel": ["online"],
+    ...                     "language": ["en"], "submitted": ["2024-05-01"], "q": ["yes"],
+    ...                     "q_label": ["Yes"], "comments": ["no"]})
+    >>> read = product_download(raw)
+    >>> list(read.columns), read.attrs["closed_questions"]
+    (['response_id', 'wave', 'channel', 'language', 'submitted', 'q', 'comments'], ('q',))
+    """
+    from analysis.responses import RESPONSE_ID
+
+    columns = [str(c) for c in frame.columns]
+    labels = {c for c in columns if c.endswith(LABEL_SUFFIX) and c[: -len(LABEL_SUFFIX)] in columns}
+    closed = tuple(c[: -len(LABEL_SUFFIX)] for c in columns if c in labels)
+    found = frame.drop(columns=sorted(labels)).rename(columns={"response": RESPONSE_ID})
+    found.attrs["closed_questions"] = closed
+    return found
 
 
 def render(result: object, *, output_format: str, publication: bool = False) -> bytes:

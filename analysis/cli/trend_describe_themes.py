@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -23,6 +24,15 @@ def add_trend_describe_themes(commands: Any, *, common: Common) -> None:
         default=[],
         metavar="WAVE",
         help="waves in time order (default: order in the file)",
+    )
+    trend.add_argument(
+        "--dates",
+        nargs="+",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="each wave's date (when it opened), in the order of --waves: the test for "
+        "trend scores the waves by years between them (default: each wave's first "
+        "'submitted' date when the file has that column, else the waves' order)",
     )
     common(trend)
     trend.set_defaults(run=run_trend)
@@ -91,6 +101,7 @@ def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
         responses,
         kpis,
         waves=args.waves,
+        dates=_wave_dates(args.dates, responses=responses, waves=args.waves, source=args.responses),
         weights=margins,
         weight_cap=args.weight_cap,
         publication=args.publication,
@@ -98,6 +109,41 @@ def run_trend(args: argparse.Namespace) -> tuple[object, bool]:
         accept_weighting_problems=args.accept_weighting_problems,
     )
     return result, args.publication
+
+
+def _wave_dates(
+    given: list[str] | None, *, responses: Any, waves: list[str], source: str
+) -> list[dt.date] | None:
+    """The waves' dates for the test for trend: ``--dates``, else the first submission.
+
+    The product's responses download has a ``submitted`` date per response; each
+    wave's earliest is taken as its date when every wave has one. Without either,
+    None (the waves are scored by their order).
+    """
+    from analysis.responses import waves_in_order
+
+    if given is not None:
+        try:
+            return [dt.date.fromisoformat(value) for value in given]
+        except ValueError:
+            raise AnalysisInputError(
+                f"--dates: {' '.join(given)!r} is not a list of YYYY-MM-DD dates"
+            ) from None
+    if "submitted" not in responses.columns or "wave" not in responses.columns:
+        return None
+    import pandas as pd
+
+    submitted = pd.to_datetime(responses["submitted"], errors="coerce", format="mixed")
+    order = list(waves) or list(waves_in_order(responses))
+    found = []
+    for wave in order:
+        first = submitted[responses["wave"].astype(str).str.strip() == str(wave)].min()
+        if pd.isna(first):
+            return None
+        found.append(first.date())
+    if found != sorted(found):
+        return None  # waves listed out of date order: keep their order as given
+    return found
 
 
 def run_describe(args: argparse.Namespace) -> tuple[object, bool]:

@@ -133,6 +133,18 @@ def test_two_waves_show_analysis_figures_and_only_shared_questions(
     assert trend.status_code == 200
     rows = re.findall(r'<tr class="govuk-table__row" data-wave="([^"]+)"', trend.get_data(True))
     assert len(rows) == 3 * 6
+    # Issue 18 (2): each KPI's test for trend over the three waves, as a sentence.
+    sentences = re.findall(
+        r'<p class="govuk-body" data-figure="trend">([^<]+)</p>', trend.get_data(True)
+    )
+    assert len(sentences) == 6 and all("three waves" in unescape(t) for t in sentences), sentences
+    assert any("test for trend, p" in unescape(t) for t in sentences), sentences
+    # ... and in the board report over the same three waves.
+    report = browser.get(
+        f"/staff/demo/results/report?baseline={first}&follow_up={mid}&follow_up={repeat}"
+    ).get_data(True)
+    in_report = re.findall(r'data-figure="trend">([^<]+)</p>', report)
+    assert in_report and all("three waves" in unescape(t) for t in in_report), in_report
     assert browser.get(f"{BASE}/trend?show=1&wave={first}&wave={mid}").status_code == 400
 
 

@@ -11,7 +11,8 @@ linked to anything else:
 * per closed question the option code and its label (``trust_confidence`` and
   ``trust_confidence_label``; several choices joined with ``"; "``), per number or
   month question the value, per free-text question the comment with e-mail
-  addresses, phone numbers, postcodes and detectable names redacted
+  addresses, phone numbers, NHS numbers, postcodes, street addresses, named
+  schools and detectable names redacted
   (``analysis.redact``).
 
 Rows come from one query over responses and their answers ordered by response,
@@ -56,7 +57,8 @@ README_LINES = (
     "the columns; the data start in row 2. 'response' is a number within this download "
     "only; 'submitted' is a date in the area's time zone. A closed question has two "
     "columns: the option code and its label (several choices joined with '; '). Free text "
-    "has e-mail addresses, phone numbers, postcodes and names that could be spotted "
+    "has e-mail addresses, phone numbers, NHS numbers, postcodes, street addresses, "
+    "named schools and names that could be spotted "
     "replaced. An empty cell is a question not answered or not asked.",
     "Sheet 'questions': each question's id, type and wording.",
     "Suppression: none. These are individual responses, for officers only: do not publish "

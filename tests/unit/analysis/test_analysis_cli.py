@@ -154,3 +154,53 @@ def test_python_dash_m_runs_without_traceback() -> None:
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
     assert done.stderr.startswith("error: ")
+
+
+def _three_waves(tmp_path: Path, *, submitted: bool) -> tuple[str, str]:
+    """Three waves (uneven gaps: 1 month, then 2 years) with a steady rise."""
+    rows = ["response_id,wave,q" + (",submitted" if submitted else "")]
+    dates = {"a": "2023-01-10", "b": "2023-02-10", "c": "2025-02-10"}
+    i = 0
+    for wave, positive in (("a", 40), ("b", 50), ("c", 60)):
+        for answer in ["yes"] * positive + ["no"] * (100 - positive):
+            i += 1
+            rows.append(f"{i},{wave},{answer}" + (f",{dates[wave]}" if submitted else ""))
+    responses = tmp_path / "r.csv"
+    responses.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    kpis = tmp_path / "k.yaml"
+    kpis.write_text(
+        "kpis:\n  - id: k\n    title: T\n    question: q\n    positive: [yes]\n", encoding="utf-8"
+    )
+    return str(responses), str(kpis)
+
+
+@pytest.mark.parametrize(
+    ("submitted", "extra", "scores"),
+    [
+        (False, [], "wave order"),
+        (True, [], "wave dates"),  # the product's download: each wave's first submission
+        (False, ["--dates", "2023-01-10", "2023-02-10", "2025-02-10"], "wave dates"),
+    ],
+)
+def test_trend_scores_the_waves_by_their_dates_when_known(
+    tmp_path: Path, submitted: bool, extra: list[str], scores: str
+) -> None:
+    responses, kpis = _three_waves(tmp_path, submitted=submitted)
+    out = tmp_path / "t.json"
+    argv = ["trend", responses, "--kpis", kpis, "--waves", "a", "b", "c", *extra]
+    assert main([*argv, "--output", str(out)]) == 0
+    tested = json.loads(out.read_text(encoding="utf-8"))["kpis"][0]["trend"]
+    assert tested["scores"] == scores
+    # By order: 10 points a wave; by date: 10 points over 1 month, 10 over 2 years.
+    slope = tested["slope_pp"]
+    assert (slope == pytest.approx(10, abs=0.5)) == (scores == "wave order")
+
+
+def test_trend_dates_that_are_not_dates_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    responses, kpis = _three_waves(tmp_path, submitted=False)
+    argv = ["trend", responses, "--kpis", kpis, "--waves", "a", "b", "c"]
+    assert main([*argv, "--dates", "2023-01-10", "soon", "2025-02-10"]) == 2
+    assert main([*argv, "--dates", "2023-01-10"]) == 2
+    assert "Traceback" not in capsys.readouterr().err

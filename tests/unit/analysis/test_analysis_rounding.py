@@ -60,3 +60,36 @@ def test_officer_sentence_rounds_half_away() -> None:
     kpi = KpiDefinition(id="k", title="Trust", question="q", positive=("yes",))
     result = compare_waves(_frame(25, 400, 100, 400), [kpi], baseline="a", follow_up="b")
     assert "from 6.3% (n=400)" in result.kpis[0].summary
+
+
+def test_weighted_publication_json_is_rounded_before_it_leaves() -> None:
+    # Issue 18 (1): east 3/23 and west 12/30, weighted to a 50/50 population: the
+    # unrounded weighted headline (about 26.5%) has one solution; published, it is
+    # a whole number, and so is every published figure.
+    from analysis import PopulationMargins, to_dict
+
+    rows = [("f", "east", "yes")] * 3 + [("f", "east", "no")] * 20
+    rows += [("f", "west", "yes")] * 12 + [("f", "west", "no")] * 18
+    rows += [("b", area, "yes") for area in ("east", "west") for _ in range(30)]
+    rows += [("b", area, "no") for area in ("east", "west") for _ in range(30)]
+    frame = pd.DataFrame(
+        {
+            "response_id": range(len(rows)),
+            "wave": [r[0] for r in rows],
+            "area": [r[1] for r in rows],
+            "q": [r[2] for r in rows],
+        }
+    )
+    margins = PopulationMargins(counts=(("area", (("east", 500.0), ("west", 500.0))),))
+    kpi = KpiDefinition(id="k", title="Trust", question="q", positive=("yes",))
+    officer = compare_waves(frame, [kpi], baseline="b", follow_up="f", weights=margins)
+    assert officer.kpis[0].follow_up.percent != round(officer.kpis[0].follow_up.percent or 0)
+    published = to_dict(
+        compare_waves(frame, [kpi], baseline="b", follow_up="f", weights=margins, publication=True)
+    )["kpis"][0]
+    for side in ("baseline", "follow_up"):
+        for key in ("percent", "ci_low", "ci_high", "effective_base"):
+            value = published[side][key]
+            assert value is None or value == round(value), (side, key, value)
+    for key in ("change_pp", "change_ci_low", "change_ci_high"):
+        assert published[key] is None or published[key] == round(published[key])
