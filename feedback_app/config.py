@@ -92,6 +92,15 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     "LOGIN_CONCURRENT_CHECKS": (int, 1),
     "LOGIN_CONCURRENT_CHECKS_PER_HOST": (int, 1),
     "LOGIN_CHECK_PATIENCE_SECONDS": (float, 0),
+    # Sending invitations (feedback_app/sending/, ADR 0029): messages a minute (Notify
+    # allows 3,000), attempts for a temporary failure, the first back-off (doubled
+    # each time), when a claim left by a dead worker is settled, and how many days
+    # after a wave closes its contacts are deleted.
+    "SEND_PER_MINUTE": (int, 1),
+    "SEND_MAX_ATTEMPTS": (int, 1),
+    "SEND_RETRY_SECONDS": (float, 0),
+    "SEND_CLAIM_TIMEOUT_SECONDS": (float, 0),
+    "CONTACT_RETENTION_DAYS": (int, 0),
 }
 
 
@@ -134,6 +143,7 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
         ) from None
     links = _public_links(env, production=production)
     statement = accessibility_statement_settings(env)
+    sending = sending_settings(env)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
@@ -143,7 +153,7 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret or DEVELOPMENT_SECRET,
         database_url=database_url,
         production=production,
-        extra={**_tunables(env), "FORWARDED_ALLOW_IPS": proxies, **links, **statement},
+        extra={**_tunables(env), "FORWARDED_ALLOW_IPS": proxies, **links, **statement, **sending},
     )
 
 
@@ -199,6 +209,45 @@ def accessibility_statement_settings(env: dict[str, str]) -> dict[str, Any]:
         "ACCESSIBILITY_TESTED_ON": tested,
         "ACCESSIBILITY_PREPARED_ON": _iso_date(env, "ACCESSIBILITY_PREPARED_ON", tested),
     }
+
+
+def sending_settings(env: dict[str, str]) -> dict[str, Any]:
+    """``SEND_BACKEND`` (``notify``, ``smtp`` or unset: no sending) and what it needs.
+
+    Notify: ``NOTIFY_API_KEY`` (the service's key, from the environment),
+    ``NOTIFY_EMAIL_TEMPLATE_ID`` and/or ``NOTIFY_SMS_TEMPLATE_ID``, optionally
+    ``NOTIFY_BASE_URL``. SMTP: ``SMTP_HOST``, ``SMTP_FROM``, optionally
+    ``SMTP_PORT`` (587), ``SMTP_USERNAME``/``SMTP_PASSWORD``, ``SMTP_STARTTLS``
+    (``true``; ``false`` only for a relay on the same machine) and ``SMTP_CA_FILE``.
+    """
+    backend = env.get("SEND_BACKEND", "").strip().lower()
+    found: dict[str, Any] = {"SEND_BACKEND": backend}
+    if backend == "notify":
+        key = env.get("NOTIFY_API_KEY", "").strip()
+        if len(key) < 74:
+            raise ConfigError("NOTIFY_API_KEY must be the service's API key from Notify")
+        found["NOTIFY_API_KEY"] = key
+        found["NOTIFY_BASE_URL"] = env.get("NOTIFY_BASE_URL", "").strip().rstrip("/")
+        for name in ("NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_SMS_TEMPLATE_ID"):
+            found[name] = env.get(name, "").strip()
+        if not (found["NOTIFY_EMAIL_TEMPLATE_ID"] or found["NOTIFY_SMS_TEMPLATE_ID"]):
+            raise ConfigError("SEND_BACKEND=notify needs NOTIFY_EMAIL_TEMPLATE_ID or _SMS_")
+    elif backend == "smtp":
+        for name in ("SMTP_HOST", "SMTP_FROM"):
+            if not env.get(name, "").strip():
+                raise ConfigError(f"SEND_BACKEND=smtp needs {name}")
+            found[name] = env[name].strip()
+        port = env.get("SMTP_PORT", "").strip() or "587"
+        if not port.isdigit():
+            raise ConfigError(f"SMTP_PORT must be a port number, not {port!r}")
+        found["SMTP_PORT"] = int(port)
+        found["SMTP_USERNAME"] = env.get("SMTP_USERNAME", "")
+        found["SMTP_PASSWORD"] = env.get("SMTP_PASSWORD", "")
+        found["SMTP_STARTTLS"] = env.get("SMTP_STARTTLS", "true").strip().lower() != "false"
+        found["SMTP_CA_FILE"] = env.get("SMTP_CA_FILE", "").strip()
+    elif backend:
+        raise ConfigError(f"SEND_BACKEND must be notify or smtp, not {backend!r}")
+    return found
 
 
 def _public_links(env: dict[str, str], *, production: bool) -> dict[str, Any]:
