@@ -188,6 +188,7 @@ def send(limit: int) -> None:
     """
     from flask import current_app, url_for
 
+    from feedback_app.models import Wave
     from feedback_app.sending.backends import backend_from_config
     from feedback_app.sending.worker import send_due
     from feedback_app.staff import audit
@@ -206,9 +207,7 @@ def send(limit: int) -> None:
     session = current_app.extensions["db_sessionmaker_write"]()
     try:
         report = send_due(session, backend, config=dict(config), link_for=link_for, limit=limit)
-        for wave_id, count in sorted(report.by_wave.items()):
-            from feedback_app.models import Wave
-
+        for wave_id in sorted(set(report.by_wave) | set(report.failed_by_wave)):
             wave = session.get(Wave, wave_id)
             audit.record(
                 session,
@@ -217,7 +216,8 @@ def send(limit: int) -> None:
                 commit=False,
                 what="invitations",
                 wave_id=wave_id,
-                sent=count,
+                sent=report.by_wave[wave_id],
+                failed=report.failed_by_wave[wave_id],
                 backend=backend.name,
             )
         session.commit()

@@ -51,7 +51,9 @@ class RunReport:
     skipped: int = 0
     settled: int = 0
     statuses: int = 0
+    #: Messages sent, and failed for good, per wave (for the audit log).
     by_wave: Counter[int] = field(default_factory=Counter)
+    failed_by_wave: Counter[int] = field(default_factory=Counter)
 
 
 def _unused(db: Session, contact: WaveContact) -> bool:
@@ -227,6 +229,7 @@ def send_due(
             else:
                 message.state = "failed"
                 report.failed += 1
+                report.failed_by_wave[wave.id] += 1
         message.updated_at = clock()
         db.commit()
         sleep(gap)

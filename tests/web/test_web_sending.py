@@ -296,7 +296,8 @@ def test_a_worker_killed_mid_batch_never_sends_twice(
             time.sleep(0.01)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
-        assert 5 <= len(stand_in.accepted) < len(people)
+        before_kill = len(stand_in.accepted)
+        assert 5 <= before_kill < len(people)
         stand_in.delay = 0
         rerun = subprocess.run(
             command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
@@ -307,6 +308,9 @@ def test_a_worker_killed_mid_batch_never_sends_twice(
     with app.app_context():
         session = db.session()
         assert session.scalar(select(func.count()).where(ContactMessage.state == "delivered")) == 12
+        # The killed run never reached its audit entry; the rerun records what it sent.
+        sends = session.scalars(select(AuditEvent).where(AuditEvent.action == "send")).all()
+        assert [(e.detail["sent"], e.detail["failed"]) for e in sends] == [(12 - before_kill, 0)]
 
 
 def test_send_without_a_back_end_exits_2(app: Flask, database_url: str) -> None:
