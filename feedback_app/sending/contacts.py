@@ -20,6 +20,7 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext
 from sqlalchemy import insert, or_, select
 from sqlalchemy.orm import Session
 
@@ -70,20 +71,20 @@ def read_contacts(db: Session, *, wave: Wave, data: bytes) -> ContactCheck:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        check.problems.append("The file must be a CSV saved as UTF-8")
+        check.problems.append(gettext("The file must be a CSV saved as UTF-8"))
         return check
     rows = list(csv.reader(io.StringIO(text)))
     if not rows:
-        check.problems.append("The file is empty")
+        check.problems.append(gettext("The file is empty"))
         return check
     header = [cell.strip().lower() for cell in rows[0]]
     email_at = next((i for i, h in enumerate(header) if h in _EMAIL_COLUMNS), None)
     mobile_at = next((i for i, h in enumerate(header) if h in _MOBILE_COLUMNS), None)
     if email_at is None and mobile_at is None:
-        check.problems.append("The first row must name an 'email' or a 'mobile' column")
+        check.problems.append(gettext("The first row must name an 'email' or a 'mobile' column"))
         return check
     if len(rows) - 1 > MAX_BATCH:
-        check.problems.append(f"A list can have at most {MAX_BATCH} people")
+        check.problems.append(gettext("A list can have at most %(count)d people", count=MAX_BATCH))
         return check
     seen_email: set[str] = set()
     seen_mobile: set[str] = set()
@@ -94,14 +95,28 @@ def read_contacts(db: Session, *, wave: Wave, data: bytes) -> ContactCheck:
         )
         if not raw_email and not raw_mobile:
             if any(cell.strip() for cell in row):
-                check.problems.append(f"Row {number}: no e-mail address or mobile number")
+                check.problems.append(
+                    gettext("Row %(row)d: no e-mail address or mobile number", row=number)
+                )
             continue
         email = normalise_email(raw_email) if raw_email else None
         mobile = normalise_mobile(raw_mobile) if raw_mobile else None
         if raw_email and email is None:
-            check.problems.append(f"Row {number}: '{raw_email[:60]}' is not an e-mail address")
+            check.problems.append(
+                gettext(
+                    "Row %(row)d: '%(text)s' is not an e-mail address",
+                    row=number,
+                    text=raw_email[:60],
+                )
+            )
         if raw_mobile and mobile is None:
-            check.problems.append(f"Row {number}: '{raw_mobile[:30]}' is not a mobile number")
+            check.problems.append(
+                gettext(
+                    "Row %(row)d: '%(text)s' is not a mobile number",
+                    row=number,
+                    text=raw_mobile[:30],
+                )
+            )
         if (raw_email and email is None) or (raw_mobile and mobile is None):
             continue
         if (email and email in seen_email) or (mobile and mobile in seen_mobile):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -53,7 +54,9 @@ def parse_dates(text: str) -> list[dt.date]:
                 raise ValueError
             found.append(dt.date(year, month, day))
         except ValueError:
-            raise ValueError(f"'{part[:20]}' is not a date like 15/1/2027") from None
+            raise ValueError(
+                gettext("'%(text)s' is not a date like 15/1/2027", text=part[:20])
+            ) from None
     return sorted(set(found))
 
 

@@ -19,6 +19,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext, ngettext
 from sqlalchemy import delete
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -74,7 +75,7 @@ def contacts(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
         data = form.csv_file.data.read(MAX_LIST_BYTES + 1)
         check = read_contacts(db.session(), wave=wave, data=data)
         if len(data) > MAX_LIST_BYTES:
-            check.problems.insert(0, "The file is bigger than 1 MB")
+            check.problems.insert(0, gettext("The file is bigger than 1 MB"))
         problems = check.problems
         if not problems:
             upload = store_contacts(
@@ -100,9 +101,13 @@ def contacts(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
             )
             db.session().commit()
             flash(
-                f"{len(check.people)} people added ({check.duplicates} repeated in the file,"
-                f" {check.already_listed} already on the list). They are sent their link the"
-                " next time sending runs."
+                gettext(
+                    "%(added)d people added (%(repeated)d repeated in the file, %(listed)d"
+                    " already on the list). They are sent their link the next time sending runs.",
+                    added=len(check.people),
+                    repeated=check.duplicates,
+                    listed=check.already_listed,
+                )
             )
             return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))
     status = 400 if (form.errors or problems) else 200
@@ -136,7 +141,7 @@ def reminders(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
             reminders=len(dates),
         )
         session.commit()
-        flash(f"{len(dates)} reminder dates saved.")
+        flash(ngettext("%(num)d reminder date saved.", "%(num)d reminder dates saved.", len(dates)))
         return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))
     return render_template(
         "staff/sending/reminders.html", area=area, wave=wave, form=form

@@ -385,3 +385,31 @@ def test_no_results_query_or_download_can_reach_a_contact() -> None:
             ):
                 readers.append(str(path.relative_to(ROOT)))
     assert readers == []
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("31/2/2027", "is not a date like 15/1/2027"),
+        ("tomorrow", "is not a date like 15/1/2027"),
+        ("1/3/2027 2/3/2027 3/3/2027 4/3/2027", "Choose up to 3 reminder dates"),
+    ],
+)
+def test_reminder_dates_are_checked(
+    app: Flask, demo: dict[str, str], text: str, problem: str
+) -> None:
+    browser, wave_id = _coordinator(app, demo)
+    browser.get(f"/staff/demo/waves/{wave_id}/reminders")
+    refused = browser.client.post(
+        f"/staff/demo/waves/{wave_id}/reminders",
+        data={"csrf_token": browser.csrf_token(), "dates": text},
+    )
+    assert refused.status_code == 400 and problem in refused.get_data(as_text=True)
+    assert _count(app, WaveReminder) == 0
+    saved = browser.post(
+        f"/staff/demo/waves/{wave_id}/reminders", {"dates": "22/1/2027, 2027-01-15"}
+    )
+    assert "2 reminder dates saved." in saved.get_data(as_text=True)
+    with app.app_context():
+        rows = db.session().execute(select(WaveReminder.step, WaveReminder.send_on)).all()
+    assert sorted(rows) == [(1, dt.date(2027, 1, 15)), (2, dt.date(2027, 1, 22))]
