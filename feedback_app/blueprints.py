@@ -27,6 +27,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.results.downloads.views import bp as downloads_bp
     from feedback_app.results.themes.views import bp as themes_bp
     from feedback_app.review.views import bp as review_bp
+    from feedback_app.sending.views import bp as sending_bp
     from feedback_app.staff.navigation import staff_links
     from feedback_app.staff.views import bp as staff_bp
     from feedback_app.translating.views import bp as translating_bp
@@ -44,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
         designer_bp,
         review_bp,
         distribution_bp,
+        sending_bp,
         collection_bp,
         monitor_bp,
         quality_bp,

@@ -129,7 +129,11 @@ def retention_apply(dry_run: bool, now_text: str | None) -> None:
 
     from flask import current_app
 
-    from feedback_app.data_protection.retention import apply
+    from feedback_app.data_protection.retention import (
+        DEFAULT_CONTACT_RETENTION_DAYS,
+        apply,
+        expire_contacts,
+    )
 
     now = None
     if now_text is not None:
@@ -155,6 +159,75 @@ def retention_apply(dry_run: bool, now_text: str | None) -> None:
             )
     total = sum(r.responses for r in results)
     click.echo(f"Retention: {verb} {total} responses in {len(results)} waves checked.")
+    session = current_app.extensions["db_sessionmaker_write"]()
+    try:
+        days = int(current_app.config.get("CONTACT_RETENTION_DAYS", DEFAULT_CONTACT_RETENTION_DAYS))
+        contacts = expire_contacts(session, now=now, days=days, dry_run=dry_run)
+    finally:
+        session.close()
+    click.echo(
+        f"Contacts: {verb} {sum(contacts.values())} people in {len(contacts)} waves"
+        f" closed more than {days} days ago."
+    )
+
+
+@cli.command("send")
+@click.option(
+    "--batch",
+    "limit",
+    default=500,
+    show_default=True,
+    type=click.IntRange(1, 100000),
+    help="Send at most this many messages in this run.",
+)
+def send(limit: int) -> None:
+    """Send due invitations and reminders, and fetch delivery statuses (ADR 0029).
+
+    Run it from systemd or cron every few minutes; it is safe to run again at any
+    time, and after a worker was killed: no one gets a message twice for one step.
+    """
+    from flask import current_app, url_for
+
+    from feedback_app.models import Wave
+    from feedback_app.sending.backends import backend_from_config
+    from feedback_app.sending.worker import send_due
+    from feedback_app.staff import audit
+
+    config = current_app.config
+    backend = backend_from_config(config)
+    if backend is None:
+        click.echo("Sending is not set up: set SEND_BACKEND to notify or smtp.", err=True)
+        sys.exit(2)
+    base = str(config.get("PUBLIC_BASE_URL") or "http://localhost:8000")
+
+    def link_for(token: str) -> str:
+        with current_app.test_request_context("/", base_url=base):
+            return url_for("distribution_public.invitation", token=token, _external=True)
+
+    session = current_app.extensions["db_sessionmaker_write"]()
+    try:
+        report = send_due(session, backend, config=dict(config), link_for=link_for, limit=limit)
+        for wave_id in sorted(set(report.by_wave) | set(report.failed_by_wave)):
+            wave = session.get(Wave, wave_id)
+            audit.record(
+                session,
+                "send",
+                area_id=wave.area_id if wave else None,
+                commit=False,
+                what="invitations",
+                wave_id=wave_id,
+                sent=report.by_wave[wave_id],
+                failed=report.failed_by_wave[wave_id],
+                backend=backend.name,
+            )
+        session.commit()
+    finally:
+        session.close()
+    click.echo(
+        f"Sent {report.sent}, failed {report.failed}, to retry {report.retrying},"
+        f" skipped {report.skipped} (link used), planned {report.planned},"
+        f" settled {report.settled} interrupted, {report.statuses} statuses updated."
+    )
 
 
 @cli.group()

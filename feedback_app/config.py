@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -91,6 +92,15 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     "LOGIN_CONCURRENT_CHECKS": (int, 1),
     "LOGIN_CONCURRENT_CHECKS_PER_HOST": (int, 1),
     "LOGIN_CHECK_PATIENCE_SECONDS": (float, 0),
+    # Sending invitations (feedback_app/sending/, ADR 0029): messages a minute (Notify
+    # allows 3,000), attempts for a temporary failure, the first back-off (doubled
+    # each time), when a claim left by a dead worker is settled, and how many days
+    # after a wave closes its contacts are deleted.
+    "SEND_PER_MINUTE": (int, 1),
+    "SEND_MAX_ATTEMPTS": (int, 1),
+    "SEND_RETRY_SECONDS": (float, 0),
+    "SEND_CLAIM_TIMEOUT_SECONDS": (float, 0),
+    "CONTACT_RETENTION_DAYS": (int, 0),
 }
 
 
@@ -132,6 +142,8 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
             f" not {proxies!r}"
         ) from None
     links = _public_links(env, production=production)
+    statement = accessibility_statement_settings(env)
+    sending = sending_settings(env)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
@@ -141,8 +153,101 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret or DEVELOPMENT_SECRET,
         database_url=database_url,
         production=production,
-        extra={**_tunables(env), "FORWARDED_ALLOW_IPS": proxies, **links},
+        extra={**_tunables(env), "FORWARDED_ALLOW_IPS": proxies, **links, **statement, **sending},
     )
+
+
+#: When this release's automated accessibility checks (the axe and browser suites in
+#: tests/browser/) were last reviewed against WCAG 2.2 AA; a deployment that tests
+#: its own pages again sets ``ACCESSIBILITY_TESTED_ON``.
+ACCESSIBILITY_TESTED_ON = "2026-12-03"
+#: The compliance levels of GOV.UK's model statement.
+ACCESSIBILITY_COMPLIANCE = ("full", "partial", "not")
+
+
+def _iso_date(env: dict[str, str], name: str, default: str) -> str:
+    text = env.get(name, "").strip() or default
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"{name} must be a date like 2026-12-31, not {text!r}") from None
+    return text
+
+
+def accessibility_statement_settings(env: dict[str, str]) -> dict[str, Any]:
+    """The deployment's details for its accessibility statement (``/accessibility``).
+
+    ``ORGANISATION_NAME`` (who runs the service), ``CONTACT_EMAIL`` and
+    ``CONTACT_PHONE`` (where people ask for another format or report a problem),
+    ``ACCESSIBILITY_RESPONSE_DAYS`` (how soon they hear back), the compliance level
+    (``full``, ``partial`` or ``not``) and the dates the statement was prepared and
+    the service last tested. Each is checked here, so a typing mistake stops the app
+    instead of publishing a wrong statement.
+    """
+    email = env.get("CONTACT_EMAIL", "").strip()
+    if email and ("@" not in email or any(c.isspace() for c in email)):
+        raise ConfigError(f"CONTACT_EMAIL must be an e-mail address, not {email!r}")
+    days_text = env.get("ACCESSIBILITY_RESPONSE_DAYS", "").strip() or "10"
+    if not days_text.isdigit() or not 1 <= int(days_text) <= 60:
+        raise ConfigError(
+            f"ACCESSIBILITY_RESPONSE_DAYS must be a whole number of days from 1 to 60,"
+            f" not {days_text!r}"
+        )
+    compliance = env.get("ACCESSIBILITY_COMPLIANCE", "").strip().lower() or "partial"
+    if compliance not in ACCESSIBILITY_COMPLIANCE:
+        raise ConfigError(
+            f"ACCESSIBILITY_COMPLIANCE must be one of {', '.join(ACCESSIBILITY_COMPLIANCE)},"
+            f" not {compliance!r}"
+        )
+    tested = _iso_date(env, "ACCESSIBILITY_TESTED_ON", ACCESSIBILITY_TESTED_ON)
+    return {
+        "ORGANISATION_NAME": env.get("ORGANISATION_NAME", "").strip(),
+        "CONTACT_EMAIL": email,
+        "CONTACT_PHONE": env.get("CONTACT_PHONE", "").strip(),
+        "ACCESSIBILITY_RESPONSE_DAYS": int(days_text),
+        "ACCESSIBILITY_COMPLIANCE": compliance,
+        "ACCESSIBILITY_TESTED_ON": tested,
+        "ACCESSIBILITY_PREPARED_ON": _iso_date(env, "ACCESSIBILITY_PREPARED_ON", tested),
+    }
+
+
+def sending_settings(env: dict[str, str]) -> dict[str, Any]:
+    """``SEND_BACKEND`` (``notify``, ``smtp`` or unset: no sending) and what it needs.
+
+    Notify: ``NOTIFY_API_KEY`` (the service's key, from the environment),
+    ``NOTIFY_EMAIL_TEMPLATE_ID`` and/or ``NOTIFY_SMS_TEMPLATE_ID``, optionally
+    ``NOTIFY_BASE_URL``. SMTP: ``SMTP_HOST``, ``SMTP_FROM``, optionally
+    ``SMTP_PORT`` (587), ``SMTP_USERNAME``/``SMTP_PASSWORD``, ``SMTP_STARTTLS``
+    (``true``; ``false`` only for a relay on the same machine) and ``SMTP_CA_FILE``.
+    """
+    backend = env.get("SEND_BACKEND", "").strip().lower()
+    found: dict[str, Any] = {"SEND_BACKEND": backend}
+    if backend == "notify":
+        key = env.get("NOTIFY_API_KEY", "").strip()
+        if len(key) < 74:
+            raise ConfigError("NOTIFY_API_KEY must be the service's API key from Notify")
+        found["NOTIFY_API_KEY"] = key
+        found["NOTIFY_BASE_URL"] = env.get("NOTIFY_BASE_URL", "").strip().rstrip("/")
+        for name in ("NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_SMS_TEMPLATE_ID"):
+            found[name] = env.get(name, "").strip()
+        if not (found["NOTIFY_EMAIL_TEMPLATE_ID"] or found["NOTIFY_SMS_TEMPLATE_ID"]):
+            raise ConfigError("SEND_BACKEND=notify needs NOTIFY_EMAIL_TEMPLATE_ID or _SMS_")
+    elif backend == "smtp":
+        for name in ("SMTP_HOST", "SMTP_FROM"):
+            if not env.get(name, "").strip():
+                raise ConfigError(f"SEND_BACKEND=smtp needs {name}")
+            found[name] = env[name].strip()
+        port = env.get("SMTP_PORT", "").strip() or "587"
+        if not port.isdigit():
+            raise ConfigError(f"SMTP_PORT must be a port number, not {port!r}")
+        found["SMTP_PORT"] = int(port)
+        found["SMTP_USERNAME"] = env.get("SMTP_USERNAME", "")
+        found["SMTP_PASSWORD"] = env.get("SMTP_PASSWORD", "")
+        found["SMTP_STARTTLS"] = env.get("SMTP_STARTTLS", "true").strip().lower() != "false"
+        found["SMTP_CA_FILE"] = env.get("SMTP_CA_FILE", "").strip()
+    elif backend:
+        raise ConfigError(f"SEND_BACKEND must be notify or smtp, not {backend!r}")
+    return found
 
 
 def _public_links(env: dict[str, str], *, production: bool) -> dict[str, Any]:

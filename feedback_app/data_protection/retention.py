@@ -32,12 +32,16 @@ from feedback_app.data_protection.ownership import Ownership
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import (
     Answer,
+    ContactList,
+    ContactMessage,
     LocalArea,
     PaperReturn,
     Response,
     ResultCache,
     ThemeCorrection,
     Wave,
+    WaveContact,
+    WaveReminder,
     utcnow,
 )
 from feedback_app.staff import audit
@@ -218,3 +222,54 @@ def apply(
             continue
         results.append(apply_to_wave(session, wave, now=moment, dry_run=dry_run))
     return results
+
+
+#: Days a wave's contact list is kept after the wave closes (``CONTACT_RETENTION_DAYS``):
+#: long enough to answer "did my invitation go out?", never as long as the answers.
+DEFAULT_CONTACT_RETENTION_DAYS = 30
+
+
+def expire_contacts(
+    session: Session, *, now: dt.datetime | None = None, days: int, dry_run: bool = False
+) -> dict[int, int]:
+    """Delete the contact lists of waves closed more than ``days`` days ago.
+
+    Their people, the record of messages sent to them and the reminder dates go;
+    the invitations stay (they hold only whether a link was used). One transaction
+    per wave, audited with counts. Returns wave id -> people deleted.
+    """
+    moment = now or utcnow()
+    cutoff = _stored(moment - dt.timedelta(days=days), session)
+    wave_ids = list(
+        session.scalars(
+            select(Wave.id).where(
+                Wave.closes_at.is_not(None),
+                Wave.closes_at <= cutoff,
+                Wave.id.in_(select(WaveContact.wave_id).distinct()),
+            )
+        )
+    )
+    deleted: dict[int, int] = {}
+    for wave_id in wave_ids:
+        wave = session.get(Wave, wave_id)
+        assert wave is not None
+        people = _count(session, select(func.count()).where(WaveContact.wave_id == wave_id))
+        deleted[wave_id] = people
+        if dry_run:
+            continue
+        session.execute(delete(ContactMessage).where(ContactMessage.wave_id == wave_id))
+        session.execute(delete(WaveContact).where(WaveContact.wave_id == wave_id))
+        session.execute(delete(ContactList).where(ContactList.wave_id == wave_id))
+        session.execute(delete(WaveReminder).where(WaveReminder.wave_id == wave_id))
+        audit.record(
+            session,
+            "retention",
+            area_id=wave.area_id,
+            commit=False,
+            what="contacts",
+            wave_id=wave_id,
+            contacts=people,
+        )
+        session.commit()
+    session.rollback()
+    return deleted

@@ -6,6 +6,7 @@ deletion and retention read the list of tables from it.
 
 from feedback_app.models.areas import LocalArea
 from feedback_app.models.base import NAMING_CONVENTION, Base, utcnow
+from feedback_app.models.contacts import ContactList, ContactMessage, WaveContact, WaveReminder
 from feedback_app.models.imports import BaselineImport, PendingImport
 from feedback_app.models.questionnaires import (
     DraftComment,
@@ -33,6 +34,8 @@ __all__ = [
     "AuditEvent",
     "Base",
     "BaselineImport",
+    "ContactList",
+    "ContactMessage",
     "DraftComment",
     "DraftRevision",
     "Invitation",
@@ -54,6 +57,8 @@ __all__ = [
     "StaffUser",
     "ThemeCorrection",
     "Wave",
+    "WaveContact",
     "WaveLink",
+    "WaveReminder",
     "utcnow",
 ]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from datetime import date
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext
 from sqlalchemy import select
 
 from feedback_app import db
+from feedback_app.config import ACCESSIBILITY_TESTED_ON
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
 from feedback_app.respond import journey
@@ -31,7 +35,25 @@ def privacy() -> str:
 
 @bp.get("/accessibility")
 def accessibility() -> str:
-    return render_template("public/accessibility.html")
+    """The accessibility statement, after GOV.UK's model for public sector websites,
+    with this deployment's contact details and test dates (feedback_app/config.py)."""
+    config = current_app.config
+    return render_template(
+        "public/accessibility.html",
+        organisation=config.get("ORGANISATION_NAME") or gettext("the survey team"),
+        address=config.get("PUBLIC_BASE_URL") or request.host_url.rstrip("/"),
+        email=config.get("CONTACT_EMAIL", ""),
+        phone=config.get("CONTACT_PHONE", ""),
+        response_days=config.get("ACCESSIBILITY_RESPONSE_DAYS", 10),
+        compliance=config.get("ACCESSIBILITY_COMPLIANCE", "partial"),
+        tested_on=date.fromisoformat(
+            config.get("ACCESSIBILITY_TESTED_ON", ACCESSIBILITY_TESTED_ON)
+        ),
+        prepared_on=date.fromisoformat(
+            config.get("ACCESSIBILITY_PREPARED_ON", ACCESSIBILITY_TESTED_ON)
+        ),
+        languages=len(config.get("LANGUAGES", ())),
+    )
 
 
 @bp.get("/healthz")

@@ -5,7 +5,8 @@ shipped languages (``feedback_app.web.languages.SHIPPED_LANGUAGES``): for each b
 questionnaire its start page, every question page (blank, and with errors after
 sending it empty when it has a required question), check answers, the
 confirmation, the closed page and the resume page (blank and with an error); and
-for any survey the home page, a 404, and "save and come back later" (before and
+for any survey the home page, the accessibility statement (from the footer), a 404,
+and "save and come back later" (before and
 after getting a code). Question pages are reached by walking the generated answer
 sets (``covering_answer_sets``), so pages shown only on some routes are audited too.
 
@@ -183,8 +184,17 @@ def _save_with_code(page: Page, live: LiveServer) -> None:
     expect(page.locator("#resume-code")).to_have_text(re.compile(r"^[2-9A-Z]{4} [2-9A-Z]{4}$"))
 
 
+def _accessibility_statement(page: Page, _live: LiveServer) -> None:
+    page.goto("/")
+    page.locator('footer a[href="/accessibility"]').click()
+    page.wait_for_url(re.compile(r"/accessibility$"))
+    expect(page.locator("h1")).to_have_count(1)
+    expect(page.locator("main h2")).to_have_count(7)
+
+
 PAGE_STATES: dict[str, Callable[[Page, LiveServer], None]] = {
     "home": _home,
+    "accessibility statement": _accessibility_statement,
     "404": _not_found,
     "404 inside a survey": _question_not_found,
     "save for later": _save_for_later,

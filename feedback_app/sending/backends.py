@@ -1,0 +1,252 @@
+"""Two ways to send a message, chosen by ``SEND_BACKEND``: GOV.UK Notify or SMTP.
+
+Both take a ``Message`` and return the provider's reference, or raise
+``SendFailure`` saying whether trying again later may work (``temporary``) and
+why, in words a coordinator reads on the wave's page ("bounced", "invalid
+number", "rate limited").
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import make_msgid
+from typing import Any, Protocol
+
+#: GOV.UK Notify's documented limit: 3,000 messages a minute per service.
+NOTIFY_PER_MINUTE = 3000
+NOTIFY_URL = "https://api.notifications.service.gov.uk"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message to one person: where, which step, the link, and a reference
+    unique to the (person, step) so a provider can be asked whether it was sent."""
+
+    channel: str  # "email" or "sms"
+    to: str
+    survey: str
+    area: str
+    link: str
+    reminder: bool
+    reference: str
+
+
+class SendFailure(Exception):
+    """The message was not accepted. ``temporary``: worth trying again later."""
+
+    def __init__(self, reason: str, *, temporary: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.temporary = temporary
+
+
+class Backend(Protocol):
+    """What the worker needs of a way of sending."""
+
+    name: str
+    channels: frozenset[str]
+    per_minute: int
+
+    def send(self, message: Message) -> str:
+        """Send; the provider's id for the message. Raises ``SendFailure``."""
+
+    def already_sent(self, reference: str) -> str | None:
+        """The id of a message already accepted with this reference, if the provider
+        can tell; None if it was not, or cannot be known (then never send again)."""
+
+    def can_check(self) -> bool:
+        """True when ``already_sent`` can answer (Notify), False for SMTP."""
+
+    def status(self, provider_ref: str) -> tuple[str, str | None]:
+        """("sent" | "delivered" | "failed" | "retry", reason) for a sent message."""
+
+
+def _text(message: Message) -> tuple[str, str]:
+    """Subject and body for e-mail sent by SMTP (Notify uses its own templates)."""
+    if message.reminder:
+        subject = f"Reminder: have your say – {message.survey}"
+        opening = "This is a reminder: you have not answered this survey yet."
+    else:
+        subject = f"Have your say – {message.survey}"
+        opening = f"{message.area} would like to hear from you."
+    body = (
+        f"{opening}\n\n"
+        f"{message.survey}\n\n"
+        f"Your own link (it can be used once):\n{message.link}\n\n"
+        "Your answers are anonymous: we know only whether this link was used.\n"
+    )
+    return subject, body
+
+
+class SmtpBackend:
+    """A council's own mail relay: e-mail only, STARTTLS, optional sign-in."""
+
+    name = "smtp"
+    channels = frozenset({"email"})
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        self.host = str(config["SMTP_HOST"])
+        self.port = int(config.get("SMTP_PORT") or 587)
+        self.sender = str(config["SMTP_FROM"])
+        self.username = str(config.get("SMTP_USERNAME") or "")
+        self.password = str(config.get("SMTP_PASSWORD") or "")
+        self.starttls = bool(config.get("SMTP_STARTTLS", True))
+        self.ca_file = str(config.get("SMTP_CA_FILE") or "") or None
+        self.per_minute = int(config.get("SEND_PER_MINUTE") or 600)
+
+    def send(self, message: Message) -> str:
+        subject, body = _text(message)
+        email = EmailMessage()
+        email["From"] = self.sender
+        email["To"] = message.to
+        email["Subject"] = subject
+        message_id = make_msgid(idstring=message.reference)
+        email["Message-ID"] = message_id
+        email.set_content(body)
+        try:
+            with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context(cafile=self.ca_file))
+                if self.username:
+                    smtp.login(self.username, self.password)
+                refused = smtp.send_message(email)
+        except smtplib.SMTPRecipientsRefused:
+            raise SendFailure("address refused", temporary=False) from None
+        except smtplib.SMTPResponseException as error:
+            temporary = 400 <= error.smtp_code < 500
+            raise SendFailure(f"relay said {error.smtp_code}", temporary=temporary) from None
+        except (OSError, smtplib.SMTPException):
+            raise SendFailure("relay unreachable", temporary=True) from None
+        if refused:
+            raise SendFailure("address refused", temporary=False)
+        return message_id.strip("<>")[:64]
+
+    def already_sent(self, reference: str) -> str | None:
+        return None
+
+    def can_check(self) -> bool:
+        return False
+
+    def status(self, provider_ref: str) -> tuple[str, str | None]:
+        # A relay only accepts mail; bounces come back to its own mailbox.
+        return "sent", None
+
+
+#: Notify's final statuses -> (our state, reason shown to coordinators).
+_NOTIFY_STATUS = {
+    "delivered": ("delivered", None),
+    "sent": ("delivered", None),  # international text: sent, no receipt
+    "permanent-failure": ("failed", "permanent"),
+    "temporary-failure": ("failed", "inbox full or phone off"),
+    "technical-failure": ("failed", "technical failure"),
+    "validation-failed": ("failed", "invalid"),
+}
+
+
+class NotifyBackend:
+    """GOV.UK Notify, through its own client (``notifications-python-client``).
+
+    E-mail and text templates are chosen by id (``NOTIFY_EMAIL_TEMPLATE_ID``,
+    ``NOTIFY_SMS_TEMPLATE_ID``) and given ``survey``, ``area``, ``link`` and
+    ``reminder`` ("yes"/"no") as personalisation.
+    """
+
+    name = "notify"
+
+    def __init__(self, config: Mapping[str, Any]) -> None:
+        from notifications_python_client.notifications import NotificationsAPIClient
+
+        # The client has no type hints: held as Any.
+        self.client: Any = NotificationsAPIClient(  # type: ignore[no-untyped-call]
+            str(config["NOTIFY_API_KEY"]),
+            base_url=str(config.get("NOTIFY_BASE_URL") or NOTIFY_URL),
+            timeout=30,
+        )
+        self.templates = {
+            "email": str(config.get("NOTIFY_EMAIL_TEMPLATE_ID") or ""),
+            "sms": str(config.get("NOTIFY_SMS_TEMPLATE_ID") or ""),
+        }
+        self.channels = frozenset(c for c, t in self.templates.items() if t)
+        self.per_minute = min(int(config.get("SEND_PER_MINUTE") or NOTIFY_PER_MINUTE), 3000)
+
+    def send(self, message: Message) -> str:
+        from notifications_python_client.errors import APIError
+
+        personalisation = {
+            "survey": message.survey,
+            "area": message.area,
+            "link": message.link,
+            "reminder": "yes" if message.reminder else "no",
+        }
+        try:
+            if message.channel == "email":
+                reply = self.client.send_email_notification(
+                    email_address=message.to,
+                    template_id=self.templates["email"],
+                    personalisation=personalisation,
+                    reference=message.reference,
+                )
+            else:
+                reply = self.client.send_sms_notification(
+                    phone_number=message.to,
+                    template_id=self.templates["sms"],
+                    personalisation=personalisation,
+                    reference=message.reference,
+                )
+        except APIError as error:
+            raise _notify_failure(error, channel=message.channel) from None
+        return str(reply["id"])
+
+    def already_sent(self, reference: str) -> str | None:
+        from notifications_python_client.errors import APIError
+
+        try:
+            found = self.client.get_all_notifications(reference=reference)
+        except APIError as error:
+            raise _notify_failure(error, channel="email") from None
+        notifications = found.get("notifications") or []
+        return str(notifications[0]["id"]) if notifications else None
+
+    def can_check(self) -> bool:
+        return True
+
+    def status(self, provider_ref: str) -> tuple[str, str | None]:
+        from notifications_python_client.errors import APIError
+
+        try:
+            found = self.client.get_notification_by_id(provider_ref)
+        except APIError as error:
+            failure = _notify_failure(error, channel="email")
+            return ("sent", None) if failure.temporary else ("failed", failure.reason)
+        state, reason = _NOTIFY_STATUS.get(str(found.get("status")), ("sent", None))
+        if reason == "permanent":
+            reason = "bounced" if found.get("type") == "email" else "invalid number"
+        return state, reason
+
+
+def _notify_failure(error: Any, *, channel: str) -> SendFailure:
+    code = int(error.status_code)
+    if code == 429:
+        return SendFailure("rate limited", temporary=True)
+    if code >= 500 or code < 400:
+        return SendFailure(f"Notify error {code}", temporary=True)
+    text = str(error.message).lower()
+    if channel == "sms" and "phone" in text:
+        return SendFailure("invalid number", temporary=False)
+    if "email" in text:
+        return SendFailure("invalid address", temporary=False)
+    return SendFailure(f"refused by Notify ({code})", temporary=False)
+
+
+def backend_from_config(config: Mapping[str, Any]) -> Backend | None:
+    """The configured back end, or None when sending is not set up."""
+    name = str(config.get("SEND_BACKEND") or "")
+    if name == "notify":
+        return NotifyBackend(config)
+    if name == "smtp":
+        return SmtpBackend(config)
+    return None

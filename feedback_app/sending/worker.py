@@ -1,0 +1,322 @@
+"""The sending worker behind ``feedback-app send``: one batch per run.
+
+Never twice to one person for one step: each message is a row, unique per (contact,
+step), and its claim is committed *before* the provider is called and its outcome
+*after*. A worker killed between the two leaves a claim; the next run settles it
+without sending blindly: Notify is asked whether a message with that reference was
+accepted (then it is marked sent, else sent now), and for SMTP, which cannot be
+asked, it is marked failed as "interrupted" for a coordinator to see, never resent.
+Temporary failures (429, 5xx, a relay that is down) are tried again with a doubling
+back-off; sending is paced to ``SEND_PER_MINUTE`` (Notify: at most 3,000 a minute).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from feedback_app.models import (
+    ContactMessage,
+    Invitation,
+    Wave,
+    WaveContact,
+    WaveReminder,
+    utcnow,
+)
+from feedback_app.sending.backends import Backend, Message, SendFailure
+from feedback_app.sending.contacts import link_token
+
+DEFAULT_MAX_ATTEMPTS = 5
+DEFAULT_RETRY_SECONDS = 60.0
+DEFAULT_CLAIM_TIMEOUT_SECONDS = 600.0
+#: States counted as "sent" on the wave's page.
+SENT_STATES = ("sent", "delivered")
+
+
+@dataclass
+class RunReport:
+    """What one run did, for the command's output and the audit log."""
+
+    planned: int = 0
+    sent: int = 0
+    failed: int = 0
+    retrying: int = 0
+    skipped: int = 0
+    settled: int = 0
+    statuses: int = 0
+    #: Messages sent, and failed for good, per wave (for the audit log).
+    by_wave: Counter[int] = field(default_factory=Counter)
+    failed_by_wave: Counter[int] = field(default_factory=Counter)
+
+
+def _unused(db: Session, contact: WaveContact) -> bool:
+    if contact.invitation_id is None:
+        return False
+    used = db.scalar(select(Invitation.used_at).where(Invitation.id == contact.invitation_id))
+    return used is None
+
+
+def plan_messages(db: Session, *, now: dt.datetime, channels: frozenset[str]) -> int:
+    """Add the messages now due: the invitation to every new contact of an open
+    wave, and each reminder whose day has come to people whose link is unused and
+    whose invitation went out. Committed; returns how many were added."""
+    added = 0
+    today = now.date()
+    for wave in db.scalars(
+        select(Wave).where(Wave.id.in_(select(WaveContact.wave_id).distinct()))
+    ).all():
+        if not wave.is_open(now):
+            continue
+        steps = [0] + [
+            r.step
+            for r in db.scalars(
+                select(WaveReminder).where(
+                    WaveReminder.wave_id == wave.id, WaveReminder.send_on <= today
+                )
+            )
+        ]
+        for step in steps:
+            have = select(ContactMessage.contact_id).where(
+                ContactMessage.wave_id == wave.id, ContactMessage.step == step
+            )
+            query = select(WaveContact).where(
+                WaveContact.wave_id == wave.id, WaveContact.id.not_in(have)
+            )
+            if step > 0:
+                invited = select(ContactMessage.contact_id).where(
+                    ContactMessage.step == 0, ContactMessage.state.in_(SENT_STATES)
+                )
+                query = query.join(Invitation, Invitation.id == WaveContact.invitation_id).where(
+                    WaveContact.id.in_(invited), Invitation.used_at.is_(None)
+                )
+            for contact in db.scalars(query).all():
+                channel, reason = _channel(contact, channels)
+                db.add(
+                    ContactMessage(
+                        wave_id=wave.id,
+                        contact_id=contact.id,
+                        step=step,
+                        channel=channel,
+                        state="failed" if reason else "pending",
+                        reason=reason,
+                        updated_at=now,
+                    )
+                )
+                added += 1
+    db.commit()
+    return added
+
+
+def _channel(contact: WaveContact, channels: frozenset[str]) -> tuple[str, str | None]:
+    if contact.email and "email" in channels:
+        return "email", None
+    if contact.mobile and "sms" in channels:
+        return "sms", None
+    return ("sms" if contact.mobile else "email"), "no way to reach (back end)"
+
+
+def settle_claims(db: Session, backend: Backend, *, now: dt.datetime, timeout: float) -> int:
+    """Settle claims older than ``timeout`` seconds (their worker died). Committed."""
+    cutoff = now - dt.timedelta(seconds=timeout)
+    stale = db.scalars(
+        select(ContactMessage).where(
+            ContactMessage.state == "claimed", ContactMessage.claimed_at <= cutoff
+        )
+    ).all()
+    for message in stale:
+        if backend.can_check():
+            try:
+                found = backend.already_sent(reference(message))
+            except SendFailure:
+                continue  # ask again on the next run
+            message.state, message.provider_ref = ("sent", found) if found else ("pending", None)
+        else:
+            message.state, message.reason = "failed", "interrupted: not resent"
+        message.updated_at = now
+    db.commit()
+    return len(stale)
+
+
+def reference(message: ContactMessage) -> str:
+    """The message's reference at the provider: one per (contact, step)."""
+    return f"feedback-{message.wave_id}-{message.contact_id}-{message.step}"
+
+
+def _claim(db: Session, *, now: dt.datetime) -> ContactMessage | None:
+    due = or_(
+        ContactMessage.state == "pending",
+        and_(ContactMessage.state == "retry", ContactMessage.next_attempt_at <= now),
+    )
+    for message_id in db.scalars(
+        select(ContactMessage.id).where(due).order_by(ContactMessage.id).limit(20)
+    ):
+        claimed = db.execute(
+            update(ContactMessage)
+            .where(ContactMessage.id == message_id, ContactMessage.state.in_(("pending", "retry")))
+            .values(state="claimed", claimed_at=now, updated_at=now)
+        )
+        db.commit()  # the claim is durable before anything is sent
+        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+            return db.get(ContactMessage, message_id)
+    return None
+
+
+def send_due(
+    db: Session,
+    backend: Backend,
+    *,
+    config: dict[str, Any],
+    link_for: Callable[[str], str],
+    limit: int,
+    clock: Callable[[], dt.datetime] = utcnow,
+    sleep: Callable[[float], None] = time.sleep,
+) -> RunReport:
+    """Plan, settle old claims, then send up to ``limit`` due messages."""
+    report = RunReport()
+    report.settled = settle_claims(
+        db,
+        backend,
+        now=clock(),
+        timeout=float(config.get("SEND_CLAIM_TIMEOUT_SECONDS", DEFAULT_CLAIM_TIMEOUT_SECONDS)),
+    )
+    report.planned = plan_messages(db, now=clock(), channels=backend.channels)
+    max_attempts = int(config.get("SEND_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
+    retry_base = float(config.get("SEND_RETRY_SECONDS", DEFAULT_RETRY_SECONDS))
+    gap = 60.0 / max(backend.per_minute, 1)
+    secret = str(config["SECRET_KEY"])
+    for _ in range(limit):
+        message = _claim(db, now=clock())
+        if message is None:
+            break
+        contact = db.get(WaveContact, message.contact_id)
+        wave = db.get(Wave, message.wave_id)
+        assert contact is not None and wave is not None
+        if message.step > 0 and not _unused(db, contact):
+            message.state, message.reason = "skipped", "link already used"
+            report.skipped += 1
+            db.commit()
+            continue
+        to = contact.email if message.channel == "email" else contact.mobile
+        outgoing = Message(
+            channel=message.channel,
+            to=to or "",
+            survey=wave.name,
+            area=wave.area.name,
+            link=link_for(link_token(secret, contact.id)),
+            reminder=message.step > 0,
+            reference=reference(message),
+        )
+        message.attempts += 1
+        try:
+            message.provider_ref = backend.send(outgoing)
+            message.state, message.reason = "sent", None
+            report.sent += 1
+            report.by_wave[wave.id] += 1
+        except SendFailure as failure:
+            message.reason = failure.reason
+            if failure.temporary and message.attempts < max_attempts:
+                message.state = "retry"
+                delay = retry_base * 2 ** (message.attempts - 1)
+                message.next_attempt_at = clock() + dt.timedelta(seconds=delay)
+                report.retrying += 1
+            else:
+                message.state = "failed"
+                report.failed += 1
+                report.failed_by_wave[wave.id] += 1
+        message.updated_at = clock()
+        db.commit()
+        sleep(gap)
+    report.statuses = refresh_statuses(db, backend, limit=limit, now=clock())
+    return report
+
+
+def refresh_statuses(db: Session, backend: Backend, *, limit: int, now: dt.datetime) -> int:
+    """Ask the provider what became of sent messages (Notify: delivered, bounced...)."""
+    if not backend.can_check():
+        return 0
+    changed = 0
+    for message in db.scalars(
+        select(ContactMessage)
+        .where(ContactMessage.state == "sent", ContactMessage.provider_ref.is_not(None))
+        .order_by(ContactMessage.updated_at)
+        .limit(limit)
+    ).all():
+        state, reason = backend.status(str(message.provider_ref))
+        if state != message.state:
+            message.state, message.reason, message.updated_at = state, reason, now
+            changed += 1
+    db.commit()
+    return changed
+
+
+@dataclass(frozen=True)
+class WaveSending:
+    """The wave page's counts: never who, only how many."""
+
+    contacts: int
+    #: Accepted by Notify or the relay (including any that bounced later).
+    sent: int
+    delivered: int
+    waiting: int
+    failed: dict[str, int]
+    used: int
+    reminders: list[dt.date]
+
+
+def wave_sending(db: Session, wave: Wave) -> WaveSending:
+    """Counts of people, messages and used links for ``wave``'s contact lists."""
+    contacts = db.scalar(select(func.count()).where(WaveContact.wave_id == wave.id)) or 0
+    states = dict(
+        db.execute(
+            select(ContactMessage.state, func.count())
+            .where(ContactMessage.wave_id == wave.id)
+            .group_by(ContactMessage.state)
+        ).all()
+    )
+    failed = dict(
+        db.execute(
+            select(ContactMessage.reason, func.count())
+            .where(ContactMessage.wave_id == wave.id, ContactMessage.state == "failed")
+            .group_by(ContactMessage.reason)
+        ).all()
+    )
+    accepted = (
+        db.scalar(
+            select(func.count()).where(
+                ContactMessage.wave_id == wave.id, ContactMessage.provider_ref.is_not(None)
+            )
+        )
+        or 0
+    )
+    used = (
+        db.scalar(
+            select(func.count())
+            .select_from(WaveContact)
+            .join(Invitation, Invitation.id == WaveContact.invitation_id)
+            .where(WaveContact.wave_id == wave.id, Invitation.used_at.is_not(None))
+        )
+        or 0
+    )
+    reminders = list(
+        db.scalars(
+            select(WaveReminder.send_on)
+            .where(WaveReminder.wave_id == wave.id)
+            .order_by(WaveReminder.step)
+        )
+    )
+    return WaveSending(
+        contacts=contacts,
+        sent=accepted,
+        delivered=states.get("delivered", 0),
+        waiting=states.get("pending", 0) + states.get("retry", 0) + states.get("claimed", 0),
+        failed={str(k or "unknown"): v for k, v in failed.items()},
+        used=used,
+        reminders=reminders,
+    )
