@@ -24,7 +24,6 @@ from sqlalchemy import delete
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.distribution import sharing
 from feedback_app.models import LocalArea, Wave, WaveReminder
 from feedback_app.sending.contacts import read_contacts, store_contacts
 from feedback_app.sending.forms import ContactListForm, RemindersForm, parse_dates
@@ -32,6 +31,7 @@ from feedback_app.sending.worker import WaveSending, wave_sending
 from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.web import area_records
 
 bp = Blueprint("sending", __name__, url_prefix="/staff")
 WAVE = "/<area_slug>/waves/<int:wave_id>"
@@ -58,7 +58,7 @@ def _sending_enabled() -> bool:
 
 
 def _wave(area: LocalArea, wave_id: int) -> Wave:
-    wave = sharing.area_wave(db.session(), area, wave_id)
+    wave = area_records.area_wave(db.session(), area, wave_id)
     if wave is None:
         abort(404)
     return wave
