@@ -34,9 +34,7 @@ def _previewed(area: LocalArea, draft_id: int) -> tuple[QuestionnaireDraft, Ques
     if questionnaire is None:
         abort(
             make_response(
-                render_template(
-                    "staff/designer/cannot_edit.html", area=area, draft=draft, published=False
-                ),
+                render_template("staff/designer/cannot_edit.html", area=area, draft=draft),
                 409,
             )
         )

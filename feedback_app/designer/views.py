@@ -27,7 +27,6 @@ from feedback_app.designer.workbench import (
     ImportRefused,
     editable_questionnaire,
     export_file,
-    is_editable,
     read_upload,
     restore_revision,
     revisions,
@@ -36,6 +35,7 @@ from feedback_app.designer.workbench import (
 )
 from feedback_app.extensions import csrf
 from feedback_app.models import LocalArea
+from feedback_app.review.lineage import draft_lineage
 from feedback_app.staff import audit
 from feedback_app.staff.auth import current_user, requires
 from feedback_app.staff.roles import Permission
@@ -167,7 +167,8 @@ def overview(area: LocalArea, draft_id: int) -> str:
         questionnaire=questionnaire,
         rows=question_rows(questionnaire) if questionnaire else [],
         problems=shown_problems(draft),
-        editable=is_editable(draft) and questionnaire is not None,
+        editable=questionnaire is not None,
+        lineage=draft_lineage(db.session(), area, draft),
     )
 
 
@@ -219,7 +220,7 @@ def history(area: LocalArea, draft_id: int) -> str:
         area=area,
         draft=draft,
         revisions=revisions(db.session(), draft),
-        editable=is_editable(draft),
+        editable=True,
     )
 
 
@@ -228,8 +229,6 @@ def history(area: LocalArea, draft_id: int) -> str:
 def restore(area: LocalArea, draft_id: int, revision: int) -> HttpResponse:
     require_csrf()
     draft = draft_or_404(area, draft_id)
-    if not is_editable(draft):
-        abort(409)
     if not restore_revision(db.session(), draft, revision, user=current_user()):
         abort(404)
     return redirect(url_for(".overview", area_slug=area.slug, draft_id=draft.id))

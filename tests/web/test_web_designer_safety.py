@@ -313,12 +313,12 @@ def test_other_areas_and_published_drafts(app: Flask, coordinator: PageBrowser) 
         row = db.session().scalars(select(QuestionnaireDraft)).one()
         row.status = "published"
         db.session().commit()
+    # A published draft stays editable (issue 15 point 4): publishing again makes
+    # the next version.
     page = coordinator.get(draft).get_data(as_text=True)
-    assert "has been published" in page and "/edit" not in page
-    coordinator.get(draft + "questions/first_question/edit")
-    assert coordinator.last.status_code == 409
-    refused = coordinator.post(draft + "questions/first_question/remove")
-    assert refused.status_code == 409
+    assert "cannot be changed" not in page and "/edit" in page
+    assert coordinator.client.get(draft + "questions/first_question/edit").status_code == 200
+    assert coordinator.client.get(draft + "add").status_code == 200
     assert coordinator.client.get(draft + "export").status_code == 200
 
 
