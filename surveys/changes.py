@@ -70,7 +70,9 @@ def _question_changes(before: Question, after: Question) -> list[ChangeKind]:
     return kinds
 
 
-def questionnaire_changes(earlier: Questionnaire, later: Questionnaire) -> list[QuestionnaireChange]:
+def questionnaire_changes(
+    earlier: Questionnaire, later: Questionnaire
+) -> list[QuestionnaireChange]:
     """Every change from ``earlier`` to ``later``, questions in ``later``'s order, then
     removed questions, then the questionnaire's own texts.
 
@@ -87,7 +89,8 @@ def questionnaire_changes(earlier: Questionnaire, later: Questionnaire) -> list[
         if before is None:
             changes.append(QuestionnaireChange(ChangeKind.ADDED, question.id))
             continue
-        changes += [QuestionnaireChange(k, question.id) for k in _question_changes(before, question)]
+        kinds = _question_changes(before, question)
+        changes += [QuestionnaireChange(kind, question.id) for kind in kinds]
         if pages_before[question.id].show_when != pages_after[question.id].show_when:
             changes.append(QuestionnaireChange(ChangeKind.WHO_IS_ASKED, question.id))
     for before in earlier.questions():

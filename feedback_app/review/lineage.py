@@ -30,7 +30,9 @@ def _change_text(kind: ChangeKind, question: str) -> str:
         ChangeKind.HINT: gettext("question %(q)s: hint changed", q=question),
         ChangeKind.OPTIONS: gettext("question %(q)s: answers to choose from changed", q=question),
         ChangeKind.WHO_IS_ASKED: gettext("question %(q)s: who is asked changed", q=question),
-        ChangeKind.OPTIONAL: gettext("question %(q)s: whether it can be skipped changed", q=question),
+        ChangeKind.OPTIONAL: gettext(
+            "question %(q)s: whether it can be skipped changed", q=question
+        ),
         ChangeKind.DETAILS: gettext("the title, description or notices changed"),
     }
     return texts[kind]

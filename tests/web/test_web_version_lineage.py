@@ -98,7 +98,8 @@ def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Fl
             "hint": "If your child has more than one need, choose the one that matters most.",
             "must_answer": "yes",
             "options": "\n".join(
-                o.label for o in bundled_questionnaires()["parent_annual"].question("need").options  # type: ignore[union-attr]
+                o.label
+                for o in bundled_questionnaires()["parent_annual"].question("need").options  # type: ignore[union-attr]
             ),
         },
     )
@@ -131,7 +132,8 @@ def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Fl
             "hint": "",
             "must_answer": "yes",
             "options": "\n".join(
-                o.label for o in bundled_questionnaires()["parent_annual"].question("need").options  # type: ignore[union-attr]
+                o.label
+                for o in bundled_questionnaires()["parent_annual"].question("need").options  # type: ignore[union-attr]
             ),
         },
     )

@@ -21,9 +21,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column("draft_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("draft_revision", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("previous_version_id", sa.Integer(), nullable=True))
-        batch_op.add_column(
-            sa.Column("changes", sa.JSON(), server_default="[]", nullable=False)
-        )
+        batch_op.add_column(sa.Column("changes", sa.JSON(), server_default="[]", nullable=False))
         batch_op.create_foreign_key(
             batch_op.f("fk_questionnaire_version_previous_version_id_questionnaire_version"),
             "questionnaire_version",
