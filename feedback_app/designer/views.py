@@ -176,11 +176,13 @@ def overview(area: LocalArea, draft_id: int) -> str:
 @requires(Permission.DESIGN)
 def details(area: LocalArea, draft_id: int) -> HttpResponse | tuple[str, int]:
     draft, questionnaire = editable_or_refuse(area, draft_id)
-    form = DetailsForm(data=None if request.method == "POST" else questionnaire.model_dump())
+    shown = questionnaire.model_dump()
+    shown["easy_read"] = "yes" if questionnaire.easy_read else "no"
+    form = DetailsForm(data=None if request.method == "POST" else shown)
     if form.validate_on_submit():
-        changed = update_details(
-            questionnaire, **{name: form[name].data for name in form.data if name != "csrf_token"}
-        )
+        given = {name: form[name].data for name in form.data if name != "csrf_token"}
+        given["easy_read"] = form.easy_read.data == "yes"
+        changed = update_details(questionnaire, **given)
         save_change(
             db.session(), draft, changed, user=current_user(), summary="changed the details"
         )
