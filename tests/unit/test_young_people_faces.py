@@ -42,3 +42,8 @@ def test_one_face_scale_length_per_survey() -> None:
         assert any("same number of faces" in p.message for p in error.problems)
     else:
         raise AssertionError("a survey mixing 3 and 5 faces was accepted")
+
+
+def test_the_start_page_says_how_long_once() -> None:
+    # The start page says "It takes about 5 minutes."; the description must not too.
+    assert "minute" not in bundled_questionnaires()["young_people"].description
