@@ -12,7 +12,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
 
+from feedback_app import db
+from feedback_app.models import Response, Wave
 from tests.browser.harness import LiveServer, NewPage
 from tests.support.staff import PASSWORD, make_area_with_staff
 
@@ -128,15 +131,29 @@ def test_a_season_from_design_to_results(new_page: NewPage, live_server: LiveSer
     # The officer sees the response.
     officer = new_page(**STAFF)
     _sign_in(officer, "officer@season.example")
-    officer.goto("/staff/season/")
-    officer.get_by_role("link", name="Season event 2027").first.click()
-    officer.wait_for_load_state()
-    _shot(officer, "6-officer-wave")
-    expect(officer.locator("body")).to_contain_text("1 response")
+    with live_server.app.app_context():
+        wave_id = db.session().scalar(select(Wave.id).where(Wave.name == "Season event 2027"))
+    officer.goto(f"/staff/season/waves/{wave_id}/monitor")
+    _shot(officer, "6-officer-monitor")
+    # One response: shown as "fewer than 5" so no family can be picked out.
+    expect(officer.locator("main")).to_contain_text("Submitted")
+    expect(officer.locator("main")).to_contain_text("fewer than 5")
+    with live_server.app.app_context():
+        submitted = db.session().scalar(
+            select(func.count())
+            .select_from(Response)
+            .where(Response.wave_id == wave_id, Response.status == "submitted")
+        )
+    assert submitted == 1
 
 
 def test_you_said_we_did_stacks_on_a_phone(new_page: NewPage, live_server: LiveServer) -> None:
     """Issue 15 point 10: no sideways scroll hides the Change column at 390 px."""
+    from feedback_app.demo.results import load_demo_results
+
+    with live_server.app.app_context():
+        # The demo's closed waves (what the staff pages crawl loads too; idempotent).
+        load_demo_results(db.session())
     page = new_page(**PHONE)
     page.goto("/a/demo/you-said-we-did")
     table = page.locator("#kpi-results")
