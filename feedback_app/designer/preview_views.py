@@ -12,6 +12,7 @@ the preview's own session cookie, and sending them only shows the last page.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from flask import abort, g, make_response, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
@@ -108,7 +109,7 @@ def _url(
     language: str | None = None,
     change: bool = False,
 ) -> str:
-    args = {
+    args: dict[str, Any] = {
         "area_slug": area.slug,
         "draft_id": draft.id,
         "width": width or _width(),
@@ -178,10 +179,11 @@ def preview_page(
     )
     if request.method == "POST":
         if form.validate():
-            answers.update(cleaned_answers(page, form))
-            for question in page.questions:
-                if question.id not in answers or answers[question.id] is None:
-                    answers.pop(question.id, None)
+            for question_id, value in cleaned_answers(page, form).items():
+                if value is None:
+                    answers.pop(question_id, None)
+                else:
+                    answers[question_id] = value
             _keep(draft, answers)
             following = (
                 progress.resume_page(q, answers) if change else next_page_id(q, page.id, answers)

@@ -145,13 +145,13 @@ def chosen_columns(
         columns[str(position)] = target
     if not any(t != LANGUAGE for t in columns.values()):
         problems.append(gettext("Map at least one column to a question"))
-    for position, target in columns.items():
+    for column, target in columns.items():
         if target in (form["not_asked"].data or []):
             message = gettext(
                 "This column is mapped to a question you marked as not asked: "
                 "untick it, or ignore the column"
             )
-            form[f"{COLUMN_PREFIX}{position}"].errors = [message]
+            form[f"{COLUMN_PREFIX}{column}"].errors = [message]
             problems.append(message)
     return columns, problems
 

@@ -43,10 +43,10 @@ class QuestionnaireVersion(Base):
     #: not rewrite a version's record.
     draft_id: Mapped[int | None] = mapped_column(Integer)
     draft_revision: Mapped[int | None] = mapped_column(Integer)
-    #: The version of the same questionnaire this one follows, if any.
-    previous_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("questionnaire_version.id", ondelete="SET NULL")
-    )
+    #: The version of the same questionnaire this one follows, if any (no foreign
+    #: key: versions are never deleted one by one, and adding one would rebuild this
+    #: table, which waves and responses reference, on SQLite).
+    previous_version_id: Mapped[int | None] = mapped_column(Integer)
     #: What changed since ``previous_version_id`` (``surveys.changes`` records).
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
 
