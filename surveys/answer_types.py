@@ -185,7 +185,7 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
     for spec in (
         AnswerTypeSpec(
             type=AnswerType.SINGLE,
-            missing=N_("Select an answer"),
+            missing=N_("Select an answer to “%(question)s”"),
             name=S_("Choose one answer"),
             description=S_("A list of answers you write; people choose one."),
             review_name=S_("Choose one answer"),
@@ -207,7 +207,7 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
         ),
         AnswerTypeSpec(
             type=AnswerType.AGREEMENT,
-            missing=N_("Select an answer"),
+            missing=N_("Select an answer to “%(question)s”"),
             name=S_("How much do you agree"),
             description=S_(
                 "Strongly agree, agree, neither, disagree, strongly disagree, don't know."

@@ -69,7 +69,8 @@ def clean_answer(question: Question, raw: Sequence[str]) -> AnswerValue | None:
     values = [clean_text(v) for v in raw if isinstance(v, str)]
     value = spec.clean(question, values)
     if value is None and not question.optional:
-        raise AnswerError(spec.missing)
+        # The message may name the question ("Select an answer to “...”").
+        raise AnswerError(spec.missing, question=question.text)
     return value
 
 

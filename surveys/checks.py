@@ -8,9 +8,10 @@ definition (field names and list indexes), so the loader can name the line.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 
-from surveys.answer_types import ANSWER_TYPES, SETTING_FIELDS
+from surveys.answer_types import ANSWER_TYPES, SETTING_FIELDS, AnswerType
 from surveys.conditions import ConditionContext, Finding, Loc, condition_findings
 from surveys.kpis import KpiBank
 from surveys.model import Option, Question, Questionnaire
@@ -312,6 +313,25 @@ def _easy_read(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
     return findings
 
 
+def _face_scales(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
+    """One face scale length per questionnaire: switching between 3 and 5 faces
+    within one survey confuses young respondents and cannot be compared."""
+    faces = [(loc, question) for loc, question in _questions(q) if question.type is AnswerType.FACE]
+    lengths = Counter(question.points for _loc, question in faces)
+    if len(lengths) < 2:
+        return []
+    usual = lengths.most_common(1)[0][0]
+    return [
+        (
+            (*loc, "points"),
+            f"every face question in a survey uses the same number of faces: most use "
+            f"{usual}, this one uses {question.points}",
+        )
+        for loc, question in faces
+        if question.points != usual
+    ]
+
+
 def _questions(q: Questionnaire) -> Iterator[tuple[Loc, Question]]:
     for index, page in enumerate(q.pages):
         for number, question in enumerate(page.questions):
@@ -337,4 +357,5 @@ _CHECKS: tuple[Callable[[Questionnaire, KpiBank], list[Finding]], ...] = (
     _settings,
     _kpis,
     _easy_read,
+    _face_scales,
 )

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, make_response, render_template
 from flask_wtf import FlaskForm
 
 from feedback_app import db
-from feedback_app.designer.workbench import editable_questionnaire, find_draft, is_editable
+from feedback_app.designer.workbench import editable_questionnaire, find_draft
 from feedback_app.models import LocalArea, QuestionnaireDraft
 from surveys import Questionnaire
 
@@ -26,18 +26,15 @@ def draft_or_404(area: LocalArea, draft_id: int) -> QuestionnaireDraft:
 
 
 def editable_or_refuse(area: LocalArea, draft_id: int) -> tuple[QuestionnaireDraft, Questionnaire]:
-    """The draft and its questionnaire, ready to change; otherwise a page saying why not."""
+    """The draft and its questionnaire, ready to change; otherwise a page saying why not.
+
+    A published draft stays editable: publishing it again makes the next version."""
     draft = draft_or_404(area, draft_id)
     questionnaire = editable_questionnaire(draft)
-    if not is_editable(draft) or questionnaire is None:
+    if questionnaire is None:
         abort(
             make_response(
-                render_template(
-                    "staff/designer/cannot_edit.html",
-                    area=area,
-                    draft=draft,
-                    published=not is_editable(draft),
-                ),
+                render_template("staff/designer/cannot_edit.html", area=area, draft=draft),
                 409,
             )
         )

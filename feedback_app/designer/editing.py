@@ -317,13 +317,15 @@ DETAIL_FIELDS = (
     "description",
     "kind",
     "estimated_minutes",
+    "easy_read",
     "privacy_notice",
     "next_steps",
 )
 
 
 def update_details(q: Questionnaire, **details: Any) -> Questionnaire:
-    """Change the questionnaire's title, description, kind, length and notices."""
+    """Change the questionnaire's title, description, kind, length, notices and
+    whether it is Easy Read."""
     data = _data(q)
     data.update({key: details[key] for key in DETAIL_FIELDS if key in details})
     return _rebuild(data)

@@ -272,6 +272,22 @@ class DetailsForm(FlaskForm):
             Length(max=_NOTICE_LIMIT, message=_l("This must be 3000 characters or fewer")),
         ],
     )
+    easy_read = RadioField(
+        _l("Easy Read"),
+        description=_l(
+            "Easy Read shows larger text, a picture beside each question and labelled "
+            "faces. Each question then needs a picture, and sentences must be short."
+        ),
+        choices=select_choices(
+            [
+                ("no", _l("No, the standard layout")),
+                ("yes", _l("Yes, an Easy Read survey (for example, for young people)")),
+            ]
+        ),
+        default="no",
+        widget=GovRadioInput(),
+        validators=[InputRequired(_l("Select whether this is an Easy Read survey"))],
+    )
     next_steps = TextAreaField(
         _l("What happens next"),
         description=_l("Shown after someone sends their answers."),

@@ -27,7 +27,6 @@ from feedback_app.designer.workbench import (
     ImportRefused,
     editable_questionnaire,
     export_file,
-    is_editable,
     read_upload,
     restore_revision,
     revisions,
@@ -36,6 +35,7 @@ from feedback_app.designer.workbench import (
 )
 from feedback_app.extensions import csrf
 from feedback_app.models import LocalArea
+from feedback_app.review.lineage import draft_lineage
 from feedback_app.staff.auth import current_user, record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.translating.content_translation import content_gettext
@@ -166,7 +166,8 @@ def overview(area: LocalArea, draft_id: int) -> str:
         questionnaire=questionnaire,
         rows=question_rows(questionnaire) if questionnaire else [],
         problems=shown_problems(draft),
-        editable=is_editable(draft) and questionnaire is not None,
+        editable=questionnaire is not None,
+        lineage=draft_lineage(db.session(), area, draft),
     )
 
 
@@ -174,11 +175,13 @@ def overview(area: LocalArea, draft_id: int) -> str:
 @requires(Permission.DESIGN)
 def details(area: LocalArea, draft_id: int) -> HttpResponse | tuple[str, int]:
     draft, questionnaire = editable_or_refuse(area, draft_id)
-    form = DetailsForm(data=None if request.method == "POST" else questionnaire.model_dump())
+    shown = questionnaire.model_dump()
+    shown["easy_read"] = "yes" if questionnaire.easy_read else "no"
+    form = DetailsForm(data=None if request.method == "POST" else shown)
     if form.validate_on_submit():
-        changed = update_details(
-            questionnaire, **{name: form[name].data for name in form.data if name != "csrf_token"}
-        )
+        given = {name: form[name].data for name in form.data if name != "csrf_token"}
+        given["easy_read"] = form.easy_read.data == "yes"
+        changed = update_details(questionnaire, **given)
         save_change(
             db.session(), draft, changed, user=current_user(), summary="changed the details"
         )
@@ -216,7 +219,7 @@ def history(area: LocalArea, draft_id: int) -> str:
         area=area,
         draft=draft,
         revisions=revisions(db.session(), draft),
-        editable=is_editable(draft),
+        editable=True,
     )
 
 
@@ -225,8 +228,6 @@ def history(area: LocalArea, draft_id: int) -> str:
 def restore(area: LocalArea, draft_id: int, revision: int) -> HttpResponse:
     require_csrf()
     draft = draft_or_404(area, draft_id)
-    if not is_editable(draft):
-        abort(409)
     if not restore_revision(db.session(), draft, revision, user=current_user()):
         abort(404)
     return redirect(url_for(".overview", area_slug=area.slug, draft_id=draft.id))

@@ -36,11 +36,6 @@ def find_draft(db: Session, area: LocalArea, draft_id: int) -> QuestionnaireDraf
     )
 
 
-def is_editable(draft: QuestionnaireDraft) -> bool:
-    """A published draft is a record of what went live; it is not changed."""
-    return draft.status != "published"
-
-
 def editable_questionnaire(draft: QuestionnaireDraft) -> Questionnaire | None:
     """The draft's questionnaire when its shape is sound (it may still have problems
     such as a rule looking at a later question); None when the designer cannot read it."""

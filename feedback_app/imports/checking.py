@@ -8,7 +8,9 @@ someone else collected:
   rule as online (``surveys.answers.clean_answer``), so a number out of range or
   two answers to a one-answer question is a problem;
 - an answer the respondent's own answers skip is dropped, exactly as online;
-- a question every respondent is asked must have a column (file-level problem).
+- a question every respondent is asked must have a column (file-level problem),
+  unless the officer marked it as not asked in that survey: then it has no
+  answers in the wave, so it is out of every base for it.
 
 Problems are collected for the whole file, never only the first.
 """
@@ -96,19 +98,38 @@ def always_asked(questionnaire: Questionnaire) -> list[Question]:
 def mapping_problems(
     file: ImportFile, questionnaire: Questionnaire, mapping: ImportMapping
 ) -> list[ImportProblem]:
-    """Problems with the mapping itself: required questions with no column."""
+    """Problems with the mapping itself: required questions with no column (and not
+    marked as not asked), and questions both marked as not asked and given a column."""
     mapped = mapping.question_columns()
-    return [
+    not_asked = set(mapping.not_asked)
+    problems = [
         ImportProblem(
             row=None,
             column=None,
             value="",
-            message=N_("No column is mapped to “%(question)s”, which every respondent is asked"),
+            message=N_(
+                "No column is mapped to “%(question)s”, which every respondent is asked. "
+                "Map a column to it, or mark it as not asked in this survey"
+            ),
             params={"question": question.text},
         )
         for question in always_asked(questionnaire)
-        if question.id not in mapped
+        if question.id not in mapped and question.id not in not_asked
     ]
+    problems += [
+        ImportProblem(
+            row=None,
+            column=None,
+            value="",
+            message=N_(
+                "“%(question)s” is marked as not asked in this survey, but a column is mapped to it"
+            ),
+            params={"question": question.text},
+        )
+        for question in questionnaire.questions()
+        if question.id in not_asked and question.id in mapped
+    ]
+    return problems
 
 
 def check_file(

@@ -10,8 +10,14 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovRadioInput, GovSelect, GovTextInput
-from wtforms import RadioField, SelectField, StringField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextInput,
+)
+from wtforms import RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import InputRequired, Length
 
 from feedback_app.imports.mapping import BLANK, IGNORE, LANGUAGE, SEPARATORS, ImportMapping
@@ -70,6 +76,19 @@ def columns_form(
             widget=GovRadioInput(),
             validators=[InputRequired(_l("Select what separates answers"))],
         )
+        not_asked = SelectMultipleField(
+            _l("Questions the other survey did not ask"),
+            description=_l(
+                "Tick a question that was not in the survey you are importing. It gets no "
+                "answers in this wave and is left out of every count and percentage for it, "
+                "instead of counting as unanswered. Leave a question unticked if people "
+                "were asked it but could skip it."
+            ),
+            choices=select_choices(
+                (q.id, f"{content_gettext(q.text)} ({q.id})") for q in questionnaire.questions()
+            ),
+            widget=GovCheckboxesInput(),
+        )
 
     choices = [(IGNORE, gettext("Ignore this column")), (LANGUAGE, gettext("Language"))]
     choices += [(q.id, f"{content_gettext(q.text)} ({q.id})") for q in questionnaire.questions()]
@@ -87,6 +106,7 @@ def columns_form(
         setattr(ColumnsForm, f"{COLUMN_PREFIX}{position}", field)
     data: dict[str, Any] = {f"{COLUMN_PREFIX}{p}": t for p, t in mapping.columns.items()}
     data["separator"] = mapping.separator
+    data["not_asked"] = mapping.not_asked
     return ColumnsForm(formdata=formdata, data=data)
 
 
@@ -125,6 +145,14 @@ def chosen_columns(
         columns[str(position)] = target
     if not any(t != LANGUAGE for t in columns.values()):
         problems.append(gettext("Map at least one column to a question"))
+    for column, target in columns.items():
+        if target in (form["not_asked"].data or []):
+            message = gettext(
+                "This column is mapped to a question you marked as not asked: "
+                "untick it, or ignore the column"
+            )
+            form[f"{COLUMN_PREFIX}{column}"].errors = [message]
+            problems.append(message)
     return columns, problems
 
 

@@ -47,15 +47,26 @@ LANGUAGE_NAMES = {
 
 @dataclass
 class ImportMapping:
-    """Column position -> question id (or LANGUAGE); question id -> text -> option code."""
+    """Column position -> question id (or LANGUAGE); question id -> text -> option code;
+    and the questions the other survey did not ask (``not_asked``).
+
+    A question not asked in the imported wave has no column and no answers: it is
+    out of every base for that wave, and the import record says so.
+    """
 
     columns: dict[str, str] = field(default_factory=dict)
     answers: dict[str, dict[str, str]] = field(default_factory=dict)
     separator: str = ";"
+    not_asked: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """Plain data to store."""
-        return {"columns": self.columns, "answers": self.answers, "separator": self.separator}
+        return {
+            "columns": self.columns,
+            "answers": self.answers,
+            "separator": self.separator,
+            "not_asked": self.not_asked,
+        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any] | None) -> ImportMapping:
@@ -64,6 +75,7 @@ class ImportMapping:
         columns = data.get("columns") or {}
         answers = data.get("answers") or {}
         separator = data.get("separator")
+        not_asked = data.get("not_asked") or []
         return cls(
             columns={str(k): str(v) for k, v in columns.items() if isinstance(v, str)},
             answers={
@@ -72,6 +84,9 @@ class ImportMapping:
                 if isinstance(texts, dict)
             },
             separator=separator if separator in SEPARATORS else ";",
+            not_asked=[str(q) for q in not_asked if isinstance(q, str)]
+            if isinstance(not_asked, list)
+            else [],
         )
 
     def question_columns(self) -> dict[str, list[int]]:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import gettext
 
 from feedback_app.imports.checking import ImportedRow, ImportProblem, option_counts
+from feedback_app.imports.mapping import ImportMapping
 from feedback_app.translating.content_translation import content_gettext
 from surveys import Questionnaire
 from surveys.answers import format_answer
@@ -103,3 +104,31 @@ def question_counts(questionnaire: Questionnaire, rows: list[ImportedRow]) -> li
             )
         )
     return result
+
+
+@dataclass(frozen=True)
+class ImportEffects:
+    """What the import will and will not change, shown before anything is written."""
+
+    #: Questions that get answers from the file.
+    answered: list[str]
+    #: Questions marked as not asked in the other survey: out of every base.
+    not_asked: list[str]
+    #: Questions asked but with no column (optional, or skipped by routing).
+    without_column: list[str]
+
+
+def import_effects(questionnaire: Questionnaire, mapping: ImportMapping) -> ImportEffects:
+    """The questions the import fills, leaves as not asked, or leaves unanswered."""
+    mapped = mapping.question_columns()
+    not_asked = set(mapping.not_asked)
+    answered, skipped, without = [], [], []
+    for question in questionnaire.questions():
+        text = content_gettext(question.text)
+        if question.id in mapped:
+            answered.append(text)
+        elif question.id in not_asked:
+            skipped.append(text)
+        else:
+            without.append(text)
+    return ImportEffects(answered=answered, not_asked=skipped, without_column=without)

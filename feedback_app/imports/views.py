@@ -237,6 +237,7 @@ def columns(area: LocalArea, token: str) -> str | HttpResponse | tuple[str, int]
     chosen, problems = forms.chosen_columns(step.file, step.questionnaire, form)
     step.mapping.columns = chosen
     step.mapping.separator = form["separator"].data
+    step.mapping.not_asked = list(form["not_asked"].data or [])
     texts = mapping.distinct_answers(step.file, step.questionnaire, step.mapping)
     problems += _too_many_answers(step.questionnaire, texts)
     if problems:
@@ -288,6 +289,7 @@ def _preview_page(
         problems=view_model.shown_problems(checked.problems),
         rows=view_model.preview_rows(step.questionnaire, checked.rows),
         counts=view_model.question_counts(step.questionnaire, checked.rows),
+        effects=view_model.import_effects(step.questionnaire, step.mapping),
         refusal=refusal,
     )
 

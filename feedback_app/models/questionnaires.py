@@ -37,6 +37,18 @@ class QuestionnaireVersion(Base):
     #: SHA-256 of ``definition``: the same text is never published twice.
     checksum: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    #: Lineage: the draft and revision this version was published from (None for
+    #: bundled questionnaires and versions published before lineage was kept).
+    #: No foreign key: drafts already point at versions, and a deleted draft must
+    #: not rewrite a version's record.
+    draft_id: Mapped[int | None] = mapped_column(Integer)
+    draft_revision: Mapped[int | None] = mapped_column(Integer)
+    #: The version of the same questionnaire this one follows, if any (no foreign
+    #: key: versions are never deleted one by one, and adding one would rebuild this
+    #: table, which waves and responses reference, on SQLite).
+    previous_version_id: Mapped[int | None] = mapped_column(Integer)
+    #: What changed since ``previous_version_id`` (``surveys.changes`` records).
+    changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list, server_default="[]")
 
 
 class QuestionnaireDraft(Base):

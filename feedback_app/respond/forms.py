@@ -47,9 +47,11 @@ class CleanAnswer:
         try:
             field.cleaned = clean_answer(self.question, raw)
         except AnswerError as error:
-            # An option label inside a message is questionnaire text: translate it too.
+            # An option label or question inside a message is questionnaire text:
+            # translate it too.
             params = {
-                k: content_gettext(v) if k == "option" else v for k, v in error.params.items()
+                k: content_gettext(v) if k in {"option", "question"} else v
+                for k, v in error.params.items()
             }
             raise ValidationError(gettext(error.message, **params)) from None
 

@@ -1,8 +1,9 @@
 """Publishing a draft as an immutable version, with the comparability check first.
 
 Publishing the same text twice returns the existing version; a changed draft makes
-the next version number and leaves earlier versions untouched. The draft stays
-editable after publishing (editing a live questionnaire makes a new version).
+the next version number, with its lineage (the draft, the version before, what
+changed), and leaves earlier versions and their waves untouched. The draft stays
+editable after publishing: its comments and history carry on into the next version.
 """
 
 from __future__ import annotations
@@ -97,7 +98,7 @@ def publish_draft(
         raise PublishRefused("the draft has problems")
     if check.breaks and not confirmed_breaks:
         raise PublishRefused("comparability breaks were not confirmed")
-    version = publish_version(db, area, draft_questionnaire(draft))
+    version = publish_version(db, area, draft_questionnaire(draft), draft=draft)
     created = check.latest is None or version.version > check.latest.version
     draft.status = "published"
     audit.record(
@@ -112,6 +113,8 @@ def publish_draft(
         version=version.version,
         version_id=version.id,
         new_version=created,
+        previous_version_id=version.previous_version_id,
+        changes=len(version.changes),
         comparability_breaks=len(check.breaks),
     )
     db.commit()

@@ -9,8 +9,9 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from feedback_app.models import LocalArea, QuestionnaireVersion, Wave
+from feedback_app.models import LocalArea, QuestionnaireDraft, QuestionnaireVersion, Wave
 from surveys import Questionnaire, dump_questionnaire, parse_questionnaire
+from surveys.changes import questionnaire_changes
 
 
 def area_questionnaire(area: LocalArea, questionnaire: Questionnaire) -> Questionnaire:
@@ -20,15 +21,21 @@ def area_questionnaire(area: LocalArea, questionnaire: Questionnaire) -> Questio
 
 
 def publish_version(
-    db: Session, area: LocalArea, questionnaire: Questionnaire
+    db: Session,
+    area: LocalArea,
+    questionnaire: Questionnaire,
+    *,
+    draft: QuestionnaireDraft | None = None,
 ) -> QuestionnaireVersion:
     """Store an immutable version; the same definition twice returns the existing one.
 
     The stored text is re-parsed before it is saved, so a version that cannot be
-    loaded again can never reach respondents.
+    loaded again can never reach respondents. A new version records its lineage:
+    the draft (and revision) it came from, the version before it, and what changed
+    since that version (``surveys.changes``). Waves keep the version they run.
     """
     text = dump_questionnaire(area_questionnaire(area, questionnaire))
-    parse_questionnaire(text, source=f"{questionnaire.id} (publishing)")
+    stored = parse_questionnaire(text, source=f"{questionnaire.id} (publishing)")
     checksum = hashlib.sha256(text.encode()).hexdigest()
     existing = db.scalar(
         select(QuestionnaireVersion).where(
@@ -39,19 +46,41 @@ def publish_version(
     )
     if existing is not None:
         return existing
-    latest = db.scalar(
+    latest_number = db.scalar(
         select(func.max(QuestionnaireVersion.version)).where(
             QuestionnaireVersion.area_id == area.id,
             QuestionnaireVersion.questionnaire_id == questionnaire.id,
         )
     )
+    previous = (
+        db.scalar(
+            select(QuestionnaireVersion).where(
+                QuestionnaireVersion.area_id == area.id,
+                QuestionnaireVersion.questionnaire_id == questionnaire.id,
+                QuestionnaireVersion.version == latest_number,
+            )
+        )
+        if latest_number
+        else None
+    )
+    changes = (
+        questionnaire_changes(
+            parse_questionnaire(previous.definition, source=f"version {previous.id}"), stored
+        )
+        if previous is not None
+        else []
+    )
     version = QuestionnaireVersion(
         area_id=area.id,
         questionnaire_id=questionnaire.id,
-        version=(latest or 0) + 1,
+        version=(latest_number or 0) + 1,
         title=questionnaire.title,
         definition=text,
         checksum=checksum,
+        draft_id=draft.id if draft is not None else None,
+        draft_revision=draft.revision if draft is not None else None,
+        previous_version_id=previous.id if previous is not None else None,
+        changes=[change.as_record() for change in changes],
     )
     db.add(version)
     db.flush()

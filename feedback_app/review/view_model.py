@@ -14,6 +14,7 @@ from feedback_app.designer.drafts import draft_problems, draft_questionnaire
 from feedback_app.models import LocalArea, Membership, QuestionnaireDraft, StaffUser
 from feedback_app.review.comments import Thread, threads
 from feedback_app.review.evidence import RevisionRow, history
+from feedback_app.review.lineage import DraftLineage, draft_lineage
 from feedback_app.review.plain_words import describe_condition
 from feedback_app.staff.roles import Role
 from feedback_app.translating.content_translation import content_gettext
@@ -62,6 +63,7 @@ class ReviewPage:
     share_url: str
     reviewers: list[str]
     history: list[RevisionRow]
+    lineage: DraftLineage
 
     @property
     def open_count(self) -> int:
@@ -139,6 +141,7 @@ def review_page(db: Session, area: LocalArea, draft: QuestionnaireDraft) -> Revi
         share_url=url_for("review.review", area_slug=area.slug, draft_id=draft.id, _external=True),
         reviewers=_reviewers(db, area),
         history=history(db, draft),
+        lineage=draft_lineage(db, area, draft),
     )
 
 

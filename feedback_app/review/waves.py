@@ -19,6 +19,7 @@ from feedback_app.data_protection.retention import add_years, years_for
 from feedback_app.distribution import links
 from feedback_app.models import AuditEvent, LocalArea, QuestionnaireVersion, StaffUser, Wave, utcnow
 from feedback_app.review.evidence import PUBLISH_ACTION
+from feedback_app.review.lineage import ChangeLine, change_lines
 from feedback_app.review.publishing import schedule_wave
 from feedback_app.staff import audit
 from feedback_app.web.local_days import end_of_day_utc
@@ -97,14 +98,28 @@ class VersionRow:
     version: QuestionnaireVersion
     published_by: str
     waves: list[Wave] = field(default_factory=list)
+    #: The number of the version this one follows (None: the first, or no record).
+    previous_number: int | None = None
+
+    @property
+    def changes(self) -> list[ChangeLine]:
+        """What changed since the version before, in plain words."""
+        return change_lines(self.version.changes or [])
+
+    @property
+    def keeps_comparability(self) -> bool:
+        """True when results compare with the version before."""
+        return all(line.keeps_comparability for line in self.changes)
 
 
 def versions_overview(db: Session, area: LocalArea) -> dict[str, list[VersionRow]]:
     """The area's versions by questionnaire id (newest version first)."""
-    versions = db.scalars(
-        select(QuestionnaireVersion)
-        .where(QuestionnaireVersion.area_id == area.id)
-        .order_by(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version.desc())
+    versions = list(
+        db.scalars(
+            select(QuestionnaireVersion)
+            .where(QuestionnaireVersion.area_id == area.id)
+            .order_by(QuestionnaireVersion.questionnaire_id, QuestionnaireVersion.version.desc())
+        )
     )
     waves: dict[int, list[Wave]] = defaultdict(list)
     for wave in db.scalars(select(Wave).where(Wave.area_id == area.id).order_by(Wave.opens_at)):
@@ -122,9 +137,15 @@ def versions_overview(db: Session, area: LocalArea) -> dict[str, list[VersionRow
         if isinstance(version_id, int) and version_id not in publishers:
             publishers[version_id] = email or ""
     grouped: dict[str, list[VersionRow]] = defaultdict(list)
+    numbers = {version.id: version.version for version in versions}
     for version in versions:
         grouped[version.questionnaire_id].append(
-            VersionRow(version, publishers.get(version.id, ""), waves[version.id])
+            VersionRow(
+                version,
+                publishers.get(version.id, ""),
+                waves[version.id],
+                previous_number=numbers.get(version.previous_version_id or 0),
+            )
         )
     return dict(grouped)
 

@@ -29,10 +29,12 @@ def select_locale() -> str:
     """The respondent's chosen language, else the browser's best match.
 
     Staff pages are in English: the workspace is not translated (yet), and a
-    half-translated screen is worse than an English one.
+    half-translated screen is worse than an English one. The one exception is a
+    draft's preview in a language families may choose.
     """
     if request.path.startswith("/staff"):
-        return "en"
+        # A draft previewed in a respondent's language (designer preview) sets this.
+        return str(g.get("preview_language", "en"))
     languages = offered_languages()
     chosen = session.get("lang")
     if chosen in languages:

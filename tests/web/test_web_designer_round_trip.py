@@ -167,11 +167,12 @@ def test_preview_pages_show_the_respondent_pages(app: Flask) -> None:
     assert "app-preview--full" in full
     assert "I have trust and confidence in the local area" in full
     assert 'name="trust_confidence"' in full
-    # "Save and continue" goes on to the next page of the preview, keeping the width.
-    assert f'action="{draft}preview/q/first_question"' in full
+    # "Save and continue" posts the page, keeping the width and language; the
+    # preview then follows the route as families do.
+    assert f'action="{draft}preview/q/trust_confidence?width=full&amp;language=en"' in full
     shown_if = browser.get(draft + "preview/q/which_school_does_your_child_go_to")
-    body = shown_if.get_data(as_text=True)
-    assert "Only if the answer to" in body
+    # Its "show only if" does not hold with nothing answered: it is not shown.
+    assert "which_school" not in shown_if.request.path
     assert "(optional)" in browser.get(draft + "preview/q/first_question").get_data(as_text=True)
     done = browser.get(draft + "preview/done").get_data(as_text=True)
     assert "We will publish what you told us." in done

@@ -313,12 +313,12 @@ def test_other_areas_and_published_drafts(app: Flask, coordinator: PageBrowser) 
         row = db.session().scalars(select(QuestionnaireDraft)).one()
         row.status = "published"
         db.session().commit()
+    # A published draft stays editable (issue 15 point 4): publishing again makes
+    # the next version.
     page = coordinator.get(draft).get_data(as_text=True)
-    assert "has been published" in page and "/edit" not in page
-    coordinator.get(draft + "questions/first_question/edit")
-    assert coordinator.last.status_code == 409
-    refused = coordinator.post(draft + "questions/first_question/remove")
-    assert refused.status_code == 409
+    assert "cannot be changed" not in page and "/edit" in page
+    assert coordinator.client.get(draft + "questions/first_question/edit").status_code == 200
+    assert coordinator.client.get(draft + "add").status_code == 200
     assert coordinator.client.get(draft + "export").status_code == 200
 
 
@@ -339,12 +339,21 @@ def test_easy_read_questions_get_a_picture_and_a_face_scale(coordinator: PageBro
         add,
         {"text": "How is your school?", "must_answer": "yes", "picture": "school", "points": "3"},
     )
+    # The survey's other faces are 5: one scale length per survey (issue 15 point 12).
+    assert "uses the same number of faces" in coordinator.last.get_data(as_text=True)
+    coordinator.get(draft + "questions/how_is_your_school/edit")
+    coordinator.post(
+        draft + "questions/how_is_your_school/edit",
+        {"text": "How is your school?", "must_answer": "yes", "picture": "school", "points": "5"},
+    )
     assert "No problems found" in coordinator.last.get_data(as_text=True)
     question = parse_questionnaire(
         coordinator.client.get(draft + "export").get_data(as_text=True)
     ).question("how_is_your_school")
-    assert question is not None and question.picture == "school" and question.points == 3
-    assert [o.code for o in question.options] == ["happy", "ok", "sad", "dont_know"]
+    assert question is not None and question.picture == "school" and question.points == 5
+    assert [o.code for o in question.options] == [
+        "very_happy", "happy", "ok", "sad", "very_sad", "dont_know"
+    ]  # fmt: skip
     coordinator.get(draft + "preview/q/how_is_your_school")
 
 
@@ -398,3 +407,26 @@ def test_a_0_to_10_scale_can_leave_out_dont_know(coordinator: PageBrowser) -> No
     coordinator.post(edit, {**fields, "dont_know": "yes"})
     page = _exported(coordinator, draft)["pages"][-1]
     assert page["questions"][0]["options"][-1]["code"] == "dont_know"
+
+
+def test_easy_read_is_a_switch_for_any_questionnaire(coordinator: PageBrowser) -> None:
+    """Issue 15 point 12: any questionnaire can be made Easy Read in the designer."""
+    draft = _new_blank(coordinator)
+    form = coordinator.get(draft + "details").get_data(as_text=True)
+    assert 'name="easy_read"' in form
+    details = {
+        "title": "Our youth survey",
+        "description": "For young people who use our services.",
+        "kind": "young_people",
+        "estimated_minutes": "5",
+        "easy_read": "yes",
+        "privacy_notice": "You do not need to give your name.",
+        "next_steps": "Thank you. We will tell you what we change.",
+    }
+    coordinator.post(draft + "details", details)
+    overview = coordinator.last.get_data(as_text=True)
+    assert "Easy Read questions need a picture" in overview
+    assert _exported(coordinator, draft)["easy_read"] is True
+    coordinator.get(draft + "details")
+    coordinator.post(draft + "details", {**details, "easy_read": "no"})
+    assert not _exported(coordinator, draft).get("easy_read")

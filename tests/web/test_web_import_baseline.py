@@ -331,3 +331,62 @@ def _unique_constraint_refuses_a_simultaneous_second_import(
         with pytest.raises(storing.ImportRefused):
             storing.import_baseline(session, **kwargs)  # type: ignore[arg-type]
     assert _counts(app) == (1, 1, 1, 1)
+
+
+KPI_ONLY_CSV = (
+    b"Respondent ID,What support does your child have at the moment?,"
+    b"I have trust and confidence in the local area to provide support for my child\r\n"
+    b"1,SEN support,Agree\r\n"
+    b"2,EHC plan,Disagree\r\n"
+    b"3,SEN support,Strongly agree\r\n"
+)
+
+
+def test_questions_not_asked_in_the_other_survey_are_recorded_as_not_asked(
+    app: Flask, tmp_path: Path
+) -> None:
+    """Issue 15 point 6: a file with the KPI question and the support type imports
+    into the annual survey once the other questions are marked as not asked."""
+    version_id = _area_with_version(app, tmp_path)
+    officer = signed_in(app.test_client(), "officer@north.example")
+    uploaded = _upload(officer, version_id, "kpi only.csv", KPI_ONLY_CSV)
+    columns_url = uploaded.location
+    page = officer.get(columns_url).get_data(as_text=True)
+    assert "Questions the other survey did not ask" in page
+    chosen, _labels = selects(page)
+    assert chosen["column_1"] == "plan_type" and chosen["column_2"] == "trust_confidence"
+    # Without marking the rest as not asked, the file cannot be imported.
+    officer.post(columns_url, {**chosen, "separator": ";"})
+    officer.post(officer.path, {"answer_plan_type_0": "sen_support",
+                                "answer_plan_type_1": "ehcp",
+                                "answer_trust_confidence_0": "agree",
+                                "answer_trust_confidence_1": "disagree",
+                                "answer_trust_confidence_2": "strongly_agree"})  # fmt: skip
+    html = officer.get(officer.path).get_data(as_text=True)
+    assert "or mark it as not asked in this survey" in html
+    assert "Nothing has been imported" in html
+
+    questionnaire = bundled_questionnaires()["parent_annual"]
+    others = [
+        q.id for q in questionnaire.questions() if q.id not in {"plan_type", "trust_confidence"}
+    ]
+    # A question both marked and mapped is refused plainly.
+    both = officer.post(
+        columns_url, {**chosen, "separator": ";", "not_asked": [*others, "plan_type"]}
+    )
+    assert both.status_code == 400
+    assert "marked as not asked" in both.get_data(as_text=True)
+    officer.post(columns_url, {**chosen, "separator": ";", "not_asked": others})
+    html = officer.get(officer.path.replace("/answers", "/preview")).get_data(as_text=True)
+    assert "Nothing has been imported" not in html
+    assert "What the import will change" in html and "What the import will not change" in html
+    assert 'id="not-asked"' in html and "What is working well for your child and family?" in html
+    assert _counts(app) == (0, 0, 0, 0)  # nothing written before the import
+    done = officer.post(officer.path.rsplit("/", 1)[0] + "/import", WAVE)
+    assert "3 responses imported" in done.get_data(as_text=True)
+    with app.app_context():
+        session = db.session()
+        asked = {q for (q,) in session.execute(select(Answer.question_id)).all()}
+        assert asked == {"plan_type", "trust_confidence"}
+        record = session.scalar(select(BaselineImport))
+        assert record is not None and sorted(record.mapping["not_asked"]) == sorted(others)

@@ -74,3 +74,20 @@ def test_footer_plurals_instructions_and_dates(app: Flask, demo: dict[str, str])
     with app.test_request_context():
         shown = render_template_string('{{ format_date("2026-12-03"|as_date, "d MMMM yyyy") }}')
     assert shown == "3 December 2026"
+
+
+def test_select_an_answer_names_the_question(app: Flask, demo: dict[str, str]) -> None:
+    """Issue 15 point 11: the error says which question needs an answer, in English
+    and in the respondent's language."""
+    family = PageBrowser(app.test_client())
+    family.get(f"/s/{EVENT}")
+    family.post(f"/s/{EVENT}/start")
+    page = family.post(family.path, {})
+    assert page.status_code == 400
+    html = page.get_data(as_text=True)
+    assert "Select an answer to “Today&#39;s event was useful to me”" in html
+    family.get(f"{family.path}?lang=cy")
+    # The raw client: the page checks expect an English "Error:" title.
+    welsh = family.client.post(family.path, data={"csrf_token": family.csrf_token()})
+    assert welsh.status_code == 400
+    assert "Dewiswch ateb i “" in welsh.get_data(as_text=True)

@@ -73,8 +73,8 @@ def test_clean_answers(question: Question, raw: list[str], expected: AnswerValue
 @pytest.mark.parametrize(
     ("question", "message"),
     [
-        (SINGLE, "Select an answer"),
-        (AGREEMENT, "Select an answer"),
+        (SINGLE, "Select an answer to “%(question)s”"),
+        (AGREEMENT, "Select an answer to “%(question)s”"),
         (YES_NO, "Select yes or no"),
         (FACE_3, "Select a face"),
         (MULTIPLE, "Select at least one option"),
@@ -88,6 +88,9 @@ def test_required_questions_need_an_answer(question: Question, message: str) -> 
         with pytest.raises(AnswerError) as caught:
             clean_answer(question, raw)
         assert caught.value.message == message
+        assert caught.value.params == {"question": question.text}
+        # The question is named (issue 15 point 11), not a generic "Select an answer".
+        assert question.text in str(caught.value) or "%(question)s" not in message
 
 
 @pytest.mark.parametrize("question", ALL_TYPES)

@@ -113,7 +113,7 @@ def test_easy_read_sentences_are_short_and_pictured() -> None:
         for sentence, words in sentence_word_counts(text):
             assert words <= EASY_READ_MAX_WORDS, sentence
     faces = [qn for qn in q.questions() if qn.type is AnswerType.FACE]
-    assert {qn.points for qn in faces} == {3, 5}
+    assert {qn.points for qn in faces} == {5}  # one scale length per survey
     assert all(qn.option("dont_know") is not None for qn in faces)
 
 

@@ -1,0 +1,142 @@
+"""Publishing does not lock the draft: a corrected draft publishes as the next
+version with its lineage, waves keep their version (issue 15 point 4, ADR 0027)."""
+
+from __future__ import annotations
+
+from flask import Flask
+from sqlalchemy import select
+
+from feedback_app import db
+from feedback_app.designer.drafts import create_draft
+from feedback_app.models import LocalArea, QuestionnaireVersion, StaffUser, Wave
+from surveys.changes import ChangeKind, keeps_comparability, questionnaire_changes
+from surveys.library import bundled_questionnaires
+from tests.support.staff import make_area_with_staff, signed_in
+
+
+def _draft(app: Flask) -> int:
+    with app.app_context():
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
+        user = session.scalar(
+            select(StaffUser).where(StaffUser.email == "coordinator@north.example")
+        )
+        assert area is not None
+        draft = create_draft(
+            session,
+            area=area,
+            title="Parent survey",
+            user=user,
+            start_from=bundled_questionnaires()["parent_annual"],
+        )
+        return draft.id
+
+
+def _versions(app: Flask) -> list[QuestionnaireVersion]:
+    with app.app_context():
+        rows = list(
+            db.session().scalars(select(QuestionnaireVersion).order_by(QuestionnaireVersion.id))
+        )
+        db.session().expunge_all()
+        return rows
+
+
+def test_changes_say_whether_results_stay_comparable() -> None:
+    annual = bundled_questionnaires()["parent_annual"]
+    follow_up = bundled_questionnaires()["parent_follow_up"]
+    changes = questionnaire_changes(annual, follow_up)
+    assert changes and not keeps_comparability(changes)
+    assert any(c.kind is ChangeKind.REMOVED for c in changes)
+    hinted = annual.model_copy(update={"estimated_minutes": 7})
+    assert [c.kind for c in questionnaire_changes(annual, hinted)] == [ChangeKind.DETAILS]
+    assert keeps_comparability(questionnaire_changes(annual, hinted))
+
+
+def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Flask) -> None:
+    make_area_with_staff(app, "north")
+    draft_id = _draft(app)
+    review = f"/staff/north/review/{draft_id}"
+    designer = f"/staff/north/designer/{draft_id}/"
+    coordinator = signed_in(app.test_client(), "coordinator@north.example")
+    reviewer = signed_in(app.test_client(), "reviewer@north.example")
+    reviewer.get(review)
+    reviewer.post(f"{review}/comments", {"question_id": "need", "body": "Say what 'need' means"})
+    coordinator.get(review)
+    coordinator.post(f"{review}/publish")
+    (first,) = _versions(app)
+    assert first.version == 1 and first.draft_id == draft_id and first.previous_version_id is None
+
+    coordinator.get(f"/staff/north/waves/new?version={first.id}")
+    coordinator.post(
+        f"/staff/north/waves/new?version={first.id}",
+        {
+            "name": "Spring",
+            "opens-day": "1",
+            "opens-month": "7",
+            "opens-year": "2030",
+            "opens_time": "09:00",
+            "closes-day": "31",
+            "closes-month": "7",
+            "closes-year": "2030",
+            "retention_years": "3",
+        },
+    )
+
+    # The designer still edits it: the page that answered 409 after publishing.
+    overview = coordinator.get(designer).get_data(as_text=True)
+    assert "Version 1 was published from revision 1" in overview
+    assert "Nothing has changed since version 1" in overview
+    assert f"/staff/north/review/{draft_id}" in overview  # review and publish are linked
+    assert coordinator.client.get(designer + "add").status_code == 200
+    edit = designer + "questions/need/edit"
+    form = coordinator.get(edit).get_data(as_text=True)
+    assert coordinator.last.status_code == 200 and 'name="text"' in form
+    page = coordinator.post(
+        edit,
+        {
+            "text": "What is your child's main area of need?",
+            "hint": "If your child has more than one need, choose the one that matters most.",
+            "must_answer": "yes",
+            "options": "\n".join(
+                o.label
+                for o in bundled_questionnaires()["parent_annual"].question("need").options  # type: ignore[union-attr]
+            ),
+        },
+    )
+    overview = coordinator.get(designer).get_data(as_text=True)
+    assert "question need: hint changed" in overview
+    assert "These changes keep results comparable with version 1" in overview
+
+    html = coordinator.get(review).get_data(as_text=True)
+    assert "Say what &#39;need&#39; means" in html or "Say what 'need' means" in html
+    assert "Publishing now makes version 2. Its changes keep results comparable" in html
+    page = coordinator.post(f"{review}/publish")
+    html = page.get_data(as_text=True)
+    assert "Published as version 2" in html
+    assert "From version 1:" in html and "question need: hint changed" in html
+    assert "Results compare" in html
+    first, second = _versions(app)
+    assert second.version == 2 and second.previous_version_id == first.id
+    assert second.draft_id == draft_id and second.draft_revision and second.draft_revision > 1
+    assert second.changes == [{"kind": "hint", "question_id": "need"}]
+    with app.app_context():
+        (wave,) = db.session().scalars(select(Wave))
+        assert wave.version_id == first.id  # the wave keeps its version
+
+    # A change to wording says results will not compare.
+    coordinator.get(edit)
+    coordinator.post(
+        edit,
+        {
+            "text": "Which need affects your child most?",
+            "hint": "",
+            "must_answer": "yes",
+            "options": "\n".join(
+                o.label
+                for o in bundled_questionnaires()["parent_annual"].question("need").options  # type: ignore[union-attr]
+            ),
+        },
+    )
+    overview = coordinator.get(designer).get_data(as_text=True)
+    assert "question need: wording changed" in overview
+    assert "Some of these changes mean results will not compare with version 2" in overview
