@@ -38,6 +38,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 SLUG = "demo-parent-annual"
 PAGE = "trust_confidence"
@@ -151,6 +152,12 @@ def main() -> None:
             sessions=args.sessions,
             profile=args.profile,
         )
+    from figures import record
+
+    record(
+        f"respond_{args.backend}",
+        {k: v for k, v in result.items() if not k.endswith("profile")} | {"saves": args.saves},
+    )
     if args.json:
         print(json.dumps({"backend": args.backend, **result}))
         return
