@@ -78,8 +78,11 @@ bench: install assets
 	$(BIN)/python bench/analysis_bench.py
 	$(BIN)/python bench/load/run_all.py $(LOAD_ARGS)
 	$(BIN)/python bench/results_bench.py
-	$(BIN)/python bench/downloads_bench.py
+	$(BIN)/python bench/downloads_bench.py --keep bench/out/downloads
+	$(BIN)/python bench/respond_bench.py --backend sqlite
+	$(BIN)/python bench/respond_bench.py --backend postgresql
 	HYPOTHESIS_PROFILE=bench $(BIN)/pytest -q -s tests/web/test_web_fuzz_forms.py -k sqlite
+	$(BIN)/python bench/figures.py
 
 # Pinned versions with hashes for deployments (docs/production.md, "Dependencies").
 # `make lock` after changing pyproject.toml keeps the other pins; upgrade all with

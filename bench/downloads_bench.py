@@ -8,8 +8,12 @@ streams it) and the XLSX download (``write_xlsx`` into a spooled temporary file)
 are run to the end. Printed per run: rows, seconds, peak RSS growth over the
 process after setup, and (with ``--tracemalloc``) the Python heap's peak.
 
+Times are given both as wall seconds and as process CPU seconds (robust to
+other work on a shared machine). ``--keep DIR`` keeps the built databases for
+the next run (building 100,000 responses takes minutes).
+
 Run: .venv/bin/python bench/downloads_bench.py [--sizes 10000 100000] [--formats csv xlsx]
-     [--tracemalloc]
+     [--tracemalloc] [--keep bench/out/downloads] [--json]
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 COMMENTS = [
     "We waited far too long for the EHC plan and nobody replied to my emails.",
@@ -144,6 +149,7 @@ def run(path: Path, fmt: str, *, trace: bool) -> dict[str, object]:
         if trace:
             tracemalloc.start()
         started = time.perf_counter()
+        cpu_started = time.process_time()
         size = 0
         if fmt == "csv":
             for line in csv_lines(downloads.csv_rows(rows)):
@@ -153,12 +159,14 @@ def run(path: Path, fmt: str, *, trace: bool) -> dict[str, object]:
                 downloads.write_xlsx(rows, target, columns=columns)
                 size = target.tell()
         seconds = time.perf_counter() - started
+        cpu = time.process_time() - cpu_started
         heap = tracemalloc.get_traced_memory()[1] if trace else None
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "format": fmt,
         "rows": covering.rows,
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
         "bytes": size,
         "rss_growth_mb": round((after - before) / 1024, 1),
         "peak_rss_mb": round(after / 1024, 1),
@@ -171,23 +179,40 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--formats", nargs="+", default=["csv", "xlsx"])
     parser.add_argument("--tracemalloc", action="store_true")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build the databases in this folder and reuse them on the next run",
+    )
+    parser.add_argument("--json", action="store_true", help="print JSON lines only")
     parser.add_argument("--run", nargs=2, metavar=("DB", "FORMAT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.run:
         print(json.dumps(run(Path(args.run[0]), args.run[1], trace=args.tracemalloc)))
         return
-    with tempfile.TemporaryDirectory() as folder:
+    from figures import record
+
+    measured: dict[str, dict[str, object]] = {}
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
         for size in args.sizes:
-            path = Path(folder) / f"bench_{size}.sqlite"
-            started = time.perf_counter()
-            build(path, size)
-            print(f"built {size:,} responses in {time.perf_counter() - started:.1f} s", flush=True)
+            path = folder / f"bench_{size}.sqlite"
+            if not path.exists():
+                started = time.perf_counter()
+                build(path.with_suffix(".building"), size)
+                path.with_suffix(".building").rename(path)
+                if not args.json:
+                    print(f"built {size:,} responses in {time.perf_counter() - started:.1f} s")
             for fmt in args.formats:
                 command = [sys.executable, __file__, "--run", str(path), fmt]
                 if args.tracemalloc:
                     command.append("--tracemalloc")
                 out = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
-                print(out.stdout.strip().splitlines()[-1], flush=True)
+                line = out.stdout.strip().splitlines()[-1]
+                measured.setdefault(fmt, {})[str(size)] = json.loads(line)
+                print(line, flush=True)
+    record("downloads", measured)
 
 
 if __name__ == "__main__":

@@ -242,6 +242,10 @@ def main() -> None:
     print("|---|---|---:|")
     for database, what, seconds in rows:
         print(f"| {database} | {what} | {seconds:.3f} |")
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from figures import record
+
+    record("results", {f"{database} {what}": seconds for database, what, seconds in rows})
 
 
 if __name__ == "__main__":

@@ -18,7 +18,11 @@ from markupsafe import Markup
 from wtforms import Field
 
 from feedback_app.respond import forms, view_model
-from feedback_app.translating.content_translation import content_gettext
+from feedback_app.translating.content_translation import (
+    content_gettext,
+    current_language,
+    uses_uploaded_text,
+)
 from surveys import AnswerType, Page, Question, Setting
 from surveys.model import AnswerValue
 
@@ -172,14 +176,40 @@ def _stored_to_form(question: Question, value: AnswerValue | None) -> Any:
 
 def page_form(page: Page, *, answers: Mapping[str, AnswerValue], formdata: Any = None) -> FlaskForm:
     """A form for ``page``, prefilled with saved ``answers`` when not posted."""
+    data = {q.id: _stored_to_form(q, answers.get(q.id)) for q in page.questions}
+    return page_form_class(page)(formdata=formdata, data=data)
+
+
+#: (id of the page, language) -> (the page, its form class). The page is kept so
+#: its id cannot be reused by another page while the entry lives.
+_FORM_CLASSES: dict[tuple[int, str], tuple[Page, type[FlaskForm]]] = {}
+
+
+def page_form_class(page: Page) -> type[FlaskForm]:
+    """The form class of ``page`` in the request's language, built once per process.
+
+    Labels and choices are translated when the class is built, so the cache is
+    per language, and skipped while a coordinator's uploaded translation is in
+    use (it may change at any time). Pages come from the per-version
+    questionnaire cache, so a new version means new pages and new classes.
+    """
+    language = current_language()
+    cacheable = not uses_uploaded_text()
+    if cacheable:
+        cached = _FORM_CLASSES.get((id(page), language))
+        if cached is not None and cached[0] is page:
+            return cached[1]
 
     class PageForm(FlaskForm):
         pass
 
     for question in page.questions:
         setattr(PageForm, question.id, rendering(question).field(question))
-    data = {q.id: _stored_to_form(q, answers.get(q.id)) for q in page.questions}
-    return PageForm(formdata=formdata, data=data)
+    if cacheable:
+        if len(_FORM_CLASSES) > 2048:
+            _FORM_CLASSES.clear()
+        _FORM_CLASSES[(id(page), language)] = (page, PageForm)
+    return PageForm
 
 
 def cleaned_answers(page: Page, form: FlaskForm) -> dict[str, AnswerValue | None]:

@@ -7,20 +7,24 @@ knowing the answers are on disk.
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import hashlib
 import math
 import secrets
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from feedback_app.models import (
     Answer,
+    Base,
     LocalArea,
     Response,
     Wave,
@@ -42,16 +46,24 @@ def find_wave(db: Session, slug: str) -> Wave | None:
 
     The wave's own slug matches exactly (older links are case-sensitive); a
     readable link (``WaveLink``) matches in any case, so /s/Parent-Survey-2027
-    opens /s/parent-survey-2027.
+    opens /s/parent-survey-2027. Remembered for the rest of the session (one
+    request), so asking twice costs one query.
     """
-    wave = db.scalar(select(Wave).where(Wave.slug == slug))
+    found: dict[str, Wave | None] = db.info.setdefault("waves_by_slug", {})
+    if slug in found:
+        # The invitation guard and the view both look the wave up in one request.
+        return found[slug]
+    # Its version (the questionnaire) and area (the page's name and calendar) come
+    # in the same query: every journey page needs both.
+    loaded = select(Wave).options(joinedload(Wave.version), joinedload(Wave.area))
+    wave = db.scalar(loaded.where(Wave.slug == slug))
+    if wave is None:
+        wave = db.scalar(
+            loaded.join(WaveLink, WaveLink.wave_id == Wave.id).where(WaveLink.name == slug.lower())
+        )
     if wave is not None:
-        return wave
-    return db.scalar(
-        select(Wave)
-        .join(WaveLink, WaveLink.wave_id == Wave.id)
-        .where(WaveLink.name == slug.lower())
-    )
+        found[slug] = wave
+    return wave
 
 
 def submitted_counts(db: Session, waves: Sequence[Wave]) -> dict[int, int]:
@@ -164,6 +176,101 @@ def _count_save(
     raise TooManySaves(max(1, math.ceil((limit.window - elapsed).total_seconds())))
 
 
+class SaveStatus(enum.Enum):
+    """How a page save ended."""
+
+    SAVED = "saved"
+    #: Not saved: a free-text answer seems to hold contact details; ask first.
+    CONFIRM_CONTACT_DETAILS = "confirm contact details"
+    #: Not saved: the response reached its save limit (``retry_after`` seconds).
+    TOO_MANY_SAVES = "too many saves"
+
+
+@dataclass(frozen=True)
+class SaveOutcome:
+    """What a page save did, and what the respondent has answered afterwards."""
+
+    status: SaveStatus
+    #: Every saved answer after the save (when saved), by question id.
+    answers: Mapping[str, AnswerValue] = field(default_factory=dict)
+    #: Question id -> contact-details warning (when they must be confirmed).
+    warnings: Mapping[str, str] = field(default_factory=dict)
+    #: Seconds until another save is allowed (when refused as too many).
+    retry_after: int = 0
+
+
+def save_answers(
+    db: Session,
+    response: Response,
+    *,
+    cleaned: Mapping[str, AnswerValue | None],
+    language: str,
+    before: Mapping[str, AnswerValue] | None = None,
+    limit: SaveLimit | None = None,
+    flags: dict[str, Any] | None = None,
+) -> SaveOutcome:
+    """Store one page's answers (None removes an answer), commit, and say how it went.
+
+    ``before`` (the answers read earlier in the request) saves reading them back.
+    Too many saves in the window: nothing is written. ``flags`` (when given)
+    replaces the response's bot signals in the same transaction. The answers are
+    written by one Core upsert and at most one DELETE, not through the ORM.
+    """
+    now = utcnow()
+    try:
+        _count_save(
+            db, response, now=now, limit=limit or SaveLimit(), language=language, flags=flags
+        )
+    except TooManySaves as refused:
+        return SaveOutcome(SaveStatus.TOO_MANY_SAVES, retry_after=refused.retry_after)
+    kept = [
+        {
+            "response_id": response.id,
+            "question_id": qid,
+            "value": _to_json(value),
+            "updated_at": now,
+        }
+        for qid, value in cleaned.items()
+        if value is not None
+    ]
+    removed = [qid for qid, value in cleaned.items() if value is None]
+    if kept:
+        db.execute(_upsert_answers(db, kept))
+    if removed:
+        db.execute(
+            delete(Answer)
+            .where(Answer.response_id == response.id, Answer.question_id.in_(removed))
+            .execution_options(synchronize_session=False)
+        )
+    db.commit()
+    # The UPDATE above bypassed the identity map; keep the object truthful.
+    set_committed_value(response, "updated_at", now)
+    set_committed_value(response, "language", language)
+    if flags is not None:
+        set_committed_value(response, "flags", flags)
+    if before is None:
+        return SaveOutcome(SaveStatus.SAVED, answers=saved_answers(db, response))
+    after = dict(before)
+    for qid, value in cleaned.items():
+        if value is None:
+            after.pop(qid, None)
+        else:
+            after[qid] = _from_json(_to_json(value))
+    return SaveOutcome(SaveStatus.SAVED, answers=after)
+
+
+def _upsert_answers(db: Session, rows: list[dict[str, Any]]) -> Any:
+    """INSERT ... ON CONFLICT (response, question) DO UPDATE, in the database's dialect."""
+    table = Base.metadata.tables["answer"]
+    dialect = db.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
+    statement = insert(table).values(rows)
+    return statement.on_conflict_do_update(
+        index_elements=[table.c.response_id, table.c.question_id],
+        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+    )
+
+
 def save_page(
     db: Session,
     response: Response,
@@ -176,42 +283,13 @@ def save_page(
     """Store one page's answers (None removes an answer) and commit.
 
     Raises TooManySaves, having written nothing, when the response has saved
-    ``limit.saves`` pages in the current window. ``flags`` (when given) replaces
-    the response's bot signals in the same transaction.
+    ``limit.saves`` pages in the current window (``save_answers`` says so instead).
     """
-    now = utcnow()
-    _count_save(db, response, now=now, limit=limit or SaveLimit(), language=language, flags=flags)
-    existing = {
-        a.question_id: a
-        for a in db.scalars(
-            select(Answer).where(
-                Answer.response_id == response.id, Answer.question_id.in_(list(cleaned))
-            )
-        )
-    }
-    for question_id, value in cleaned.items():
-        answer = existing.get(question_id)
-        if value is None:
-            if answer is not None:
-                db.delete(answer)
-        elif answer is None:
-            db.add(
-                Answer(
-                    response_id=response.id,
-                    question_id=question_id,
-                    value=_to_json(value),
-                    updated_at=now,
-                )
-            )
-        else:
-            answer.value = _to_json(value)
-            answer.updated_at = now
-    db.commit()
-    # The UPDATE above bypassed the identity map; keep the object truthful.
-    set_committed_value(response, "updated_at", now)
-    set_committed_value(response, "language", language)
-    if flags is not None:
-        set_committed_value(response, "flags", flags)
+    outcome = save_answers(
+        db, response, cleaned=cleaned, language=language, limit=limit, flags=flags
+    )
+    if outcome.status is SaveStatus.TOO_MANY_SAVES:
+        raise TooManySaves(outcome.retry_after)
 
 
 def submit(db: Session, response: Response, questionnaire: Questionnaire) -> bool:

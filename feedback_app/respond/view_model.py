@@ -3,17 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from feedback_app.quality import signals
 from feedback_app.respond.forms import DIVIDER_BEFORE
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.static_files import picture_svg
 from surveys import Page, Question
 from surveys.model import AnswerValue
 from surveys.personal_data import PersonalDataKind, personal_data_kinds
+
+#: Posted as "keep" by the button that keeps an answer with contact details in it.
+KEEP_FIELD = "personal_data"
+#: Posted by "Save and come back later": save what is done of the page, then the code.
+SAVE_LATER_FIELD = "save_later"
 
 #: Small screens and tired eyes: the number input asks for digits.
 NUMBER_ATTRIBUTES = {"inputmode": "numeric", "spellcheck": "false", "autocomplete": "off"}
@@ -187,3 +194,54 @@ def with_personal_data_warning(params: dict[str, Any], warning: str) -> dict[str
         f"{escape(warning)} {escape(advice)}</strong></div>{existing}"
     )
     return {**params, "hint": {"html": html}}
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """Everything the question page shows besides the visit, in one object."""
+
+    page: Page
+    form: Any
+    #: Each question with its bound field, parameters and partial (``answer_fields``).
+    fields: list[Any]
+    #: The page's own heading when it groups several questions, else None.
+    heading: str | None
+    #: The ``<title>`` text.
+    title: str
+    back_url: str
+    #: Changing an answer from the check page ("Save and go back to your answers").
+    change: bool
+    #: A contact-details warning is shown: offer "Keep my answer as it is".
+    personal_data_warning: bool
+    #: The signed time the page was shown (the minimum-time bot signal).
+    timer: str
+    #: Names of the posted fields the page's buttons and bot signals use.
+    keep_field: str = KEEP_FIELD
+    save_later_field: str = SAVE_LATER_FIELD
+    honeypot_field: str = signals.HONEYPOT_FIELD
+    timer_field: str = signals.TIMER_FIELD
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        page: Page,
+        form: Any,
+        fields: list[Any],
+        back_url: str,
+        change: bool,
+        personal_data_warning: bool,
+        timer: str,
+    ) -> QuestionPage:
+        """The view model of ``page``; heading and title come from the definition."""
+        return cls(
+            page=page,
+            form=form,
+            fields=fields,
+            heading=page_heading(page),
+            title=page_title(page),
+            back_url=back_url,
+            change=change,
+            personal_data_warning=personal_data_warning,
+            timer=timer,
+        )

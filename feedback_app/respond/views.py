@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,21 +34,19 @@ from feedback_app.quality import signals
 from feedback_app.respond import journey, progress
 from feedback_app.respond.answer_types import answer_fields, cleaned_answers, page_form
 from feedback_app.respond.view_model import (
-    page_heading,
-    page_title,
+    KEEP_FIELD,
+    SAVE_LATER_FIELD,
+    QuestionPage,
     personal_data_warnings,
 )
 from feedback_app.translating import content_translation
 from feedback_app.web import throttle
 from feedback_app.web.i18n import offered_languages
 from surveys import Page, Questionnaire
+from surveys.model import AnswerValue
 from surveys.routing import next_page_id, previous_page_id
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
-#: Posted as "keep" by the button that keeps an answer with contact details in it.
-KEEP_FIELD = "personal_data"
-#: Posted by "Save and come back later": save what is done of the page, then the code.
-SAVE_LATER_FIELD = "save_later"
 #: Posted (as a language code) by the language buttons on a question page.
 SWITCH_LANGUAGE_FIELD = "switch_language"
 
@@ -58,6 +58,12 @@ class Visit:
     wave: Wave
     questionnaire: Questionnaire
     response: Response | None
+    #: The slug as the visitor typed it (the wave's own, or a readable link).
+    link: str
+
+
+#: What a journey view returns: a page, a page with its status, or a redirect.
+ViewResult = str | tuple[str, int] | HttpResponse
 
 
 def _visit(slug: str) -> Visit:
@@ -73,7 +79,7 @@ def _visit(slug: str) -> Visit:
     # Kept under the wave's own slug: a readable link opens the same response.
     response_id = session.get("responses", {}).get(wave.slug)
     response = journey.get_response(db.session(), wave, response_id)
-    return Visit(wave, questionnaire, response)
+    return Visit(wave, questionnaire, response, slug)
 
 
 def _closed(visit: Visit) -> tuple[str, int]:
@@ -81,6 +87,37 @@ def _closed(visit: Visit) -> tuple[str, int]:
         # Scheduled: a poster may go up before the survey opens.
         return render_template("respond/not_open_yet.html", visit=visit), 200
     return render_template("respond/closed.html", visit=visit), 410
+
+
+def open_visit(view: Callable[..., ViewResult]) -> Callable[..., ViewResult]:
+    """Find the visit behind ``slug`` (404 if none) and refuse a wave that is not open.
+
+    The view is called with ``visit`` instead of ``slug``.
+    """
+
+    @functools.wraps(view)
+    def wrapped(slug: str, **kwargs: Any) -> ViewResult:
+        visit = _visit(slug)
+        if not visit.wave.is_open():
+            return _closed(visit)
+        return view(visit, **kwargs)
+
+    return wrapped
+
+
+def answering(view: Callable[..., ViewResult]) -> Callable[..., ViewResult]:
+    """An open visit with a response in progress: without one, back to the start page;
+    with a sent one, to the confirmation. The view gets ``visit`` and ``response``."""
+
+    @functools.wraps(view)
+    def wrapped(visit: Visit, **kwargs: Any) -> ViewResult:
+        if visit.response is None:
+            return redirect(url_for("respond.start", slug=visit.wave.slug))
+        if visit.response.is_submitted:
+            return redirect(url_for("respond.done", slug=visit.wave.slug))
+        return view(visit, visit.response, **kwargs)
+
+    return open_visit(wrapped)
 
 
 def _remember(slug: str, response: Response) -> None:
@@ -95,10 +132,8 @@ def _language() -> str:
 
 
 @bp.get("/<slug>")
-def start(slug: str) -> str | tuple[str, int]:
-    visit = _visit(slug)
-    if not visit.wave.is_open():
-        return _closed(visit)
+@open_visit
+def start(visit: Visit) -> ViewResult:
     in_progress = visit.response is not None and not visit.response.is_submitted
     return render_template(
         "respond/start.html", visit=visit, in_progress=in_progress, form=FlaskForm()
@@ -106,13 +141,12 @@ def start(slug: str) -> str | tuple[str, int]:
 
 
 @bp.post("/<slug>/start")
-def begin(slug: str) -> HttpResponse | tuple[str, int]:
-    visit = _visit(slug)
-    if not visit.wave.is_open():
-        return _closed(visit)
+@open_visit
+def begin(visit: Visit) -> ViewResult:
     if not FlaskForm().validate_on_submit():
         abort(400)
     response = visit.response
+    slug = visit.link
     if response is None or response.is_submitted:
         response = journey.start_response(db.session(), visit.wave, language=_language())
         _remember(visit.wave.slug, response)
@@ -127,91 +161,78 @@ def _page_url(slug: str, page_id: str | None, *, change: bool = False) -> str:
     return url_for("respond.question", slug=slug, page_id=page_id, change="1" if change else None)
 
 
-def _require_response(visit: Visit) -> Response | HttpResponse:
-    if visit.response is None:
-        return redirect(url_for("respond.start", slug=visit.wave.slug))
-    if visit.response.is_submitted:
-        return redirect(url_for("respond.done", slug=visit.wave.slug))
-    return visit.response
-
-
 @bp.route("/<slug>/q/<page_id>", methods=["GET", "POST"])
 @db.reads_first
-def question(slug: str, page_id: str) -> str | HttpResponse | tuple[str, int]:
-    visit = _visit(slug)
+@answering
+def question(visit: Visit, response: Response, page_id: str) -> ViewResult:
     page = visit.questionnaire.page(page_id)
     if page is None:
         abort(404)
-    if not visit.wave.is_open():
-        return _closed(visit)
-    response = _require_response(visit)
-    if not isinstance(response, Response):
-        return response
+    slug = visit.link
     answers = journey.saved_answers(db.session(), response)
     if page_id not in progress.path(visit.questionnaire, answers):
         # Routed past this page (or not reached yet): go where the answers lead.
         return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))
     change = request.args.get("change") == "1"
-    form = page_form(
-        page, answers=answers, formdata=request.form if request.method == "POST" else None
-    )
-    warnings: dict[str, str] = {}
-    if request.method == "POST" and (
-        SAVE_LATER_FIELD in request.form or SWITCH_LANGUAGE_FIELD in request.form
-    ):
+    posted = request.method == "POST"
+    form = page_form(page, answers=answers, formdata=request.form if posted else None)
+    if posted and (SAVE_LATER_FIELD in request.form or SWITCH_LANGUAGE_FIELD in request.form):
         return _save_as_it_is(visit, page, form, response)
-    if request.method == "POST" and form.validate():
-        cleaned = cleaned_answers(page, form)
-        if request.form.get(KEEP_FIELD) != "keep":
-            warnings = personal_data_warnings(page, cleaned)
-        if not warnings:
-            db.begin_write(db.session())
-            try:
-                journey.save_page(
-                    db.session(),
-                    response,
-                    cleaned=cleaned,
-                    language=_language(),
-                    limit=_save_limit(),
-                    flags=_bot_flags(response, page.id),
-                )
-            except journey.TooManySaves as refused:
-                return _too_many_saves(visit, page.id, refused.retry_after)
-            answers = journey.saved_answers(db.session(), response)
+    warnings: Mapping[str, str] = {}
+    if posted and form.validate():
+        outcome = _save(page, form, response, answers=answers)
+        if outcome.status is journey.SaveStatus.TOO_MANY_SAVES:
+            return _too_many_saves(visit, page.id, outcome.retry_after)
+        if outcome.status is journey.SaveStatus.SAVED:
             if change:
-                target = progress.resume_page(visit.questionnaire, answers)
+                target = progress.resume_page(visit.questionnaire, outcome.answers)
                 return redirect(_page_url(slug, target, change=target is not None))
-            return redirect(_page_url(slug, next_page_id(visit.questionnaire, page.id, answers)))
-    back = (
-        url_for("respond.check", slug=slug)
-        if change
-        else _page_url(slug, previous_page_id(visit.questionnaire, page.id, answers))
-        if previous_page_id(visit.questionnaire, page.id, answers)
-        else url_for("respond.start", slug=slug)
-    )
-    fields = answer_fields(page, form, warnings=warnings)
-    posted_timer = request.form.get(signals.TIMER_FIELD) if request.method == "POST" else None
-    status = 400 if form.errors else 200
-    return (
-        render_template(
-            "respond/question.html",
-            visit=visit,
-            page=page,
-            form=form,
-            fields=fields,
-            heading=page_heading(page),
-            title=page_title(page),
-            back_url=back,
-            change=change,
-            personal_data_warning=bool(warnings),
-            keep_field=KEEP_FIELD,
-            save_later_field=SAVE_LATER_FIELD,
-            language_form="answers",
-            honeypot_field=signals.HONEYPOT_FIELD,
-            timer_field=signals.TIMER_FIELD,
-            timer=signals.timer_for_page(posted_timer, page.id),
+            following = next_page_id(visit.questionnaire, page.id, outcome.answers)
+            return redirect(_page_url(slug, following))
+        warnings = outcome.warnings
+    view = QuestionPage.build(
+        page=page,
+        form=form,
+        fields=answer_fields(page, form, warnings=warnings),
+        back_url=_back_url(visit, page, answers, change=change),
+        change=change,
+        personal_data_warning=bool(warnings),
+        timer=signals.timer_for_page(
+            request.form.get(signals.TIMER_FIELD) if posted else None, page.id
         ),
-        status,
+    )
+    page_html = render_template("respond/question.html", visit=visit, view=view)
+    return page_html, 400 if form.errors else 200
+
+
+def _back_url(visit: Visit, page: Page, answers: Mapping[str, AnswerValue], *, change: bool) -> str:
+    slug = visit.link
+    if change:
+        return url_for("respond.check", slug=slug)
+    previous = previous_page_id(visit.questionnaire, page.id, answers)
+    return _page_url(slug, previous) if previous else url_for("respond.start", slug=slug)
+
+
+def _save(
+    page: Page, form: FlaskForm, response: Response, *, answers: Mapping[str, AnswerValue]
+) -> journey.SaveOutcome:
+    """Save a validated page: saved, refused for contact details to confirm, or too many."""
+    cleaned = cleaned_answers(page, form)
+    if request.form.get(KEEP_FIELD) != "keep":
+        warnings = personal_data_warnings(page, cleaned)
+        if warnings:
+            return journey.SaveOutcome(
+                journey.SaveStatus.CONFIRM_CONTACT_DETAILS, warnings=warnings
+            )
+    db.begin_write(db.session())
+    return journey.save_answers(
+        db.session(),
+        response,
+        cleaned=cleaned,
+        before=answers,
+        language=_language(),
+        limit=_save_limit(),
+        flags=_bot_flags(response, page.id),
     )
 
 
@@ -229,13 +250,12 @@ def _save_as_it_is(visit: Visit, page: Page, form: FlaskForm, response: Response
     }
     if done:
         db.begin_write(db.session())
-        try:
-            # No bot signals: leaving a page part-way is not answering it fast.
-            journey.save_page(
-                db.session(), response, cleaned=done, language=_language(), limit=_save_limit()
-            )
-        except journey.TooManySaves as refused:
-            return _too_many_saves(visit, page.id, refused.retry_after)
+        # No bot signals: leaving a page part-way is not answering it fast.
+        outcome = journey.save_answers(
+            db.session(), response, cleaned=done, language=_language(), limit=_save_limit()
+        )
+        if outcome.status is journey.SaveStatus.TOO_MANY_SAVES:
+            return _too_many_saves(visit, page.id, outcome.retry_after)
     chosen = request.form.get(SWITCH_LANGUAGE_FIELD)
     if chosen is None:
         return redirect(url_for("respond.save_for_later", slug=visit.wave.slug))
@@ -294,15 +314,9 @@ def _too_many_codes(visit: Visit, retry_after: int) -> HttpResponse:
 
 
 @bp.route("/<slug>/check", methods=["GET", "POST"])
-def check(slug: str) -> str | HttpResponse | tuple[str, int]:
-    visit = _visit(slug)
-    if not visit.wave.is_open():
-        return _closed(visit)
-    if visit.response is not None and visit.response.is_submitted:
-        return redirect(url_for("respond.done", slug=slug))
-    response = _require_response(visit)
-    if not isinstance(response, Response):
-        return response
+@answering
+def check(visit: Visit, response: Response) -> ViewResult:
+    slug = visit.link
     answers = journey.saved_answers(db.session(), response)
     missing = progress.resume_page(visit.questionnaire, answers)
     if missing is not None:
@@ -342,10 +356,9 @@ class ResumeForm(FlaskForm):
 
 
 @bp.route("/<slug>/resume", methods=["GET", "POST"])
-def resume(slug: str) -> str | HttpResponse | tuple[str, int]:
-    visit = _visit(slug)
-    if not visit.wave.is_open():
-        return _closed(visit)
+@open_visit
+def resume(visit: Visit) -> ViewResult:
+    slug = visit.link
     form = ResumeForm(data={"code": request.args.get("code", "")[:20]})
     error = None
     if request.method == "POST" and form.validate_on_submit():
@@ -377,13 +390,8 @@ def resume(slug: str) -> str | HttpResponse | tuple[str, int]:
 
 
 @bp.route("/<slug>/save", methods=["GET", "POST"])
-def save_for_later(slug: str) -> str | HttpResponse | tuple[str, int]:
-    visit = _visit(slug)
-    if not visit.wave.is_open():
-        return _closed(visit)
-    response = _require_response(visit)
-    if not isinstance(response, Response):
-        return response
+@answering
+def save_for_later(visit: Visit, response: Response) -> ViewResult:
     form = FlaskForm()
     code = None
     if request.method == "POST":
@@ -391,7 +399,7 @@ def save_for_later(slug: str) -> str | HttpResponse | tuple[str, int]:
             abort(400)
         code = journey.format_resume_code(journey.issue_resume_code(db.session(), response))
     answers = journey.saved_answers(db.session(), response)
-    continue_url = _page_url(slug, progress.resume_page(visit.questionnaire, answers))
+    continue_url = _page_url(visit.link, progress.resume_page(visit.questionnaire, answers))
     return render_template(
         "respond/save.html", visit=visit, form=form, code=code, continue_url=continue_url
     )

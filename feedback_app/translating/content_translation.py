@@ -239,6 +239,16 @@ def use_version(db: Session, version_id: int) -> None:
     g.content_messages = {} if language == "en" else uploaded_messages(db, version_id, language)
 
 
+def current_language() -> str:
+    """The request's language code (``en`` outside a request)."""
+    return str(get_locale() or "en") if has_request_context() else "en"
+
+
+def uses_uploaded_text() -> bool:
+    """Whether this request's questionnaire text comes from a coordinator's upload."""
+    return has_request_context() and bool(g.get("content_messages"))
+
+
 def content_gettext(text: str | None) -> str:
     """Questionnaire text in the current language: the version's upload, else the catalog.
 

@@ -24,14 +24,14 @@ row count and the rows are the same even while a wave is still open.
 from __future__ import annotations
 
 import datetime as dt
-import itertools
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Text, cast, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from analysis import redact
@@ -41,10 +41,6 @@ from feedback_app.results.data import counted, wave_labels
 from feedback_app.web.exports import safe_cell
 from surveys.answer_types import spec_of
 from surveys.model import AnswerType
-
-if TYPE_CHECKING:  # openpyxl is imported where a workbook is written (faster start-up)
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 #: Rows fetched from the database per round trip.
 FETCH_ROWS = 5_000
@@ -67,6 +63,8 @@ README_LINES = (
     "Method: the analysis tables and the board report describe how the figures are worked "
     "out; this sheet holds the answers as they were given. No cells are merged.",
 )
+#: Rows in one worksheet (Excel's limit, the header row included).
+XLSX_MAX_ROWS = 1_048_576
 #: Bytes sent per chunk when a built file is streamed.
 CHUNK_BYTES = 64 * 1024
 
@@ -81,7 +79,7 @@ class ResponseColumn:
     text: str
     answer_type: AnswerType
 
-    @property
+    @functools.cached_property
     def closed(self) -> bool:
         """True when answers are option codes (a label column follows the codes)."""
         return spec_of(self.answer_type).closed
@@ -142,9 +140,10 @@ def response_rows(
     yield list[Cell](header(columns))
     labels = wave_labels(waves)
     options = _option_labels(waves)
-    # Answers are fetched as stored JSON text; a closed question's cells are worked
-    # out once per distinct stored value (a few dozen), not once per answer. Free
-    # text is never cached, so memory stays flat.
+    # The database gathers each response's answers into one JSON object (C code,
+    # one row per response rather than one per answer). A closed question's cells
+    # are worked out once per distinct value (a few dozen), not once per answer.
+    # Free text is never cached, so memory stays flat.
     query = (
         select(
             Response.id,
@@ -153,51 +152,80 @@ def response_rows(
             Response.channel,
             Response.language,
             Response.submitted_at,
-            Answer.question_id,
-            cast(Answer.value, Text),
+            _answers_object(session),
         )
         .outerjoin(Answer, Answer.response_id == Response.id)
         .where(*counted(labels), Response.id <= covering.last_id)
+        .group_by(Response.id)
         .order_by(Response.id)
         .execution_options(yield_per=FETCH_ROWS)
     )
-    closed_cells: dict[tuple[int, str, str], tuple[Cell, ...]] = {}
+    plan = [(c.question_id, c.closed, c) for c in columns]
+    closed_cells: dict[tuple[int, str, Any], tuple[Cell, ...]] = {}
     result = session.connection().execute(query)
-    for number, (_, group) in enumerate(itertools.groupby(result, key=lambda r: r[0]), start=1):
-        first = next(group)
-        raw_answers = {
-            row[6]: row[7] for row in itertools.chain((first,), group) if row[6] is not None
-        }
-        version_id = first[2]
-        row_out: list[Cell] = [
-            number,
-            labels[first[1]],
-            first[3],
-            first[4],
-            _local_date(first[5], zone),
-        ]
-        version_options = options.get(version_id, {})
-        for column in columns:
-            raw = raw_answers.get(column.question_id)
-            if raw is None:
-                row_out.extend((None, None) if column.closed else (None,))
-            elif column.closed:
-                key = (version_id, column.question_id, raw)
-                cells = closed_cells.get(key)
-                if cells is None:
-                    cells = closed_cells[key] = _answer_cells(
-                        column, json.loads(raw), version_options
-                    )
-                row_out.extend(cells)
-            else:
-                row_out.extend(_answer_cells(column, json.loads(raw), version_options))
-        yield row_out
+    number = 0
+    for partition in result.partitions():
+        for _id, wave_id, version_id, channel, language, submitted_at, stored in partition:
+            number += 1
+            answers = _decoded(stored)
+            row_out: list[Cell] = [
+                number,
+                labels[wave_id],
+                channel,
+                language,
+                _local_date(submitted_at, zone),
+            ]
+            version_options = options.get(version_id, {})
+            for question_id, closed, column in plan:
+                value = answers.get(question_id)
+                if value is None:
+                    row_out.extend(_BLANK_CLOSED if closed else _BLANK)
+                elif closed:
+                    key = (version_id, question_id, tuple(value) if type(value) is list else value)
+                    cells = closed_cells.get(key)
+                    if cells is None:
+                        cells = closed_cells[key] = _answer_cells(column, value, version_options)
+                    row_out.extend(cells)
+                else:
+                    row_out.extend(_answer_cells(column, value, version_options))
+            yield row_out
+
+
+_BLANK: tuple[Cell, ...] = (None,)
+_BLANK_CLOSED: tuple[Cell, ...] = (None, None)
+
+
+def _answers_object(session: Session) -> Any:
+    """The aggregate that makes one JSON object of a response's answers, per dialect."""
+    present = Answer.question_id.is_not(None)
+    if session.get_bind().dialect.name == "postgresql":
+        return func.json_object_agg(Answer.question_id, Answer.value).filter(present)
+    # SQLite stores JSON as text: json() keeps each value JSON inside the object.
+    return func.json_group_object(Answer.question_id, func.json(Answer.value)).filter(present)
+
+
+def _decoded(stored: Any) -> dict[str, Any]:
+    # PostgreSQL's driver hands back a dict already; SQLite a JSON text (or None).
+    if stored is None:
+        return {}
+    if isinstance(stored, dict):
+        return stored
+    decoded: dict[str, Any] = json.loads(stored)
+    return decoded
 
 
 def csv_rows(rows: Iterable[Sequence[Cell]]) -> Iterator[list[Any]]:
-    """Rows as CSV cells: dates as ``YYYY-MM-DD`` (``exports.csv_lines`` neutralises)."""
+    """Rows as CSV cells: dates as ``YYYY-MM-DD`` (``exports.csv_lines`` neutralises).
+
+    Only the ``submitted`` column holds dates.
+    """
+    at = META_HEADER.index("submitted")
     for row in rows:
-        yield [cell.isoformat() if isinstance(cell, dt.date) else cell for cell in row]
+        cells = list(row)
+        moment = cells[at]
+        if isinstance(moment, dt.date):
+            cells[at] = moment.isoformat()
+        yield cells
 
 
 def write_xlsx(
@@ -208,50 +236,69 @@ def write_xlsx(
 ) -> int:
     """Write ``rows`` (header first) as a workbook to ``target``; returns the data rows.
 
-    openpyxl's write-only mode keeps one row in memory at a time. Every text cell
-    is written as a string (never a formula) and neutralised like a CSV cell, so
-    ``=HYPERLINK(...)`` arrives as the text ``'=HYPERLINK(...)``. A second sheet
-    lists each question's wording; a "Read me" sheet comes first.
+    XlsxWriter in constant-memory mode writes each row to a temporary file as it
+    comes, so memory stays flat up to Excel's row limit (ADR 0028). Every text
+    cell is written as a string (never a formula, URL or number) and neutralised
+    like a CSV cell (``exports.safe_cell``), so ``=HYPERLINK(...)`` arrives as the
+    text ``'=HYPERLINK(...)``. A "Read me" sheet comes first; a third sheet lists
+    each question's wording.
     """
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
+    import xlsxwriter
 
-    book = Workbook(write_only=True)
-    readme = book.create_sheet("Read me")
-    readme.column_dimensions["A"].width = 120
+    book = xlsxwriter.Workbook(
+        target,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    bold = book.add_format({"bold": True})
+    date = book.add_format({"num_format": "yyyy-mm-dd"})
+    readme = book.add_worksheet("Read me")
+    readme.set_column(0, 0, 120)
     for number, line in enumerate(README_LINES):
-        readme.append([_xlsx_cell(readme, line, bold=number == 0)])
-    sheet = book.create_sheet("responses")
-    sheet.freeze_panes = "B2"
+        readme.write_string(number, 0, safe_cell(line), bold if number == 0 else None)
+    sheet = book.add_worksheet("responses")
+    sheet.freeze_panes(1, 1)
     names = header(columns)
-    for index, name in enumerate(names, start=1):
-        width = 12 if index <= len(META_HEADER) else min(max(len(name) + 2, 14), 40)
-        sheet.column_dimensions[get_column_letter(index)].width = width
+    for index, name in enumerate(names):
+        width = 12 if index < len(META_HEADER) else min(max(len(name) + 2, 14), 40)
+        sheet.set_column(index, index, width)
+    write_string, write_number, write_datetime = (
+        sheet.write_string,
+        sheet.write_number,
+        sheet.write_datetime,
+    )
     count = -1
     for count, row in enumerate(rows):
-        if count == 0:
-            sheet.append([_xlsx_cell(sheet, value, bold=True) for value in row])
-        else:
-            # Plain values are several times faster than styled cells. A neutralised
-            # string never starts with "=", so openpyxl stores it as text, and a
-            # date gets openpyxl's yyyy-mm-dd format by itself.
-            sheet.append([_plain_cell(value) for value in row])
-    questions = book.create_sheet("questions")
-    questions.freeze_panes = "A2"
-    questions.column_dimensions["A"].width = 30
-    questions.column_dimensions["B"].width = 12
-    questions.column_dimensions["C"].width = 80
-    questions.append(
-        [_xlsx_cell(questions, name, bold=True) for name in ("question", "type", "wording")]
-    )
-    for column in columns:
-        questions.append(
-            [
-                _xlsx_cell(questions, value, bold=False)
-                for value in (column.question_id, column.answer_type.value, column.text)
-            ]
-        )
-    book.save(target)
+        if count >= XLSX_MAX_ROWS:
+            raise ValueError(f"more than {XLSX_MAX_ROWS:,} rows do not fit in a worksheet")
+        style = bold if count == 0 else None
+        for index, value in enumerate(row):
+            kind = type(value)
+            if value is None:
+                continue
+            if kind is str:
+                write_string(count, index, safe_cell(value), style)
+            elif kind is int or kind is float:
+                write_number(count, index, value, style)
+            elif isinstance(value, dt.date):
+                write_datetime(count, index, value, date)
+            else:
+                write_string(count, index, str(safe_cell(value)), style)
+    questions = book.add_worksheet("questions")
+    questions.freeze_panes(1, 0)
+    questions.set_column(0, 0, 30)
+    questions.set_column(1, 1, 12)
+    questions.set_column(2, 2, 80)
+    for index, name in enumerate(("question", "type", "wording")):
+        questions.write_string(0, index, name, bold)
+    for number, column in enumerate(columns, start=1):
+        for index, value in enumerate((column.question_id, column.answer_type.value, column.text)):
+            questions.write_string(number, index, safe_cell(value))
+    book.close()
     return max(count, 0)
 
 
@@ -265,27 +312,6 @@ def file_chunks(file: IO[bytes], *, close: Callable[[], None] | None = None) -> 
         file.close()
         if close is not None:
             close()
-
-
-def _plain_cell(value: Cell) -> Cell:
-    return safe_cell(value) if isinstance(value, str) else value
-
-
-def _xlsx_cell(sheet: WriteOnlyWorksheet, value: Cell, *, bold: bool) -> WriteOnlyCell:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=safe_cell(value))
-        # A string is text: never let openpyxl store one as a formula.
-        cell.data_type = "s"
-    else:
-        cell = WriteOnlyCell(sheet, value=value)
-        if isinstance(value, dt.date):
-            cell.number_format = "yyyy-mm-dd"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
 
 
 def _answer_cells(

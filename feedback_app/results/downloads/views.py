@@ -46,11 +46,9 @@ from feedback_app.web.exports import BOM, csv_response
 
 bp = Blueprint("downloads", __name__, url_prefix="/staff")
 
-#: Most responses in one XLSX download. openpyxl writes a few hundred to a few
-#: thousand rows a second (bench/downloads_bench.py) and nothing is sent until the
-#: workbook is built, so a large one would hold a worker thread for minutes and
-#: trip a proxy's read timeout; CSV streams any number of rows as it goes.
-XLSX_MAX_ROWS = 20_000
+#: Most responses in one XLSX download: what fits in a worksheet under the header
+#: row. The workbook is written row by row with flat memory (ADR 0028).
+XLSX_MAX_ROWS = downloads.XLSX_MAX_ROWS - 1
 #: Built files stay in memory up to this size, then move to a temporary file.
 SPOOL_BYTES = 8 * 1024 * 1024
 

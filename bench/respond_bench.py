@@ -1,0 +1,174 @@
+"""Benchmark: application CPU per answer save and per question page view.
+
+The application is called in process through Flask's test client (no gunicorn,
+no network), on a migrated database with the demo loaded, exactly as a browser
+would: CSRF token from the page, the hidden bot-signal fields, the session
+cookie. Like the load run's SaveHammer, the saves cycle over ``--sessions``
+responses so none reaches the per-response save limit.
+
+What is measured is **process CPU time** (``time.process_time``), not wall
+time: on a machine shared with other work the CPU a request costs does not
+depend on how busy the neighbours are. The test client's own work (building the
+WSGI environ, the cookie jar) is included, so the figures are a little
+pessimistic for the application alone. ``--profile`` prints the cProfile
+summary of the save loop (the "before/after" tables in docs/production.md).
+
+Run: .venv/bin/python bench/respond_bench.py [--backend sqlite|postgresql] [--saves 600]
+     [--views 600] [--profile] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import itertools
+import json
+import os
+import pstats
+import re
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+SLUG = "demo-parent-annual"
+PAGE = "trust_confidence"
+DEFAULT_POSTGRES = "postgresql://feedback_ci:feedback_ci@127.0.0.1:5432/postgres"
+TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+#: Lines of the profile shown: the application's own code and the libraries' big steps.
+PROFILE_FILTER = (
+    r"feedback_app|templating.py.*render_template|session.py.*(commit|execute)|csrf|sessions.py"
+)
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+@contextmanager
+def database(backend: str) -> Iterator[str]:
+    """A fresh migrated database URL for ``backend``, removed afterwards."""
+    from feedback_app.migrate import upgrade
+
+    if backend == "sqlite":
+        with tempfile.TemporaryDirectory() as folder:
+            url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
+            upgrade(url)
+            yield url
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    admin_url = os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES).replace(
+        "postgresql://", "postgresql+psycopg://", 1
+    )
+    name = f"feedback_bench_{secrets.token_hex(4)}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
+    try:
+        upgrade(url)
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def measure(url: str, *, saves: int, views: int, sessions: int, profile: bool) -> dict[str, Any]:
+    """CPU ms per save and per page view on the database at ``url``."""
+    from feedback_app import create_app, db
+    from feedback_app.demo.loading import load_demo
+
+    app = create_app({"DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 40})
+    with app.app_context():
+        load_demo(db.session())
+    clients = []
+    for _ in range(sessions):
+        client = app.test_client()
+        html = client.get(f"/s/{SLUG}").get_data(as_text=True)
+        client.post(f"/s/{SLUG}/start", data={"csrf_token": TOKEN.search(html).group(1)})
+        page = client.get(f"/s/{SLUG}/q/{PAGE}").get_data(as_text=True)
+        fields = dict(HIDDEN.findall(page))
+        fields["csrf_token"] = TOKEN.search(page).group(1)
+        clients.append((client, fields))
+    turn = itertools.cycle(clients)
+    path = f"/s/{SLUG}/q/{PAGE}"
+
+    def save(i: int) -> None:
+        client, fields = next(turn)
+        answer = "agree" if i % 2 else "disagree"
+        reply = client.post(path, data={**fields, PAGE: answer})
+        assert reply.status_code == 302, reply.status_code
+
+    def view(_i: int) -> None:
+        client, _fields = next(turn)
+        reply = client.get(path)
+        assert reply.status_code == 200, reply.status_code
+
+    result: dict[str, Any] = {}
+    for name, step, count in (("page view", view, views), ("answer save", save, saves)):
+        for i in range(min(50, count)):  # warm-up: caches, pools, imports
+            step(i)
+        profiler = cProfile.Profile() if profile else None
+        started = time.process_time()
+        if profiler:
+            profiler.enable()
+        for i in range(count):
+            step(i)
+        if profiler:
+            profiler.disable()
+        result[name] = round((time.process_time() - started) * 1000 / count, 2)
+        if profiler:
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out)
+            stats.sort_stats("cumulative").print_stats(PROFILE_FILTER, 40)
+            result[f"{name} profile"] = out.getvalue()
+    app.extensions["db_engine"].dispose()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--saves", type=int, default=600)
+    parser.add_argument("--views", type=int, default=600)
+    parser.add_argument("--sessions", type=int, default=16)
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--json", action="store_true", help="print one JSON line only")
+    args = parser.parse_args()
+    with database(args.backend) as url:
+        result = measure(
+            url,
+            saves=args.saves,
+            views=args.views,
+            sessions=args.sessions,
+            profile=args.profile,
+        )
+    from figures import record
+
+    record(
+        f"respond_{args.backend}",
+        {k: v for k, v in result.items() if not k.endswith("profile")} | {"saves": args.saves},
+    )
+    if args.json:
+        print(json.dumps({"backend": args.backend, **result}))
+        return
+    for key, value in result.items():
+        if key.endswith("profile"):
+            print(f"--- {key} ---\n{value}")
+    print(
+        f"{args.backend}: page view {result['page view']} ms CPU,"
+        f" answer save {result['answer save']} ms CPU"
+    )
+
+
+if __name__ == "__main__":
+    main()
