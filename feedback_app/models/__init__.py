@@ -7,6 +7,14 @@ deletion and retention read the list of tables from it.
 from feedback_app.models.areas import LocalArea
 from feedback_app.models.base import NAMING_CONVENTION, Base, utcnow
 from feedback_app.models.imports import BaselineImport, PendingImport
+from feedback_app.models.plan_actions import (
+    KpiStatusOverride,
+    PlanAction,
+    PlanActionStatus,
+    PlanMilestone,
+    SchemeStatus,
+    StatusScheme,
+)
 from feedback_app.models.questionnaires import (
     DraftComment,
     DraftRevision,
@@ -38,20 +46,26 @@ __all__ = [
     "Invitation",
     "InvitationBatch",
     "KpiCommentary",
+    "KpiStatusOverride",
     "LocalArea",
     "LoginThrottle",
     "Membership",
     "OneTimeLink",
     "PaperReturn",
     "PendingImport",
+    "PlanAction",
+    "PlanActionStatus",
+    "PlanMilestone",
     "PopulationCount",
     "QuestionnaireDraft",
     "QuestionnaireTranslation",
     "QuestionnaireVersion",
     "Response",
     "ResultCache",
+    "SchemeStatus",
     "StaffSession",
     "StaffUser",
+    "StatusScheme",
     "ThemeCorrection",
     "Wave",
     "WaveLink",
