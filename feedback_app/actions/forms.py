@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -76,11 +77,26 @@ class ActionForm(FlaskForm):
         validators=[_OneOf(_l("Choose a theme from the list"))],
     )
     action_date = DatePartsField(_l("Date of the action"))
+    plan_action_id = SelectField(
+        _l("Plan action it comes from"),
+        description=_l(
+            "Optional: the improvement plan's action this tells families about."
+            " Linking does not publish anything."
+        ),
+        widget=GovSelect(),
+        validate_choice=False,
+        validators=[_OneOf(_l("Choose a plan action from the list"))],
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan_actions: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kpi_id.choices = select_choices([("", str(_l("No KPI"))), *kpi_choices()])
         self.theme.choices = select_choices([("", str(_l("No theme"))), *theme_choices()])
+        self.plan_action_id.choices = select_choices(
+            [("", str(_l("No plan action"))), *plan_actions]
+        )
 
     def validate_kpi_id(self, field: Field) -> None:
         if not field.data and not self.theme.data:
@@ -100,6 +116,7 @@ class ActionForm(FlaskForm):
         self.we_did.data = action.we_did
         self.kpi_id.data = action.kpi_id or ""
         self.theme.data = action.theme or ""
+        self.plan_action_id.data = str(action.plan_action_id or "")
         date = action.action_date
         self.action_date.day, self.action_date.month = str(date.day), str(date.month)
         self.action_date.year = str(date.year)
@@ -113,4 +130,5 @@ class ActionForm(FlaskForm):
             kpi_id=self.kpi_id.data or None,
             theme=self.theme.data or None,
             action_date=self.action_date.data,
+            plan_action_id=int(self.plan_action_id.data) if self.plan_action_id.data else None,
         )

@@ -98,6 +98,8 @@ class PlanAction(Base):
     action: Mapped[str] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200))
     organisation: Mapped[str] = mapped_column(String(200), default="")
+    #: The action's deadline (the plan's "completion date"), if it has one.
+    due_on: Mapped[dt.date | None] = mapped_column(Date)
     evidence: Mapped[str] = mapped_column(Text, default="")
     #: Links to evidence (http/https addresses).
     evidence_links: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0011_plan_actions"
 down_revision = "0009_wave_changes"
 branch_labels = None
@@ -56,6 +55,7 @@ def upgrade() -> None:
         sa.Column("action", sa.Text(), nullable=False),
         sa.Column("owner", sa.String(length=200), nullable=False),
         sa.Column("organisation", sa.String(length=200), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=True),
         sa.Column("evidence", sa.Text(), nullable=False),
         sa.Column("evidence_links", sa.JSON(), nullable=False),
         sa.Column("kpi_references", sa.JSON(), nullable=False),

@@ -115,7 +115,9 @@ def parse_status(data: Mapping[str, Any], *, number: int) -> StatusDef:
         raise SchemeError(gettext("Status %(n)s: enter the label", n=number))
     if len(label) > MAX_LABEL:
         raise SchemeError(
-            gettext("Status %(n)s: label must be %(max)s characters or fewer", n=number, max=MAX_LABEL)
+            gettext(
+                "Status %(n)s: label must be %(max)s characters or fewer", n=number, max=MAX_LABEL
+            )
         )
     meaning = " ".join(str(data.get("meaning", "")).split())
     if len(meaning) > MAX_MEANING:

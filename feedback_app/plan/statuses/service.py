@@ -31,6 +31,7 @@ from feedback_app.plan.statuses.schemes import (
     check_scheme,
     default_scheme,
 )
+from feedback_app.results import data
 from feedback_app.results.board.status_rules import Colour, Outcome, Override
 from feedback_app.staff import audit
 
@@ -45,10 +46,7 @@ def area_scheme(session: Session, area: LocalArea) -> Scheme:
         return default_scheme()
     try:
         statuses = check_scheme(
-            [
-                StatusDef(Colour(s.colour), s.label, s.meaning, Kind(s.kind))
-                for s in stored.statuses
-            ]
+            [StatusDef(Colour(s.colour), s.label, s.meaning, Kind(s.kind)) for s in stored.statuses]
         )
     except (ValueError, SchemeError):
         return default_scheme()
@@ -205,13 +203,29 @@ class KpiStatuses:
 def kpi_statuses(session: Session, area: LocalArea) -> KpiStatuses:
     """The area's scheme and overrides, read once for a whole board."""
     overrides = current_overrides(session, area)
-    ids = {row.set_by_id for row in overrides.values() if row.set_by_id}
-    people = (
-        dict(session.execute(select(StaffUser.id, StaffUser.email).where(StaffUser.id.in_(ids))))
-        if ids
-        else {}
-    )
-    return KpiStatuses(area_scheme(session, area), overrides, people)  # type: ignore[arg-type]
+    people = emails(session, {row.set_by_id for row in overrides.values() if row.set_by_id})
+    return KpiStatuses(area_scheme(session, area), overrides, people)
+
+
+def emails(session: Session, ids: set[int]) -> dict[int, str]:
+    """Staff id -> e-mail, for saying who set something."""
+    if not ids:
+        return {}
+    rows = session.execute(select(StaffUser.id, StaffUser.email).where(StaffUser.id.in_(ids)))
+    return {user_id: email for user_id, email in rows}
+
+
+def plan_kpis(area: LocalArea) -> list[tuple[str, str]]:
+    """(reference, "KPI 4/1: title") for each KPI the area's board shows.
+
+    The one place that asks which KPIs an area has: overrides and actions refer to
+    KPIs by these reference strings.
+    """
+    del area  # every area measures the bundled KPIs until plans are per area
+    return [
+        (kpi.reference or kpi.id, f"{kpi.reference or kpi.id}: {kpi.short_title or kpi.title}")
+        for kpi in data.area_kpis()
+    ]
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:
