@@ -85,7 +85,6 @@ class ActionForm(FlaskForm):
         ),
         widget=GovSelect(),
         validate_choice=False,
-        validators=[_OneOf(_l("Choose a plan action from the list"))],
     )
 
     def __init__(
@@ -101,6 +100,12 @@ class ActionForm(FlaskForm):
     def validate_kpi_id(self, field: Field) -> None:
         if not field.data and not self.theme.data:
             raise ValidationError(_l("Choose the KPI or the theme this action answers"))
+
+    def validate_plan_action_id(self, field: Field) -> None:
+        # Not posted (the area has no plan actions, so no select is shown): no link.
+        field.data = field.data or ""
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose a plan action from the list"))
 
     def validate_action_date(self, field: DatePartsField) -> None:
         if field.blank:

@@ -28,17 +28,23 @@ from feedback_app.models import (
     Invitation,
     InvitationBatch,
     KpiCommentary,
+    KpiStatusOverride,
     LocalArea,
     Membership,
     OneTimeLink,
     PaperReturn,
     PendingImport,
+    PlanAction,
+    PlanActionStatus,
+    PlanMilestone,
     PopulationCount,
     QuestionnaireDraft,
     QuestionnaireTranslation,
     QuestionnaireVersion,
     Response,
     ResultCache,
+    SchemeStatus,
+    StatusScheme,
     ThemeCorrection,
     Wave,
     WaveLink,
@@ -71,6 +77,12 @@ AREA_TABLES = WAVE_TABLES | {
     "population_count",
     "kpi_commentary",
     "area_action",
+    "plan_action",
+    "plan_milestone",
+    "plan_action_status",
+    "kpi_status_override",
+    "status_scheme",
+    "scheme_status",
     "pending_import",
     "one_time_link",
     "membership",
@@ -186,6 +198,7 @@ def delete_area(session: Session, *, area: LocalArea, user_id: int | None) -> di
     area_id, slug = area.id, area.slug
     drafts = select(QuestionnaireDraft.id).where(QuestionnaireDraft.area_id == area_id)
     versions = select(QuestionnaireVersion.id).where(QuestionnaireVersion.area_id == area_id)
+    plan_actions = select(PlanAction.id).where(PlanAction.area_id == area_id)
 
     def gone(statement: object) -> int:
         return int(session.execute(statement).rowcount)  # type: ignore[call-overload]
@@ -213,6 +226,18 @@ def delete_area(session: Session, *, area: LocalArea, user_id: int | None) -> di
             ),
             "kpi_commentary": gone(delete(KpiCommentary).where(KpiCommentary.area_id == area_id)),
             "actions": gone(delete(AreaAction).where(AreaAction.area_id == area_id)),
+            "plan_milestones": gone(
+                delete(PlanMilestone).where(PlanMilestone.action_id.in_(plan_actions))
+            ),
+            "plan_action_statuses": gone(
+                delete(PlanActionStatus).where(PlanActionStatus.action_id.in_(plan_actions))
+            ),
+            "plan_actions": gone(delete(PlanAction).where(PlanAction.area_id == area_id)),
+            "kpi_status_overrides": gone(
+                delete(KpiStatusOverride).where(KpiStatusOverride.area_id == area_id)
+            ),
+            "scheme_statuses": gone(delete(SchemeStatus).where(SchemeStatus.area_id == area_id)),
+            "status_schemes": gone(delete(StatusScheme).where(StatusScheme.area_id == area_id)),
             "imports": counts["imports"]
             + gone(delete(BaselineImport).where(BaselineImport.area_id == area_id)),
             "pending_imports": gone(delete(PendingImport).where(PendingImport.area_id == area_id)),
