@@ -19,6 +19,8 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.distribution.views import public_bp as distribution_public_bp
     from feedback_app.imports.views import bp as imports_bp
     from feedback_app.monitor.views import bp as monitor_bp
+    from feedback_app.plan.actions.views import bp as plan_actions_bp
+    from feedback_app.plan.statuses.views import bp as plan_statuses_bp
     from feedback_app.public.views import bp as public_bp
     from feedback_app.quality.views import bp as quality_bp
     from feedback_app.respond.views import bp as respond_bp
@@ -56,6 +58,8 @@ def register_blueprints(app: Flask) -> None:
         downloads_bp,
         imports_bp,
         actions_bp,
+        plan_statuses_bp,
+        plan_actions_bp,
         data_protection_bp,
     ):
         app.register_blueprint(blueprint)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -80,15 +81,35 @@ class ActionForm(FlaskForm):
         blank_message=_l("Enter the date of the action"),
         invalid_message=_l("Date of the action must be a real date, like 27 3 2026"),
     )
+    plan_action_id = SelectField(
+        _l("Plan action it comes from"),
+        description=_l(
+            "Optional: the improvement plan's action this tells families about."
+            " Linking does not publish anything."
+        ),
+        widget=GovSelect(),
+        validate_choice=False,
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, plan_actions: Sequence[tuple[str, str]] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.kpi_id.choices = select_choices([("", str(_l("No KPI"))), *kpi_choices()])
         self.theme.choices = select_choices([("", str(_l("No theme"))), *theme_choices()])
+        self.plan_action_id.choices = select_choices(
+            [("", str(_l("No plan action"))), *plan_actions]
+        )
 
     def validate_kpi_id(self, field: Field) -> None:
         if not field.data and not self.theme.data:
             raise ValidationError(_l("Choose the KPI or the theme this action answers"))
+
+    def validate_plan_action_id(self, field: Field) -> None:
+        # Not posted (the area has no plan actions, so no select is shown): no link.
+        field.data = field.data or ""
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(_l("Choose a plan action from the list"))
 
     def validate_action_date(self, field: DatePartsField) -> None:
         if field.data is not None and field.data > dt.date.today() + MAX_AHEAD:
@@ -100,6 +121,7 @@ class ActionForm(FlaskForm):
         self.we_did.data = action.we_did
         self.kpi_id.data = action.kpi_id or ""
         self.theme.data = action.theme or ""
+        self.plan_action_id.data = str(action.plan_action_id or "")
         date = action.action_date
         self.action_date.day, self.action_date.month = str(date.day), str(date.month)
         self.action_date.year = str(date.year)
@@ -113,4 +135,5 @@ class ActionForm(FlaskForm):
             kpi_id=self.kpi_id.data or None,
             theme=self.theme.data or None,
             action_date=self.action_date.data,
+            plan_action_id=int(self.plan_action_id.data) if self.plan_action_id.data else None,
         )

@@ -29,6 +29,8 @@ class ActionInput:
     kpi_id: str | None
     theme: str | None
     action_date: dt.date
+    #: The plan action it is linked to (checked to be the area's by the form).
+    plan_action_id: int | None = None
 
 
 def kpi_choices() -> list[tuple[str, str]]:
@@ -107,6 +109,7 @@ def create_action(
         kpi_id=data.kpi_id,
         theme=data.theme,
         action_date=data.action_date,
+        plan_action_id=data.plan_action_id,
         published=False,
         author_id=user_id,
         created_at=now,
@@ -125,6 +128,7 @@ def update_action(session: Session, action: AreaAction, data: ActionInput, *, us
     action.kpi_id = data.kpi_id
     action.theme = data.theme
     action.action_date = data.action_date
+    action.plan_action_id = data.plan_action_id
     action.updated_at = utcnow()
     audit.record(
         session, "action_changed", user_id=user_id, area_id=action.area_id, action_id=action.id

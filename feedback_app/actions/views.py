@@ -15,6 +15,7 @@ from feedback_app.actions import service
 from feedback_app.actions.figures import public_figures
 from feedback_app.actions.forms import ActionForm
 from feedback_app.models import AreaAction, LocalArea
+from feedback_app.plan.actions.service import action_choices
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 
@@ -52,7 +53,7 @@ def index(area: LocalArea) -> str:
 @bp.route("/<area_slug>/actions/new", methods=["GET", "POST"])
 @requires(Permission.PUBLISH_ACTIONS)
 def new(area: LocalArea) -> HttpResponse | tuple[str, int]:
-    form = ActionForm()
+    form = ActionForm(plan_actions=action_choices(db.session(), area))
     if form.validate_on_submit():
         service.create_action(db.session(), area, form.action_input(), user_id=g.staff_user.id)
         flash(gettext("Action saved. It is not public until you publish it"))
@@ -64,7 +65,7 @@ def new(area: LocalArea) -> HttpResponse | tuple[str, int]:
 @requires(Permission.PUBLISH_ACTIONS)
 def edit(area: LocalArea, action_id: int) -> HttpResponse | tuple[str, int]:
     action = _action(area, action_id)
-    form = ActionForm()
+    form = ActionForm(plan_actions=action_choices(db.session(), area))
     if form.validate_on_submit():
         service.update_action(db.session(), action, form.action_input(), user_id=g.staff_user.id)
         flash(gettext("Action changed"))

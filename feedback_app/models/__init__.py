@@ -8,6 +8,14 @@ from feedback_app.models.areas import LocalArea
 from feedback_app.models.base import NAMING_CONVENTION, Base, utcnow
 from feedback_app.models.contacts import ContactList, ContactMessage, WaveContact, WaveReminder
 from feedback_app.models.imports import BaselineImport, PendingImport
+from feedback_app.models.plan_actions import (
+    KpiStatusOverride,
+    PlanAction,
+    PlanActionStatus,
+    PlanMilestone,
+    SchemeStatus,
+    StatusScheme,
+)
 from feedback_app.models.questionnaires import (
     DraftComment,
     DraftRevision,
@@ -41,20 +49,26 @@ __all__ = [
     "Invitation",
     "InvitationBatch",
     "KpiCommentary",
+    "KpiStatusOverride",
     "LocalArea",
     "LoginThrottle",
     "Membership",
     "OneTimeLink",
     "PaperReturn",
     "PendingImport",
+    "PlanAction",
+    "PlanActionStatus",
+    "PlanMilestone",
     "PopulationCount",
     "QuestionnaireDraft",
     "QuestionnaireTranslation",
     "QuestionnaireVersion",
     "Response",
     "ResultCache",
+    "SchemeStatus",
     "StaffSession",
     "StaffUser",
+    "StatusScheme",
     "ThemeCorrection",
     "Wave",
     "WaveContact",

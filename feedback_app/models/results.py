@@ -51,6 +51,10 @@ class AreaAction(Base):
     action_date: Mapped[dt.date] = mapped_column(Date)
     #: Shown on the public page only once published.
     published: Mapped[bool] = mapped_column(default=False)
+    #: The plan's action this answers, if any (publishing stays a separate step).
+    plan_action_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plan_action.id", ondelete="SET NULL"), index=True
+    )
     author_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id", ondelete="SET NULL"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -33,6 +33,7 @@ STAFF_LINKS: list[StaffLink] = [
     StaffLink("results.board", _l("KPI board"), Permission.VIEW_RESULTS),
     StaffLink("compare.compare_waves", _l("Compare waves"), Permission.VIEW_RESULTS),
     StaffLink("actions.index", _l("You said, we did"), Permission.PUBLISH_ACTIONS),
+    StaffLink("plan_actions.index", _l("Plan actions"), Permission.VIEW_WORKSPACE),
     StaffLink("imports.index", _l("Import a baseline"), Permission.IMPORT_RESPONSES),
     StaffLink("downloads.index", _l("Downloads"), Permission.DOWNLOAD_RESPONSES),
     StaffLink("quality.index", _l("Flagged responses"), Permission.REVIEW_RESPONSES),

@@ -24,15 +24,21 @@ from feedback_app.models import (
     Invitation,
     InvitationBatch,
     KpiCommentary,
+    KpiStatusOverride,
     LocalArea,
     OneTimeLink,
     PaperReturn,
     PendingImport,
+    PlanAction,
+    PlanActionStatus,
+    PlanMilestone,
     PopulationCount,
     QuestionnaireDraft,
     QuestionnaireTranslation,
     Response,
     ResultCache,
+    SchemeStatus,
+    StatusScheme,
     ThemeCorrection,
     Wave,
 )
@@ -131,6 +137,31 @@ def populate_area(session: Session, area: LocalArea) -> None:
             ),
             KpiCommentary(area_id=area.id, kpi_id="kpi_4_1", body="Going up"),
             AreaAction(area_id=area.id, you_said="s", we_did="d", action_date=dt.date(2024, 1, 1)),
+            KpiStatusOverride(area_id=area.id, kpi_reference="KPI 4/1", colour="red", reason="r"),
+            StatusScheme(
+                area_id=area.id,
+                preset="ragp_hull",
+                statuses=[
+                    SchemeStatus(
+                        area_id=area.id,
+                        position=1,
+                        colour="purple",
+                        label="Purple",
+                        kind="complete",
+                    )
+                ],
+            ),
+            PlanAction(
+                area_id=area.id,
+                action="a",
+                owner="o",
+                milestones=[PlanMilestone(title="m", due_on=dt.date(2024, 1, 1))],
+                history=[
+                    PlanActionStatus(
+                        colour="red", label="Red", kind="exception", status_date=dt.date(2024, 1, 1)
+                    )
+                ],
+            ),
             ResultCache(key=secrets.token_hex(32), area_id=area.id, payload="{}"),
             PendingImport(
                 name=secrets.token_urlsafe(24),

@@ -23,6 +23,8 @@ from feedback_app.models import (
     AreaAction,
     DraftComment,
     PaperReturn,
+    PlanAction,
+    PlanMilestone,
     QuestionnaireDraft,
     StaffUser,
     Wave,
@@ -51,7 +53,11 @@ def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dic
             area_id=wave.area_id, you_said="said", we_did="did", action_date=dt.date(2024, 1, 1)
         )
         paper = PaperReturn(wave_id=wave.id, reference="R1", first_keying={})
-        session.add_all([comment, action, paper])
+        plan_action = PlanAction(
+            area_id=wave.area_id, action="Set up a duty line", owner="Head of SEND"
+        )
+        plan_action.milestones.append(PlanMilestone(title="Agreed", due_on=dt.date(2024, 2, 1)))
+        session.add_all([comment, action, paper, plan_action])
         coordinator = session.scalar(
             select(StaffUser.id).where(StaffUser.email == "coordinator@demo.example")
         )
@@ -65,6 +71,8 @@ def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dic
             "draft_id": draft.id,
             "comment_id": comment.id,
             "action_id": action.id,
+            "plan_action_id": plan_action.id,
+            "milestone_id": plan_action.milestones[0].id,
             "return_id": paper.id,
             "user_id": coordinator,
             "revision": 1,

@@ -10,6 +10,7 @@ never a mystery (see docs/adr/0012-kpi-board-status-rules-and-result-cache.md).
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -31,12 +32,14 @@ MAX_RULES = 20
 
 
 class Colour(enum.StrEnum):
-    """BRAG colours: Blue complete, Red at risk, Amber behind, Green on track; grey: none."""
+    """BRAG colours: Blue complete, Red at risk, Amber behind, Green on track; RAGP's
+    Purple (completed, embedded, sustained); grey: none (or "not due yet")."""
 
     BLUE = "blue"
     GREEN = "green"
     AMBER = "amber"
     RED = "red"
+    PURPLE = "purple"
     GREY = "grey"
 
 
@@ -53,6 +56,7 @@ COLOUR_NAMES = {
     Colour.GREEN: _l("Green"),
     Colour.AMBER: _l("Amber"),
     Colour.RED: _l("Red"),
+    Colour.PURPLE: _l("Purple"),
     Colour.GREY: _l("Grey"),
 }
 #: GOV.UK tag modifier for each colour (amber is GOV.UK's orange).
@@ -61,6 +65,7 @@ TAG_CLASSES = {
     Colour.GREEN: "govuk-tag--green",
     Colour.AMBER: "govuk-tag--orange",
     Colour.RED: "govuk-tag--red",
+    Colour.PURPLE: "govuk-tag--purple",
     Colour.GREY: "govuk-tag--grey",
 }
 DUE_NAMES = {
@@ -107,6 +112,10 @@ class Outcome:
     colour: Colour
     words: str
     rule_number: int
+    #: The area's label for the colour (its status scheme), when it has one.
+    label: str | None = None
+    #: Set when a person overrode the derived status: why, who and when.
+    override: Override | None = None
 
     @property
     def tag_class(self) -> str:
@@ -115,8 +124,20 @@ class Outcome:
 
     @property
     def colour_name(self) -> str:
-        """The colour in words (status is never shown by colour alone)."""
-        return str(COLOUR_NAMES[self.colour])
+        """The status in words: the area's label, else the colour's name (status is
+        never shown by colour alone)."""
+        return self.label or str(COLOUR_NAMES[self.colour])
+
+
+@dataclass(frozen=True, slots=True)
+class Override:
+    """A manual override of a KPI's status: the reason, who set it and when."""
+
+    reason: str
+    by: str
+    on: dt.date
+    #: The status the rules gave, shown beside the override.
+    derived: Outcome
 
 
 def default_rules() -> tuple[StatusRule, ...]:

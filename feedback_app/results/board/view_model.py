@@ -45,6 +45,7 @@ from analysis.benchmarks import Benchmark, kpi_estimates
 from analysis.method import describe_method
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import KpiCommentary, LocalArea, StaffUser, Wave, utcnow
+from feedback_app.plan.statuses.service import kpi_statuses
 from feedback_app.results import data
 from feedback_app.results.board.status_rules import Outcome, area_rules, status_of
 from feedback_app.web import local_days
@@ -376,6 +377,7 @@ def build_board(
     figures, method = area_figures(session, area, now=now)
     rules = area_rules(area.results_settings)
     notes = commentary(session, area)
+    statuses = kpi_statuses(session, area)  # the area's labels and manual overrides
     rows = []
     for kpi in data.area_kpis():
         found = figures.get(kpi.id)
@@ -394,7 +396,10 @@ def build_board(
                 ),
                 due_on=due_on,
                 due_passed=due_passed,
-                status=status_of(rules, target_status=status, due_passed=due_passed),
+                status=statuses.outcome(
+                    kpi.reference or kpi.id,
+                    status_of(rules, target_status=status, due_passed=due_passed),
+                ),
                 commentary=notes.get(kpi.id, ()),
                 benchmark=(benchmarks or {}).get(kpi.id),
             )

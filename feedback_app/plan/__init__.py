@@ -1,0 +1,1 @@
+"""The area's improvement plan: its KPIs, baselines, targets, statuses and actions."""

@@ -1,0 +1,1 @@
+"""The plan's actions: owner, partners, milestones, BRAG + date, exception commentary."""

@@ -1,0 +1,1 @@
+"""Status schemes (BRAG, RAGP or the area's own) and KPI status overrides."""
