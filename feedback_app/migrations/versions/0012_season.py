@@ -1,7 +1,7 @@
 """lineage of published versions: the draft, the previous version, what changed
 
 Revision ID: 0012_season
-Revises: 0009_wave_changes
+Revises: 0011_plan_actions
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0012_season"
-down_revision = "0009_wave_changes"
+down_revision = "0011_plan_actions"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """contacts
 
 Revision ID: 0013_contacts
-Revises: 0009_wave_changes
+Revises: 0012_season
 Create Date: 2026-12-03 20:01:29.059774
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013_contacts"
-down_revision = "0009_wave_changes"
+down_revision = "0012_season"
 branch_labels = None
 depends_on = None
 
