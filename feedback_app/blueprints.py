@@ -19,6 +19,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.distribution.views import public_bp as distribution_public_bp
     from feedback_app.imports.views import bp as imports_bp
     from feedback_app.monitor.views import bp as monitor_bp
+    from feedback_app.plan.views import bp as plan_bp
     from feedback_app.public.views import bp as public_bp
     from feedback_app.quality.views import bp as quality_bp
     from feedback_app.respond.views import bp as respond_bp
@@ -47,7 +48,8 @@ def register_blueprints(app: Flask) -> None:
         collection_bp,
         monitor_bp,
         quality_bp,
-        # Officers' results.
+        # Officers' results, and the plan they measure.
+        plan_bp,
         results_bp,
         compare_bp,
         themes_bp,

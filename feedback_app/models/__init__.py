@@ -7,6 +7,7 @@ deletion and retention read the list of tables from it.
 from feedback_app.models.areas import LocalArea
 from feedback_app.models.base import NAMING_CONVENTION, Base, utcnow
 from feedback_app.models.imports import BaselineImport, PendingImport
+from feedback_app.models.plans import AreaPlan, PlanRevision
 from feedback_app.models.questionnaires import (
     DraftComment,
     DraftRevision,
@@ -30,6 +31,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "Answer",
     "AreaAction",
+    "AreaPlan",
     "AuditEvent",
     "Base",
     "BaselineImport",
@@ -44,6 +46,7 @@ __all__ = [
     "OneTimeLink",
     "PaperReturn",
     "PendingImport",
+    "PlanRevision",
     "PopulationCount",
     "QuestionnaireDraft",
     "QuestionnaireTranslation",

@@ -128,7 +128,7 @@ def test_board_shows_analysis_figures_status_and_other_areas(app: Flask) -> None
             select(Wave).join(LocalArea).where(LocalArea.slug == "north").order_by(Wave.closes_at)
         ).all()
         expected = compare_waves(
-            data.wave_frame(session, waves), data.area_kpis()[:2],
+            data.wave_frame(session, waves), data.bank_kpis()[:2],
             baseline="Baseline 2025", follow_up="Follow-up 2026",
         ).kpis  # fmt: skip
     first = expected[0]
