@@ -238,7 +238,8 @@ def judge_on_date(
     higher_is_better: bool,
 ) -> tuple[TargetStatus, Observation | None]:
     """A staged target judged on its own date: the latest figure on or before the due
-    date once it has passed, else the latest figure so far.
+    date once it has passed (the first after it when there was none by then), else
+    the latest figure so far.
 
     ``observations`` are the follow-ups (not the baseline), in any order. Figures
     after the due date never count for it, so a later wave cannot turn a missed
@@ -250,13 +251,15 @@ def judge_on_date(
     >>> judge_on_date(48.5, obs, due_on=dt.date(2020, 12, 31), today=dt.date(2021, 3, 1),
     ...               higher_is_better=True)[0].value
     'met on point estimate'
-    >>> judge_on_date(48.5, obs, due_on=dt.date(2020, 6, 30), today=dt.date(2021, 3, 1),
+    >>> judge_on_date(48.5, [], due_on=dt.date(2020, 6, 30), today=dt.date(2021, 3, 1),
     ...               higher_is_better=True)[0].value
     'insufficient data'
     """
     ordered = sorted(observations, key=lambda o: o.on)
     if due_on is not None and today > due_on:
-        ordered = [o for o in ordered if o.on <= due_on]
+        on_time = [o for o in ordered if o.on <= due_on]
+        # No figure by the due date: the first one after it (the page says so).
+        ordered = on_time or ordered[:1]
     if not ordered:
         return TargetStatus.INSUFFICIENT_DATA, None
     latest = ordered[-1]
