@@ -260,7 +260,17 @@ def validate_kpi_bank(document: SourceDocument) -> KpiBank:
     try:
         bank = KpiBank.model_validate(document.data)
     except ValidationError as exc:
-        raise QuestionnaireError(schema_problems(exc, document)) from None
+        # Also every problem of the KPIs that are well formed on their own, so one
+        # reading lists every problem of the file.
+        found = list(schema_problems(exc, document))
+        entries = document.data.get("kpis") if isinstance(document.data, dict) else None
+        for index, entry in enumerate(entries if isinstance(entries, list) else []):
+            try:
+                kpi = KpiDefinition.model_validate(entry)
+            except ValidationError:
+                continue
+            found.extend(_figure_problems(document, index, kpi))
+        raise QuestionnaireError(found) from None
     problems = []
     seen: set[str] = set()
     for index, kpi in enumerate(bank.kpis):
@@ -354,8 +364,18 @@ def dump_plan_yaml(bank: KpiBank) -> str:
     """The plan as YAML text that :func:`parse_kpi_bank` reads back to an equal plan."""
     import yaml
 
-    return yaml.safe_dump(
-        plan_data(bank), sort_keys=False, allow_unicode=True, default_flow_style=False, width=100
+    class IndentedLists(yaml.SafeDumper):
+        # "kpis:\n  - id: ..." as people write it, not "kpis:\n- id: ...".
+        def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+            super().increase_indent(flow, False)
+
+    return yaml.dump(
+        plan_data(bank),
+        Dumper=IndentedLists,
+        sort_keys=False,
+        allow_unicode=True,
+        default_flow_style=False,
+        width=100,
     )
 
 

@@ -19,6 +19,7 @@ from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from feedback_app.review.forms import DatePartsField
+from feedback_app.web.choices import select_choices
 from surveys.library import PLAN_TEMPLATES
 
 #: Longest plan file read from a page (the parser's own limit is 100 KB).
@@ -62,7 +63,7 @@ class PlanStartForm(FlaskForm):
     template = RadioField(
         _l("How do you want to start?"),
         widget=GovRadioInput(),
-        choices=[("", _l("An empty plan")), *((name, name) for name in PLAN_TEMPLATES)],
+        choices=select_choices([("", _l("An empty plan")), *((n, n) for n in PLAN_TEMPLATES)]),
         default="",
         validate_choice=True,
     )
@@ -117,13 +118,15 @@ class BaselineForm(FlaskForm):
             raise ValidationError(_l("Enter the base as a whole number, like 1000"))
 
 
-RULE_CHOICES = [
-    ("baseline_plus_pp", _l("Baseline plus points (or units)")),
-    ("baseline_plus_relative", _l("Baseline plus a per cent of the baseline")),
-    ("absolute", _l("A set level")),
-    ("higher_of", _l("A level or a benchmark, whichever is the higher")),
-    ("lower_of", _l("A level or a benchmark, whichever is the lower")),
-]
+RULE_CHOICES = select_choices(
+    [
+        ("baseline_plus_pp", _l("Baseline plus points (or units)")),
+        ("baseline_plus_relative", _l("Baseline plus a per cent of the baseline")),
+        ("absolute", _l("A set level")),
+        ("higher_of", _l("A level or a benchmark, whichever is the higher")),
+        ("lower_of", _l("A level or a benchmark, whichever is the lower")),
+    ]
+)
 
 
 class TargetForm(FlaskForm):
@@ -205,7 +208,9 @@ class KpiForm(FlaskForm):
     kind = RadioField(
         _l("How is it measured?"),
         widget=GovRadioInput(),
-        choices=[("survey", _l("By a survey question")), ("entered", _l("Entered each period"))],
+        choices=select_choices(
+            [("survey", _l("By a survey question")), ("entered", _l("Entered each period"))]
+        ),
         validators=[InputRequired(_l("Choose how it is measured"))],
     )
     kpi_id = StringField(
@@ -237,10 +242,12 @@ class KpiForm(FlaskForm):
     measure = RadioField(
         _l("Entered KPIs: what is entered"),
         widget=GovRadioInput(),
-        choices=[
-            ("proportion", _l("A proportion (numerator and denominator)")),
-            ("value", _l("A value with a unit")),
-        ],
+        choices=select_choices(
+            [
+                ("proportion", _l("A proportion (numerator and denominator)")),
+                ("value", _l("A value with a unit")),
+            ]
+        ),
         validators=[Optional()],
     )
     unit = StringField(
@@ -249,7 +256,9 @@ class KpiForm(FlaskForm):
     direction = RadioField(
         _l("Which is better?"),
         widget=GovRadioInput(),
-        choices=[("higher", _l("Higher is better")), ("lower", _l("Lower is better"))],
+        choices=select_choices(
+            [("higher", _l("Higher is better")), ("lower", _l("Lower is better"))]
+        ),
         default="higher",
         validators=[InputRequired(_l("Choose which is better"))],
     )
