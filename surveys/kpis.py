@@ -14,6 +14,7 @@ is the code "yes" (the definition loader keeps yes/no as strings) and
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from functools import cache
 from pathlib import Path
@@ -381,19 +382,30 @@ def dump_plan_yaml(bank: KpiBank) -> str:
 
 def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -> KpiBank:
     """``plan`` (a template) re-dated to start on ``starts_on``: every date in it
-    (agreed baselines, due dates, entered values) moves by the same number of days,
-    so the stages keep their distance from the start. Months from the start need
-    no change.
+    (agreed baselines, due dates, entered values) moves by the same number of
+    months (and days), so the stages keep their distance from the start and a
+    month's last day stays its last day. Months from the start need no change.
 
     >>> template = kpi_bank_from_data({"plan": {"title": "T", "starts_on": "2019-06-30"},
     ...     "kpis": [{"id": "k", "title": "K", "question": "q", "positive": ["yes"],
     ...               "targets": [{"rule": "absolute", "value": 80, "due_on": "2020-12-31"}]}]})
-    >>> moved_plan(template, starts_on=dt.date(2025, 1, 1)).kpis[0].targets[0].due_on
-    datetime.date(2026, 7, 5)
+    >>> moved_plan(template, starts_on=dt.date(2025, 6, 30)).kpis[0].targets[0].due_on
+    datetime.date(2026, 12, 31)
     """
     if plan.plan is None or plan.plan.starts_on is None:
         raise ValueError("the template has no start date to move from")
-    delta = starts_on - plan.plan.starts_on
+    old = plan.plan.starts_on
+    months = (starts_on.year - old.year) * 12 + starts_on.month - old.month
+    days = starts_on.day - old.day
+
+    def shift(day: dt.date) -> dt.date:
+        year, month = divmod(day.month - 1 + months, 12)
+        year, month = day.year + year, month + 1
+        last = calendar.monthrange(year, month)[1]
+        # The last day of a month moves to the last day of its new month.
+        moved = dt.date(year, month, last if day.day == calendar.monthrange(day.year, day.month)[1]
+                        else min(day.day, last))  # fmt: skip
+        return moved + dt.timedelta(days=days)
 
     def move(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
@@ -401,7 +413,7 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
         if isinstance(value, list):
             return [move(v) for v in value]
         if key in ("starts_on", "date", "due_on") and isinstance(value, str):
-            return (dt.date.fromisoformat(value) + delta).isoformat()
+            return shift(dt.date.fromisoformat(value)).isoformat()
         return value
 
     data = move(plan_data(plan))

@@ -110,14 +110,16 @@ def months_before(day: dt.date, months: int) -> dt.date:
 
 
 def demo_plan_start(today: dt.date) -> dt.date:
-    """The start date that puts the template's agreed baseline date (18 December
-    2019, 171 days after its start) on the last day of the demo baseline wave."""
+    """A start date that puts the template's agreed baseline date (18 December 2019,
+    171 days after its start) about two weeks before the last day of the demo
+    baseline wave, so that wave is the measured baseline (a template moves by whole
+    months, so the day can differ by one or two)."""
     template = plan_template(DEMO_PLAN_TEMPLATE)
     assert template.plan is not None and template.plan.starts_on is not None
     agreed = next(k.agreed_baseline.date for k in template.kpis if k.agreed_baseline)
     assert agreed is not None
     baseline_last_day = months_before(today, DEMO_BASELINE_MONTHS_AGO) - dt.timedelta(days=1)
-    return baseline_last_day - (agreed - template.plan.starts_on)
+    return baseline_last_day - (agreed - template.plan.starts_on) - dt.timedelta(days=14)
 
 
 DEMO_ROLES = ("administrator", "coordinator", "officer", "reviewer")
