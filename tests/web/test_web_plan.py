@@ -149,6 +149,20 @@ def test_sefton_appendix_a_from_the_template_and_a_plan_file(app: Flask) -> None
     # Waiting weeks: lower is better; no values yet.
     assert "lower is better" in rows["KPI 5/1"][0] and "No value entered yet" in rows["KPI 5/1"][2]
 
+    # The board report carries both staged targets, judged as the board judges them.
+    with app.app_context():
+        ids = db.session().scalars(select(Wave.id).order_by(Wave.closes_at)).all()
+    report = unescape(
+        officer.get(f"/staff/sefton/results/report?baseline={ids[0]}&follow_up={ids[1]}").get_data(
+            as_text=True
+        )
+    )
+    row = report.split('data-kpi="kpi_4_1"', 1)[1].split("</tr>", 1)[0]
+    assert "48.5% (18 months (Dec-20)), due 31 Dec 2020" in row
+    assert "53.5% (24 months (Jun-21)), due 30 Jun 2021" in row
+    assert "met on point estimate (on Follow-up survey 2020)" in row
+    assert "not met (confirmed) (on Follow-up survey 2020)" in row
+
     # One more value entered on the page: a new version, audited.
     page = officer.get("/staff/sefton/plan/kpis/kpi_5_1/values")
     assert page.status_code == 200
