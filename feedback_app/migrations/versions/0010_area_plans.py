@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from alembic import op
@@ -79,7 +80,13 @@ def _plans_for_existing_areas() -> None:
 
     bind = op.get_bind()
     now = dt.datetime.now(dt.UTC)
-    area = sa.table("local_area", sa.column("id"), sa.column("name"), sa.column("results_settings"))
+    area = sa.table(
+        "local_area",
+        sa.column("id"),
+        sa.column("name"),
+        sa.column("results_settings"),
+        sa.column("timezone"),
+    )
     wave = sa.table("wave", sa.column("id"), sa.column("area_id"), sa.column("closes_at"))
     plan = sa.table(
         "area_plan",
@@ -96,8 +103,8 @@ def _plans_for_existing_areas() -> None:
         sa.column("summary"),
         sa.column("created_at", sa.DateTime(timezone=True)),
     )
-    for area_id, name, settings in bind.execute(
-        sa.select(area.c.id, area.c.name, area.c.results_settings)
+    for area_id, name, settings, timezone in bind.execute(
+        sa.select(area.c.id, area.c.name, area.c.results_settings, area.c.timezone)
     ).all():
         if isinstance(settings, str):
             settings = json.loads(settings)
@@ -116,7 +123,7 @@ def _plans_for_existing_areas() -> None:
             plan_from_bank(
                 bundled_kpi_bank(),
                 title=f"{name} improvement plan",
-                baseline_date=day.date() if day else None,
+                baseline_date=_last_day(day, timezone) if day else None,
             )
         )
         bind.execute(
@@ -127,6 +134,15 @@ def _plans_for_existing_areas() -> None:
                 area_id=area_id, version=1, document=document, summary=SUMMARY, created_at=now
             )
         )
+
+
+def _last_day(closes_at: dt.datetime, timezone: str | None) -> dt.date:
+    """The last day people could answer (the board's rule, web.local_days.last_day)."""
+    try:
+        zone = ZoneInfo(timezone or "Europe/London")
+    except (ValueError, KeyError):
+        zone = ZoneInfo("Europe/London")
+    return (closes_at - dt.timedelta(microseconds=1)).astimezone(zone).date()
 
 
 def _aware(moment: dt.datetime | str) -> dt.datetime:
