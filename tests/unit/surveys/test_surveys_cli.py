@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from surveys.cli import check_paths, main
-from surveys.library import PLAN_TEMPLATES, LIBRARY_DIR, bundled_paths
+from surveys.library import LIBRARY_DIR, PLAN_TEMPLATES, bundled_paths
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "questionnaires"
 VALID = FIXTURES / "valid"
