@@ -107,3 +107,9 @@ def test_every_problem_is_named_with_its_line() -> None:
     assert (8, "an entered KPI has no question") in messages
     assert (11, "this period is entered twice") in messages
     assert (16, "must be 0 to 100 (per cent)") in messages
+
+
+def test_a_control_character_is_a_problem_not_a_crash() -> None:
+    # Found by the form fuzzing: PyYAML's reader refuses it before parsing starts.
+    with pytest.raises(QuestionnaireError, match="is not valid YAML"):
+        parse_kpi_bank("\x1bkpis: []", source="pasted")
