@@ -141,7 +141,7 @@ def load_kpis(source: str | Path | Mapping[str, Any]) -> tuple[KpiDefinition, ..
         bank = bank_format.parse_kpi_bank(text, source=str(path))
     except QuestionnaireError as error:
         raise _input_error(error) from None
-    return tuple(_definition(kpi) for kpi in bank.kpis)
+    return definitions(bank)
 
 
 def _refuse_boolean_codes(data: Mapping[str, Any], *, where: str) -> None:
@@ -172,7 +172,7 @@ def parse_kpis(data: Mapping[str, Any], *, where: str) -> tuple[KpiDefinition, .
         bank = bank_format.kpi_bank_from_data(dict(data), source=where)
     except QuestionnaireError as error:
         raise _input_error(error) from None
-    return tuple(_definition(kpi) for kpi in bank.kpis)
+    return definitions(bank)
 
 
 def _input_error(error: QuestionnaireError) -> AnalysisInputError:
@@ -180,8 +180,20 @@ def _input_error(error: QuestionnaireError) -> AnalysisInputError:
     return AnalysisInputError("; ".join(str(p) for p in error.problems) or str(error))
 
 
+def definitions(bank: bank_format.KpiBank) -> tuple[KpiDefinition, ...]:
+    """The survey KPIs of a bank or plan as analysis definitions (entered measures,
+    which no survey asks, are not analysis's to compute)."""
+    return tuple(_definition(kpi) for kpi in bank.survey_kpis)
+
+
 def _definition(kpi: bank_format.KpiDefinition) -> KpiDefinition:
-    target = kpi.target
+    assert kpi.question is not None  # survey KPIs always name their question
+    # analysis judges one target (the command line's); the first that needs no
+    # benchmark. The web app judges every staged target (analysis.targets.judge_level).
+    target = next((t for t in kpi.all_targets if t.rule in set(TargetRule)), None)
+    due = None
+    if target is not None:
+        due = target.due or (target.due_on.isoformat() if target.due_on else None)
     return KpiDefinition(
         id=kpi.id,
         title=kpi.title.strip(),
@@ -189,10 +201,10 @@ def _definition(kpi: bank_format.KpiDefinition) -> KpiDefinition:
         positive=kpi.positive,
         exclude=kpi.exclude if kpi.exclude_given else DEFAULT_EXCLUDE,
         higher_is_better=kpi.higher_is_better,
-        target=Target(TargetRule(target.rule), target.value, target.due) if target else None,
+        target=Target(TargetRule(target.rule), target.value, due) if target else None,
         short_title=kpi.short_title or None,
         options=kpi.options,
         reference=kpi.reference.strip() if kpi.reference else None,
         frequency=kpi.frequency.strip() if kpi.frequency else None,
-        recorded_baseline=kpi.recorded_baseline,
+        recorded_baseline=kpi.baseline_figure,
     )

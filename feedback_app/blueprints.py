@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.monitor.views import bp as monitor_bp
     from feedback_app.plan.actions.views import bp as plan_actions_bp
     from feedback_app.plan.statuses.views import bp as plan_statuses_bp
+    from feedback_app.plan.views import bp as plan_bp
     from feedback_app.public.views import bp as public_bp
     from feedback_app.quality.views import bp as quality_bp
     from feedback_app.respond.views import bp as respond_bp
@@ -51,7 +52,8 @@ def register_blueprints(app: Flask) -> None:
         collection_bp,
         monitor_bp,
         quality_bp,
-        # Officers' results.
+        # Officers' results, and the plan they measure.
+        plan_bp,
         results_bp,
         compare_bp,
         themes_bp,

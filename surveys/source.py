@@ -125,7 +125,11 @@ def parse_document(text: str, *, source: str) -> SourceDocument:
     """Parse YAML (or JSON) text into a SourceDocument, or raise QuestionnaireError."""
     if len(text.encode("utf-8", "surrogatepass")) > MAX_BYTES:
         raise _error(source, f"is larger than {MAX_BYTES // 1000} KB; is it the right file?")
-    loader = _DefinitionLoader(text)
+    try:
+        loader = _DefinitionLoader(text)
+    except yaml.YAMLError as exc:
+        # The reader refuses control characters before any parsing starts.
+        raise _error(source, f"is not valid YAML: {exc}") from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

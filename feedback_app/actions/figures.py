@@ -74,13 +74,12 @@ def public_figures(session: Session, area: LocalArea) -> PublicFigures | None:
     responses that ask the KPI's question, from the area's chosen baseline on.
     None when no KPI has two such waves.
     """
-    kpis = area_kpis()
-    waves = board.closed_waves(session, area, now=utcnow())
-    baseline_id = (area.results_settings or {}).get(board.BASELINE_KEY)
+    kpis = area_kpis(area)
+    plan, _older = board.plan_series(session, area, kpis, now=utcnow())
     pairs: dict[tuple[int, int], list[KpiDefinition]] = {}
     by_id: dict[int, Wave] = {}
     for kpi in kpis:
-        series = board.series_for(board.kpi_waves(session, waves, [kpi])[kpi.id], baseline_id)
+        series = plan[kpi.id]
         if len(series) >= 2:
             pairs.setdefault((series[0].id, series[-1].id), []).append(kpi)
             by_id.update({series[0].id: series[0], series[-1].id: series[-1]})
@@ -129,7 +128,10 @@ def public_figures(session: Session, area: LocalArea) -> PublicFigures | None:
         session,
         area,
         "public_kpis",
-        {"pairs": sorted([list(pair), [k.id for k in ks]] for pair, ks in pairs.items())},
+        {
+            "pairs": sorted([list(pair), [k.id for k in ks]] for pair, ks in pairs.items()),
+            "bank": board.bank_digest(kpis),
+        },
         used,
         compute,
     )

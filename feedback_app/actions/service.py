@@ -66,7 +66,7 @@ def kpi_question(kpi_id: str) -> str:
     """The question measuring a KPI as respondents read it (an English message id,
     translated like the questionnaire), else the KPI's title."""
     kpi = kpi_bank().get(kpi_id)
-    if kpi is None:
+    if kpi is None or kpi.question is None:
         return kpi_id
     for questionnaire in bundled_questionnaires().values():
         question = questionnaire.question(kpi.question)

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from feedback_app.config import PROJECT_DIR
 from feedback_app.models import LocalArea, StaffUser, Wave, utcnow
+from feedback_app.plan.service import plan_row, start_plan
 from feedback_app.review.publishing import publish_version, schedule_wave
 from feedback_app.staff.accounts import create_user, set_password
 from feedback_app.staff.roles import Role
-from surveys.library import bundled_questionnaires
+from surveys.library import bundled_questionnaires, plan_template
 
 DEMO_SLUG = "demo"
 #: Place names: shown as written in every language (content_translation.place_names).
@@ -85,8 +86,40 @@ def load_demo(db: Session) -> list[Wave]:
             closes_at=now - dt.timedelta(days=300),
             slug=closed_slug,
         )
+    if plan_row(db, area) is None:
+        start_plan(
+            db, area, template=DEMO_PLAN_TEMPLATE, user_id=None,
+            starts_on=demo_plan_start(utcnow().date()), commit=False,
+        )  # fmt: skip
     db.commit()
     return waves
+
+
+#: The demo area's plan: Sefton's Appendix A, re-dated so its agreed baselines fall
+#: on the day the demo results' baseline wave closed (``demo.results``: 18 months ago).
+DEMO_PLAN_TEMPLATE = "sefton-appendix-a"
+#: Months before today that the demo results' baseline wave closes.
+DEMO_BASELINE_MONTHS_AGO = 18
+
+
+def months_before(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` earlier (the 28th at most, so every month has it)."""
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    return dt.date(year, month + 1, min(day.day, 28))
+
+
+def demo_plan_start(today: dt.date) -> dt.date:
+    """A start date that puts the template's agreed baseline date (18 December 2019,
+    171 days after its start) about two weeks before the last day of the demo
+    baseline wave, so that wave is the measured baseline (a template moves by whole
+    months, so the day can differ by one or two)."""
+    template = plan_template(DEMO_PLAN_TEMPLATE)
+    assert template.plan is not None and template.plan.starts_on is not None
+    agreed = next(k.agreed_baseline.date for k in template.kpis if k.agreed_baseline)
+    assert agreed is not None
+    baseline_last_day = months_before(today, DEMO_BASELINE_MONTHS_AGO) - dt.timedelta(days=1)
+    return baseline_last_day - (agreed - template.plan.starts_on) - dt.timedelta(days=14)
 
 
 DEMO_ROLES = ("administrator", "coordinator", "officer", "reviewer")

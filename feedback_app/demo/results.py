@@ -40,7 +40,7 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from feedback_app.definitions import questionnaire_for
-from feedback_app.demo.loading import DEMO_SLUG
+from feedback_app.demo.loading import DEMO_SLUG, months_before
 from feedback_app.models import (
     AreaAction,
     Base,
@@ -398,7 +398,7 @@ def _add_actions(session: Session, area: LocalArea, today: dt.date) -> None:
         session.add(
             AreaAction(
                 area_id=area.id, you_said=you_said, we_did=we_did, kpi_id=kpi_id, theme=theme,
-                action_date=_months_before(today, months), published=True,
+                action_date=months_before(today, months), published=True,
                 created_at=now, updated_at=now,
             )
         )  # fmt: skip
@@ -416,15 +416,9 @@ def _submitted(session: Session, wave: Wave) -> int:
     )
 
 
-def _months_before(day: dt.date, months: int) -> dt.date:
-    month_index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(month_index, 12)
-    return dt.date(year, month + 1, min(day.day, 28))
-
-
 def _window(today: dt.date, plan: DemoWave, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     """Close and open moments (UTC): local midnight, so the dates read right locally."""
-    close_day = _months_before(today, plan.closed_months_ago)
+    close_day = months_before(today, plan.closed_months_ago)
     open_day = close_day - dt.timedelta(weeks=plan.weeks_open)
     midnight = dt.time(0, 0)
     closes = dt.datetime.combine(close_day, midnight, tzinfo=zone).astimezone(dt.UTC)

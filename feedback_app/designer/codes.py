@@ -47,7 +47,7 @@ def _slug(text: str, *, length: int) -> str:
 def _taken_ids(q: Questionnaire) -> set[str]:
     taken = {p.id for p in q.pages} | {question.id for question in q.questions()}
     # Keep the bank's ids free, so a KPI question can always be added later.
-    return taken | {k.question for k in kpi_bank().kpis}
+    return taken | {k.question for k in kpi_bank().kpis if k.question}
 
 
 def new_question_id(q: Questionnaire, text: str) -> str:

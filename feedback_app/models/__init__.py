@@ -16,6 +16,7 @@ from feedback_app.models.plan_actions import (
     SchemeStatus,
     StatusScheme,
 )
+from feedback_app.models.plans import AreaPlan, PlanRevision
 from feedback_app.models.questionnaires import (
     DraftComment,
     DraftRevision,
@@ -39,6 +40,7 @@ __all__ = [
     "NAMING_CONVENTION",
     "Answer",
     "AreaAction",
+    "AreaPlan",
     "AuditEvent",
     "Base",
     "BaselineImport",
@@ -59,6 +61,7 @@ __all__ = [
     "PlanAction",
     "PlanActionStatus",
     "PlanMilestone",
+    "PlanRevision",
     "PopulationCount",
     "QuestionnaireDraft",
     "QuestionnaireTranslation",

@@ -1,1 +1,3 @@
-"""The area's improvement plan: its KPIs, baselines, targets, statuses and actions."""
+"""Each area's own improvement plan: its KPIs, agreed baselines, staged targets,
+entered measures, statuses and actions; edited by officers, versioned, imported and
+exported as a file (docs/plan.md, ADRs 0025 and 0026)."""

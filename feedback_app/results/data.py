@@ -32,9 +32,10 @@ import pandas as pd
 from flask import current_app, g
 from sqlalchemy import Text, cast, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from analysis import KpiDefinition, load_kpis
+from analysis.kpis import definitions
 from feedback_app.models import (
     Answer,
     LocalArea,
@@ -44,6 +45,7 @@ from feedback_app.models import (
     Wave,
     utcnow,
 )
+from surveys.kpis import KpiBank
 
 #: Columns every frame has before the question columns.
 META_COLUMNS = ("response_id", "wave", "wave_id", "channel", "language")
@@ -55,11 +57,28 @@ T = TypeVar("T")
 
 
 @lru_cache(maxsize=1)
-def area_kpis() -> tuple[KpiDefinition, ...]:
-    """The KPI bank every area measures against (surveys/library/kpis.yaml)."""
+def bank_kpis() -> tuple[KpiDefinition, ...]:
+    """The KPI question bank (surveys/library/kpis.yaml): which question measures
+    which KPI. Comparing any two waves uses it; the board uses the area's plan."""
     path = resources.files("surveys") / "library" / "kpis.yaml"
     with resources.as_file(path) as file:
         return load_kpis(file)
+
+
+def area_plan(area: LocalArea) -> KpiBank | None:
+    """The area's own plan (None: it has none yet)."""
+    from feedback_app.plan.service import area_plan as stored_plan
+
+    session = object_session(area)
+    assert session is not None, "the area must be loaded in a session"
+    return stored_plan(session, area)
+
+
+def area_kpis(area: LocalArea) -> tuple[KpiDefinition, ...]:
+    """The survey-measured KPIs of the area's own plan, as analysis reads them
+    (none when the area has no plan yet)."""
+    plan = area_plan(area)
+    return definitions(plan) if plan is not None else ()
 
 
 def wave_labels(waves: Sequence[Wave]) -> dict[int, str]:

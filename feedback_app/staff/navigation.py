@@ -30,6 +30,7 @@ STAFF_LINKS: list[StaffLink] = [
     StaffLink("distribution.waves", _l("Share surveys"), Permission.RUN_SURVEYS),
     StaffLink("review.index", _l("Review drafts"), Permission.REVIEW),
     StaffLink("collection.index", _l("Paper and monitor"), Permission.ENTER_PAPER),
+    StaffLink("plan.overview", _l("Improvement plan"), Permission.VIEW_WORKSPACE),
     StaffLink("results.board", _l("KPI board"), Permission.VIEW_RESULTS),
     StaffLink("compare.compare_waves", _l("Compare waves"), Permission.VIEW_RESULTS),
     StaffLink("actions.index", _l("You said, we did"), Permission.PUBLISH_ACTIONS),

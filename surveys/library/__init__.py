@@ -5,17 +5,26 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from surveys.kpis import BUNDLED_KPI_BANK_PATH, bundled_kpi_bank
+from surveys.kpis import BUNDLED_KPI_BANK_PATH, KpiBank, bundled_kpi_bank, load_kpi_bank
 from surveys.loading import load_questionnaire
 from surveys.model import Questionnaire
 
 LIBRARY_DIR = Path(__file__).resolve().parent
 KPI_BANK_PATH = BUNDLED_KPI_BANK_PATH
 QUESTIONNAIRES_DIR = LIBRARY_DIR / "questionnaires"
+PLANS_DIR = LIBRARY_DIR / "plans"
+
+#: Plan templates an area can start from: name -> file (docs/plan.md).
+PLAN_TEMPLATES = {"sefton-appendix-a": PLANS_DIR / "sefton-appendix-a.yaml"}
 
 
 #: The bundled KPI bank (read once); it lives in surveys.kpis so loading can use it.
 kpi_bank = bundled_kpi_bank
+
+
+def plan_template(name: str) -> KpiBank:
+    """A bundled plan template by name; KeyError when there is none of that name."""
+    return load_kpi_bank(PLAN_TEMPLATES[name])
 
 
 def bundled_paths() -> list[Path]:

@@ -91,3 +91,34 @@ def test_the_models_and_the_migrations_describe_the_same_schema(database_url: st
         differences = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert differences == []
+
+
+def test_upgrading_gives_each_area_a_plan_with_its_baselines_agreed(tmp_path: Path) -> None:
+    """Migration 0010: today's KPIs, recorded baselines agreed, dated the baseline wave."""
+    import json
+
+    url = f"sqlite:///{tmp_path / 'before-plans.sqlite'}"
+    command.upgrade(alembic_config(url), "0009_wave_changes")
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        for table, row in ROWS.items():
+            if table == "wave":
+                row = {**row, "closes_at": "2025-03-01 00:00:00"}
+            _insert(conn, table, row)
+        # Closes at midnight in London (23:00 UTC): its last day is 30 September.
+        _insert(conn, "wave", {**ROWS["wave"], "id": 2, "slug": "w2",
+                               "closes_at": "2025-09-30 23:00:00"})  # fmt: skip
+        conn.execute(text("UPDATE local_area SET results_settings = :s"),
+                     {"s": json.dumps({"baseline_wave_id": 2})})  # fmt: skip
+    upgrade(url)
+    with engine.connect() as conn:
+        document = json.loads(conn.execute(text("SELECT document FROM area_plan")).scalar_one())
+        summary = conn.execute(text("SELECT summary FROM plan_revision")).scalar_one()
+    engine.dispose()
+    trust = document["kpis"][0]
+    assert document["plan"]["title"] == "A improvement plan"
+    assert trust["id"] == "kpi_4_1" and "recorded_baseline" not in trust
+    assert trust["agreed_baseline"]["value"] == 38.5
+    assert trust["agreed_baseline"]["date"] == "2025-09-30"  # the chosen baseline wave
+    assert trust["target"] == {"rule": "baseline_plus_pp", "value": 10.0, "due": "18 months"}
+    assert "recorded baselines agreed" in summary

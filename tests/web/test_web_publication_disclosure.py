@@ -26,7 +26,7 @@ from analysis.disclosure import PROTECTION_INTERVAL
 from feedback_app import db
 from feedback_app.demo.results import load_demo_results
 from feedback_app.models import Wave
-from feedback_app.results.data import area_kpis
+from feedback_app.results.data import bank_kpis
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
 
@@ -151,7 +151,7 @@ def test_publication_downloads_and_public_page_protect_every_hidden_count(
             w.slug.removeprefix("demo-results-"): w.id
             for w in session.scalars(select(Wave).where(Wave.slug.like("demo-results-%")))
         }
-        kpis = {k.id: k for k in area_kpis()}
+        kpis = {k.id: k for k in bank_kpis()}
     make_area_with_staff(app, "demo")
     browser = signed_in(app.test_client(), "officer@demo.example")
     selection = f"baseline={waves['baseline']}&follow_up={waves['follow-up']}"

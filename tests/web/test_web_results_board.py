@@ -128,35 +128,41 @@ def test_board_shows_analysis_figures_status_and_other_areas(app: Flask) -> None
             select(Wave).join(LocalArea).where(LocalArea.slug == "north").order_by(Wave.closes_at)
         ).all()
         expected = compare_waves(
-            data.wave_frame(session, waves), data.area_kpis()[:2],
+            data.wave_frame(session, waves), data.bank_kpis()[:2],
             baseline="Baseline 2025", follow_up="Follow-up 2026",
         ).kpis  # fmt: skip
     first = expected[0]
     assert (first.baseline.percent, first.follow_up.percent) == (40.0, 70.0)
-    assert trust[3].startswith("40.0% Baseline 2025, n=100 Plan recorded 38.5%")
-    assert trust[4] == "70.0% Follow-up 2026, n=100"
-    assert trust[5] == (
+    # The agreed baseline (the plan's 38.5%), with what the baseline wave measured.
+    assert trust[1].startswith("38.5% agreed")
+    assert "Measured: 40.0%, Baseline 2025, n=100" in trust[1]
+    assert trust[2].startswith("70.0% Follow-up 2026, n=100")
+    assert (
         f"+30.0 points 95% CI {first.change.change_ci_low:+.1f} to "
         f"{first.change.change_ci_high:+.1f}"
-    )
-    assert trust[6] == "↑ Improved"
-    assert trust[7].startswith("Baseline + 10 points: 50.0% due ")
-    assert trust[8] == "Met (confirmed)" and first.target.status.value == "met (confirmed)"
-    assert trust[9] == "Blue: Achieved"
-    # 52% against a 60% target, due 18 months after a baseline that closed 600 days ago.
-    assert expected[1].target.status.value == "not met"
-    assert help_[6] == "↔ No significant change"
-    assert help_[9] == "Red: Not met by the due date"
+    ) in trust[2]
+    assert "↑ Improved" in trust[2]
+    # The target follows the agreed baseline (38.5 + 10), not the measured one (40 + 10),
+    # and is judged on the follow-up's interval (70%, 95% CI 60.4% to 78.1%).
+    assert trust[3].startswith("48.5% (Baseline + 10 points) due ")
+    assert "Met (confirmed) (judged on Follow-up 2026, 70.0%)" in trust[3]
+    assert trust[4] == "Blue: Achieved"
+    # 52% against 58 + 10 = 68%, due 18 months after a baseline that closed 600 days ago.
+    assert "68.0% (Baseline + 10 points)" in help_[3] and "Not met (confirmed)" in help_[3]
+    assert "↔ No significant change" in help_[2]
+    assert help_[4] == "Red: Not met by the due date"
     # Other areas: South 75% and West 50% (East's base of 29 is left out): 62.5% of 2.
-    assert trust[10] == "62.5% unweighted average of 2 other areas"
+    assert trust[5].endswith("Other areas: 62.5% unweighted average of 2 other areas")
     # Help and support: only South has a base of 30, so no average is shown.
-    assert help_[10].startswith("Not shown: fewer than 2 other areas")
+    assert "Other areas: Not shown: fewer than 2 other areas" in help_[5]
     for name in ("Zzsouth", "Zzeast", "Zzwest", "south survey"):
         assert name not in html
     # The rule is shown on the page, and the status is words as well as colour.
     assert "Target met (confirmed), at any time: Blue, “Achieved”" in html
     assert 'class="govuk-tag govuk-tag--blue">Blue: Achieved<' in html
-    assert 'class="app-table-scroll" role="region" aria-labelledby="kpi-board-caption"' in html
+    # No sideways scroll: six columns that stack on a phone (CSS), not a scrolled region.
+    assert 'aria-labelledby="kpi-board-caption"' not in html
+    assert len(_rows(html, "kpi-board")[0]) == 6
 
     # The detail page: every wave with its interval, the chart, the sentence, the method.
     page = unescape(officer.get("/staff/north/results/kpis/kpi_4_1").get_data(as_text=True))
@@ -168,7 +174,7 @@ def test_board_shows_analysis_figures_status_and_other_areas(app: Flask) -> None
     )
     svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
     assert 'aria-labelledby="chart-kpi_4_1-title chart-kpi_4_1-desc"' in svg
-    assert "<title id=" in svg and "<desc id=" in svg and "Target 50.0%" in svg
+    assert "<title id=" in svg and "<desc id=" in svg and "Target 48.5%" in svg
     assert 'id="chart-kpi_4_1-table"' in page
     assert "95% Wilson score interval" in page and "Newcombe" in page
     assert officer.client.get("/staff/north/results/kpis/nope").status_code == 404
@@ -203,7 +209,7 @@ def test_status_rules_are_configurable_and_reset(app: Flask) -> None:
     html = unescape(officer.get("/staff/north/results").get_data(as_text=True))
     rows = {row[0].split(":")[0].strip(): row for row in _rows(html, "kpi-board")[1:]}
     # Both due dates have passed, so the first rule wins for every KPI with a target.
-    assert rows["KPI 4/1"][9] == "Amber: Review at the board"
+    assert rows["KPI 4/1"][4] == "Amber: Review at the board"
     assert "Target any status, once the due date has passed: Amber" in html
     with app.app_context():
         saved = db.session().scalar(

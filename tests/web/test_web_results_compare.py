@@ -82,7 +82,7 @@ def test_two_waves_show_analysis_figures_and_only_shared_questions(
         frame = data.wave_frame(session, pair)
         labels = data.wave_labels(pair)
         expected = compare_waves(
-            frame, data.area_kpis(), baseline=labels[first], follow_up=labels[repeat]
+            frame, data.bank_kpis(), baseline=labels[first], follow_up=labels[repeat]
         )
         questionnaire = questionnaire_for(pair[0].version)
         services = questionnaire.question("services_used")

@@ -93,7 +93,7 @@ def test_cache_serves_until_a_response_changes(app: Flask, demo: dict[str, str])
 
 
 def test_kpi_bank_is_loaded_once_with_its_targets() -> None:
-    kpis = data.area_kpis()
+    kpis = data.bank_kpis()
     assert [k.id for k in kpis][:2] == ["kpi_4_1", "kpi_4_2"]
     assert kpis[0].target is not None
-    assert data.area_kpis() is kpis
+    assert data.bank_kpis() is kpis

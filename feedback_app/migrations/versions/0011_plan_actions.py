@@ -1,7 +1,7 @@
 """plan statuses (status schemes, KPI status overrides) and the plan's actions
 
 Revision ID: 0011_plan_actions
-Revises: 0009_wave_changes (the lead chains it after 0010)
+Revises: 0010_area_plans (the lead chains it after 0010)
 Create Date: 2026-12-03
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011_plan_actions"
-down_revision = "0009_wave_changes"
+down_revision = "0010_area_plans"
 branch_labels = None
 depends_on = None
 

@@ -221,10 +221,10 @@ def plan_kpis(area: LocalArea) -> list[tuple[str, str]]:
     The one place that asks which KPIs an area has: overrides and actions refer to
     KPIs by these reference strings.
     """
-    del area  # every area measures the bundled KPIs until plans are per area
+    plan = data.area_plan(area)
     return [
         (kpi.reference or kpi.id, f"{kpi.reference or kpi.id}: {kpi.short_title or kpi.title}")
-        for kpi in data.area_kpis()
+        for kpi in (plan.kpis if plan else ())
     ]
 
 

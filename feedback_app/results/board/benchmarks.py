@@ -9,14 +9,14 @@ estimates are cached under that area, like its own board's figures.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import WaveEstimate
+from analysis import KpiDefinition, WaveEstimate
 from analysis.benchmarks import Benchmark, benchmark, kpi_estimates
 from feedback_app.models import LocalArea
 from feedback_app.results import data
@@ -24,10 +24,9 @@ from feedback_app.results.board.view_model import bank_digest, closed_waves, kpi
 
 
 def latest_estimates(
-    session: Session, area: LocalArea, *, now: dt.datetime
+    session: Session, area: LocalArea, *, now: dt.datetime, kpis: Sequence[KpiDefinition]
 ) -> dict[str, WaveEstimate]:
-    """Each KPI's estimate in ``area``'s latest closed wave that asks it."""
-    kpis = data.area_kpis()
+    """Each of ``kpis``' estimate in ``area``'s latest closed wave that asks its question."""
     latest = {
         kpi_id: waves[-1]
         for kpi_id, waves in kpi_waves(session, closed_waves(session, area, now=now), kpis).items()
@@ -68,11 +67,12 @@ def other_areas_average(
     others = session.scalars(select(LocalArea).where(LocalArea.id != area.id)).all()
     if not others:
         return {}
-    per_area = [latest_estimates(session, other, now=now) for other in others]
-    return {
-        kpi.id: benchmark(kpi.id, [found.get(kpi.id) for found in per_area])
-        for kpi in data.area_kpis()
-    }
+    # The viewing area's KPI definitions, measured in each other area.
+    kpis = data.area_kpis(area)
+    if not kpis:
+        return {}
+    per_area = [latest_estimates(session, other, now=now, kpis=kpis) for other in others]
+    return {kpi.id: benchmark(kpi.id, [found.get(kpi.id) for found in per_area]) for kpi in kpis}
 
 
 def _decode(payload: Mapping[str, Any]) -> dict[str, WaveEstimate]:

@@ -1,14 +1,19 @@
-"""The KPI board: each KPI as the plan's Appendix A lays it out, with figures from analysis.
+"""The KPI board: the picture of the area's own plan, as its Appendix A lays it out.
 
-Per KPI: reference, measure, frequency, baseline (wave and %), latest (wave and %),
-change with its interval, direction of travel, target and when it is due, the
-target status, a BRAG/RAG status from :mod:`status_rules`, commentary and, where
-other areas ask the same bank question, their average.
+Every KPI of the plan (``feedback_app.plan``), survey-measured and entered alike:
+reference, measure, frequency, the **agreed** baseline, latest figure, change with
+its interval, direction of travel, each staged target with its due date and its
+judgement, a BRAG/RAG status from :mod:`status_rules`, commentary and, where other
+areas ask the same question, their average.
 
 Which waves: the area's closed waves with counted responses whose questionnaire
-asks the KPI's question, in order of closing. The baseline is the wave set in
+asks the KPI's question, in order of closing, leaving out any that closed before
+the KPI's agreed baseline date (an imported older wave never re-bases a KPI; the
+board says how many were left out). The first is the measured baseline: the wave set in
 ``LocalArea.results_settings["baseline_wave_id"]`` when it asks the question,
-else the earliest; waves that closed before the baseline are left out. Every
+else the earliest. Targets are levels worked out from the agreed baseline
+(``analysis.targets.target_level``) and each is judged on the latest figure on or
+before its own due date (``judge_on_date``). Every
 figure comes from ``analysis.compare_waves`` (baseline against latest, with the
 target) and ``analysis.trend_kpis`` (every wave), run on ``data.wave_frame`` and
 kept in the result cache (``data.cached``); only the status, which depends on
@@ -43,12 +48,15 @@ from analysis import (
 )
 from analysis.benchmarks import Benchmark, kpi_estimates
 from analysis.method import describe_method
+from analysis.proportions import wilson_interval
+from analysis.targets import Observation, judge_on_date, months_after, target_level
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import KpiCommentary, LocalArea, StaffUser, Wave, utcnow
 from feedback_app.plan.statuses.service import kpi_statuses
 from feedback_app.results import data
 from feedback_app.results.board.status_rules import Outcome, area_rules, status_of
 from feedback_app.web import local_days
+from surveys import kpis as plan_format
 
 #: Key in ``LocalArea.results_settings`` for the chosen baseline wave.
 BASELINE_KEY = "baseline_wave_id"
@@ -106,10 +114,38 @@ class Commentary:
 
 
 @dataclass(frozen=True, slots=True)
-class BoardRow:
-    """One KPI as the board shows it."""
+class StagedTarget:
+    """One of a KPI's staged targets, judged on its own date."""
 
-    kpi: KpiDefinition
+    target: plan_format.Target
+    #: The level asked for, from the agreed baseline (None: no baseline yet).
+    level: float | None
+    due_on: dt.date | None
+    due_passed: bool | None
+    status: TargetStatus
+    #: The figure it was judged on (None: none yet on or before its due date).
+    judged_on: Observation | None
+    #: For higher_of / lower_of: the benchmark value used (None: not entered yet).
+    benchmark_value: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EnteredFigures:
+    """An entered measure's values, oldest first, as observations."""
+
+    points: tuple[Observation, ...]
+
+    @property
+    def latest(self) -> Observation | None:
+        """The newest value."""
+        return self.points[-1] if self.points else None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One KPI of the plan as the board shows it."""
+
+    kpi: plan_format.KpiDefinition
     figures: KpiFigures | None
     recorded_baseline_differs: bool
     due_on: dt.date | None
@@ -117,6 +153,33 @@ class BoardRow:
     status: Outcome
     commentary: tuple[Commentary, ...]
     benchmark: Benchmark | None
+    targets: tuple[StagedTarget, ...] = ()
+    entered: EnteredFigures | None = None
+    #: Waves asking the question that closed before the agreed baseline (left out).
+    older_waves: int = 0
+
+    @property
+    def agreed_baseline(self) -> plan_format.AgreedBaseline | None:
+        """The plan's agreed baseline for this KPI."""
+        return self.kpi.agreed_baseline
+
+    @property
+    def latest_change(self) -> float | None:
+        """Latest figure minus the agreed baseline (points or units), when both exist."""
+        latest = self.latest_point
+        base = self.kpi.baseline_figure
+        if latest is None or latest.point is None or base is None:
+            return None
+        return latest.point - base
+
+    @property
+    def latest_point(self) -> Observation | None:
+        """The latest follow-up figure, survey or entered."""
+        if self.entered is not None:
+            return self.entered.latest
+        if self.figures is None or self.figures.latest is None:
+            return None
+        return _observation(self.figures.latest)
 
     @property
     def reference(self) -> str:
@@ -179,10 +242,46 @@ def kpi_waves(
     }
 
 
-def series_for(waves: Sequence[Wave], baseline_wave_id: object) -> list[Wave]:
-    """The baseline (the chosen wave if it is among ``waves``, else the first) and later."""
+def series_for(
+    waves: Sequence[Wave],
+    baseline_wave_id: object,
+    *,
+    not_before: dt.date | None = None,
+    zone: ZoneInfo | None = None,
+) -> list[Wave]:
+    """The baseline (the chosen wave if it is among ``waves``, else the first) and later.
+
+    ``not_before`` is the KPI's agreed baseline date: waves whose last day (in
+    ``zone``) is before it are left out, so importing an older wave never makes it
+    the baseline.
+    """
+    if not_before is not None:
+        waves = [w for w in waves if _last_day(w, zone or _DEFAULT_ZONE) >= not_before]
     chosen = next((i for i, w in enumerate(waves) if w.id == baseline_wave_id), 0)
     return list(waves[chosen:])
+
+
+def plan_series(
+    session: Session, area: LocalArea, kpis: Sequence[KpiDefinition], *, now: dt.datetime
+) -> tuple[dict[str, list[Wave]], dict[str, int]]:
+    """Each survey KPI's waves (the measured baseline first) and how many waves were
+    left out because they closed before the KPI's agreed baseline date."""
+    plan = data.area_plan(area)
+    agreed = {
+        k.id: k.agreed_baseline.date
+        for k in (plan.kpis if plan else ())
+        if k.agreed_baseline is not None and k.agreed_baseline.date is not None
+    }
+    zone = _zone(area)
+    baseline_id = (area.results_settings or {}).get(BASELINE_KEY)
+    series: dict[str, list[Wave]] = {}
+    older: dict[str, int] = {}
+    for kpi_id, waves in kpi_waves(session, closed_waves(session, area, now=now), kpis).items():
+        series[kpi_id] = series_for(waves, baseline_id, not_before=agreed.get(kpi_id), zone=zone)
+        older[kpi_id] = sum(
+            1 for w in waves if agreed.get(kpi_id) and _last_day(w, zone) < agreed[kpi_id]
+        )
+    return series, older
 
 
 # --- figures (cached) ---------------------------------------------------------------
@@ -288,12 +387,9 @@ def area_figures(
     session: Session, area: LocalArea, *, now: dt.datetime
 ) -> tuple[dict[str, KpiFigures], Method]:
     """Every KPI's figures for ``area`` (from the cache when still current)."""
-    kpis = data.area_kpis()
+    kpis = data.area_kpis(area)
     baseline_id = (area.results_settings or {}).get(BASELINE_KEY)
-    plan = {
-        kpi_id: series_for(waves, baseline_id)
-        for kpi_id, waves in kpi_waves(session, closed_waves(session, area, now=now), kpis).items()
-    }
+    plan, _older = plan_series(session, area, kpis, now=now)
     used = sorted({w.id: w for ws in plan.values() for w in ws}.values(), key=_closing)
     if not used:
         return {}, describe_method()
@@ -307,7 +403,13 @@ def area_figures(
         session,
         area,
         "kpi_board",
-        {"baseline_wave_id": baseline_id, "bank": bank_digest(kpis), "zone": str(zone)},
+        {
+            "baseline_wave_id": baseline_id,
+            "bank": bank_digest(kpis),
+            "zone": str(zone),
+            # Which waves each KPI uses (the agreed baseline date leaves some out).
+            "series": sorted([k, [w.id for w in ws]] for k, ws in plan.items()),
+        },
         used,
         compute,
         encode=encode_figures,
@@ -369,47 +471,162 @@ def build_board(
     *,
     now: dt.datetime | None = None,
     benchmarks: Mapping[str, Benchmark] | None = None,
+    benchmark_values: Mapping[tuple[str, str], float] | None = None,
 ) -> Board:
-    """The board for ``area`` at ``now`` (figures cached, status worked out now)."""
+    """The board for ``area`` at ``now`` (figures cached, status worked out now).
+
+    ``benchmark_values`` maps (KPI id, benchmark name) to its latest value, for
+    the higher_of / lower_of targets; a benchmark not given leaves the level alone.
+    """
     now = now or utcnow()
     zone = _zone(area)
     today = now.astimezone(zone).date()
+    plan = data.area_plan(area)
+    if plan is None or not plan.kpis:
+        return Board(rows=(), method=describe_method(), today=today)
     figures, method = area_figures(session, area, now=now)
+    _series, older = plan_series(session, area, data.area_kpis(area), now=now)
     rules = area_rules(area.results_settings)
     notes = commentary(session, area)
     statuses = kpi_statuses(session, area)  # the area's labels and manual overrides
     rows = []
-    for kpi in data.area_kpis():
-        found = figures.get(kpi.id)
-        start = dt.date.fromisoformat(found.baseline.closed_on) if found else None
-        due_on = due_date(kpi.target.due if kpi.target else None, start) if start else None
-        due_passed = today > due_on if due_on else None
-        status = found.target.status.value if found and found.target else None
+    for kpi in plan.kpis:
+        found = figures.get(kpi.id) if kpi.kind == "survey" else None
+        entered = _entered(kpi) if kpi.kind == "entered" else None
+        targets = _staged_targets(
+            kpi, plan, found=found, entered=entered, today=today,
+            benchmark_values=benchmark_values or {},
+        )  # fmt: skip
+        current = _current(targets)
         measured = found.baseline.estimate.percent if found else None
+        agreed = kpi.baseline_figure
         rows.append(
             BoardRow(
                 kpi=kpi,
                 figures=found,
                 recorded_baseline_differs=(
-                    kpi.recorded_baseline is not None
-                    and (measured is None or round(measured, 1) != round(kpi.recorded_baseline, 1))
+                    kpi.kind == "survey"
+                    and agreed is not None
+                    and (measured is None or round(measured, 1) != round(agreed, 1))
                 ),
-                due_on=due_on,
-                due_passed=due_passed,
+                due_on=current.due_on if current else None,
+                due_passed=current.due_passed if current else None,
                 status=statuses.outcome(
                     kpi.reference or kpi.id,
-                    status_of(rules, target_status=status, due_passed=due_passed),
+                    status_of(
+                        rules,
+                        target_status=current.status.value if current else None,
+                        due_passed=current.due_passed if current else None,
+                    ),
                 ),
                 commentary=notes.get(kpi.id, ()),
                 benchmark=(benchmarks or {}).get(kpi.id),
+                targets=targets,
+                entered=entered,
+                older_waves=older.get(kpi.id, 0),
             )
         )
     return Board(rows=tuple(rows), method=method, today=today)
 
 
+def _observation(step: WaveStep) -> Observation:
+    e = step.estimate
+    return Observation(step.closed_date, step.label, e.percent, e.ci_low, e.ci_high)
+
+
+def _entered(kpi: plan_format.KpiDefinition) -> EnteredFigures:
+    points = []
+    for value in kpi.sorted_values:
+        if value.numerator is not None and value.denominator is not None:
+            low, high = wilson_interval(value.numerator, value.denominator)
+            points.append(
+                Observation(
+                    value.date, value.period, value.figure, float(low) * 100, float(high) * 100
+                )
+            )
+        else:
+            points.append(
+                Observation(value.date, value.period, value.figure, value.figure, value.figure)
+            )
+    return EnteredFigures(tuple(points))
+
+
+def target_due(
+    target: plan_format.Target, *, starts_on: dt.date | None, baseline_on: dt.date | None
+) -> dt.date | None:
+    """A target's due date: its calendar date, or months from the plan's start, or
+    (older files) its ``due`` text counted from the baseline."""
+    if target.due_on is not None:
+        return target.due_on
+    if target.due_months is not None:
+        return months_after(starts_on, target.due_months) if starts_on else None
+    return due_date(target.due, baseline_on) if baseline_on else None
+
+
+def _staged_targets(
+    kpi: plan_format.KpiDefinition,
+    plan: plan_format.KpiBank,
+    *,
+    found: KpiFigures | None,
+    entered: EnteredFigures | None,
+    today: dt.date,
+    benchmark_values: Mapping[tuple[str, str], float],
+) -> tuple[StagedTarget, ...]:
+    agreed = kpi.agreed_baseline
+    if entered is not None:
+        after = agreed.date if agreed and agreed.date else None
+        follow_ups = [p for p in entered.points if after is None or p.on > after]
+        measured = entered.points[0].point if entered.points and agreed is None else None
+        if agreed is None and follow_ups:
+            follow_ups = follow_ups[1:]  # the first value is the baseline
+        baseline_on = after or (entered.points[0].on if entered.points else None)
+    else:
+        follow_ups = [_observation(step) for step in found.steps[1:]] if found else []
+        measured = found.baseline.estimate.percent if found else None
+        baseline_on = (agreed.date if agreed and agreed.date else None) or (
+            found.baseline.closed_date if found else None
+        )
+    baseline = kpi.baseline_figure if kpi.baseline_figure is not None else measured
+    starts_on = plan.plan.starts_on if plan.plan else None
+    staged = []
+    for target in kpi.all_targets:
+        bench = benchmark_values.get((kpi.id, target.benchmark)) if target.benchmark else None
+        level = target_level(
+            target.rule, target.value, baseline=baseline, higher_is_better=kpi.higher_is_better,
+            percentage=kpi.is_percentage, benchmark=bench,
+        )  # fmt: skip
+        due_on = target_due(target, starts_on=starts_on, baseline_on=baseline_on)
+        status, used = judge_on_date(
+            level, follow_ups, due_on=due_on, today=today, higher_is_better=kpi.higher_is_better
+        )
+        staged.append(
+            StagedTarget(
+                target=target,
+                level=level,
+                due_on=due_on,
+                due_passed=today > due_on if due_on else None,
+                status=status,
+                judged_on=used,
+                benchmark_value=bench,
+            )
+        )
+    return tuple(staged)
+
+
+def _current(targets: Sequence[StagedTarget]) -> StagedTarget | None:
+    """The target the KPI's status follows: the next one due, else the last one."""
+    if not targets:
+        return None
+    ordered = sorted(targets, key=lambda t: (t.due_on is None, t.due_on or dt.date.max))
+    return next((t for t in ordered if t.due_passed is False), ordered[-1])
+
+
 def find_row(board: Board, kpi_id: str) -> BoardRow | None:
     """The board row of one KPI."""
     return next((row for row in board.rows if row.kpi.id == kpi_id), None)
+
+
+_DEFAULT_ZONE = ZoneInfo("Europe/London")
 
 
 def _closing(wave: Wave) -> tuple[dt.datetime, int]:
@@ -437,7 +654,9 @@ __all__ = [
     "Board",
     "BoardRow",
     "Commentary",
+    "EnteredFigures",
     "KpiFigures",
+    "StagedTarget",
     "WaveStep",
     "area_figures",
     "build_board",
@@ -446,4 +665,6 @@ __all__ = [
     "compute_figures",
     "due_date",
     "find_row",
+    "plan_series",
+    "target_due",
 ]

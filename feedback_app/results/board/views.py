@@ -25,7 +25,7 @@ from feedback_app.results.board.status_rules import (
     to_settings,
 )
 from feedback_app.results.charts import Figure, Point, Series, interval_chart
-from feedback_app.results.data import area_kpis
+from feedback_app.results.data import area_plan
 from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 
@@ -71,7 +71,11 @@ def kpi_chart(row: boards.BoardRow) -> Figure | None:
         )
         for step in row.figures.steps
     )
-    target = row.figures.target.target_percent if row.figures.target else None
+    # The line of the next target due (the one the status follows).
+    current = next((t for t in row.targets if t.due_passed is False), None) or (
+        row.targets[-1] if row.targets else None
+    )
+    target = current.level if current else None
     return interval_chart(
         Series(gettext("This area"), points),
         chart_id=f"chart-{row.kpi.id}",
@@ -102,7 +106,8 @@ def kpi(area: LocalArea, kpi_id: str) -> str:
 @bp.post("/<area_slug>/results/kpis/<kpi_id>/commentary")
 @requires(Permission.MANAGE_RESULTS)
 def save_commentary(area: LocalArea, kpi_id: str) -> HttpResponse | tuple[str, int]:
-    kpi = next((k for k in area_kpis() if k.id == kpi_id), None)
+    plan = area_plan(area)
+    kpi = plan.get(kpi_id) if plan is not None else None
     if kpi is None:
         abort(404)
     form = CommentaryForm()

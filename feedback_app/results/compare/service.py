@@ -95,7 +95,7 @@ def shared_questions(questionnaires: Sequence[Questionnaire]) -> Shared:
         ):
             free_text.append(question)
     ids = {q.id for q in closed}
-    kpis = tuple(kpi for kpi in data.area_kpis() if kpi.question in ids)
+    kpis = tuple(kpi for kpi in data.bank_kpis() if kpi.question in ids)
     return Shared(tuple(closed), tuple(free_text), kpis)
 
 
@@ -174,7 +174,7 @@ def default_trend(session: Session, waves: Sequence[Wave]) -> list[Wave]:
     candidates = _with_data(session, waves)
     asked = {wave.id: questionnaire_for(wave.version) for wave in candidates}
     best: list[Wave] = []
-    for kpi in data.area_kpis():
+    for kpi in data.bank_kpis():
         asking = [w for w in candidates if asked[w.id].question(kpi.question) is not None]
         if (
             len(asking) >= 3

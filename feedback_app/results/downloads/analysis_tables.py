@@ -99,7 +99,7 @@ def make_selection(baseline: Wave, follow_ups: Sequence[Wave]) -> Selection:
 def shared_kpis(selection: Selection) -> tuple[KpiDefinition, ...]:
     """The KPIs whose question every wave of the selection asks."""
     asked = [_question_ids(questionnaire_for(w.version)) for w in selection.waves]
-    return tuple(k for k in data.area_kpis() if all(k.question in ids for ids in asked))
+    return tuple(k for k in data.bank_kpis() if all(k.question in ids for ids in asked))
 
 
 def text_questions(waves: Sequence[Wave]) -> list[tuple[str, str]]:

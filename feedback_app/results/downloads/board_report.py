@@ -22,15 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from flask import url_for
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from sqlalchemy.orm import Session
 
 from analysis import KpiComparison, WaveEstimate
 from analysis.render_csv import publication_percent
+from analysis.rounding import format_number, format_percent
 from analysis.tables import flag
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
 from feedback_app.results import charts, data
+from feedback_app.results.board.view_model import build_board, find_row
 from feedback_app.results.compare.service import group_name
 from feedback_app.results.downloads.analysis_tables import Results, Selection, analyse
 
@@ -74,6 +76,52 @@ def board_report(session: Session, area: LocalArea, selection: Selection) -> dic
         "method": [[name, str(value)] for name, value in asdict(latest.method).items()],
         "generated": dt.date.today().isoformat(),
     }
+
+
+def with_plan_targets(session: Session, area: LocalArea, report: dict[str, Any]) -> dict[str, Any]:
+    """``report`` with each KPI's staged targets from the area's plan, judged as the
+    board judges them (level from the agreed baseline, on each target's own date).
+
+    Added after the cache, so a change to the plan shows at once.
+    """
+    board = build_board(session, area)
+    kpis = []
+    for kpi in report["kpis"]:
+        row = find_row(board, kpi["id"])
+        if row is None:  # a KPI of the question bank that is not in the plan
+            kpis.append({**kpi, "plan_targets": [], "agreed_baseline": ""})
+            continue
+        plan_targets = [
+            {
+                "level": _level_text(target.level, percentage=row.kpi.is_percentage,
+                                     unit=row.kpi.unit),
+                "label": target.target.label or "",
+                "due": format_date(target.due_on, "d MMM yyyy") if target.due_on else None,
+                "status": target.status.value,
+                "judged_on": target.judged_on.label if target.judged_on else "",
+            }
+            for target in row.targets
+        ]  # fmt: skip
+        agreed = row.kpi.baseline_figure
+        kpis.append(
+            {
+                **kpi,
+                "plan_targets": plan_targets,
+                "agreed_baseline": _level_text(agreed, percentage=True, unit=None)
+                if agreed is not None
+                else "",
+            }
+        )
+    return {**report, "kpis": kpis}
+
+
+def _level_text(value: float | None, *, percentage: bool, unit: str | None) -> str:
+    # One rounding rule with the board: half away from zero, one decimal place.
+    if value is None:
+        return ""
+    if percentage:
+        return format_percent(value, 1)
+    return f"{format_number(value, 1)} {unit or ''}".strip()
 
 
 def kpi_figure(kpi: dict[str, Any]) -> charts.Figure:

@@ -202,7 +202,9 @@ def _chosen_report(area: LocalArea, *, fmt: str) -> tuple[Choice, Any]:
     if choice.errors or choice.selection is None:
         return choice, None
     try:
-        return choice, report_model.cached_report(db.session(), area, choice.selection)
+        session = db.session()
+        model = report_model.cached_report(session, area, choice.selection)
+        return choice, report_model.with_plan_targets(session, area, model)
     except SelectionError as error:
         choice.errors.append(("baseline", str(error)))
         return choice, None

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from surveys.cli import check_paths, main
-from surveys.library import LIBRARY_DIR, bundled_paths
+from surveys.library import LIBRARY_DIR, PLAN_TEMPLATES, bundled_paths
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "questionnaires"
 VALID = FIXTURES / "valid"
@@ -22,9 +22,10 @@ def test_valid_files_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_the_bundled_library_is_valid(capsys: pytest.CaptureFixture[str]) -> None:
-    # Every bundled questionnaire, and the KPI bank (checked as a KPI bank).
+    # Every bundled questionnaire, the KPI bank and the plan templates (checked as KPI
+    # banks: a plan is the KPI bank format extended).
     assert main(["check", str(LIBRARY_DIR)]) == 0
-    expected = len(bundled_paths()) + 1  # every questionnaire, and the KPI bank
+    expected = len(bundled_paths()) + 1 + len(PLAN_TEMPLATES)
     assert capsys.readouterr().out == f"{expected} files checked, all valid\n"
 
 

@@ -1,0 +1,284 @@
+"""Forms of the plan pages. Each posts one change; the plan parser checks the result."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
+
+from feedback_app.web.choices import select_choices
+from feedback_app.web.forms import DatePartsField
+from surveys.library import PLAN_TEMPLATES
+
+#: Longest plan file read from a page (the parser's own limit is 100 KB).
+MAX_TEXT = 100_000
+WORDS = 300
+
+
+def _finite(value: str) -> float:
+    number = float(value.replace(",", "").replace("%", "").strip())
+    if not math.isfinite(number) or abs(number) > 1e9:
+        raise ValueError(value)
+    return number
+
+
+class NumberField(StringField):
+    """A number typed as text ("38.5", "1,000", "38.5%"); ``number`` holds it."""
+
+    number: float | None = None
+
+    def post_validate(self, form: Any, validation_stopped: bool) -> None:
+        self.number = None
+        text = (self.data or "").strip()
+        if not text or validation_stopped:
+            return
+        try:
+            self.number = _finite(text)
+        except ValueError:
+            raise ValidationError(_l("Enter a number, like 38.5")) from None
+
+
+def _date_check(field: DatePartsField, *, required: bool) -> None:
+    if field.blank and required:
+        raise ValidationError(_l("Enter the date"))
+    if not field.valid:
+        raise ValidationError(_l("Enter a real date, like 18 12 2019"))
+
+
+class PlanStartForm(FlaskForm):
+    """Start a plan: empty or from a bundled template, re-dated to its start."""
+
+    template = RadioField(
+        _l("How do you want to start?"),
+        widget=GovRadioInput(),
+        choices=select_choices([("", _l("An empty plan")), *((n, n) for n in PLAN_TEMPLATES)]),
+        default="",
+        validate_choice=True,
+    )
+    starts_on = DatePartsField(_l("When does the plan start?"))
+
+    def validate_starts_on(self, field: DatePartsField) -> None:
+        _date_check(field, required=False)
+
+
+class PlanDetailsForm(FlaskForm):
+    """The plan's title and start date."""
+
+    title = StringField(
+        _l("Title of the plan"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the title of the plan")), Length(max=200)],
+    )
+    starts_on = DatePartsField(_l("Start date"))
+
+    def validate_starts_on(self, field: DatePartsField) -> None:
+        _date_check(field, required=False)
+
+
+class BaselineForm(FlaskForm):
+    """A KPI's agreed baseline: a ratified figure, its base, date, source and who agreed."""
+
+    value = NumberField(
+        _l("Agreed baseline"),
+        widget=GovTextInput(),
+        description=_l("A percentage for survey KPIs and proportions (38.5), else the value."),
+        validators=[InputRequired(_l("Enter the agreed baseline")), Length(max=30)],
+    )
+    base = NumberField(
+        _l("Base (how many it was measured on), if known"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=30)],
+    )
+    date = DatePartsField(_l("Date it was measured or agreed"))
+    source = StringField(_l("Source"), widget=GovTextInput(), validators=[Length(max=WORDS)])
+    agreed_by = StringField(
+        _l("Agreed by (for example the SEND Improvement Board)"),
+        widget=GovTextInput(),
+        validators=[Length(max=WORDS)],
+    )
+
+    def validate_date(self, field: DatePartsField) -> None:
+        _date_check(field, required=False)
+
+    def validate_base(self, field: NumberField) -> None:
+        text = (field.data or "").strip()
+        if text and not text.replace(",", "").isdigit():
+            raise ValidationError(_l("Enter the base as a whole number, like 1000"))
+
+
+RULE_CHOICES = select_choices(
+    [
+        ("baseline_plus_pp", _l("Baseline plus points (or units)")),
+        ("baseline_plus_relative", _l("Baseline plus a per cent of the baseline")),
+        ("absolute", _l("A set level")),
+        ("higher_of", _l("A level or a benchmark, whichever is the higher")),
+        ("lower_of", _l("A level or a benchmark, whichever is the lower")),
+    ]
+)
+
+
+class TargetForm(FlaskForm):
+    """One staged target: its rule, value and due date."""
+
+    rule = SelectField(
+        _l("Rule"),
+        widget=GovSelect(),
+        choices=RULE_CHOICES,
+        validators=[InputRequired(_l("Choose the rule"))],
+    )
+    value = NumberField(
+        _l("Value"),
+        widget=GovTextInput(),
+        description=_l("Points, per cent or the level, as the rule says (10, 15, 80)."),
+        validators=[InputRequired(_l("Enter the value")), Length(max=30)],
+    )
+    benchmark = StringField(
+        _l("Benchmark (for the higher or lower of a level and a benchmark)"),
+        widget=GovTextInput(),
+        validators=[Length(max=WORDS)],
+    )
+    due_on = DatePartsField(_l("Due date"))
+    due_months = StringField(
+        _l("Or: months from the plan's start"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=4)],
+    )
+    label = StringField(
+        _l("Name of the stage (for example 18 months, Dec-20)"),
+        widget=GovTextInput(),
+        validators=[Length(max=WORDS)],
+    )
+
+    def validate_due_on(self, field: DatePartsField) -> None:
+        _date_check(field, required=False)
+
+    def validate_due_months(self, field: Field) -> None:
+        text = (field.data or "").strip()
+        if text and (not text.isdigit() or not 1 <= int(text) <= 240):
+            raise ValidationError(_l("Enter the months as a whole number from 1 to 240"))
+
+
+class ValueForm(FlaskForm):
+    """One period's value of an entered measure."""
+
+    period = StringField(
+        _l("Period"),
+        widget=GovTextInput(),
+        description=_l("As the plan names it, for example 2019-Q4 or Dec-19."),
+        validators=[InputRequired(_l("Enter the period")), Length(max=40)],
+    )
+    date = DatePartsField(_l("Last day of the period"))
+    numerator = NumberField(
+        _l("Numerator (for a proportion: how many met the measure)"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=30)],
+    )
+    denominator = NumberField(
+        _l("Denominator (for a proportion: out of how many)"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=30)],
+    )
+    value = NumberField(
+        _l("Value (for a measure with a unit, such as weeks)"),
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=30)],
+    )
+    source = StringField(_l("Source"), widget=GovTextInput(), validators=[Length(max=WORDS)])
+    note = StringField(_l("Note"), widget=GovTextInput(), validators=[Length(max=WORDS)])
+
+    def validate_date(self, field: DatePartsField) -> None:
+        _date_check(field, required=True)
+
+
+class KpiForm(FlaskForm):
+    """A new KPI: measured by a survey question, or entered."""
+
+    kind = RadioField(
+        _l("How is it measured?"),
+        widget=GovRadioInput(),
+        choices=select_choices(
+            [("survey", _l("By a survey question")), ("entered", _l("Entered each period"))]
+        ),
+        validators=[InputRequired(_l("Choose how it is measured"))],
+    )
+    kpi_id = StringField(
+        _l("Short id"),
+        widget=GovTextInput(),
+        description=_l("Lower-case letters, digits and underscores, for example kpi_4_1."),
+        validators=[InputRequired(_l("Enter a short id")), Length(max=60)],
+    )
+    reference = StringField(
+        _l("Reference in the plan (for example KPI 4/1)"),
+        widget=GovTextInput(),
+        validators=[Length(max=60)],
+    )
+    title = StringField(
+        _l("Measure"),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter what the KPI measures")), Length(max=WORDS)],
+    )
+    question = StringField(
+        _l("Survey KPIs: the question id"),
+        widget=GovTextInput(),
+        validators=[Length(max=60)],
+    )
+    positive = StringField(
+        _l("Survey KPIs: the answers counted as positive, separated by commas"),
+        widget=GovTextInput(),
+        validators=[Length(max=WORDS)],
+    )
+    measure = RadioField(
+        _l("Entered KPIs: what is entered"),
+        widget=GovRadioInput(),
+        choices=select_choices(
+            [
+                ("proportion", _l("A proportion (numerator and denominator)")),
+                ("value", _l("A value with a unit")),
+            ]
+        ),
+        validators=[Optional()],
+    )
+    unit = StringField(
+        _l("Unit (for example weeks)"), widget=GovTextInput(), validators=[Length(max=40)]
+    )
+    direction = RadioField(
+        _l("Which is better?"),
+        widget=GovRadioInput(),
+        choices=select_choices(
+            [("higher", _l("Higher is better")), ("lower", _l("Lower is better"))]
+        ),
+        default="higher",
+        validators=[InputRequired(_l("Choose which is better"))],
+    )
+    frequency = StringField(
+        _l("Frequency (for example annually, quarterly)"),
+        widget=GovTextInput(),
+        validators=[Length(max=40)],
+    )
+
+
+class ImportForm(FlaskForm):
+    """A plan file (YAML), uploaded or pasted, to replace the plan."""
+
+    plan_file = FileField(_l("Upload a plan file (.yaml)"), widget=GovFileInput())
+    text = TextAreaField(
+        _l("Or paste the plan"),
+        widget=GovTextArea(),
+        validators=[Length(max=MAX_TEXT)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button with nothing to fill in (remove a target, restore a version)."""

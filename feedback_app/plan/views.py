@@ -1,0 +1,479 @@
+"""The plan pages: read by everyone in the area, changed by officers and administrators.
+
+Every change goes through ``service.save_plan``: the whole plan is checked by the
+plan parser, stored as a new version and audited; a refused change writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db
+from feedback_app.models import LocalArea
+from feedback_app.plan import service
+from feedback_app.plan.forms import (
+    MAX_TEXT,
+    BaselineForm,
+    ConfirmForm,
+    ImportForm,
+    KpiForm,
+    PlanDetailsForm,
+    PlanStartForm,
+    TargetForm,
+    ValueForm,
+)
+from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission, allows
+from surveys.kpis import (
+    KpiBank,
+    KpiDefinition,
+    dump_plan_yaml,
+    kpi_bank_from_data,
+    parse_kpi_bank,
+    plan_data,
+)
+from surveys.problems import QuestionnaireError
+
+bp = Blueprint("plan", __name__, url_prefix="/staff")
+
+Page = str | HttpResponse | tuple[str, int]
+
+
+def _plan_or_404(area: LocalArea) -> KpiBank:
+    plan = service.area_plan(db.session(), area)
+    if plan is None:
+        abort(404)
+    return plan
+
+
+def _kpi_or_404(plan: KpiBank, kpi_id: str) -> KpiDefinition:
+    kpi = plan.get(kpi_id)
+    if kpi is None:
+        abort(404)
+    return kpi
+
+
+def _problems(error: QuestionnaireError) -> list[str]:
+    return [
+        (f"{gettext('Line %(n)s', n=p.line)}: " if p.line else "") + f"{p.where}: {p.message}"
+        for p in error.problems
+    ]
+
+
+def _save(area: LocalArea, plan: KpiBank, summary: str) -> list[str]:
+    """Save ``plan`` as a new version; the problems when it is refused (nothing saved)."""
+    try:
+        service.save_plan(db.session(), area, plan, user_id=g.staff_user.id, summary=summary)
+    except QuestionnaireError as error:
+        db.session().rollback()
+        return _problems(error)
+    return []
+
+
+def _with_kpi(plan: KpiBank, kpi_id: str, **changes: Any) -> KpiBank:
+    """``plan`` with one KPI's keys changed (None removes a key); parser-checked."""
+    data = plan_data(plan)
+    for item in data["kpis"]:
+        if item["id"] == kpi_id:
+            for key, value in changes.items():
+                if value is None:
+                    item.pop(key, None)
+                else:
+                    item[key] = value
+    return kpi_bank_from_data(data, source=gettext("the plan"))
+
+
+def _form_page(
+    template: str, *, status: int = 200, problems: list[str] | None = None, **context: Any
+) -> tuple[str, int]:
+    return render_template(template, problems=problems or [], **context), status
+
+
+@bp.get("/<area_slug>/plan")
+@requires(Permission.VIEW_WORKSPACE)
+def overview(area: LocalArea) -> str:
+    session = db.session()
+    plan = service.area_plan(session, area)
+    return render_template(
+        "staff/plan/overview.html",
+        area=area,
+        plan=plan,
+        row=service.plan_row(session, area),
+        start_form=PlanStartForm(),
+        can_edit=_can_edit(),
+    )
+
+
+def _can_edit() -> bool:
+    return allows(g.role, Permission.MANAGE_RESULTS)
+
+
+@bp.post("/<area_slug>/plan/start")
+@requires(Permission.MANAGE_RESULTS)
+def start(area: LocalArea) -> Page:
+    session = db.session()
+    if service.plan_row(session, area) is not None:
+        flash(gettext("This area already has a plan: change it, or import a plan file."))
+        return redirect(url_for(".overview", area_slug=area.slug))
+    form = PlanStartForm()
+    if not form.validate_on_submit():
+        if not form.errors:
+            abort(400)
+        return _form_page(
+            "staff/plan/overview.html", status=400, area=area, plan=None, row=None,
+            start_form=form, can_edit=True,
+        )  # fmt: skip
+    service.start_plan(
+        session,
+        area,
+        template=form.template.data or None,
+        user_id=g.staff_user.id,
+        starts_on=form.starts_on.data,
+    )
+    flash(gettext("Plan started"))
+    return redirect(url_for(".overview", area_slug=area.slug))
+
+
+@bp.route("/<area_slug>/plan/details", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RESULTS)
+def details(area: LocalArea) -> Page:
+    plan = _plan_or_404(area)
+    header = plan.plan
+    form = PlanDetailsForm(
+        data={
+            "title": header.title if header else "",
+            "starts_on": header.starts_on if header else None,
+        }
+    )
+    problems: list[str] = []
+    if form.validate_on_submit():
+        data = plan_data(plan)
+        data["plan"] = {
+            **data.get("plan", {}),
+            "title": form.title.data.strip(),
+        }
+        if form.starts_on.data:
+            data["plan"]["starts_on"] = form.starts_on.data.isoformat()
+        else:
+            data["plan"].pop("starts_on", None)
+        try:
+            changed = kpi_bank_from_data(data, source=gettext("the plan"))
+        except QuestionnaireError as error:
+            problems = _problems(error)
+        else:
+            problems = _save(area, changed, "Title and start date changed")
+            if not problems:
+                flash(gettext("Plan details saved"))
+                return redirect(url_for(".overview", area_slug=area.slug))
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return _form_page(
+        "staff/plan/form.html",
+        status=400 if form.errors or problems else 200,
+        problems=problems,
+        area=area,
+        form=form,
+        kpi=None,
+        heading=gettext("Title and start date"),
+        button=gettext("Save"),
+    )
+
+
+@bp.route("/<area_slug>/plan/kpis/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RESULTS)
+def new_kpi(area: LocalArea) -> Page:
+    plan = _plan_or_404(area)
+    form = KpiForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        item: dict[str, Any] = {
+            "id": form.kpi_id.data.strip(),
+            "kind": form.kind.data,
+            "title": form.title.data.strip(),
+            "higher_is_better": form.direction.data != "lower",
+        }
+        for key in ("reference", "frequency", "unit"):
+            text = (getattr(form, key).data or "").strip()
+            if text:
+                item[key] = text
+        if form.kind.data == "survey":
+            item["question"] = (form.question.data or "").strip()
+            item["positive"] = [
+                c.strip() for c in (form.positive.data or "").split(",") if c.strip()
+            ]
+        else:
+            item["measure"] = form.measure.data or None
+            if item["measure"] is None:
+                item.pop("measure")
+        data = plan_data(plan)
+        data["kpis"] = [*data["kpis"], item]
+        try:
+            changed = kpi_bank_from_data(data, source=gettext("the plan"))
+        except QuestionnaireError as error:
+            problems = _problems(error)
+        else:
+            problems = _save(area, changed, f"KPI {item['id']} added")
+            if not problems:
+                flash(gettext("KPI added"))
+                return redirect(url_for(".overview", area_slug=area.slug) + f"#kpi-{item['id']}")
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return _form_page(
+        "staff/plan/form.html",
+        status=400 if form.errors or problems else 200,
+        problems=problems,
+        area=area,
+        form=form,
+        kpi=None,
+        heading=gettext("Add a KPI"),
+        button=gettext("Add the KPI"),
+    )
+
+
+@bp.route("/<area_slug>/plan/kpis/<kpi_id>/baseline", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RESULTS)
+def baseline(area: LocalArea, kpi_id: str) -> Page:
+    plan = _plan_or_404(area)
+    kpi = _kpi_or_404(plan, kpi_id)
+    agreed = kpi.agreed_baseline
+    form = BaselineForm(
+        data={
+            "value": f"{agreed.value:g}" if agreed else "",
+            "base": str(agreed.base) if agreed and agreed.base else "",
+            "date": agreed.date if agreed else None,
+            "source": agreed.source or "" if agreed else "",
+            "agreed_by": agreed.agreed_by or "" if agreed else "",
+        }
+    )
+    problems: list[str] = []
+    if form.validate_on_submit():
+        value: dict[str, Any] = {"value": form.value.number}
+        if form.base.number is not None:
+            value["base"] = int(form.base.number)
+        if form.date.data:
+            value["date"] = form.date.data.isoformat()
+        for key in ("source", "agreed_by"):
+            text = (getattr(form, key).data or "").strip()
+            if text:
+                value[key] = text
+        try:
+            changed = _with_kpi(plan, kpi.id, agreed_baseline=value, recorded_baseline=None)
+        except QuestionnaireError as error:
+            problems = _problems(error)
+        else:
+            problems = _save(area, changed, f"Agreed baseline of {kpi.reference or kpi.id} set")
+            if not problems:
+                flash(gettext("Agreed baseline saved"))
+                return redirect(url_for(".overview", area_slug=area.slug) + f"#kpi-{kpi.id}")
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return _form_page(
+        "staff/plan/form.html",
+        status=400 if form.errors or problems else 200,
+        problems=problems,
+        area=area,
+        form=form,
+        kpi=kpi,
+        heading=gettext("Agreed baseline"),
+        button=gettext("Save the agreed baseline"),
+    )
+
+
+@bp.route("/<area_slug>/plan/kpis/<kpi_id>/targets", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RESULTS)
+def add_target(area: LocalArea, kpi_id: str) -> Page:
+    plan = _plan_or_404(area)
+    kpi = _kpi_or_404(plan, kpi_id)
+    form = TargetForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        target: dict[str, Any] = {"rule": form.rule.data, "value": form.value.number}
+        if form.due_on.data:
+            target["due_on"] = form.due_on.data.isoformat()
+        if (form.due_months.data or "").strip():
+            target["due_months"] = int(form.due_months.data.strip())
+        for key in ("benchmark", "label"):
+            text = (getattr(form, key).data or "").strip()
+            if text:
+                target[key] = text
+        targets = [t.model_dump(mode="json", exclude_unset=True) for t in kpi.targets]
+        try:
+            changed = _with_kpi(plan, kpi.id, targets=[*targets, target])
+        except QuestionnaireError as error:
+            problems = _problems(error)
+        else:
+            problems = _save(area, changed, f"Target added to {kpi.reference or kpi.id}")
+            if not problems:
+                flash(gettext("Target added"))
+                return redirect(url_for(".overview", area_slug=area.slug) + f"#kpi-{kpi.id}")
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return _form_page(
+        "staff/plan/form.html",
+        status=400 if form.errors or problems else 200,
+        problems=problems,
+        area=area,
+        form=form,
+        kpi=kpi,
+        heading=gettext("Add a staged target"),
+        button=gettext("Add the target"),
+    )
+
+
+@bp.post("/<area_slug>/plan/kpis/<kpi_id>/targets/<int:number>/remove")
+@requires(Permission.MANAGE_RESULTS)
+def remove_target(area: LocalArea, kpi_id: str, number: int) -> HttpResponse:
+    plan = _plan_or_404(area)
+    kpi = _kpi_or_404(plan, kpi_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if not 1 <= number <= len(kpi.all_targets):
+        abort(404)
+    kept = [t for i, t in enumerate(kpi.all_targets, start=1) if i != number]
+    changed = _with_kpi(
+        plan, kpi.id, target=None,
+        targets=[t.model_dump(mode="json", exclude_unset=True) for t in kept],
+    )  # fmt: skip
+    if _save(area, changed, f"Target {number} of {kpi.reference or kpi.id} removed"):
+        abort(400)
+    flash(gettext("Target removed"))
+    return redirect(url_for(".overview", area_slug=area.slug) + f"#kpi-{kpi.id}")
+
+
+@bp.route("/<area_slug>/plan/kpis/<kpi_id>/values", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RESULTS)
+def enter_value(area: LocalArea, kpi_id: str) -> Page:
+    plan = _plan_or_404(area)
+    kpi = _kpi_or_404(plan, kpi_id)
+    if kpi.kind != "entered":
+        abort(404)
+    form = ValueForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        entered: dict[str, Any] = {
+            "period": form.period.data.strip(),
+            "date": form.date.data.isoformat(),  # type: ignore[union-attr]
+        }
+        for key in ("numerator", "denominator"):
+            number = getattr(form, key).number
+            if number is not None:
+                entered[key] = int(number) if number == int(number) else number
+        if form.value.number is not None:
+            entered["value"] = form.value.number
+        for key in ("source", "note"):
+            text = (getattr(form, key).data or "").strip()
+            if text:
+                entered[key] = text
+        # A period entered again replaces the earlier figure (the old one stays in
+        # the plan's history).
+        values = [
+            v.model_dump(mode="json", exclude_unset=True)
+            for v in kpi.values
+            if v.period != entered["period"]
+        ]
+        try:
+            changed = _with_kpi(plan, kpi.id, values=[*values, entered])
+        except QuestionnaireError as error:
+            problems = _problems(error)
+        else:
+            problems = _save(
+                area, changed, f"Value for {entered['period']} of {kpi.reference or kpi.id} entered"
+            )
+            if not problems:
+                flash(gettext("Value saved"))
+                return redirect(url_for(".enter_value", area_slug=area.slug, kpi_id=kpi.id))
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return _form_page(
+        "staff/plan/values.html",
+        status=400 if form.errors or problems else 200,
+        problems=problems,
+        area=area,
+        form=form,
+        kpi=kpi,
+    )
+
+
+@bp.route("/<area_slug>/plan/import", methods=["GET", "POST"])
+@requires(Permission.MANAGE_RESULTS)
+def import_plan(area: LocalArea) -> Page:
+    form = ImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        upload = form.plan_file.data
+        if upload is not None and str(getattr(upload, "filename", None) or ""):
+            raw = upload.read(MAX_TEXT + 1)
+            name = upload.filename
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError:
+                text, problems = "", [gettext("The file is not UTF-8 text; save it as UTF-8.")]
+            if len(raw) > MAX_TEXT:
+                problems = [gettext("The file is larger than 100 KB; is it the right file?")]
+        else:
+            text, name = form.text.data or "", gettext("the pasted plan")
+        if not problems and not text.strip():
+            problems = [gettext("Upload a plan file or paste the plan")]
+        if not problems:
+            try:
+                plan = parse_kpi_bank(text, source=name)
+            except QuestionnaireError as error:
+                problems = _problems(error)
+            else:
+                if plan.plan is None:
+                    problems = [
+                        gettext("The file has no plan: add a 'plan:' with its title at the top.")
+                    ]
+                else:
+                    problems = _save(area, plan, f"Plan imported from {name}"[:300])
+                    if not problems:
+                        flash(gettext("Plan imported"))
+                        return redirect(url_for(".overview", area_slug=area.slug))
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return _form_page(
+        "staff/plan/import.html",
+        status=400 if form.errors or problems else 200,
+        problems=problems,
+        area=area,
+        form=form,
+    )
+
+
+@bp.get("/<area_slug>/plan/plan.yaml")
+@requires(Permission.VIEW_WORKSPACE)
+def export_plan(area: LocalArea) -> HttpResponse:
+    plan = _plan_or_404(area)
+    response = HttpResponse(dump_plan_yaml(plan), mimetype="application/yaml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{area.slug}-plan.yaml"'
+    return response
+
+
+@bp.get("/<area_slug>/plan/history")
+@requires(Permission.VIEW_WORKSPACE)
+def history(area: LocalArea) -> Page:
+    session = db.session()
+    chosen = None
+    on_text = request.args.get("on", "").strip()[:10]
+    if on_text:
+        try:
+            day = dt.date.fromisoformat(on_text)
+        except ValueError:
+            abort(400)
+        moment = dt.datetime.combine(day, dt.time.max, tzinfo=dt.UTC)
+        chosen = service.plan_as_of(session, area, moment)
+    versions = service.revisions(session, area)
+    text = dump_plan_yaml(service.read_plan(chosen.document)) if chosen else None
+    return render_template(
+        "staff/plan/history.html",
+        area=area,
+        versions=versions,
+        chosen=chosen,
+        on=on_text,
+        text=text,
+    )

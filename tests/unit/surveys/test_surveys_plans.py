@@ -1,0 +1,115 @@
+"""An area's plan file: the KPI bank format extended (agreed baselines, staged targets,
+entered measures); the Sefton template; problems named by line; round trip."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from analysis.kpis import load_kpis
+from surveys import QuestionnaireError
+from surveys.kpis import (
+    bundled_kpi_bank,
+    dump_plan_yaml,
+    moved_plan,
+    parse_kpi_bank,
+    plan_from_bank,
+)
+from surveys.library import PLAN_TEMPLATES, plan_template
+
+
+def test_the_sefton_template_holds_appendix_a() -> None:
+    plan = plan_template("sefton-appendix-a")
+    trust = plan.get("kpi_4_1")
+    assert trust is not None and trust.agreed_baseline is not None
+    assert trust.agreed_baseline.value == 38.5
+    assert trust.agreed_baseline.date == dt.date(2019, 12, 18)
+    assert [(t.rule, t.value, t.due_on) for t in trust.all_targets] == [
+        ("baseline_plus_pp", 10, dt.date(2020, 12, 31)),
+        ("baseline_plus_pp", 15, dt.date(2021, 6, 30)),
+    ]
+    assert [k.reference for k in plan.survey_kpis] == [f"KPI 4/{i}" for i in range(1, 7)]
+    ehcp = plan.get("kpi_1_2")
+    assert ehcp is not None and ehcp.kind == "entered" and ehcp.measure == "proportion"
+    waits = [plan.get(f"kpi_5_{i}") for i in range(1, 5)]
+    assert all(k is not None and not k.higher_is_better and k.unit == "weeks" for k in waits)
+    # The command line reads the same file: the survey KPIs only.
+    assert [k.id for k in load_kpis(PLAN_TEMPLATES["sefton-appendix-a"])] == [
+        f"kpi_4_{i}" for i in range(1, 7)
+    ]
+
+
+@pytest.mark.parametrize("plan", [plan_template("sefton-appendix-a"), bundled_kpi_bank()])
+def test_export_then_import_gives_the_same_plan(plan: object) -> None:
+    text = dump_plan_yaml(plan)  # type: ignore[arg-type]
+    again = parse_kpi_bank(text)
+    assert again == plan
+    assert dump_plan_yaml(again) == text
+
+
+def test_existing_areas_recorded_baselines_become_agreed() -> None:
+    plan = plan_from_bank(bundled_kpi_bank(), title="North plan", baseline_date=dt.date(2025, 4, 1))
+    trust = plan.get("kpi_4_1")
+    assert trust is not None and trust.recorded_baseline is None
+    assert trust.agreed_baseline is not None and trust.agreed_baseline.value == 38.5
+    assert trust.agreed_baseline.date == dt.date(2025, 4, 1)
+    assert trust.target is not None and trust.target.due == "18 months"
+
+
+def test_a_template_moves_with_its_start_date() -> None:
+    moved = moved_plan(plan_template("sefton-appendix-a"), starts_on=dt.date(2025, 6, 30))
+    trust = moved.get("kpi_4_1")
+    assert trust is not None and trust.agreed_baseline is not None
+    assert trust.agreed_baseline.date == dt.date(2025, 12, 18)
+    assert [t.due_on for t in trust.targets] == [dt.date(2026, 12, 31), dt.date(2027, 6, 30)]
+
+
+BAD = """\
+plan:
+  title: Test plan
+kpis:
+  - id: waits
+    kind: entered
+    title: Weeks waited
+    measure: value
+    question: waits_q
+    values:
+      - {period: Q1, date: 2020-03-31, numerator: 5, denominator: 3}
+      - {period: Q1, date: 2020-06-30, value: 4}
+  - id: trust
+    title: Trust
+    question: trust
+    positive: [agree]
+    agreed_baseline: {value: 138.5}
+    targets:
+      - {rule: higher_of, value: 50}
+"""
+
+
+def test_every_problem_is_named_with_its_line() -> None:
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_kpi_bank(BAD, source="plan.yaml")
+    found = {(p.line, p.where, p.message) for p in caught.value.problems}
+    assert (
+        10,
+        'KPI "waits" > values[0]',
+        "the numerator cannot be larger than the denominator",
+    ) in (found)
+    assert any(line == 18 and "benchmark" in message for line, _, message in found)
+    # Well-formed KPIs are checked too, so one reading lists them all.
+    bad_wave = BAD.replace("numerator: 5", "numerator: 2").replace(
+        "      - {rule: higher_of, value: 50}\n", "      - {rule: absolute, value: 50}\n"
+    )
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_kpi_bank(bad_wave, source="plan.yaml")
+    messages = {(p.line, p.message) for p in caught.value.problems}
+    assert (8, "an entered KPI has no question") in messages
+    assert (11, "this period is entered twice") in messages
+    assert (16, "must be 0 to 100 (per cent)") in messages
+
+
+def test_a_control_character_is_a_problem_not_a_crash() -> None:
+    # Found by the form fuzzing: PyYAML's reader refuses it before parsing starts.
+    with pytest.raises(QuestionnaireError, match="is not valid YAML"):
+        parse_kpi_bank("\x1bkpis: []", source="pasted")
