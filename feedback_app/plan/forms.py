@@ -50,11 +50,8 @@ class NumberField(StringField):
             raise ValidationError(_l("Enter a number, like 38.5")) from None
 
 
-def _date_check(field: DatePartsField, *, required: bool) -> None:
-    if field.blank and required:
-        raise ValidationError(_l("Enter the date"))
-    if not field.valid:
-        raise ValidationError(_l("Enter a real date, like 18 12 2019"))
+#: What a date that does not exist is told (the field checks it, web/forms.py).
+REAL_DATE = _l("Enter a real date, like 18 12 2019")
 
 
 class PlanStartForm(FlaskForm):
@@ -67,10 +64,7 @@ class PlanStartForm(FlaskForm):
         default="",
         validate_choice=True,
     )
-    starts_on = DatePartsField(_l("When does the plan start?"))
-
-    def validate_starts_on(self, field: DatePartsField) -> None:
-        _date_check(field, required=False)
+    starts_on = DatePartsField(_l("When does the plan start?"), invalid_message=REAL_DATE)
 
 
 class PlanDetailsForm(FlaskForm):
@@ -81,10 +75,7 @@ class PlanDetailsForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired(_l("Enter the title of the plan")), Length(max=200)],
     )
-    starts_on = DatePartsField(_l("Start date"))
-
-    def validate_starts_on(self, field: DatePartsField) -> None:
-        _date_check(field, required=False)
+    starts_on = DatePartsField(_l("Start date"), invalid_message=REAL_DATE)
 
 
 class BaselineForm(FlaskForm):
@@ -101,16 +92,13 @@ class BaselineForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Optional(), Length(max=30)],
     )
-    date = DatePartsField(_l("Date it was measured or agreed"))
+    date = DatePartsField(_l("Date it was measured or agreed"), invalid_message=REAL_DATE)
     source = StringField(_l("Source"), widget=GovTextInput(), validators=[Length(max=WORDS)])
     agreed_by = StringField(
         _l("Agreed by (for example the SEND Improvement Board)"),
         widget=GovTextInput(),
         validators=[Length(max=WORDS)],
     )
-
-    def validate_date(self, field: DatePartsField) -> None:
-        _date_check(field, required=False)
 
     def validate_base(self, field: NumberField) -> None:
         text = (field.data or "").strip()
@@ -149,7 +137,7 @@ class TargetForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Length(max=WORDS)],
     )
-    due_on = DatePartsField(_l("Due date"))
+    due_on = DatePartsField(_l("Due date"), invalid_message=REAL_DATE)
     due_months = StringField(
         _l("Or: months from the plan's start"),
         widget=GovTextInput(),
@@ -160,9 +148,6 @@ class TargetForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Length(max=WORDS)],
     )
-
-    def validate_due_on(self, field: DatePartsField) -> None:
-        _date_check(field, required=False)
 
     def validate_due_months(self, field: Field) -> None:
         text = (field.data or "").strip()
@@ -179,7 +164,9 @@ class ValueForm(FlaskForm):
         description=_l("As the plan names it, for example 2019-Q4 or Dec-19."),
         validators=[InputRequired(_l("Enter the period")), Length(max=40)],
     )
-    date = DatePartsField(_l("Last day of the period"))
+    date = DatePartsField(
+        _l("Last day of the period"), blank_message=_l("Enter the date"), invalid_message=REAL_DATE
+    )
     numerator = NumberField(
         _l("Numerator (for a proportion: how many met the measure)"),
         widget=GovTextInput(),
@@ -197,9 +184,6 @@ class ValueForm(FlaskForm):
     )
     source = StringField(_l("Source"), widget=GovTextInput(), validators=[Length(max=WORDS)])
     note = StringField(_l("Note"), widget=GovTextInput(), validators=[Length(max=WORDS)])
-
-    def validate_date(self, field: DatePartsField) -> None:
-        _date_check(field, required=True)
 
 
 class KpiForm(FlaskForm):

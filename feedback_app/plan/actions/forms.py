@@ -65,11 +65,6 @@ def _area(label: Any, *, required: Any = None, **kwargs: Any) -> TextAreaField:
     )
 
 
-def _date_problem(field: DatePartsField, name: Any) -> None:
-    if not field.blank and (not field.valid or field.data is None):
-        raise ValidationError(_l("%(name)s must be a real date, like 31 3 2026", name=name))
-
-
 class PlanActionForm(FlaskForm):
     """An action of the plan."""
 
@@ -93,7 +88,10 @@ class PlanActionForm(FlaskForm):
         max_length=200,
         description=_l("For example the council, the NHS ICB, a school, the parent carer forum."),
     )
-    due_on = DatePartsField(_l("Completion date"))
+    due_on = DatePartsField(
+        _l("Completion date"),
+        invalid_message=_l("Completion date must be a real date, like 31 3 2026"),
+    )
     evidence = _area(_l("Evidence"), description=_l("What shows the action is done or working."))
     evidence_links = TextAreaField(
         _l("Links to evidence"),
@@ -107,9 +105,6 @@ class PlanActionForm(FlaskForm):
     def __init__(self, *args: Any, kpis: Sequence[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kpi_references.choices = select_choices(kpis)
-
-    def validate_due_on(self, field: DatePartsField) -> None:
-        _date_problem(field, _l("Completion date"))
 
     def validate_kpi_references(self, field: SelectMultipleField) -> None:
         allowed = {choice.value for choice in field.choices}
@@ -170,7 +165,11 @@ class StatusForm(FlaskForm):
     """Set an action's status with the date, and exception commentary when needed."""
 
     status = RadioField(_l("Status"), widget=GovRadioInput(), validate_choice=False)
-    status_date = DatePartsField(_l("Date of this status"))
+    status_date = DatePartsField(
+        _l("Date of this status"),
+        blank_message=_l("Enter the date of this status"),
+        invalid_message=_l("Date of this status must be a real date, like 31 3 2026"),
+    )
     commentary = _area(
         _l("Exception commentary"),
         description=_l(
@@ -198,9 +197,6 @@ class StatusForm(FlaskForm):
             raise ValidationError(_l("Choose a status from the list"))
 
     def validate_status_date(self, field: DatePartsField) -> None:
-        if field.blank:
-            raise ValidationError(_l("Enter the date of this status"))
-        _date_problem(field, _l("Date of this status"))
         if field.data is not None and field.data > dt.date.today() + dt.timedelta(days=1):
             raise ValidationError(_l("Date of this status cannot be in the future"))
 
@@ -220,12 +216,11 @@ class MilestoneForm(FlaskForm):
     """A milestone with its due date."""
 
     title = _text(_l("Milestone"), max_length=300, required=_l("Enter the milestone"))
-    due_on = DatePartsField(_l("Due date"))
-
-    def validate_due_on(self, field: DatePartsField) -> None:
-        if field.blank:
-            raise ValidationError(_l("Enter the milestone's due date"))
-        _date_problem(field, _l("Due date"))
+    due_on = DatePartsField(
+        _l("Due date"),
+        blank_message=_l("Enter the milestone's due date"),
+        invalid_message=_l("Due date must be a real date, like 31 3 2026"),
+    )
 
 
 class FilterForm(FlaskForm):
@@ -266,7 +261,6 @@ class SinceForm(FlaskForm):
     class Meta:
         csrf = False
 
-    since = DatePartsField(_l("Changes since"))
-
-    def validate_since(self, field: DatePartsField) -> None:
-        _date_problem(field, _l("Changes since"))
+    since = DatePartsField(
+        _l("Changes since"), invalid_message=_l("Changes since must be a real date, like 31 3 2026")
+    )
