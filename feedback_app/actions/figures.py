@@ -16,7 +16,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from analysis import AnalysisInputError, KpiDefinition, compare_waves
+import analysis
+from analysis import AnalysisInputError, KpiDefinition
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Wave, utcnow
 from feedback_app.results.board import view_model as board
@@ -94,7 +95,7 @@ def public_figures(session: Session, area: LocalArea) -> PublicFigures | None:
         rows: list[dict[str, Any]] = []
         for (first_id, last_id), members in pairs.items():
             try:
-                result = compare_waves(
+                result = analysis.compare_waves(  # imports pandas on first use
                     frame,
                     members,
                     baseline=labels[first_id],

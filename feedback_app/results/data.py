@@ -26,9 +26,8 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-import pandas as pd
 from flask import current_app, g
 from sqlalchemy import Text, cast, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -54,6 +53,9 @@ META_COLUMNS = ("response_id", "wave", "wave_id", "channel", "language")
 CACHE_MAX_AGE = dt.timedelta(days=30)
 
 T = TypeVar("T")
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +113,8 @@ def wave_frame(
     ``questions`` limits the question columns (all answered questions when None);
     a named question nobody answered is still a column, of empty text.
     """
+    import pandas as pd  # here, not at import: the web app starts without pandas
+
     labels = wave_labels(waves)
     meta = pd.DataFrame(
         _driver_rows(

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fcntl
+import functools
 import hashlib
 import secrets
 import threading
@@ -46,8 +47,14 @@ PASSWORD_MAX = 128
 LINK_LIFETIME = dt.timedelta(days=7)
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended cost
-#: Verifying against this keeps the time of a sign-in with an unknown e-mail the same.
-_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to verify against when there is no account, so that a sign-in with an
+    unknown e-mail takes as long as any other. Made on first use: an Argon2 hash costs
+    about 0.1 s of CPU, which every worker would otherwise pay at start-up."""
+    return _hasher.hash(secrets.token_urlsafe(16))
 
 
 #: One-time link purposes. An operator's reset link is not tied to an administrator.
@@ -182,7 +189,7 @@ UNBOUNDED_CHECKS = PasswordChecks(size=1_000_000)
 
 
 def _verify(user: StaffUser | None, password: str, checks: PasswordChecks) -> bool:
-    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
     with checks.slot():
         try:
             _hasher.verify(stored, password)
