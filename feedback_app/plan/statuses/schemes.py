@@ -5,7 +5,7 @@ A scheme is an ordered list of statuses. Each has a colour (one of
 scheme, so the colour names the status), a label, a meaning and a
 :class:`Kind`: what it counts as. Exception commentary is needed for a status of
 kind :attr:`Kind.EXCEPTION` (not complete, not on track, not "not due yet").
-The presets live in ``surveys/library/status_schemes.yaml``.
+The presets live in ``feedback_app/plan/statuses/presets.yaml``.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -21,9 +22,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from feedback_app.results.board.status_rules import TAG_CLASSES, Colour
-from surveys.library import LIBRARY_DIR
 
-PRESETS_FILE = LIBRARY_DIR / "status_schemes.yaml"
+PRESETS_FILE = Path(__file__).with_name("presets.yaml")
 #: The preset an area uses until it chooses (the issue's first BRAG words).
 DEFAULT_PRESET = "brag_peterborough"
 MAX_LABEL = 60
