@@ -31,6 +31,7 @@ STAFF_LINKS: list[StaffLink] = [
     StaffLink("review.index", _l("Review drafts"), Permission.REVIEW),
     StaffLink("collection.index", _l("Paper and monitor"), Permission.ENTER_PAPER),
     StaffLink("results.board", _l("KPI board"), Permission.VIEW_RESULTS),
+    StaffLink("wave_results.index", _l("Results by wave"), Permission.VIEW_RESULTS),
     StaffLink("compare.compare_waves", _l("Compare waves"), Permission.VIEW_RESULTS),
     StaffLink("actions.index", _l("You said, we did"), Permission.PUBLISH_ACTIONS),
     StaffLink("imports.index", _l("Import a baseline"), Permission.IMPORT_RESPONSES),
