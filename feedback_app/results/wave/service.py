@@ -148,6 +148,8 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
         frame = data.wave_frame(
             session, [wave], questions=[q.id for q in [*closed, *texts]]
         )
+        if frame.empty:
+            return _no_responses(label)
         asked = _present(frame, closed)
         result = to_dict(
             wave_results(
@@ -178,6 +180,16 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
         compute,
         extra=data.corrections_fingerprint(session, [wave]),
     )
+
+
+def _no_responses(label: str) -> dict[str, Any]:
+    """What a wave nobody has answered yet shows."""
+    return {
+        "wave": label,
+        "results": {"wave": label, "responses": 0, "questions": [], "kpis": [], "method": {}},
+        "who": {"responses": 0, "channel": [], "language": [], "reach": []},
+        "themes": [],
+    }
 
 
 def _who(
@@ -330,6 +342,8 @@ def periods(
 
     def compute() -> dict[str, Any]:
         frame = data.wave_frame(session, waves, questions=[q.id for q in closed])
+        if frame.empty:
+            return {"periods": [], "per_period": [], "changes": [], "trend": None, "together": None}
         asked = _present(frame, closed)
         if by_wave:
             order = [labels[w.id] for w in waves if (frame["wave_id"] == w.id).any()]
@@ -345,6 +359,11 @@ def periods(
             kept = [p for p in chosen if p.label in present]
             order = [p.label for p in kept]
             dates = [p.first for p in kept]
+            if split.empty:
+                return {
+                    "periods": [], "per_period": [], "changes": [], "trend": None,
+                    "together": None,
+                }  # fmt: skip
         return _series(split, order, dates, asked, kpis, questionnaire)
 
     params = {
@@ -444,6 +463,8 @@ def cross(
         columns = [question_id] if by in ("channel", "language") else [question_id, by]
         columns += [k.question for k in kpis if k.question not in columns]
         frame = data.wave_frame(session, [wave], questions=columns)
+        if frame.empty:
+            return None
         try:
             result = to_dict(
                 crosstab(

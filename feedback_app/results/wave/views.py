@@ -148,7 +148,7 @@ def breakdown(area: LocalArea, wave_id: int) -> Page:
             groups=groups, question_id="", by="", result=None, error=None, figure=None,
         )  # fmt: skip
     question_id = request.args.get("question", questions[0].id)
-    by = request.args.get("by", groups[0][0])
+    by = request.args.get("by", next(code for code, _ in groups if code != question_id))
     if questionnaire.question(question_id) is None or question_id not in {
         q.id for q in questions
     }:
