@@ -422,3 +422,40 @@ def test_unknown_breakdown_choices_are_404_and_same_question_is_400(
     assert browser.get(f"{BASE}/{wave_id}/periods?every=fortnight").status_code == 404
 
 
+
+
+def test_compare_breaks_down_by_any_shared_closed_question_and_says_labels(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    """Was a 404: breakdown dimensions were fixed (GROUP_QUESTIONS)."""
+    from feedback_app.demo.results import DEMO_WAVES, load_demo_results
+    from feedback_app.results.compare import service as compare_service
+
+    make_area_with_staff(app, "demo")
+    with app.app_context():
+        session = db.session()
+        load_demo_results(session, responses_per_wave=40)
+        waves = {
+            w.slug: w.id
+            for w in session.scalars(select(Wave).where(Wave.slug.like("demo-results-%")))
+        }
+        both = [
+            questionnaire_for(session.get(Wave, waves[w.slug]).version)  # type: ignore[union-attr]
+            for w in DEMO_WAVES[:2]
+        ]
+        shared = compare_service.shared_questions(both).closed
+    first, second = waves[DEMO_WAVES[0].slug], waves[DEMO_WAVES[1].slug]
+    usual = {"plan_type", "age_phase", "locality", "ethnicity"}
+    other = next(
+        q for q in shared if q.type.value != "multiple" and q.id not in usual
+    )
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    page = browser.get(
+        f"/staff/demo/results/compare/breakdowns?baseline={first}&follow_up={second}&by={other.id}"
+    )
+    assert page.status_code == 200, other.id
+    html = page.get_data(as_text=True)
+    assert f'value="{other.id}" checked' in html
+    compared = browser.get(f"/staff/demo/results/compare?baseline={first}&follow_up={second}")
+    text = compared.get_data(as_text=True)
+    assert "'dont_know'" not in text and "'strongly_agree'" not in text

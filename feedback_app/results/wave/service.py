@@ -40,7 +40,7 @@ from feedback_app.models import LocalArea, Response, Wave
 from feedback_app.monitor import population
 from feedback_app.monitor.view_model import channel_name, language_name
 from feedback_app.results import data
-from feedback_app.results.compare.service import group_name
+from feedback_app.results.compare.service import group_name, option_labels
 from feedback_app.results.themes.service import corrections
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web import local_days
@@ -406,6 +406,7 @@ def _series(
                 baseline=previous,
                 follow_up=current,
                 multiple_choice={q.id for q in asked if q.type is AnswerType.MULTIPLE},
+                option_labels=option_labels(asked),
             )
         )
         for item in compared["questions"]:
