@@ -327,8 +327,9 @@ def question_sentence(
         if change.change_pp is None:  # moved options always have a change
             continue
         fisher = " (Fisher's exact test)" if change.test == FISHER_EXACT else ""
+        name = (names or {}).get(o.option, o.option)
         parts.append(
-            f"'{(names or {}).get(o.option, o.option)}' {o.movement} from {_whole(o.baseline.percent)} to "
+            f"'{name}' {o.movement} from {_whole(o.baseline.percent)} to "
             f"{_whole(o.follow_up.percent)} ({change.change_pp:+.0f} points, 95% CI "
             f"{_number(change.change_ci_low)} to {_number(change.change_ci_high)}){fisher}"
         )

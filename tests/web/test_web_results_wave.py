@@ -8,7 +8,6 @@ import io
 import math
 import random
 import secrets
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -292,7 +291,9 @@ def _attack(table: dict[str, Any], counts: np.ndarray) -> list[tuple[str, float,
     for name, expr in targets:
         ends = []
         for sign in (1.0, -1.0):
-            result = milp(sign * expr, integrality=np.ones(n), bounds=bounds, constraints=constraints)
+            result = milp(
+                sign * expr, integrality=np.ones(n), bounds=bounds, constraints=constraints
+            )
             if sign < 0 and result.status in (3, 4):
                 ends.append(math.inf)
                 continue
@@ -355,7 +356,12 @@ def _custom_question_wave(app: Flask) -> int:
         # Answers to a question the version does not define are stored but not
         # broken down by; the custom question is the version's own: event_useful by
         # do_differently (both closed) is the same shape. Small groups on purpose.
-        plan = [("yes", "agree", 30), ("yes", "disagree", 12), ("no", "agree", 3), ("no", "disagree", 9)]
+        plan = [
+            ("yes", "agree", 30),
+            ("yes", "disagree", 12),
+            ("no", "agree", 3),
+            ("no", "disagree", 9),
+        ]
         for differently, useful, n in plan:
             for _ in range(n):
                 _add(
@@ -422,8 +428,6 @@ def test_unknown_breakdown_choices_are_404_and_same_question_is_400(
     assert browser.get(f"{BASE}/{wave_id}/periods?every=fortnight").status_code == 404
 
 
-
-
 def test_compare_breaks_down_by_any_shared_closed_question_and_says_labels(
     app: Flask, demo: dict[str, str]
 ) -> None:
@@ -446,9 +450,7 @@ def test_compare_breaks_down_by_any_shared_closed_question_and_says_labels(
         shared = compare_service.shared_questions(both).closed
     first, second = waves[DEMO_WAVES[0].slug], waves[DEMO_WAVES[1].slug]
     usual = {"plan_type", "age_phase", "locality", "ethnicity"}
-    other = next(
-        q for q in shared if q.type.value != "multiple" and q.id not in usual
-    )
+    other = next(q for q in shared if q.type.value != "multiple" and q.id not in usual)
     browser = signed_in(app.test_client(), "officer@demo.example")
     page = browser.get(
         f"/staff/demo/results/compare/breakdowns?baseline={first}&follow_up={second}&by={other.id}"

@@ -10,10 +10,12 @@ for downloads) and returns JSON-able dicts.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -145,9 +147,7 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
     label = data.wave_labels([wave])[wave.id]
 
     def compute() -> dict[str, Any]:
-        frame = data.wave_frame(
-            session, [wave], questions=[q.id for q in [*closed, *texts]]
-        )
+        frame = data.wave_frame(session, [wave], questions=[q.id for q in [*closed, *texts]])
         if frame.empty:
             return _no_responses(label)
         asked = _present(frame, closed)
@@ -296,13 +296,17 @@ def parse_dates(text: str) -> list[dt.date]:
             found.append(dt.date.fromisoformat(part))
         except ValueError:
             raise ResultsError(
-                f"Enter each start date as year-month-day, for example 2026-04-01 (not {part[:20]!r})",
+                gettext(
+                    "Enter each start date as year-month-day, for example 2026-04-01"
+                    " (not %(given)s)",
+                    given=part[:20],
+                ),
                 "dates",
             ) from None
     if len(found) < 2:
-        raise ResultsError("Enter two or more start dates", "dates")
+        raise ResultsError(gettext("Enter two or more start dates"), "dates")
     if sorted(set(found)) != found:
-        raise ResultsError("Enter the start dates in order, each once", "dates")
+        raise ResultsError(gettext("Enter the start dates in order, each once"), "dates")
     return found
 
 
@@ -398,7 +402,7 @@ def _series(
         for item in result["questions"]:
             _label_question(item, questionnaire)
     changes = []
-    for previous, current in zip(order, order[1:], strict=False):
+    for previous, current in itertools.pairwise(order):
         compared = to_dict(
             compare_questions(
                 frame,
@@ -460,7 +464,7 @@ def cross(
     kpis = wave_kpis(questionnaire)
     label = data.wave_labels([wave])[wave.id]
 
-    def compute() -> dict[str, Any]:
+    def compute() -> dict[str, Any] | None:
         columns = [question_id] if by in ("channel", "language") else [question_id, by]
         columns += [k.question for k in kpis if k.question not in columns]
         frame = data.wave_frame(session, [wave], questions=columns)

@@ -52,7 +52,10 @@ def group_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
     """(column, name) of every grouping: each closed single-choice question, then
     language and channel."""
     return [
-        *((q.id, service.question_text(questionnaire, q.id)) for q in service.breakdown_questions(questionnaire)),
+        *(
+            (q.id, service.question_text(questionnaire, q.id))
+            for q in service.breakdown_questions(questionnaire)
+        ),
         ("language", gettext("Language")),
         ("channel", gettext("Channel")),
     ]

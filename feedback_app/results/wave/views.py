@@ -149,9 +149,7 @@ def breakdown(area: LocalArea, wave_id: int) -> Page:
         )  # fmt: skip
     question_id = request.args.get("question", questions[0].id)
     by = request.args.get("by", next(code for code, _ in groups if code != question_id))
-    if questionnaire.question(question_id) is None or question_id not in {
-        q.id for q in questions
-    }:
+    if questionnaire.question(question_id) is None or question_id not in {q.id for q in questions}:
         abort(404)
     if by not in dict(groups):
         abort(404)
