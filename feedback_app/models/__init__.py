@@ -24,7 +24,14 @@ from feedback_app.models.staff import (
     StaffSession,
     StaffUser,
 )
-from feedback_app.models.waves import Invitation, InvitationBatch, PopulationCount, Wave, WaveLink
+from feedback_app.models.waves import (
+    Invitation,
+    InvitationBatch,
+    MonitoredQuestion,
+    PopulationCount,
+    Wave,
+    WaveLink,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -44,6 +51,7 @@ __all__ = [
     "OneTimeLink",
     "PaperReturn",
     "PendingImport",
+    "MonitoredQuestion",
     "PopulationCount",
     "QuestionnaireDraft",
     "QuestionnaireTranslation",

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask_wtf.csrf import validate_csrf
+from wtforms.validators import ValidationError
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -18,6 +20,7 @@ from feedback_app.monitor.view_model import (
     channel_name,
     dimensions,
     drop_off,
+    group_questions,
     group_options,
     language_name,
 )
@@ -35,7 +38,8 @@ def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[st
     if wave is None:
         abort(404)
     questionnaire = questionnaire_for(wave.version)
-    available = dimensions(questionnaire)
+    chosen = population.monitored(session, wave)
+    available = dimensions(questionnaire, chosen)
     by = request.args.get("by") or (available[0][0] if available else "")
     if available and by not in dict(available):
         abort(404)
@@ -70,6 +74,8 @@ def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[st
             (language_name(c), n) for c, n in counts.by_column(session, wave, "language").items()
         ],
         dimensions=available,
+        monitorable=group_questions(questionnaire),
+        monitored=set(chosen),
         by=by,
         groups=representation(options, counts.by_answer(session, wave, by), saved)
         if available
@@ -77,3 +83,27 @@ def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[st
         form=form,
     )
     return page, 400 if form.errors else 200
+
+
+@bp.post("/<area_slug>/waves/<int:wave_id>/monitor/groups")
+@requires(Permission.RUN_SURVEYS)
+def monitored_groups(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
+    """Choose the questions the wave is monitored by (the area's "hard to reach" groups)."""
+    session = db.session()
+    wave = find_wave(session, area, wave_id)
+    if wave is None:
+        abort(404)
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        abort(400)
+    allowed = dict(group_questions(questionnaire_for(wave.version)))
+    picked = request.form.getlist("question")
+    if any(question_id not in allowed for question_id in picked) or len(set(picked)) != len(picked):
+        abort(400)
+    ordered = [question_id for question_id in allowed if question_id in set(picked)]
+    population.save_monitored(
+        session, area=area, wave=wave, question_ids=ordered, user_id=g.staff_user.id
+    )
+    flash(gettext("Groups to monitor saved"))
+    return redirect(url_for(".wave_monitor", area_slug=area.slug, wave_id=wave.id))

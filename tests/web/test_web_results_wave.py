@@ -461,3 +461,48 @@ def test_compare_breaks_down_by_any_shared_closed_question_and_says_labels(
     compared = browser.get(f"/staff/demo/results/compare?baseline={first}&follow_up={second}")
     text = compared.get_data(as_text=True)
     assert "'dont_know'" not in text and "'strongly_agree'" not in text
+
+
+def test_coordinator_chooses_the_groups_a_wave_is_monitored_by(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _milestone_responses(app)
+    browser = signed_in(app.test_client(), "coordinator@demo.example")
+    monitor = f"/staff/demo/waves/{wave_id}/monitor"
+    # The milestone questionnaire asks none of the usual group questions.
+    assert 'data-group="week_16"' not in browser.get(monitor).get_data(as_text=True)
+    token = browser.csrf_token()
+    refused = browser.client.post(
+        f"{monitor}/groups", data={"csrf_token": token, "question": "nope"}
+    )
+    assert refused.status_code == 400
+    saved = browser.client.post(
+        f"{monitor}/groups", data={"csrf_token": token, "question": "milestone"}
+    )
+    assert saved.status_code == 302
+    page = browser.get(f"{monitor}?by=milestone")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-group="week_16"' in html and "Week 16: the draft EHC plan" in html
+    # Population counts per group of the chosen question, then reach on results.
+    with app.app_context():
+        from feedback_app.models import LocalArea
+        from feedback_app.monitor import population
+
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
+        assert area is not None
+        population.save_populations(
+            session,
+            area=area,
+            question_id="milestone",
+            values={"week_6": 300, "week_16": 300, "week_20": 300},
+            user_id=1,
+        )
+    officer = signed_in(app.test_client(), "officer@demo.example")
+    results = officer.get(f"{BASE}/{wave_id}").get_data(as_text=True)
+    assert "Reach against the population: Which stage of the assessment" in results
+    # None chosen: back to the usual questions.
+    assert browser.client.post(f"{monitor}/groups", data={"csrf_token": token}).status_code == 302
+    assert 'data-group="week_16"' not in browser.get(monitor).get_data(as_text=True)
