@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_wtf.csrf import validate_csrf
-from wtforms.validators import ValidationError
 from flask_babel import gettext
+from flask_wtf.csrf import validate_csrf
 from werkzeug.wrappers import Response as HttpResponse
+from wtforms.validators import ValidationError
 
 from feedback_app import db
 from feedback_app.collection.paper import find_wave
@@ -20,8 +20,8 @@ from feedback_app.monitor.view_model import (
     channel_name,
     dimensions,
     drop_off,
-    group_questions,
     group_options,
+    group_questions,
     language_name,
 )
 from feedback_app.staff.auth import requires
