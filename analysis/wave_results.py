@@ -536,3 +536,20 @@ def _protect_table(
     group_bases = np.array([u in hidden for u in base_units], dtype=bool)
     columns = np.array([u in hidden for u in column_units], dtype=bool)
     return cells, group_bases, columns, grand in hidden
+
+
+def protect_counts(counts: Sequence[int]) -> list[bool]:
+    """Counts to withhold in a one-way table whose total is published (responses by
+    channel or language): the disclosure rule of :mod:`analysis.disclosure`.
+
+    Examples
+    --------
+    >>> protect_counts([3, 40, 12, 25])
+    [True, False, True, False]
+    """
+    tables = LinkedTables()
+    total = tables.unit("total", [int(sum(counts))], hideable=False)
+    units = [tables.unit(str(i), [int(c)]) for i, c in enumerate(counts)]
+    tables.relate(tables.units[total].variables[0], [tables.units[u].variables[0] for u in units])
+    hidden = protect(tables)
+    return [u in hidden for u in units]

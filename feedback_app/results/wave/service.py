@@ -28,12 +28,12 @@ from analysis import (
     trend_kpis,
 )
 from analysis.reach import reach
-from analysis.suppression import protect_cells
 from analysis.wave_results import (
     Period,
     by_period,
     crosstab,
     periods_for,
+    protect_counts,
     wave_results,
 )
 from analysis.weighting import PopulationMargins
@@ -206,7 +206,7 @@ def _who(
     for column, name in (("channel", channel_name), ("language", language_name)):
         counts = frame[column].value_counts().sort_index()
         hidden = (
-            protect_cells(counts.to_numpy()[:, None])
+            protect_counts([int(n) for n in counts.to_numpy()])
             if publication and len(counts)
             else [False] * len(counts)
         )
