@@ -108,6 +108,7 @@ def compare_questions(
     multiple_choice: Collection[str] = (),
     publication: bool = False,
     source: str = "responses",
+    option_labels: Mapping[str, Mapping[str, str]] | None = None,
 ) -> QuestionComparison:
     """Compare every option of each closed question between a baseline and a follow-up.
 
@@ -122,6 +123,10 @@ def compare_questions(
         Wave labels as they appear in the ``wave`` column.
     multiple_choice
         Questions that allow several answers (also detected from the answers).
+    option_labels
+        Question -> option code -> its label, for the sentences (``summary``): an
+        officer reads "'Don't know' rose", never "'dont_know' rose". Codes stay in
+        the ``option`` fields.
     publication
         Withhold counts of 1 to 4: for a single-choice question with secondary
         suppression across its options (they add up to the base); for multiple
@@ -168,6 +173,7 @@ def compare_questions(
                 labels=(baseline, follow_up),
                 multiple=multiple,
                 publication=publication,
+                names=(option_labels or {}).get(question, {}),
             )
         )
     method = describe_method(publication=publication)
@@ -228,6 +234,7 @@ def _question_change(
     labels: tuple[str, str],
     multiple: bool,
     publication: bool,
+    names: Mapping[str, str],
 ) -> QuestionChange:
     in_wave = [waves == 0, waves == 1]
     answered_n = (int((answered & in_wave[0]).sum()), int((answered & in_wave[1]).sum()))
@@ -267,7 +274,7 @@ def _question_change(
         baseline_answered=answered_n[0],
         follow_up_answered=answered_n[1],
         options=rows,
-        summary=question_sentence(rows, labels=labels),
+        summary=question_sentence(rows, labels=labels, names=names),
     )
 
 
@@ -288,8 +295,14 @@ def _movement(change: Change) -> str:
     return ROSE if change.change_pp > 0 else FELL
 
 
-def question_sentence(options: Sequence[OptionChange], *, labels: tuple[str, str]) -> str:
-    """Which options changed significantly, in plain English (option codes named).
+def question_sentence(
+    options: Sequence[OptionChange],
+    *,
+    labels: tuple[str, str],
+    names: Mapping[str, str] | None = None,
+) -> str:
+    """Which options changed significantly, in plain English (options named by
+    ``names``, their labels, where given; else by code).
 
     Examples
     --------
@@ -314,8 +327,9 @@ def question_sentence(options: Sequence[OptionChange], *, labels: tuple[str, str
         if change.change_pp is None:  # moved options always have a change
             continue
         fisher = " (Fisher's exact test)" if change.test == FISHER_EXACT else ""
+        name = (names or {}).get(o.option, o.option)
         parts.append(
-            f"'{o.option}' {o.movement} from {_whole(o.baseline.percent)} to "
+            f"'{name}' {o.movement} from {_whole(o.baseline.percent)} to "
             f"{_whole(o.follow_up.percent)} ({change.change_pp:+.0f} points, 95% CI "
             f"{_number(change.change_ci_low)} to {_number(change.change_ci_high)}){fisher}"
         )

@@ -29,6 +29,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.results.compare.views import bp as compare_bp
     from feedback_app.results.downloads.views import bp as downloads_bp
     from feedback_app.results.themes.views import bp as themes_bp
+    from feedback_app.results.wave.views import bp as wave_results_bp
     from feedback_app.review.views import bp as review_bp
     from feedback_app.sending.views import bp as sending_bp
     from feedback_app.staff.navigation import staff_links
@@ -57,6 +58,7 @@ def register_blueprints(app: Flask) -> None:
         results_bp,
         compare_bp,
         themes_bp,
+        wave_results_bp,
         downloads_bp,
         imports_bp,
         actions_bp,

@@ -22,6 +22,7 @@ from feedback_app.designer.forms import (
     ChooseTypeForm,
     QuestionForm,
 )
+from feedback_app.designer.summaries import question_words
 from feedback_app.designer.view_model import (
     TYPE_NAMES,
     bank_choices,
@@ -74,7 +75,7 @@ def add_kpi(area: LocalArea, draft_id: int) -> HttpResponse | tuple[str, int]:
         except DesignError as error:
             form.kpi.errors = [str(error.message)]
         else:
-            summary = f"added the KPI question {question.id}"
+            summary = f"added the KPI question {question_words(changed, question.id)}"
             save_change(db.session(), draft, changed, user=current_user(), summary=summary)
             return to_question(area, draft.id, question.id)
     status = 400 if form.errors else 200
@@ -177,7 +178,7 @@ def add_question(
         except DesignError as error:
             form[error.field].errors = [str(error.message)]
         else:
-            summary = f"added question {question_id}"
+            summary = f"added question {question_words(changed, question_id)}"
             save_change(db.session(), draft, changed, user=current_user(), summary=summary)
             return to_question(area, draft.id, question_id)
     return _question_page(area, draft, form, kind, questionnaire, question=None)
@@ -255,7 +256,7 @@ def edit_question(
             except DesignError as error:
                 form[error.field].errors = [str(error.message)]
             else:
-                summary = f"changed question {question_id}"
+                summary = f"changed question {question_words(changed, question_id)}"
                 save_change(db.session(), draft, changed, user=current_user(), summary=summary)
                 return to_question(area, draft.id, question_id)
     else:
@@ -289,7 +290,7 @@ def move_question(
         changed = editing.move_question(questionnaire, question_id, up=direction == "up")
     except DesignError as error:
         return _refused(area, draft, str(error.message), question_id)
-    summary = f"moved question {question_id} {direction}"
+    summary = f"moved question {question_words(changed, question_id)} {direction}"
     save_change(db.session(), draft, changed, user=current_user(), summary=summary)
     return to_question(area, draft.id, question_id)
 
@@ -308,7 +309,7 @@ def remove_question(
     except DesignError as error:
         return _refused(area, draft, str(error.message), question_id)
     flash(gettext("Question removed. To get it back, go back to an earlier version."))
-    summary = f"removed question {question_id}"
+    summary = f"removed question {question_words(questionnaire, question_id)}"
     if cleared:
         summary += " and the rules on " + ", ".join(cleared) + " that looked at it"
     save_change(db.session(), draft, changed, user=current_user(), summary=summary)

@@ -17,6 +17,7 @@ from feedback_app.designer.blueprint import bp, editable_or_refuse
 from feedback_app.designer.codes import DesignError
 from feedback_app.designer.forms import ShowIfAnswersForm, ShowIfSourceForm
 from feedback_app.designer.question_views import to_question
+from feedback_app.designer.summaries import question_words
 from feedback_app.designer.workbench import save_change
 from feedback_app.models import LocalArea
 from feedback_app.staff.auth import current_user, requires
@@ -66,7 +67,7 @@ def show_if(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse | 
                 )
             )
         changed = editing.clear_show_if(questionnaire, question_id)
-        summary = f"always show question {question_id}"
+        summary = f"always show question {question_words(questionnaire, question_id)}"
         save_change(db.session(), draft, changed, user=current_user(), summary=summary)
         return to_question(area, draft.id, question_id)
     status = 400 if form.errors else 200
@@ -96,7 +97,10 @@ def show_if_answers(
         except DesignError as error:
             form.codes.errors = [str(error.message)]
         else:
-            summary = f"show question {question_id} only for some answers to {source_id}"
+            summary = (
+                f"show question {question_words(questionnaire, question_id)} only for some"
+                f" answers to {question_words(questionnaire, source_id)}"
+            )
             save_change(db.session(), draft, changed, user=current_user(), summary=summary)
             return to_question(area, draft.id, question_id)
     status = 400 if form.errors else 200

@@ -34,7 +34,14 @@ from feedback_app.models.staff import (
     StaffSession,
     StaffUser,
 )
-from feedback_app.models.waves import Invitation, InvitationBatch, PopulationCount, Wave, WaveLink
+from feedback_app.models.waves import (
+    Invitation,
+    InvitationBatch,
+    MonitoredQuestion,
+    PopulationCount,
+    Wave,
+    WaveLink,
+)
 
 __all__ = [
     "NAMING_CONVENTION",
@@ -55,6 +62,7 @@ __all__ = [
     "LocalArea",
     "LoginThrottle",
     "Membership",
+    "MonitoredQuestion",
     "OneTimeLink",
     "PaperReturn",
     "PendingImport",

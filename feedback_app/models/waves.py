@@ -143,3 +143,20 @@ class PopulationCount(Base):
     category: Mapped[str] = mapped_column(String(60))
     population: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class MonitoredQuestion(Base):
+    """A closed question the coordinator chose to monitor reach by while a wave runs
+    (the area's own "hard to reach" groups: milestone, role, setting ...).
+
+    A wave with none monitors the usual context questions
+    (``monitor.view_model.GROUP_QUESTIONS``).
+    """
+
+    __tablename__ = "monitored_question"
+    __table_args__ = (UniqueConstraint("wave_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

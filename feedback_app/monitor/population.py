@@ -1,4 +1,5 @@
-"""Population counts the coordinator enters, per local area and group question."""
+"""Population counts the coordinator enters, per local area and group question, and
+the questions each wave is monitored by."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from collections.abc import Mapping
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from feedback_app.models import LocalArea, PopulationCount, utcnow
+from feedback_app.models import LocalArea, MonitoredQuestion, PopulationCount, Wave, utcnow
 from feedback_app.staff import audit
 
 #: A sanity bound: no SEND group in one local area is bigger than this.
@@ -56,5 +57,30 @@ def save_populations(
     audit.record(
         db, "population_counts_saved", user_id=user_id, area_id=area.id, commit=False,
         question_id=question_id,
+    )  # fmt: skip
+    db.commit()
+
+
+def monitored(db: Session, wave: Wave) -> list[str]:
+    """The question ids the coordinator chose to monitor ``wave`` by (none: the usual)."""
+    return list(
+        db.scalars(
+            select(MonitoredQuestion.question_id)
+            .where(MonitoredQuestion.wave_id == wave.id)
+            .order_by(MonitoredQuestion.id)
+        )
+    )
+
+
+def save_monitored(
+    db: Session, *, area: LocalArea, wave: Wave, question_ids: list[str], user_id: int
+) -> None:
+    """Replace the questions ``wave`` is monitored by (empty: back to the usual ones)."""
+    db.execute(delete(MonitoredQuestion).where(MonitoredQuestion.wave_id == wave.id))
+    for question_id in question_ids:
+        db.add(MonitoredQuestion(wave_id=wave.id, question_id=question_id))
+    audit.record(
+        db, "monitored_questions_saved", user_id=user_id, area_id=area.id, commit=False,
+        wave_id=wave.id, question_ids=question_ids,
     )  # fmt: skip
     db.commit()

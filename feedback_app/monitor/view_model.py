@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,14 +36,25 @@ def show_share(share: float | None, count: int) -> str:
     return f"{share:.0%}"
 
 
-def dimensions(questionnaire: Questionnaire) -> list[tuple[str, str]]:
-    """(question id, question text) for each group question the version has."""
+def dimensions(questionnaire: Questionnaire, chosen: Sequence[str] = ()) -> list[tuple[str, str]]:
+    """(question id, question text) for each group question the version has: the
+    questions the coordinator chose (``chosen``), else the usual ``GROUP_QUESTIONS``."""
     found = []
-    for question_id in GROUP_QUESTIONS:
+    for question_id in chosen or GROUP_QUESTIONS:
         question = questionnaire.question(question_id)
         if question is not None and question.is_closed and question.type is not AnswerType.MULTIPLE:
             found.append((question_id, content_gettext(question.text)))
     return found
+
+
+def group_questions(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """(question id, text) of every closed single-choice question: what a wave can be
+    monitored by."""
+    return [
+        (q.id, content_gettext(q.text))
+        for q in questionnaire.questions()
+        if q.is_closed and q.type is not AnswerType.MULTIPLE
+    ]
 
 
 def group_options(questionnaire: Questionnaire, question_id: str) -> list[GroupOption]:

@@ -32,6 +32,7 @@ STAFF_LINKS: list[StaffLink] = [
     StaffLink("collection.index", _l("Paper and monitor"), Permission.ENTER_PAPER),
     StaffLink("plan.overview", _l("Improvement plan"), Permission.VIEW_WORKSPACE),
     StaffLink("results.board", _l("KPI board"), Permission.VIEW_RESULTS),
+    StaffLink("wave_results.index", _l("Results by wave"), Permission.VIEW_RESULTS),
     StaffLink("compare.compare_waves", _l("Compare waves"), Permission.VIEW_RESULTS),
     StaffLink("actions.index", _l("You said, we did"), Permission.PUBLISH_ACTIONS),
     StaffLink("plan_actions.index", _l("Plan actions"), Permission.VIEW_WORKSPACE),

@@ -9,6 +9,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Flask, g, url_for
+from flask_babel import gettext
 from markupsafe import Markup
 
 from analysis.rounding import format_number, format_percent
@@ -51,6 +52,22 @@ def percent_filter(value: float | None, places: int = 1) -> str:
     return "–" if value is None else format_percent(value, places)
 
 
+def count_filter(value: int | None) -> str:
+    """``{{ n|small_count }}``: the one small-number wording of every staff page and chart.
+
+    A count from 1 to 4 reads "fewer than 5" (``analysis.suppression.SMALLEST_SHOWN``),
+    a withheld count (``None``) reads "withheld", others are whole numbers with
+    thousands separators.
+    """
+    from analysis.suppression import SMALLEST_SHOWN
+
+    if value is None:
+        return gettext("withheld")
+    if 0 < value < SMALLEST_SHOWN:
+        return gettext("fewer than %(n)s", n=SMALLEST_SHOWN)
+    return f"{value:,}"
+
+
 def init_app(app: Flask) -> None:
     """Register the template globals."""
     app.add_template_global(asset_url)
@@ -58,6 +75,8 @@ def init_app(app: Flask) -> None:
     # The one rounding rule (analysis.rounding): every percentage and point figure.
     app.add_template_filter(number_filter, "number")
     app.add_template_filter(percent_filter, "percent")
+    # The one small-number wording: "fewer than 5".
+    app.add_template_filter(count_filter, "small_count")
     app.jinja_env.globals.setdefault("area", None)
     app.jinja_env.globals.setdefault("easy_read", False)
     app.jinja_env.globals.setdefault("has_errors", False)

@@ -151,7 +151,12 @@ def test_designer_round_trip(app: Flask, tmp_path: Path) -> None:
             .order_by(DraftRevision.revision)
         ).all()
     assert summaries[0] == "started the draft"
-    assert "moved question trust_confidence up" in summaries
+    # Named by its wording, never its id (issue 14).
+    assert (
+        "moved question “I have trust and confidence in the local area to provide support for"
+        " my child” up" in summaries
+    )
+    assert not any("trust_confidence" in summary for summary in summaries)
     assert len(summaries) == 7
 
 

@@ -175,6 +175,16 @@ def test_every_download_is_safe_complete_and_audited(app: Flask, demo: dict[str,
     first = kpis.cell(row=3, column=header.index("baseline_percent") + 1)
     assert isinstance(first.value, float) and first.number_format == '0.0"%"'
     assert kpis.column_dimensions["B"].width > 10
+    # Labels, never codes (issue 14): each code column has its label beside it.
+    assert header.index("group_label") == header.index("group") + 1
+    groups = {
+        row[header.index("group")]: row[header.index("group_label")]
+        for row in kpis.iter_rows(min_row=3, values_only=True)
+        if row[header.index("breakdown")] == "plan_type"
+    }
+    assert groups.get("ehcp") not in (None, "ehcp"), groups
+    options = [c.value for c in book["wave1_distributions"][2]]
+    assert {"question_text", "option_label"} <= set(options)
     detail = _audit(app, "download_analysis")
     tables = book.worksheets[1:]  # after the "Read me" sheet
     assert detail["format"] == "xlsx" and detail["tables"] == len(tables)

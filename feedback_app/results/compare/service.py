@@ -221,6 +221,7 @@ def comparison(session: Session, area: LocalArea, first: Wave, second: Wave, sha
                 baseline=labels[first.id],
                 follow_up=labels[second.id],
                 multiple_choice={q.id for q in shared.closed if q.type is AnswerType.MULTIPLE},
+                option_labels=option_labels(shared.closed),
             )
         )
         for item in questions["questions"]:
@@ -234,10 +235,23 @@ def comparison(session: Session, area: LocalArea, first: Wave, second: Wave, sha
     return data.cached(session, area, "compare", params, [first, second], compute)
 
 
+def option_labels(questions: Sequence[Question]) -> dict[str, dict[str, str]]:
+    """Question id -> option code -> its label in words (for analysis' sentences)."""
+    return {q.id: {o.code: _option_label(q, o.code) for o in q.options} for q in questions}
+
+
 def breakdown_dimensions(questionnaires: Sequence[Questionnaire]) -> list[tuple[str, str]]:
-    """(column, name) for each grouping both questionnaires ask, then language and channel."""
-    shared_ids = {q.id for q in shared_questions(questionnaires).closed}
+    """(column, name) for each grouping both questionnaires ask: the usual context
+    questions first (plan type, age, locality, ethnicity), then every other closed
+    single-choice question they share (milestone, role, setting, the area's own
+    "who are you"), then language and channel."""
+    shared = [
+        q for q in shared_questions(questionnaires).closed if q.type is not AnswerType.MULTIPLE
+    ]
+    shared_ids = {q.id for q in shared}
     found = [(qid, text) for qid, text in dimensions(questionnaires[0]) if qid in shared_ids]
+    usual = {qid for qid, _ in found}
+    found += [(q.id, content_gettext(q.text)) for q in shared if q.id not in usual]
     return [*found, ("language", gettext("Language")), ("channel", gettext("Channel"))]
 
 
@@ -252,7 +266,7 @@ def breakdown(
 
     def compute() -> dict[str, Any]:
         columns = [kpi.question for kpi in shared.kpis]
-        if question is not None:
+        if question is not None and by not in columns:
             columns.append(by)
         frame = data.wave_frame(session, [first, second], questions=columns)
         result = to_dict(

@@ -37,6 +37,7 @@ from analysis.tables import Table
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Wave
 from feedback_app.results import data
+from feedback_app.results.labels import labelled_tables
 from feedback_app.results.themes.service import corrections
 from surveys.model import Questionnaire
 
@@ -200,8 +201,9 @@ def named_tables(results: Results) -> list[tuple[str, Table]]:
 def cached_tables(
     session: Session, area: LocalArea, selection: Selection, *, publication: bool
 ) -> list[tuple[str, Table]]:
-    """:func:`named_tables` of the selection, from the result cache when current."""
-    return data.cached(
+    """:func:`named_tables` of the selection, from the result cache when current,
+    with a label column beside each code column (``results.labels``)."""
+    found = data.cached(
         session,
         area,
         "downloads.tables",
@@ -212,6 +214,7 @@ def cached_tables(
         decode=_decode_tables,
         extra=data.corrections_fingerprint(session, selection.waves),
     )
+    return labelled_tables(found, [questionnaire_for(w.version) for w in selection.waves])
 
 
 def _encode_tables(named: list[tuple[str, Table]]) -> list[Any]:

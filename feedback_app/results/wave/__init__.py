@@ -1,0 +1,1 @@
+"""One wave's results: the page, its report, periods, series and breakdowns."""

@@ -1,0 +1,209 @@
+"""What the wave results pages draw and download, made from the service's dicts.
+
+Charts come from ``results/charts.py``; the workbook from ``analysis.render_xlsx``.
+Every chart, table and sheet names options and groups by their labels; a code
+appears only in the workbook's own ``code`` column, for analysts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+
+from analysis.render_xlsx import tables_to_xlsx
+from analysis.tables import Cell, Table
+from feedback_app.results.charts import Figure, Point, Series, bar_chart, interval_chart
+from feedback_app.results.wave import service
+from surveys import Questionnaire
+
+
+def _point(label: str, share: dict[str, Any], *, base: int | None, caution: bool) -> Point:
+    return Point(
+        label=label,
+        percent=share.get("percent"),
+        low=share.get("ci_low"),
+        high=share.get("ci_high"),
+        base=base,
+        caution=caution,
+    )
+
+
+def question_figures(result: dict[str, Any]) -> dict[str, Figure]:
+    """Per closed question: a bar chart of its options' percentages and intervals."""
+    figures = {}
+    for item in result["questions"]:
+        if item["base"] is not None and item["suppressed"]:
+            continue
+        points = tuple(
+            _point(o["label"], o, base=item["base"], caution=bool(item["caution"]))
+            for o in item["options"]
+        )
+        figures[item["question"]] = bar_chart(
+            [Series(result["wave"], points)],
+            chart_id=f"q-{item['question']}",
+            title=item["text"],
+            category_heading=gettext("Answer"),
+        )
+    return figures
+
+
+def group_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    """(column, name) of every grouping: each closed single-choice question, then
+    language and channel."""
+    return [
+        *(
+            (q.id, service.question_text(questionnaire, q.id))
+            for q in service.breakdown_questions(questionnaire)
+        ),
+        ("language", gettext("Language")),
+        ("channel", gettext("Channel")),
+    ]
+
+
+def crosstab_figure(result: dict[str, Any]) -> Figure:
+    """One series per option, one category per group (withheld groups drawn as not shown)."""
+    series = []
+    for i, label in enumerate(result["option_labels"]):
+        points = tuple(
+            _point(row["label"], row["options"][i], base=row["base"], caution=bool(row["caution"]))
+            for row in result["rows"]
+        )
+        series.append(Series(label, points))
+    return bar_chart(
+        series[:4] if len(series) > 4 else series,
+        chart_id="crosstab",
+        title=result["question_text"],
+        category_heading=gettext("Group"),
+    )
+
+
+def trend_figures(result: dict[str, Any]) -> dict[str, Figure]:
+    """Per KPI, its percentage and interval in each period (or event)."""
+    figures: dict[str, Figure] = {}
+    if not result.get("trend"):
+        return figures
+    for item in result["trend"]["kpis"]:
+        kpi = item["kpi"]
+        title = kpi["short_title"] or kpi["title"]
+        points = tuple(
+            Point(
+                label=step["wave"],
+                percent=step["estimate"]["percent"],
+                low=step["estimate"]["ci_low"],
+                high=step["estimate"]["ci_high"],
+                base=step["estimate"]["base"],
+                caution=bool(step["estimate"]["caution"]),
+            )
+            for step in item["steps"]
+        )
+        figures[kpi["id"]] = interval_chart(
+            Series(title, points), chart_id=f"trend-{kpi['id']}", title=title
+        )
+    return figures
+
+
+def _count(value: int | None) -> Cell:
+    return value
+
+
+def report_workbook(result: dict[str, Any]) -> bytes:
+    """The wave report as XLSX: who responded, KPIs, every question, themes."""
+    wave = result["wave"]
+    outcome = result["results"]
+    who = result["who"]
+    responded = Table(
+        "responses",
+        gettext("Who responded"),
+        ("measure", "code", "label", "responses"),
+        (
+            ("all", "", gettext("All responses"), outcome["responses"]),
+            *(("channel", c["code"], c["label"], c["count"]) for c in who["channel"]),
+            *(("language", c["code"], c["label"], c["count"]) for c in who["language"]),
+        ),
+    )
+    kpis = Table(
+        "kpis",
+        gettext("KPIs measured in %(wave)s", wave=wave),
+        ("kpi", "title", "base", "percent", "ci_low", "ci_high", "flag"),
+        tuple(
+            (
+                k["kpi"]["reference"] or k["kpi"]["id"],
+                k["kpi"]["title"],
+                k["estimate"]["base"],
+                k["estimate"]["percent"],
+                k["estimate"]["ci_low"],
+                k["estimate"]["ci_high"],
+                flag_text(k["estimate"]),
+            )
+            for k in outcome["kpis"]
+        ),
+        frozenset({"percent", "ci_low", "ci_high"}),
+    )
+    rows: list[tuple[Cell, ...]] = []
+    for item in outcome["questions"]:
+        for option in item["options"]:
+            rows.append(
+                (
+                    item["text"],
+                    option["label"],
+                    item["question"],
+                    option["option"],
+                    item["base"],
+                    option["count"],
+                    option["percent"],
+                    option["ci_low"],
+                    option["ci_high"],
+                    gettext("withheld") if option["withheld"] else "",
+                )
+            )
+    questions = Table(
+        "questions",
+        gettext("Every closed question"),
+        (
+            "question",
+            "answer",
+            "question_code",
+            "answer_code",
+            "base",
+            "count",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "note",
+        ),
+        tuple(rows),
+        frozenset({"percent", "ci_low", "ci_high"}),
+    )
+    theme_rows = tuple(
+        (block["text"], theme["label"], theme["theme"], theme["comments"], theme["percent"])
+        for block in result["themes"]
+        for theme in block["themes"]
+    )
+    themes = Table(
+        "themes",
+        gettext("What people wrote about"),
+        ("question", "theme", "theme_code", "comments", "percent"),
+        theme_rows,
+        frozenset({"percent"}),
+    )
+    return tables_to_xlsx(
+        [
+            ("Who responded", responded),
+            ("KPIs", kpis),
+            ("Questions", questions),
+            ("Themes", themes),
+        ],
+        publication=True,
+    )
+
+
+def flag_text(estimate: dict[str, Any]) -> str:
+    """The small-number note of an estimate in words."""
+    if estimate.get("withheld"):
+        return gettext("withheld (fewer than 5, or would reveal one)")
+    if estimate.get("suppressed"):
+        return gettext("not shown (base under 10)")
+    if estimate.get("caution"):
+        return gettext("treat with caution")
+    return ""

@@ -1,0 +1,226 @@
+"""One wave's results: the page, its report (page, PDF, XLSX), periods, series and
+breakdowns by any closed question (GET pages; figures from ``service``)."""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, g, render_template, request
+from flask_babel import gettext
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import LocalArea
+from feedback_app.results.downloads import board_report as report_files
+from feedback_app.results.downloads.views import (
+    SPOOL_BYTES,
+    XLSX_TYPE,
+    _end_read,
+    _file_response,
+    _today,
+)
+from feedback_app.results.wave import service, view_model
+from feedback_app.results.wave.service import ResultsError
+from feedback_app.staff import audit
+from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
+from feedback_app.web.area_records import area_wave_or_404
+
+bp = Blueprint("wave_results", __name__, url_prefix="/staff")
+
+Page = str | HttpResponse | tuple[str, int]
+
+
+@bp.get("/<area_slug>/results/waves")
+@requires(Permission.VIEW_RESULTS)
+def index(area: LocalArea) -> str:
+    """Every wave of the area, each linking to its results."""
+    return render_template(
+        "staff/results/waves.html", area=area, waves=service.area_waves(db.session(), area)
+    )
+
+
+@bp.get("/<area_slug>/results/waves/<int:wave_id>")
+@requires(Permission.VIEW_RESULTS)
+def wave(area: LocalArea, wave_id: int) -> str:
+    """One wave on its own, open or closed: every closed question, KPIs, themes, who."""
+    chosen = area_wave_or_404(area, wave_id)
+    result = service.results(db.session(), area, chosen, publication=False)
+    return render_template(
+        "staff/results/wave.html",
+        area=area,
+        wave=chosen,
+        result=result,
+        figures=view_model.question_figures(result["results"]),
+        kind=questionnaire_for(chosen.version).kind,
+        publication=False,
+    )
+
+
+@bp.get("/<area_slug>/results/waves/<int:wave_id>/report")
+@requires(Permission.VIEW_RESULTS)
+def report(area: LocalArea, wave_id: int) -> str:
+    """The wave's results as a printable report (publication suppression on)."""
+    chosen = area_wave_or_404(area, wave_id)
+    result = service.results(db.session(), area, chosen, publication=True)
+    return render_template(
+        "staff/results/wave_report.html",
+        area=area,
+        wave=chosen,
+        result=result,
+        figures=view_model.question_figures(result["results"]),
+        report_css_url=report_files.report_css_url,
+    )
+
+
+@bp.get("/<area_slug>/results/waves/<int:wave_id>/report.pdf")
+@requires(Permission.DOWNLOAD_RESPONSES)
+def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse:
+    """The wave's report as tagged PDF (WeasyPrint, like the board report)."""
+    session = db.session()
+    chosen = area_wave_or_404(area, wave_id)
+    started = time.perf_counter()
+    result = service.results(session, area, chosen, publication=True)
+    figures = {
+        key: figure.for_document()
+        for key, figure in view_model.question_figures(result["results"]).items()
+    }
+    html = render_template(
+        "staff/results/wave_report_document.html",
+        area=area,
+        wave=chosen,
+        result=result,
+        figures=figures,
+    )
+    pdf, pages = report_files.render_pdf(html)
+    _end_read(session)
+    audit.record(
+        session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="pdf",
+        waves=[chosen.id], rows=result["results"]["responses"], pages=pages,
+        seconds=round(time.perf_counter() - started, 2),
+    )  # fmt: skip
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
+    spooled.write(pdf)
+    name = f"wave-report-{area.slug}-{chosen.id}-{_today(ZoneInfo(area.timezone))}.pdf"
+    return _file_response(spooled, name, "application/pdf")
+
+
+@bp.get("/<area_slug>/results/waves/<int:wave_id>/report.xlsx")
+@requires(Permission.DOWNLOAD_RESPONSES)
+def report_xlsx(area: LocalArea, wave_id: int) -> HttpResponse:
+    """The wave's report as a workbook: labels in every sheet, codes in their own column."""
+    session = db.session()
+    chosen = area_wave_or_404(area, wave_id)
+    result = service.results(session, area, chosen, publication=True)
+    workbook = view_model.report_workbook(result)
+    _end_read(session)
+    audit.record(
+        session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="xlsx",
+        waves=[chosen.id], rows=result["results"]["responses"],
+    )  # fmt: skip
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
+    spooled.write(workbook)
+    name = f"wave-report-{area.slug}-{chosen.id}-{_today(ZoneInfo(area.timezone))}.xlsx"
+    return _file_response(spooled, name, XLSX_TYPE)
+
+
+@bp.get("/<area_slug>/results/waves/<int:wave_id>/breakdown")
+@requires(Permission.VIEW_RESULTS)
+def breakdown(area: LocalArea, wave_id: int) -> Page:
+    """One closed question by any other (or language or channel), small numbers withheld."""
+    chosen = area_wave_or_404(area, wave_id)
+    questionnaire = questionnaire_for(chosen.version)
+    questions = service.closed_questions(questionnaire)
+    groups = view_model.group_choices(questionnaire)
+    if not questions:
+        return render_template(
+            "staff/results/wave_breakdown.html", area=area, wave=chosen, questions=[],
+            groups=groups, question_id="", by="", result=None, error=None, figure=None,
+        )  # fmt: skip
+    question_id = request.args.get("question", questions[0].id)
+    by = request.args.get("by", next(code for code, _ in groups if code != question_id))
+    if questionnaire.question(question_id) is None or question_id not in {q.id for q in questions}:
+        abort(404)
+    if by not in dict(groups):
+        abort(404)
+    error: ResultsError | None = None
+    result: Any = None
+    if by == question_id:
+        error = ResultsError(gettext("Choose a different question to break it down by"), "by")
+    else:
+        try:
+            result = service.cross(
+                db.session(), area, chosen, question_id=question_id, by=by, publication=True
+            )
+        except ResultsError as exc:
+            error = exc
+    page = render_template(
+        "staff/results/wave_breakdown.html",
+        area=area,
+        wave=chosen,
+        questions=[(q.id, service.question_text(questionnaire, q.id)) for q in questions],
+        groups=groups,
+        question_id=question_id,
+        by=by,
+        result=result,
+        error=error,
+        figure=view_model.crosstab_figure(result) if result else None,
+    )
+    return (page, 400) if error is not None else page
+
+
+@bp.get("/<area_slug>/results/waves/<int:wave_id>/periods")
+@requires(Permission.VIEW_RESULTS)
+def periods(area: LocalArea, wave_id: int) -> Page:
+    """The wave by month, quarter or dates the officer chooses, with change and a trend."""
+    chosen = area_wave_or_404(area, wave_id)
+    every = request.args.get("every", "quarter")
+    if every not in ("month", "quarter", "dates"):
+        abort(404)
+    text = request.args.get("dates", "")
+    error: ResultsError | None = None
+    result: Any = None
+    try:
+        starts = service.parse_dates(text) if every == "dates" else []
+    except ResultsError as exc:
+        error = exc
+    else:
+        result = service.periods(db.session(), area, [chosen], every=every, starts=starts)
+    page = render_template(
+        "staff/results/wave_periods.html",
+        area=area,
+        wave=chosen,
+        every=every,
+        dates=text,
+        error=error,
+        result=result,
+        figures=view_model.trend_figures(result) if result else {},
+        series=False,
+    )
+    return (page, 400) if error is not None else page
+
+
+@bp.get("/<area_slug>/results/waves/<int:wave_id>/series")
+@requires(Permission.VIEW_RESULTS)
+def series(area: LocalArea, wave_id: int) -> str:
+    """Every wave of the same questionnaire (each event of a series): each one and all
+    together."""
+    chosen = area_wave_or_404(area, wave_id)
+    waves = service.series_waves(db.session(), area, chosen)
+    result = service.periods(db.session(), area, waves, every="wave", by_wave=True)
+    return render_template(
+        "staff/results/wave_periods.html",
+        area=area,
+        wave=chosen,
+        waves=waves,
+        every="wave",
+        dates="",
+        error=None,
+        result=result,
+        figures=view_model.trend_figures(result),
+        series=True,
+    )

@@ -1,0 +1,82 @@
+"""Issue 14: one wave on its own, periods and the sentences' labels (pure analysis)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from analysis import AnalysisInputError, KpiDefinition, compare_questions, trend_kpis
+from analysis.proportions import wilson_interval
+from analysis.wave_results import Period, by_period, crosstab, periods_for, wave_results
+
+KPI = KpiDefinition(id="k", title="Listened to", question="q", positive=("yes",))
+
+
+def _frame() -> pd.DataFrame:
+    answers = ["yes"] * 30 + ["no"] * 12 + ["dont_know"] * 3
+    return pd.DataFrame(
+        {"response_id": range(45), "wave": ["w"] * 45, "q": answers, "g": ["a", "b", "c"] * 15}
+    )
+
+
+def test_options_have_wilson_intervals_and_kpis_match_trend() -> None:
+    frame = _frame()
+    result = wave_results(frame, wave="w", questions=["q"], kpis=[KPI])
+    options = {o.option: o for o in result.questions[0].options}
+    low, high = wilson_interval(30, 45)
+    assert options["yes"].percent == pytest.approx(30 / 45 * 100)
+    assert options["yes"].ci_low == pytest.approx(float(low) * 100)
+    assert options["yes"].ci_high == pytest.approx(float(high) * 100)
+    # The KPI's estimate is the one trend (and compare) give the same wave.
+    twice = pd.concat([frame, frame.assign(wave="v", response_id=frame.response_id + 100)])
+    step = trend_kpis(twice, [KPI], waves=["w", "v"]).kpis[0].steps[0].estimate
+    assert result.kpis[0].estimate == step
+
+
+def test_publication_withholds_the_small_option_and_what_reveals_it() -> None:
+    result = wave_results(_frame(), wave="w", questions=["q"], kpis=[KPI], publication=True)
+    options = {o.option: o for o in result.questions[0].options}
+    assert options["dont_know"].withheld and options["dont_know"].count is None
+    assert result.questions[0].base is None  # with the KPI base it would give 3 away
+
+
+def test_quarters_and_chosen_periods() -> None:
+    days = [dt.date(2026, 1, 5), dt.date(2026, 5, 1), dt.date(2026, 5, 2), dt.date(2026, 9, 30)]
+    quarters = periods_for(days, every="quarter")
+    assert [p.label for p in quarters] == ["2026 Q1", "2026 Q2", "2026 Q3"]
+    frame = pd.DataFrame({"response_id": range(4), "wave": ["x"] * 4, "q": ["yes"] * 4})
+    split = by_period(frame, days=days, periods=quarters)
+    assert split["wave"].tolist() == ["2026 Q1", "2026 Q2", "2026 Q2", "2026 Q3"]
+    months = periods_for([dt.date(2025, 11, 3), dt.date(2026, 2, 1)], every="month")
+    assert [p.label for p in months] == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    overlapping = [
+        Period("a", dt.date(2026, 1, 1), dt.date(2026, 3, 1)),
+        Period("b", dt.date(2026, 2, 1), dt.date(2026, 4, 1)),
+    ]
+    with pytest.raises(AnalysisInputError, match="overlap"):
+        by_period(frame, days=days, periods=overlapping)
+
+
+def test_crosstab_refuses_the_same_question_twice() -> None:
+    with pytest.raises(AnalysisInputError, match="two different"):
+        crosstab(_frame(), wave="w", question="q", by="q")
+
+
+def test_question_sentences_name_options_by_their_labels() -> None:
+    rows = [("a", "dont_know")] * 10 + [("a", "yes")] * 90 + [("b", "dont_know")] * 40
+    rows += [("b", "yes")] * 60
+    frame = pd.DataFrame(
+        {"response_id": range(200), "wave": [w for w, _ in rows], "q": [a for _, a in rows]}
+    )
+    result = compare_questions(
+        frame,
+        {"q": ("yes", "dont_know")},
+        baseline="a",
+        follow_up="b",
+        option_labels={"q": {"yes": "Yes", "dont_know": "Don't know"}},
+    )
+    summary = result.questions[0].summary
+    assert "'Don't know' rose" in summary
+    assert "dont_know" not in summary

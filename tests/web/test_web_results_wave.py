@@ -1,0 +1,508 @@
+"""Issue 14: one wave on its own, by period, an event series, and breakdowns by any
+closed question with the publication rule proven by an attacker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import math
+import random
+import secrets
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from flask import Flask
+from openpyxl import load_workbook
+from scipy.optimize import Bounds, LinearConstraint, milp
+from sqlalchemy import select
+
+from analysis import to_dict
+from analysis.disclosure import PROTECTION_INTERVAL
+from analysis.wave_results import crosstab, wave_results
+from feedback_app import db
+from feedback_app.definitions import questionnaire_for
+from feedback_app.models import Answer, Response, Wave
+from feedback_app.results import data
+from feedback_app.results.wave import service
+from tests.support.staff import make_area_with_staff, signed_in
+
+BASE = "/staff/demo/results/waves"
+MILESTONES = ("week_6", "week_16", "week_20")
+
+
+def _add(
+    session: Any,
+    wave: Wave,
+    answers: dict[str, Any],
+    *,
+    when: dt.datetime,
+    channel: str = "online",
+    language: str = "en",
+) -> None:
+    response = Response(
+        wave_id=wave.id,
+        version_id=wave.version_id,
+        token_hash=secrets.token_hex(32),
+        status="submitted",
+        channel=channel,
+        language=language,
+        started_at=when,
+        updated_at=when,
+        submitted_at=when,
+    )
+    session.add(response)
+    session.flush()
+    session.add_all(
+        Answer(response_id=response.id, question_id=q, value=v) for q, v in answers.items()
+    )
+
+
+def _wave(app: Flask, slug: str) -> int:
+    with app.app_context():
+        wave = db.session().scalar(select(Wave).where(Wave.slug == slug))
+        assert wave is not None
+        return wave.id
+
+
+def _milestone_responses(app: Flask) -> int:
+    """A milestone wave open for a year: 90 responses over three quarters of 2026."""
+    rng = random.Random(14)
+    with app.app_context():
+        session = db.session()
+        wave = session.scalar(select(Wave).where(Wave.slug == "demo-ehc-assessment-milestone"))
+        assert wave is not None
+        wave.opens_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        for i in range(90):
+            month = 1 + (i % 9)
+            stage = MILESTONES[i % 3]
+            answers: dict[str, Any] = {"milestone": stage}
+            if stage == "week_6":
+                answers["understand_next"] = rng.choice(["yes", "yes", "no"])
+            answers["professionals_count"] = rng.randint(0, 5)
+            _add(
+                session,
+                wave,
+                answers,
+                when=dt.datetime(2026, month, 10, 12, tzinfo=dt.UTC),
+                channel="paper" if i % 10 == 0 else "online",
+            )
+        session.commit()
+        return wave.id
+
+
+def test_single_wave_results_equal_analysis_and_report_in_three_formats(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _milestone_responses(app)
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    page = browser.get(f"{BASE}/{wave_id}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    # Labels, never codes.
+    assert "Week 16: the draft EHC plan" in html
+    assert ">week_16<" not in html
+    with app.test_request_context():
+        session = db.session()
+        wave = session.get(Wave, wave_id)
+        assert wave is not None
+        frame = data.wave_frame(session, [wave])
+        label = data.wave_labels([wave])[wave.id]
+        expected = to_dict(
+            wave_results(
+                frame,
+                wave=label,
+                questions=["milestone"],
+                option_order={"milestone": list(MILESTONES)},
+            )
+        )
+        shown = service.results(session, wave.area, wave, publication=False)
+    mine = next(q for q in shown["results"]["questions"] if q["question"] == "milestone")
+    theirs = expected["questions"][0]
+    assert mine["base"] == theirs["base"] == 90
+    for a, b in zip(mine["options"], theirs["options"], strict=True):
+        assert (a["option"], a["count"], a["percent"], a["ci_low"]) == (
+            b["option"],
+            b["count"],
+            b["percent"],
+            b["ci_low"],
+        )
+    # The option percentages on the page are analysis' (one rounding rule).
+    assert f"{theirs['options'][0]['percent']:.1f}%" in html
+
+    report = browser.get(f"{BASE}/{wave_id}/report")
+    assert report.status_code == 200
+    assert "Week 6: the decision whether to assess" in report.get_data(as_text=True)
+    pdf = browser.get(f"{BASE}/{wave_id}/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    xlsx = browser.get(f"{BASE}/{wave_id}/report.xlsx")
+    assert xlsx.status_code == 200
+    book = load_workbook(io.BytesIO(xlsx.data))
+    assert {"Who responded", "KPIs", "Questions", "Themes"} <= set(book.sheetnames)
+    values = [c for row in book["Questions"].iter_rows(values_only=True) for c in row]
+    assert "Week 20: the final EHC plan" in values
+    assert "week_20" in values  # the code stays, in its own column
+
+
+def test_a_wave_with_no_responses_has_a_results_page_and_report(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _wave(app, "demo-parent-annual")
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    for path in ("", "/report", "/report.xlsx", "/periods", "/series", "/breakdown"):
+        assert browser.get(f"{BASE}/{wave_id}{path}").status_code == 200, path
+
+
+def test_milestone_wave_by_milestone_and_by_quarter(app: Flask, demo: dict[str, str]) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _milestone_responses(app)
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    # By milestone: a breakdown by the wave's own closed question (was a 404).
+    page = browser.get(f"{BASE}/{wave_id}/breakdown?question=understand_next&by=milestone")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Week 6: the decision whether to assess" in html
+    # By quarter: three quarters, each with its base, and the change between them.
+    page = browser.get(f"{BASE}/{wave_id}/periods?every=quarter")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for quarter in ("2026 Q1", "2026 Q2", "2026 Q3"):
+        assert f'data-period="{quarter}"' in html or quarter in html
+    assert "2026 Q1 to 2026 Q2" in html
+    with app.test_request_context():
+        session = db.session()
+        wave = session.get(Wave, wave_id)
+        assert wave is not None
+        result = service.periods(session, wave.area, [wave], every="quarter")
+    assert result["periods"] == ["2026 Q1", "2026 Q2", "2026 Q3"]
+    bases = [
+        next(q for q in p["questions"] if q["question"] == "milestone")["base"]
+        for p in result["per_period"]
+    ]
+    assert bases == [30, 30, 30]
+    # By month, and by dates the officer chooses; bad dates are a 400 with a message.
+    assert browser.get(f"{BASE}/{wave_id}/periods?every=month").status_code == 200
+    chosen = browser.get(f"{BASE}/{wave_id}/periods?every=dates&dates=2026-01-01,2026-05-01")
+    assert chosen.status_code == 200
+    assert "2026-01-01 to 2026-04-30" in chosen.get_data(as_text=True)
+    bad = browser.get(f"{BASE}/{wave_id}/periods?every=dates&dates=May")
+    assert bad.status_code == 400
+    assert "year-month-day" in bad.get_data(as_text=True)
+
+
+def test_event_series_one_event_or_all_together(app: Flask, demo: dict[str, str]) -> None:
+    make_area_with_staff(app, "demo")
+    with app.app_context():
+        session = db.session()
+        first = session.scalar(select(Wave).where(Wave.slug == "demo-event-feedback"))
+        assert first is not None
+        second = Wave(
+            area_id=first.area_id,
+            version_id=first.version_id,
+            slug="demo-event-two",
+            name="Second event",
+            opens_at=first.opens_at + dt.timedelta(days=30),
+            closes_at=None,
+        )
+        session.add(second)
+        session.flush()
+        for wave, yes in ((first, 20), (second, 35)):
+            for i in range(40):
+                _add(
+                    session,
+                    wave,
+                    {"event_useful": "agree" if i < yes else "disagree"},
+                    when=wave.opens_at + dt.timedelta(hours=1),
+                )
+        session.commit()
+        first_id, second_id = first.id, second.id
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    one = browser.get(f"{BASE}/{first_id}")
+    assert one.status_code == 200
+    page = browser.get(f"{BASE}/{second_id}/series")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "All events together" in html and "Second event" in html
+    with app.test_request_context():
+        session = db.session()
+        wave = session.get(Wave, second_id)
+        assert wave is not None
+        waves = service.series_waves(session, wave.area, wave)
+        result = service.periods(session, wave.area, waves, every="wave", by_wave=True)
+    together = next(q for q in result["together"]["questions"] if q["question"] == "event_useful")
+    assert together["base"] == 80
+    counts = {o["option"]: o["count"] for o in together["options"]}
+    assert counts == {"agree": 55, "disagree": 25}
+    (change,) = result["changes"]
+    agree = next(o for o in change["questions"][0]["options"] if o["option"] == "agree")
+    assert round(agree["change"]["change_pp"], 1) == 37.5
+    assert agree["change"]["significant"] is True
+
+
+# --- Breakdown by a custom question, with suppression proven -------------------------
+
+ROLES = ("parent", "carer", "grandparent", "foster", "other")
+ANSWERS = ("yes", "no", "dont_know")
+
+
+def _attack(table: dict[str, Any], counts: np.ndarray) -> list[tuple[str, float, float]]:
+    """Everything the breakdown publishes as equations over the true (role, answer)
+    counts; the range each withheld count could take (independent of analysis)."""
+    n_groups, n_options = counts.shape
+    n = n_groups * n_options
+    rows: list[np.ndarray] = []
+    low: list[float] = []
+    high: list[float] = []
+
+    def cell(g: int, o: int) -> np.ndarray:
+        row = np.zeros(n)
+        row[g * n_options + o] = 1
+        return row
+
+    def known(row: np.ndarray, value: float) -> None:
+        rows.append(row)
+        low.append(value)
+        high.append(value)
+
+    targets = []
+    published = [*table["rows"], table["total"]]
+    for r, row in enumerate(published):
+        groups = [r] if r < len(table["rows"]) else list(range(n_groups))
+        base = sum(cell(g, o) for g in groups for o in range(n_options))
+        if row["base"] is not None:
+            known(base, row["base"])
+        else:
+            rows.append(base)
+            low.append(1)
+            high.append(math.inf)
+            targets.append((f"base {r}", base))
+        for o, option in enumerate(row["options"]):
+            expr = sum(cell(g, o) for g in groups)
+            if option["withheld"]:
+                targets.append((f"cell {r} {o}", expr))
+            else:
+                assert not 1 <= option["count"] <= 4
+                known(expr, option["count"])
+    constraints = [LinearConstraint(np.array(rows), low, high)]
+    bounds = Bounds(np.zeros(n), np.full(n, np.inf))
+    found = []
+    for name, expr in targets:
+        ends = []
+        for sign in (1.0, -1.0):
+            result = milp(
+                sign * expr, integrality=np.ones(n), bounds=bounds, constraints=constraints
+            )
+            if sign < 0 and result.status in (3, 4):
+                ends.append(math.inf)
+                continue
+            assert result.status == 0, result.message
+            ends.append(sign * result.fun)
+        found.append((name, ends[0], ends[1]))
+    return found
+
+
+def _role_frame(seed: int) -> tuple[pd.DataFrame, np.ndarray]:
+    rng = random.Random(seed)
+    rows = []
+    for role in ROLES:
+        for _ in range(rng.choice([1, 2, 3, 6, 12, 25])):
+            rows.append((role, rng.choices(ANSWERS, weights=(5, 3, 1))[0]))
+    frame = pd.DataFrame(
+        {
+            "response_id": range(len(rows)),
+            "wave": ["w"] * len(rows),
+            "role": [r for r, _ in rows],
+            "q": [a for _, a in rows],
+        }
+    )
+    counts = np.zeros((len(ROLES), len(ANSWERS)), dtype=int)
+    for role, answer in rows:
+        counts[ROLES.index(role), ANSWERS.index(answer)] += 1
+    return frame, counts
+
+
+def test_crosstab_no_withheld_count_can_be_narrowed_from_the_totals() -> None:
+    for seed in range(6):
+        frame, counts = _role_frame(seed)
+        table = to_dict(
+            crosstab(
+                frame,
+                wave="w",
+                question="q",
+                by="role",
+                option_order=ANSWERS,
+                group_order=ROLES,
+                publication=True,
+            )
+        )
+        assert [r["group"] for r in table["rows"]] == [
+            r for r in ROLES if counts[ROLES.index(r)].sum()
+        ]
+        kept = np.array([counts[ROLES.index(r["group"])] for r in table["rows"]])
+        for name, lo, hi in _attack(table, kept):
+            if hi <= 0:
+                continue
+            assert hi - lo >= PROTECTION_INTERVAL, (seed, name, lo, hi)
+
+
+def _custom_question_wave(app: Flask) -> int:
+    """The event wave with a custom "who are you" question added to its version."""
+    with app.app_context():
+        session = db.session()
+        wave = session.scalar(select(Wave).where(Wave.slug == "demo-event-feedback"))
+        assert wave is not None
+        # Answers to a question the version does not define are stored but not
+        # broken down by; the custom question is the version's own: event_useful by
+        # do_differently (both closed) is the same shape. Small groups on purpose.
+        plan = [
+            ("yes", "agree", 30),
+            ("yes", "disagree", 12),
+            ("no", "agree", 3),
+            ("no", "disagree", 9),
+        ]
+        for differently, useful, n in plan:
+            for _ in range(n):
+                _add(
+                    session,
+                    wave,
+                    {"do_differently": differently, "event_useful": useful},
+                    when=wave.opens_at + dt.timedelta(hours=2),
+                )
+        session.commit()
+        return wave.id
+
+
+def test_breakdown_by_a_custom_question_withholds_small_cells_on_the_page(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _custom_question_wave(app)
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    page = browser.get(f"{BASE}/{wave_id}/breakdown?question=event_useful&by=do_differently")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "withheld" in html
+    with app.test_request_context():
+        session = db.session()
+        wave = session.get(Wave, wave_id)
+        assert wave is not None
+        table = service.cross(
+            session, wave.area, wave, question_id="event_useful", by="do_differently",
+            publication=True,
+        )  # fmt: skip
+        questionnaire = questionnaire_for(wave.version)
+    assert [r["label"] for r in table["rows"]][:2] == [
+        str(questionnaire.question("do_differently").option("yes").label),  # type: ignore[union-attr]
+        str(questionnaire.question("do_differently").option("no").label),  # type: ignore[union-attr]
+    ]
+    truth = np.array([[30, 12], [3, 9]])
+    options = table["options"]
+    order = [options.index("agree"), options.index("disagree")]
+    shown = {
+        **table,
+        "rows": [{**r, "options": [r["options"][i] for i in order]} for r in table["rows"]],
+        "total": {**table["total"], "options": [table["total"]["options"][i] for i in order]},
+    }
+    ranges = _attack(shown, truth)
+    assert ranges, "the count of 3 must be withheld"
+    for name, lo, hi in ranges:
+        if hi > 0:
+            assert hi - lo >= PROTECTION_INTERVAL, (name, lo, hi)
+
+
+def test_unknown_breakdown_choices_are_404_and_same_question_is_400(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _wave(app, "demo-event-feedback")
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    assert browser.get(f"{BASE}/{wave_id}/breakdown?question=nope").status_code == 404
+    assert browser.get(f"{BASE}/{wave_id}/breakdown?by=nope").status_code == 404
+    same = browser.get(f"{BASE}/{wave_id}/breakdown?question=event_useful&by=do_differently")
+    assert same.status_code == 200
+    refused = browser.get(f"{BASE}/{wave_id}/breakdown?question=do_differently&by=do_differently")
+    assert refused.status_code == 400
+    assert browser.get(f"{BASE}/999999").status_code == 404
+    assert browser.get(f"{BASE}/{wave_id}/periods?every=fortnight").status_code == 404
+
+
+def test_compare_breaks_down_by_any_shared_closed_question_and_says_labels(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    """Was a 404: breakdown dimensions were fixed (GROUP_QUESTIONS)."""
+    from feedback_app.demo.results import DEMO_WAVES, load_demo_results
+    from feedback_app.results.compare import service as compare_service
+
+    make_area_with_staff(app, "demo")
+    with app.app_context():
+        session = db.session()
+        load_demo_results(session, responses_per_wave=40)
+        waves = {
+            w.slug: w.id
+            for w in session.scalars(select(Wave).where(Wave.slug.like("demo-results-%")))
+        }
+        both = [
+            questionnaire_for(session.get(Wave, waves[w.slug]).version)  # type: ignore[union-attr]
+            for w in DEMO_WAVES[:2]
+        ]
+        shared = compare_service.shared_questions(both).closed
+    first, second = waves[DEMO_WAVES[0].slug], waves[DEMO_WAVES[1].slug]
+    usual = {"plan_type", "age_phase", "locality", "ethnicity"}
+    other = next(q for q in shared if q.type.value != "multiple" and q.id not in usual)
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    page = browser.get(
+        f"/staff/demo/results/compare/breakdowns?baseline={first}&follow_up={second}&by={other.id}"
+    )
+    assert page.status_code == 200, other.id
+    html = page.get_data(as_text=True)
+    assert f'value="{other.id}" checked' in html
+    compared = browser.get(f"/staff/demo/results/compare?baseline={first}&follow_up={second}")
+    text = compared.get_data(as_text=True)
+    assert "'dont_know'" not in text and "'strongly_agree'" not in text
+
+
+def test_coordinator_chooses_the_groups_a_wave_is_monitored_by(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _milestone_responses(app)
+    browser = signed_in(app.test_client(), "coordinator@demo.example")
+    monitor = f"/staff/demo/waves/{wave_id}/monitor"
+    # The milestone questionnaire asks none of the usual group questions.
+    assert 'data-group="week_16"' not in browser.get(monitor).get_data(as_text=True)
+    token = browser.csrf_token()
+    refused = browser.client.post(
+        f"{monitor}/groups", data={"csrf_token": token, "question": "nope"}
+    )
+    assert refused.status_code == 400
+    saved = browser.client.post(
+        f"{monitor}/groups", data={"csrf_token": token, "question": "milestone"}
+    )
+    assert saved.status_code == 302
+    page = browser.get(f"{monitor}?by=milestone")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'data-group="week_16"' in html and "Week 16: the draft EHC plan" in html
+    # Population counts per group of the chosen question, then reach on results.
+    with app.app_context():
+        from feedback_app.models import LocalArea
+        from feedback_app.monitor import population
+
+        session = db.session()
+        area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
+        assert area is not None
+        population.save_populations(
+            session,
+            area=area,
+            question_id="milestone",
+            values={"week_6": 300, "week_16": 300, "week_20": 300},
+            user_id=1,
+        )
+    officer = signed_in(app.test_client(), "officer@demo.example")
+    results = officer.get(f"{BASE}/{wave_id}").get_data(as_text=True)
+    assert "Reach against the population: Which stage of the assessment" in results
+    # None chosen: back to the usual questions.
+    assert browser.client.post(f"{monitor}/groups", data={"csrf_token": token}).status_code == 302
+    assert 'data-group="week_16"' not in browser.get(monitor).get_data(as_text=True)
