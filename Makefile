@@ -81,7 +81,7 @@ bench: install assets
 	$(BIN)/python bench/downloads_bench.py --keep bench/out/downloads
 	$(BIN)/python bench/respond_bench.py --backend sqlite
 	$(BIN)/python bench/respond_bench.py --backend postgresql
-	HYPOTHESIS_PROFILE=bench $(BIN)/pytest -q -s tests/web/test_web_fuzz_forms.py -k sqlite
+	HYPOTHESIS_PROFILE=bench $(BIN)/pytest -q -s tests/feedback_app/web/test_web_fuzz_forms.py -k sqlite
 	$(BIN)/python bench/figures.py
 
 # Pinned versions with hashes for deployments (docs/production.md, "Dependencies").
@@ -108,7 +108,7 @@ test-min-versions: install assets compile-translations
 		--python $(MIN_VENV)/bin/python -o $(MIN_VENV)/requirements-min.txt
 	$(BIN)/uv pip install --quiet --python $(MIN_VENV)/bin/python -r $(MIN_VENV)/requirements-min.txt
 	$(BIN)/uv pip install --quiet --python $(MIN_VENV)/bin/python --no-deps -e .
-	$(MIN_VENV)/bin/pytest -q -p no:cacheprovider -m "not browser" tests/unit tests/web $(PYTEST_ARGS)
+	$(MIN_VENV)/bin/pytest -q -p no:cacheprovider -m "not browser" tests --ignore=tests/browser --ignore=tests/ops $(PYTEST_ARGS)
 
 clean-assets:
 	rm -rf $(DIST) node_modules/.installed

@@ -29,7 +29,7 @@ against a protection interval, consistency across linked tables):
    changes are rounded once (:mod:`analysis.rounding`) before they leave, so an
    unrounded weighted figure cannot be solved for the hidden cells.
 
-The test ``tests/unit/analysis/test_analysis_disclosure.py`` attacks random tables
+The test ``tests/analysis/test_analysis_disclosure.py`` attacks random tables
 with ``scipy.optimize.milp`` from the published output alone and checks that no
 hidden count's feasible range is narrower than the protection interval.
 """

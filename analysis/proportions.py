@@ -16,7 +16,7 @@ FloatArray = npt.NDArray[np.float64]
 
 #: Two-sided 95% normal quantile: ``scipy.stats.norm.ppf(0.975)``, written out so
 #: that importing this module does not load scipy.stats (0.4 s);
-#: tests/unit/test_startup_imports.py checks the two agree.
+#: tests/project/test_startup_imports.py checks the two agree.
 Z_95: Final[float] = 1.959963984540054
 ALPHA: Final[float] = 0.05
 #: Below this expected count in any cell of the 2x2 table, Fisher's exact test is used.

@@ -18,7 +18,7 @@ Names are found two ways:
   capitalised word after a first name is taken as the surname.
 
 Measured on a labelled set of 556 comments (``tests/fixtures/redaction/``, ADR 0019,
-``tests/unit/analysis/test_analysis_redaction.py``): see docs/analysis.md,
+``tests/analysis/test_analysis_redaction.py``): see docs/analysis.md,
 "Redaction". A quote can still identify a family: an officer must read quotes
 before they are published.
 """

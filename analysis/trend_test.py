@@ -11,7 +11,7 @@ With weights, each wave's weighted proportion and Kish effective sample size
 stand in for the count and the base (a first-order design-effect correction in
 the manner of Rao and Scott). The statistic is the score test of the logistic
 regression of the answer on the wave's score, so it can be checked against
-statsmodels (``tests/unit/analysis/test_analysis_trend_test.py``).
+statsmodels (``tests/analysis/test_analysis_trend_test.py``).
 
 References: Armitage P. (1955) Tests for linear trends in proportions and
 frequencies, Biometrics 11:375-386; Cochran W.G. (1954) Some methods for

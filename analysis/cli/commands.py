@@ -8,7 +8,7 @@ from analysis.cli.io import FORMATS, read_responses
 from analysis.cli.trend_describe_themes import add_trend_describe_themes
 
 #: ``analysis.weighting.DEFAULT_CAP``, written here so that ``--help`` need not
-#: import pandas (tests/unit/test_startup_imports.py checks they agree).
+#: import pandas (tests/project/test_startup_imports.py checks they agree).
 DEFAULT_WEIGHT_CAP = 5.0
 
 

@@ -1,7 +1,7 @@
 """Contact lists of invitation-only waves and the record of every message sent.
 
 Contact details live only in these tables. Nothing here refers to a response or an
-answer, and no results query reads them (tests/web/test_web_sending.py proves it):
+answer, and no results query reads them (tests/feedback_app/sending/test_web_sending.py proves it):
 a contact leads to its invitation, and an invitation records only *whether* it was
 used. Contacts of a wave are deleted a set number of days after it closes
 (feedback_app/data_protection/retention.py), their messages with them.

@@ -256,7 +256,7 @@ def content_gettext(text: str | None) -> str:
     template: it is looked up, not %- or {}-formatted, so "38.5% of parents",
     "100% anonymous" or "%(x)s" come out as written. (Jinja's ``_()`` always
     %-formats its result and marks it safe, so templates use ``qt()`` instead;
-    tests/unit/test_text_is_data.py refuses ``_()`` with anything but a literal.)
+    tests/project/test_text_is_data.py refuses ``_()`` with anything but a literal.)
     """
     if not text:
         return ""

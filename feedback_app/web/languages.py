@@ -1,7 +1,7 @@
 """The languages the product ships in (no Flask here, so config can import it)."""
 
 #: Languages respondents can choose: interface and bundled questionnaires are
-#: fully translated (tests/unit/test_translations_catalog.py fails otherwise).
+#: fully translated (tests/project/test_translations_catalog.py fails otherwise).
 SHIPPED_LANGUAGES = ("en", "cy", "pl", "ro", "ur", "ar", "bn", "pa", "so", "uk")
 
 #: Written right to left.

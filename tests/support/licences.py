@@ -1,7 +1,7 @@
 """The runtime dependencies' licences, from installed package metadata.
 
 ``python -m tests.support.licences`` writes docs/licences.md (``make licences``);
-tests/unit/test_dependency_licences.py fails when a runtime dependency's licence
+tests/project/test_dependency_licences.py fails when a runtime dependency's licence
 is not on the allow-list below, so a new copyleft or unknown licence is noticed
 before it ships.
 
@@ -122,7 +122,7 @@ def document(dependencies: list[Dependency]) -> str:
         "`make licences` from the installed packages; the versions are those of the",
         "environment it ran in (production installs `requirements.lock`).",
         "",
-        "`tests/unit/test_dependency_licences.py` fails when a runtime dependency's",
+        "`tests/project/test_dependency_licences.py` fails when a runtime dependency's",
         "licence is not on the allow-list in `tests/support/licences.py` (MIT, BSD,",
         "Apache-2.0, PSF, ISC, MPL-2.0, Zlib, CC0 and similar), unless it is one of the",
         "reviewed exceptions listed at the end. Review a new licence before adding it.",
