@@ -16,6 +16,7 @@ from feedback_app.review.comments import Thread, threads
 from feedback_app.review.evidence import RevisionRow, history
 from feedback_app.review.lineage import DraftLineage, draft_lineage
 from feedback_app.review.plain_words import describe_condition
+from feedback_app.review.publish import Published
 from feedback_app.staff.roles import Role
 from feedback_app.translating.content_translation import content_gettext
 from surveys.comparability import BreakKind, ComparabilityBreak
@@ -168,3 +169,13 @@ def break_views(breaks: tuple[ComparabilityBreak, ...]) -> list[BreakView]:
         )
         for b in breaks
     ]
+
+
+def published_message(published: Published) -> str:
+    """The flash after publishing: the new version's number, or that nothing changed."""
+    number = published.version.version
+    if published.created:
+        return gettext("Published as version %(number)s", number=number)
+    return gettext(
+        "Nothing has changed since version %(number)s: no new version was made", number=number
+    )

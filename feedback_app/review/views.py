@@ -24,8 +24,8 @@ from feedback_app.review.forms import (
     WaveChangeForm,
     WaveForm,
 )
-from feedback_app.review.publish import PublishRefused, check_draft, publish_draft
-from feedback_app.review.view_model import break_views, review_page
+from feedback_app.review.publish import PublishCheck, PublishRefused, check_draft, publish_draft
+from feedback_app.review.view_model import break_views, published_message, review_page
 from feedback_app.review.waves import (
     WaveChangeRefused,
     change_wave,
@@ -182,6 +182,25 @@ def evidence(area: LocalArea, draft_id: int) -> HttpResponse:
     return csv_response(rows, f"co-production-{draft.questionnaire_id}-draft-{draft.id}.csv")
 
 
+def _comparability_page(
+    area: LocalArea, draft: QuestionnaireDraft, form: PublishForm, check: PublishCheck
+) -> tuple[str, int]:
+    """Ask the reviewer to confirm a comparability break (400 if they ticked on without it)."""
+    if form.seen_warning.data:
+        form.confirm.errors = [
+            gettext("Confirm that you understand the results will not be comparable")
+        ]
+    html = render_template(
+        "staff/review/comparability.html",
+        area=area,
+        draft=draft,
+        form=form,
+        breaks=break_views(check.breaks),
+        latest=check.latest,
+    )
+    return html, (400 if form.confirm.errors else 200)
+
+
 @bp.post("/<area_slug>/review/<int:draft_id>/publish")
 @requires(Permission.RUN_SURVEYS)
 def publish(area: LocalArea, draft_id: int) -> Page | HttpResponse:
@@ -196,19 +215,7 @@ def publish(area: LocalArea, draft_id: int) -> Page | HttpResponse:
         )
         return html, 409
     if check.breaks and not form.confirm.data:
-        if form.seen_warning.data:
-            form.confirm.errors = [
-                gettext("Confirm that you understand the results will not be comparable")
-            ]
-        html = render_template(
-            "staff/review/comparability.html",
-            area=area,
-            draft=draft,
-            form=form,
-            breaks=break_views(check.breaks),
-            latest=check.latest,
-        )
-        return html, (400 if form.confirm.errors else 200)
+        return _comparability_page(area, draft, form, check)
     try:
         published = publish_draft(
             db.session(),
@@ -220,16 +227,7 @@ def publish(area: LocalArea, draft_id: int) -> Page | HttpResponse:
     except PublishRefused:
         # The draft changed between the check and publishing: show the review page.
         return _back(area, draft, "publish")
-    number = published.version.version
-    if published.created:
-        flash(gettext("Published as version %(number)s", number=number))
-    else:
-        flash(
-            gettext(
-                "Nothing has changed since version %(number)s: no new version was made",
-                number=number,
-            )
-        )
+    flash(published_message(published))
     return redirect(url_for("review.versions", area_slug=area.slug))
 
 
