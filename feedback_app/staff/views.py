@@ -152,40 +152,51 @@ def _sign_in_refusal(outcome: accounts.SignInOutcome) -> str | None:
     return None
 
 
+Refusal = tuple[str, int, dict[str, str]]
+
+
+def _check_password(form: SignInForm) -> accounts.SignInOutcome | Refusal:
+    """Check the e-mail and password entered: the outcome, or the refusal page when the
+    password checks are busy (503) or this client or account is throttled (429)."""
+    email = form.email.data or ""
+    try:
+        outcome = accounts.attempt_sign_in(
+            db.session(),
+            email=email,
+            password=form.password.data or "",
+            keys=_sign_in_keys(email),
+            checks=_password_checks(),
+            before_write=lambda: db.begin_write(db.session()),
+        )
+    except accounts.Busy:
+        return _refused_sign_in(
+            action="login_busy",
+            account=accounts.find_account(db.session(), email),
+            template="staff/sign_in_busy.html",
+            status=503,
+            wait=BUSY_RETRY_SECONDS,
+        )
+    if outcome.wait:
+        return _refused_sign_in(
+            action="login_throttled",
+            account=outcome.account,
+            template="staff/throttled.html",
+            status=429,
+            wait=outcome.wait,
+        )
+    return outcome
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @db.reads_first
-def login() -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
+def login() -> str | HttpResponse | tuple[str, int] | Refusal:
     form = SignInForm()
     error = None
     if form.validate_on_submit():
-        email = form.email.data or ""
-        keys = _sign_in_keys(email)
-        try:
-            outcome = accounts.attempt_sign_in(
-                db.session(),
-                email=email,
-                password=form.password.data or "",
-                keys=keys,
-                checks=_password_checks(),
-                before_write=lambda: db.begin_write(db.session()),
-            )
-        except accounts.Busy:
-            return _refused_sign_in(
-                action="login_busy",
-                account=accounts.find_account(db.session(), email),
-                template="staff/sign_in_busy.html",
-                status=503,
-                wait=BUSY_RETRY_SECONDS,
-            )
-        if outcome.wait:
-            return _refused_sign_in(
-                action="login_throttled",
-                account=outcome.account,
-                template="staff/throttled.html",
-                status=429,
-                wait=outcome.wait,
-            )
-        error = _sign_in_refusal(outcome)
+        checked = _check_password(form)
+        if isinstance(checked, tuple):
+            return checked
+        error = _sign_in_refusal(checked)
         if error is None:
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
     status = 400 if (form.errors or error) else 200
@@ -353,8 +364,39 @@ def _change_access(
     return done
 
 
+def _use_link_with(
+    token: str, found: accounts.LinkUse, form: SetPasswordForm
+) -> accounts.LinkOutcome | Refusal | None:
+    """Use the link with the password entered: the outcome, the throttled page, or None
+    with the form's error set (a wrong password is counted and audited)."""
+    # Joining with an existing account checks its password: the same throttle
+    # as signing in applies, so a link cannot be used to guess it.
+    keys = _sign_in_keys(found.link.email) if found.joins_existing_account else []
+    if wait := throttle.wait_seconds(db.session(), keys):
+        return _refused_sign_in(
+            action="login_throttled",
+            account=found.account,
+            template="staff/throttled.html",
+            status=429,
+            wait=wait,
+        )
+    try:
+        return accounts.use_link(db.session(), token, password=form.password.data or "")
+    except accounts.WrongPassword as error:
+        throttle.note_failure(db.session(), keys)
+        if found.account is not None:  # commits the counted failure
+            audit.record_for_account(db.session(), "login_failed", user_id=found.account.id)
+        else:
+            db.session().commit()
+        form.password.errors = [gettext(str(error))]
+    except accounts.AccountError as error:
+        db.session().rollback()
+        form.password.errors = [gettext(str(error))]
+    return None
+
+
 @bp.route("/link/<token>", methods=["GET", "POST"])
-def use_link(token: str) -> str | HttpResponse | tuple[str, int] | tuple[str, int, dict[str, str]]:
+def use_link(token: str) -> str | HttpResponse | tuple[str, int] | Refusal:
     found = accounts.find_link(db.session(), token[:100])
     if found is None:
         return render_template("staff/link_used.html"), 404
@@ -363,32 +405,12 @@ def use_link(token: str) -> str | HttpResponse | tuple[str, int] | tuple[str, in
         form.password.label.text = gettext("Your password")
         form.password.description = ""
     if form.validate_on_submit():
-        # Joining with an existing account checks its password: the same throttle
-        # as signing in applies, so a link cannot be used to guess it.
-        keys = _sign_in_keys(found.link.email) if found.joins_existing_account else []
-        if wait := throttle.wait_seconds(db.session(), keys):
-            return _refused_sign_in(
-                action="login_throttled",
-                account=found.account,
-                template="staff/throttled.html",
-                status=429,
-                wait=wait,
-            )
-        try:
-            outcome = accounts.use_link(db.session(), token, password=form.password.data or "")
-        except accounts.WrongPassword as error:
-            throttle.note_failure(db.session(), keys)
-            if found.account is not None:  # commits the counted failure
-                audit.record_for_account(db.session(), "login_failed", user_id=found.account.id)
-            else:
-                db.session().commit()
-            form.password.errors = [gettext(str(error))]
-        except accounts.AccountError as error:
-            db.session().rollback()
-            form.password.errors = [gettext(str(error))]
-        else:
-            _welcome(outcome, found)
-            return redirect(url_for("staff.area_home", area_slug=outcome.area.slug))
+        used = _use_link_with(token, found, form)
+        if isinstance(used, tuple):
+            return used
+        if used is not None:
+            _welcome(used, found)
+            return redirect(url_for("staff.area_home", area_slug=used.area.slug))
     status = 400 if form.errors else 200
     return render_template("staff/set_password.html", form=form, found=found), status
 
