@@ -7,6 +7,7 @@ response records which link it came through, so reports can never join the two.
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
@@ -86,6 +87,12 @@ def links_csv(tokens: Iterable[str], *, label: str, link_for: Callable[[str], st
     for token in tokens:
         writer.writerow([neutralise(link_for(token)), neutralise(label)])
     return out.getvalue()
+
+
+def csv_data_url(body: str) -> str:
+    """A ``data:`` URL holding the CSV ``body``, for a page to offer it as a download."""
+    encoded = base64.b64encode(body.encode()).decode()
+    return f"data:text/csv;charset=utf-8;base64,{encoded}"
 
 
 def batch_summaries(db: Session, wave: Wave) -> list[BatchSummary]:

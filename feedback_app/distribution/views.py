@@ -3,8 +3,6 @@ the respondent side of invitation and always-on links. Views stay thin."""
 
 from __future__ import annotations
 
-import base64
-
 from flask import (
     Blueprint,
     Response,
@@ -144,6 +142,46 @@ def poster(area: LocalArea, wave_id: int) -> str:
     )
 
 
+def _audited_links_csv(
+    area: LocalArea, wave: Wave, made: invitations.NewBatch, *, label: str
+) -> str:
+    """Record the download of a new batch's links (not committed) and write their file."""
+    record_action(
+        "download",
+        area=area,
+        commit=False,
+        what="invitation_links",
+        wave_id=wave.id,
+        batch_id=made.batch.id,
+        rows=len(made.tokens),
+    )
+    return invitations.links_csv(
+        made.tokens,
+        label=label,
+        link_for=lambda token: url_for(
+            "distribution_public.invitation", token=token, _external=True
+        ),
+    )
+
+
+def _links_made_page(
+    area: LocalArea, wave: Wave, made: invitations.NewBatch, *, label: str, body: str
+) -> tuple[str, int]:
+    """The page that confirms what was made and holds the links' file, to save from there.
+
+    The links exist in clear only in this response: only their hashes are stored.
+    """
+    return render_template(
+        "staff/distribution/invitations_made.html",
+        area=area,
+        wave=wave,
+        made=len(made.tokens),
+        label=label,
+        filename=f"invitation-links-{wave.slug}-{made.batch.id}.csv",
+        data_url=invitations.csv_data_url(body),
+    ), 200
+
+
 @bp.route(WAVE + "/invitations", methods=["GET", "POST"])
 @requires(Permission.RUN_SURVEYS)
 def create_invitations(area: LocalArea, wave_id: int) -> Response | tuple[str, int]:
@@ -159,36 +197,9 @@ def create_invitations(area: LocalArea, wave_id: int) -> Response | tuple[str, i
         label=label,
         created_by_id=g.staff_user.id,
     )
-    record_action(
-        "download",
-        area=area,
-        commit=False,
-        what="invitation_links",
-        wave_id=wave.id,
-        batch_id=made.batch.id,
-        rows=len(made.tokens),
-    )
-    body = invitations.links_csv(
-        made.tokens,
-        label=label,
-        link_for=lambda token: url_for(
-            "distribution_public.invitation", token=token, _external=True
-        ),
-    )
+    body = _audited_links_csv(area, wave, made, label=label)
     db.session().commit()
-    # The links exist in clear only in this response: only their hashes are stored.
-    # A page confirms what was made and holds the file itself, to save from there.
-    filename = f"invitation-links-{wave.slug}-{made.batch.id}.csv"
-    encoded = base64.b64encode(body.encode()).decode()
-    return render_template(
-        "staff/distribution/invitations_made.html",
-        area=area,
-        wave=wave,
-        made=len(made.tokens),
-        label=label,
-        filename=filename,
-        data_url=f"data:text/csv;charset=utf-8;base64,{encoded}",
-    ), 200
+    return _links_made_page(area, wave, made, label=label, body=body)
 
 
 @public_bp.get("/i/<token>")
