@@ -28,8 +28,8 @@ from feedback_app.designer.view_model import (
     bank_choices,
     fixed_option_labels,
     kpi_references,
-    options_text,
     picture_name,
+    question_form_data,
     setting_fields,
     writes_own_options,
 )
@@ -230,6 +230,32 @@ def _question_page(
     ), status
 
 
+def _posted_question_form(question: Question) -> QuestionForm:
+    """The posted edit form, with locked wording put back as it is (it is not on the page,
+    so whatever was sent for it is not used)."""
+    form = QuestionForm()
+    if editing.is_locked(question):
+        form.text.data, form.text.raw_data = question.text, [question.text]
+    return form
+
+
+def _edited(
+    form: QuestionForm, questionnaire: Questionnaire, question: Question
+) -> Questionnaire | None:
+    """The questionnaire with ``question`` changed as the form says, or None with the
+    refusal shown on the form's field."""
+    try:
+        return editing.edit_question(
+            questionnaire,
+            question.id,
+            text=form.text.data or "",
+            **_question_fields(form, question.type, questionnaire),
+        )
+    except DesignError as error:
+        form[error.field].errors = [str(error.message)]
+        return None
+
+
 @bp.route("/<int:draft_id>/questions/<question_id>/edit", methods=["GET", "POST"])
 @requires(Permission.DESIGN)
 def edit_question(
@@ -239,40 +265,17 @@ def edit_question(
     question = questionnaire.question(question_id)
     if question is None:
         abort(404)
-    if request.method == "POST":
-        form = QuestionForm()
-        if editing.is_locked(question):
-            # Locked wording is not on the page; whatever was sent is not used.
-            form.text.data, form.text.raw_data = question.text, [question.text]
-        fixed = editing.is_locked(question) or not writes_own_options(question.type)
-        if _form_ok(form, question.type, questionnaire, fixed_options=fixed):
-            try:
-                changed = editing.edit_question(
-                    questionnaire,
-                    question_id,
-                    text=form.text.data or "",
-                    **_question_fields(form, question.type, questionnaire),
-                )
-            except DesignError as error:
-                form[error.field].errors = [str(error.message)]
-            else:
-                summary = f"changed question {question_words(changed, question_id)}"
-                save_change(db.session(), draft, changed, user=current_user(), summary=summary)
-                return to_question(area, draft.id, question_id)
-    else:
-        form = QuestionForm(
-            data={
-                "text": question.text,
-                "hint": question.hint or "",
-                "options": options_text(question),
-                "must_answer": "no" if question.optional else "yes",
-                "min_value": question.min_value,
-                "max_value": question.max_value,
-                "picture": question.picture or "",
-                "points": str(question.points or 5),
-                "dont_know": "yes" if question.option("dont_know") else "no",
-            }
-        )
+    if request.method != "POST":
+        form = QuestionForm(data=question_form_data(question))
+        return _question_page(area, draft, form, question.type, questionnaire, question=question)
+    form = _posted_question_form(question)
+    fixed = editing.is_locked(question) or not writes_own_options(question.type)
+    if _form_ok(form, question.type, questionnaire, fixed_options=fixed):
+        changed = _edited(form, questionnaire, question)
+        if changed is not None:
+            summary = f"changed question {question_words(changed, question_id)}"
+            save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+            return to_question(area, draft.id, question_id)
     return _question_page(area, draft, form, question.type, questionnaire, question=question)
 
 

@@ -8,7 +8,6 @@ step 2 ticks the answers that show the question. The result is the rule
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, url_for
-from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
@@ -18,6 +17,7 @@ from feedback_app.designer.codes import DesignError
 from feedback_app.designer.forms import ShowIfAnswersForm, ShowIfSourceForm
 from feedback_app.designer.question_views import to_question
 from feedback_app.designer.summaries import question_words
+from feedback_app.designer.view_model import ALWAYS, show_if_choices
 from feedback_app.designer.workbench import save_change
 from feedback_app.models import LocalArea
 from feedback_app.staff.auth import current_user, requires
@@ -25,12 +25,20 @@ from feedback_app.staff.roles import Permission
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
 
-ALWAYS = "always"
 
-
-def _short(text: str) -> str:
-    text = content_gettext(text)
-    return text if len(text) <= 60 else text[:57] + "..."
+def _to_answers(
+    area: LocalArea, draft_id: int, question_id: str, *, source_id: str
+) -> HttpResponse:
+    """Step 2: tick the answers to ``source_id`` that show the question."""
+    return redirect(
+        url_for(
+            ".show_if_answers",
+            area_slug=area.slug,
+            draft_id=draft_id,
+            question_id=question_id,
+            source_id=source_id,
+        )
+    )
 
 
 @bp.route("/<int:draft_id>/questions/<question_id>/show-if", methods=["GET", "POST"])
@@ -40,32 +48,11 @@ def show_if(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse | 
     question = questionnaire.question(question_id)
     if question is None:
         abort(404)
-    sources = editing.earlier_closed_questions(questionnaire, question_id)
     form = ShowIfSourceForm()
-    form.source.choices = select_choices(
-        [(ALWAYS, gettext("Always"))]
-        + [
-            (
-                s.id,
-                gettext(
-                    "Only if the answer to “%(question)s” is ...",
-                    question=_short(s.text),
-                ),
-            )
-            for s in sources
-        ]
-    )
+    form.source.choices = select_choices(show_if_choices(questionnaire, question_id))
     if form.validate_on_submit():
         if form.source.data != ALWAYS:
-            return redirect(
-                url_for(
-                    ".show_if_answers",
-                    area_slug=area.slug,
-                    draft_id=draft.id,
-                    question_id=question_id,
-                    source_id=form.source.data,
-                )
-            )
+            return _to_answers(area, draft.id, question_id, source_id=form.source.data)
         changed = editing.clear_show_if(questionnaire, question_id)
         summary = f"always show question {question_words(questionnaire, question_id)}"
         save_change(db.session(), draft, changed, user=current_user(), summary=summary)

@@ -8,12 +8,15 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from feedback_app.designer.editing import bank_questions, is_locked
+from feedback_app.designer.editing import bank_questions, earlier_closed_questions, is_locked
 from feedback_app.designer.forms import ANSWER_TYPES
 from feedback_app.respond.answer_types import DESIGNER_FIELDS, AnswerField, answer_fields
 from feedback_app.translating.content_translation import content_gettext
 from surveys import AnswerType, Condition, Page, Question, Questionnaire, Setting, spec_of
 from surveys.library import kpi_bank
+
+#: The "show this question only if ..." choice that removes the rule.
+ALWAYS = "always"
 
 TYPE_NAMES = {answer_type.value: text for answer_type, text, _hint in ANSWER_TYPES}
 
@@ -142,6 +145,21 @@ def options_text(question: Question) -> str:
     return "\n".join(o.label for o in question.options)
 
 
+def question_form_data(question: Question) -> dict[str, object]:
+    """The edit form's fields filled in from ``question`` as it is now."""
+    return {
+        "text": question.text,
+        "hint": question.hint or "",
+        "options": options_text(question),
+        "must_answer": "no" if question.optional else "yes",
+        "min_value": question.min_value,
+        "max_value": question.max_value,
+        "picture": question.picture or "",
+        "points": str(question.points or 5),
+        "dont_know": "yes" if question.option("dont_know") else "no",
+    }
+
+
 def writes_own_options(answer_type: AnswerType) -> bool:
     """True when the coordinator writes the options (not a standard scale)."""
     return Setting.OWN_OPTIONS in spec_of(answer_type).settings
@@ -164,3 +182,18 @@ def fixed_option_labels(answer_type: AnswerType, question: Question | None) -> l
 def preview_fields(page: Page, form: Any) -> list[AnswerField]:
     """The respondent page's fields, built exactly as the respondent view builds them."""
     return answer_fields(page, form)
+
+
+def _short(text: str) -> str:
+    """A question's wording, translated and cut to fit a select option."""
+    text = content_gettext(text)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def show_if_choices(questionnaire: Questionnaire, question_id: str) -> list[tuple[str, str]]:
+    """Step 1 of "show this question only if ...": always, or an earlier question to look at."""
+    sources = earlier_closed_questions(questionnaire, question_id)
+    return [(ALWAYS, gettext("Always"))] + [
+        (s.id, gettext("Only if the answer to “%(question)s” is ...", question=_short(s.text)))
+        for s in sources
+    ]
