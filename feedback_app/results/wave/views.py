@@ -12,6 +12,7 @@ from flask import Blueprint, abort, g, render_template, request
 from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
+from analysis import AnalysisInputError
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
@@ -31,6 +32,20 @@ from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_wave_or_404
 
 bp = Blueprint("wave_results", __name__, url_prefix="/staff")
+
+
+@bp.errorhandler(AnalysisInputError)
+def cannot_analyse(error: AnalysisInputError) -> tuple[str, int]:
+    """Answers analysis cannot read (a stored code the question does not have): a page
+    that says so, as the KPI board does, instead of a 500."""
+    args = request.view_args or {}
+    area = g.area
+    chosen = area_wave_or_404(area, int(args.get("wave_id", 0)))
+    page = render_template(
+        "staff/results/wave_problem.html", area=area, wave=chosen, problem=str(error)
+    )
+    return page, 200
+
 
 Page = str | HttpResponse | tuple[str, int]
 

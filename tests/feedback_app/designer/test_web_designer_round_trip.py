@@ -77,6 +77,7 @@ def build_questionnaire(browser: PageBrowser) -> str:
             "kind": "follow_up",
             "estimated_minutes": "4",
             "privacy_notice": "Anonymous. We keep answers for 3 years.",
+            "easy_read": "no",
             "next_steps": "We will publish what you told us.",
         },
     )
