@@ -34,6 +34,12 @@ def _finite(value: str) -> float:
     return number
 
 
+def filled_texts(form: FlaskForm, *names: str) -> dict[str, str]:
+    """The named text fields that are filled in, stripped (an empty one is left out)."""
+    texts = {name: (getattr(form, name).data or "").strip() for name in names}
+    return {name: text for name, text in texts.items() if text}
+
+
 class NumberField(StringField):
     """A number typed as text ("38.5", "1,000", "38.5%"); ``number`` holds it."""
 
@@ -77,6 +83,14 @@ class PlanDetailsForm(FlaskForm):
     )
     starts_on = DatePartsField(_l("Start date"), invalid_message=REAL_DATE)
 
+    def header(self, before: dict[str, Any]) -> dict[str, Any]:
+        """The plan's header (``before`` with the title and start date changed)."""
+        header = {**before, "title": self.title.data.strip()}
+        header.pop("starts_on", None)
+        if self.starts_on.data:
+            header["starts_on"] = self.starts_on.data.isoformat()
+        return header
+
 
 class BaselineForm(FlaskForm):
     """A KPI's agreed baseline: a ratified figure, its base, date, source and who agreed."""
@@ -104,6 +118,15 @@ class BaselineForm(FlaskForm):
         text = (field.data or "").strip()
         if text and not text.replace(",", "").isdigit():
             raise ValidationError(_l("Enter the base as a whole number, like 1000"))
+
+    def agreed_baseline(self) -> dict[str, Any]:
+        """The agreed baseline as the plan file holds it."""
+        value: dict[str, Any] = {"value": self.value.number}
+        if self.base.number is not None:
+            value["base"] = int(self.base.number)
+        if self.date.data:
+            value["date"] = self.date.data.isoformat()
+        return value | filled_texts(self, "source", "agreed_by")
 
 
 RULE_CHOICES = select_choices(
@@ -154,6 +177,15 @@ class TargetForm(FlaskForm):
         if text and (not text.isdigit() or not 1 <= int(text) <= 240):
             raise ValidationError(_l("Enter the months as a whole number from 1 to 240"))
 
+    def target(self) -> dict[str, Any]:
+        """The staged target as the plan file holds it."""
+        target: dict[str, Any] = {"rule": self.rule.data, "value": self.value.number}
+        if self.due_on.data:
+            target["due_on"] = self.due_on.data.isoformat()
+        if (self.due_months.data or "").strip():
+            target["due_months"] = int(self.due_months.data.strip())
+        return target | filled_texts(self, "benchmark", "label")
+
 
 class ValueForm(FlaskForm):
     """One period's value of an entered measure."""
@@ -184,6 +216,20 @@ class ValueForm(FlaskForm):
     )
     source = StringField(_l("Source"), widget=GovTextInput(), validators=[Length(max=WORDS)])
     note = StringField(_l("Note"), widget=GovTextInput(), validators=[Length(max=WORDS)])
+
+    def entered(self) -> dict[str, Any]:
+        """The entered figure for one period as the plan file holds it."""
+        entered: dict[str, Any] = {
+            "period": self.period.data.strip(),
+            "date": self.date.data.isoformat(),  # type: ignore[union-attr]
+        }
+        for key in ("numerator", "denominator"):
+            number = getattr(self, key).number
+            if number is not None:
+                entered[key] = int(number) if number == int(number) else number
+        if self.value.number is not None:
+            entered["value"] = self.value.number
+        return entered | filled_texts(self, "source", "note")
 
 
 class KpiForm(FlaskForm):
@@ -251,6 +297,23 @@ class KpiForm(FlaskForm):
         widget=GovTextInput(),
         validators=[Length(max=40)],
     )
+
+    def kpi(self) -> dict[str, Any]:
+        """The new KPI as the plan file holds it."""
+        item: dict[str, Any] = {
+            "id": self.kpi_id.data.strip(),
+            "kind": self.kind.data,
+            "title": self.title.data.strip(),
+            "higher_is_better": self.direction.data != "lower",
+        } | filled_texts(self, "reference", "frequency", "unit")
+        if self.kind.data == "survey":
+            item["question"] = (self.question.data or "").strip()
+            item["positive"] = [
+                c.strip() for c in (self.positive.data or "").split(",") if c.strip()
+            ]
+        elif self.measure.data:
+            item["measure"] = self.measure.data
+        return item
 
 
 class ImportForm(FlaskForm):

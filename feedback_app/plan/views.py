@@ -7,10 +7,12 @@ plan parser, stored as a new version and audited; a refused change writes nothin
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
@@ -139,6 +141,56 @@ def start(area: LocalArea) -> Page:
     return redirect(url_for(".overview", area_slug=area.slug))
 
 
+def _change_plan(
+    area: LocalArea,
+    form: FlaskForm,
+    change: Callable[[], KpiBank],
+    *,
+    summary: Callable[[], str],
+    done: str,
+    then: Callable[[], str],
+) -> HttpResponse | list[str]:
+    """The steps every plan form shares. On a valid post: make the changed plan (the
+    parser checks it whole), save it as a new version and go to ``then()``. Otherwise
+    the problems to show with the form (none on a first view); a post that fills no
+    field of the form at all is a 400."""
+    if not form.validate_on_submit():
+        if request.method == "POST" and not form.errors:
+            abort(400)
+        return []
+    try:
+        problems = _save(area, change(), summary())
+    except QuestionnaireError as error:
+        problems = _problems(error)
+    if problems:
+        return problems
+    flash(done)
+    return redirect(then())
+
+
+def _edit_page(
+    outcome: HttpResponse | list[str],
+    form: FlaskForm,
+    *,
+    template: str = "staff/plan/form.html",
+    **context: Any,
+) -> Page:
+    """The redirect after a saved change, or the form page (400 with its problems)."""
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    status = 400 if form.errors or outcome else 200
+    return _form_page(template, status=status, problems=outcome, form=form, **context)
+
+
+def _at_kpi(area: LocalArea, kpi: KpiDefinition | str) -> Callable[[], str]:
+    kpi_id = kpi if isinstance(kpi, str) else kpi.id
+    return lambda: url_for(".overview", area_slug=area.slug) + f"#kpi-{kpi_id}"
+
+
+def _changed(data: dict[str, Any]) -> KpiBank:
+    return kpi_bank_from_data(data, source=gettext("the plan"))
+
+
 @bp.route("/<area_slug>/plan/details", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def details(area: LocalArea) -> Page:
@@ -150,38 +202,18 @@ def details(area: LocalArea) -> Page:
             "starts_on": header.starts_on if header else None,
         }
     )
-    problems: list[str] = []
-    if form.validate_on_submit():
-        data = plan_data(plan)
-        data["plan"] = {
-            **data.get("plan", {}),
-            "title": form.title.data.strip(),
-        }
-        if form.starts_on.data:
-            data["plan"]["starts_on"] = form.starts_on.data.isoformat()
-        else:
-            data["plan"].pop("starts_on", None)
-        try:
-            changed = kpi_bank_from_data(data, source=gettext("the plan"))
-        except QuestionnaireError as error:
-            problems = _problems(error)
-        else:
-            problems = _save(area, changed, "Title and start date changed")
-            if not problems:
-                flash(gettext("Plan details saved"))
-                return redirect(url_for(".overview", area_slug=area.slug))
-    elif request.method == "POST" and not form.errors:
-        abort(400)
-    return _form_page(
-        "staff/plan/form.html",
-        status=400 if form.errors or problems else 200,
-        problems=problems,
-        area=area,
-        form=form,
-        kpi=None,
-        heading=gettext("Title and start date"),
-        button=gettext("Save"),
-    )
+    data = plan_data(plan)
+    outcome = _change_plan(
+        area, form,
+        lambda: _changed({**data, "plan": form.header(data.get("plan", {}))}),
+        summary=lambda: "Title and start date changed",
+        done=gettext("Plan details saved"),
+        then=lambda: url_for(".overview", area_slug=area.slug),
+    )  # fmt: skip
+    return _edit_page(
+        outcome, form, area=area, kpi=None,
+        heading=gettext("Title and start date"), button=gettext("Save"),
+    )  # fmt: skip
 
 
 @bp.route("/<area_slug>/plan/kpis/new", methods=["GET", "POST"])
@@ -189,50 +221,18 @@ def details(area: LocalArea) -> Page:
 def new_kpi(area: LocalArea) -> Page:
     plan = _plan_or_404(area)
     form = KpiForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        item: dict[str, Any] = {
-            "id": form.kpi_id.data.strip(),
-            "kind": form.kind.data,
-            "title": form.title.data.strip(),
-            "higher_is_better": form.direction.data != "lower",
-        }
-        for key in ("reference", "frequency", "unit"):
-            text = (getattr(form, key).data or "").strip()
-            if text:
-                item[key] = text
-        if form.kind.data == "survey":
-            item["question"] = (form.question.data or "").strip()
-            item["positive"] = [
-                c.strip() for c in (form.positive.data or "").split(",") if c.strip()
-            ]
-        else:
-            item["measure"] = form.measure.data or None
-            if item["measure"] is None:
-                item.pop("measure")
-        data = plan_data(plan)
-        data["kpis"] = [*data["kpis"], item]
-        try:
-            changed = kpi_bank_from_data(data, source=gettext("the plan"))
-        except QuestionnaireError as error:
-            problems = _problems(error)
-        else:
-            problems = _save(area, changed, f"KPI {item['id']} added")
-            if not problems:
-                flash(gettext("KPI added"))
-                return redirect(url_for(".overview", area_slug=area.slug) + f"#kpi-{item['id']}")
-    elif request.method == "POST" and not form.errors:
-        abort(400)
-    return _form_page(
-        "staff/plan/form.html",
-        status=400 if form.errors or problems else 200,
-        problems=problems,
-        area=area,
-        form=form,
-        kpi=None,
-        heading=gettext("Add a KPI"),
-        button=gettext("Add the KPI"),
-    )
+    data = plan_data(plan)
+    outcome = _change_plan(
+        area, form,
+        lambda: _changed({**data, "kpis": [*data["kpis"], form.kpi()]}),
+        summary=lambda: f"KPI {form.kpi()['id']} added",
+        done=gettext("KPI added"),
+        then=_at_kpi(area, (form.kpi_id.data or "").strip()),
+    )  # fmt: skip
+    return _edit_page(
+        outcome, form, area=area, kpi=None,
+        heading=gettext("Add a KPI"), button=gettext("Add the KPI"),
+    )  # fmt: skip
 
 
 @bp.route("/<area_slug>/plan/kpis/<kpi_id>/baseline", methods=["GET", "POST"])
@@ -250,38 +250,19 @@ def baseline(area: LocalArea, kpi_id: str) -> Page:
             "agreed_by": agreed.agreed_by or "" if agreed else "",
         }
     )
-    problems: list[str] = []
-    if form.validate_on_submit():
-        value: dict[str, Any] = {"value": form.value.number}
-        if form.base.number is not None:
-            value["base"] = int(form.base.number)
-        if form.date.data:
-            value["date"] = form.date.data.isoformat()
-        for key in ("source", "agreed_by"):
-            text = (getattr(form, key).data or "").strip()
-            if text:
-                value[key] = text
-        try:
-            changed = _with_kpi(plan, kpi.id, agreed_baseline=value, recorded_baseline=None)
-        except QuestionnaireError as error:
-            problems = _problems(error)
-        else:
-            problems = _save(area, changed, f"Agreed baseline of {kpi.reference or kpi.id} set")
-            if not problems:
-                flash(gettext("Agreed baseline saved"))
-                return redirect(url_for(".overview", area_slug=area.slug) + f"#kpi-{kpi.id}")
-    elif request.method == "POST" and not form.errors:
-        abort(400)
-    return _form_page(
-        "staff/plan/form.html",
-        status=400 if form.errors or problems else 200,
-        problems=problems,
-        area=area,
-        form=form,
-        kpi=kpi,
-        heading=gettext("Agreed baseline"),
-        button=gettext("Save the agreed baseline"),
-    )
+    outcome = _change_plan(
+        area, form,
+        lambda: _with_kpi(
+            plan, kpi.id, agreed_baseline=form.agreed_baseline(), recorded_baseline=None
+        ),
+        summary=lambda: f"Agreed baseline of {kpi.reference or kpi.id} set",
+        done=gettext("Agreed baseline saved"),
+        then=_at_kpi(area, kpi),
+    )  # fmt: skip
+    return _edit_page(
+        outcome, form, area=area, kpi=kpi,
+        heading=gettext("Agreed baseline"), button=gettext("Save the agreed baseline"),
+    )  # fmt: skip
 
 
 @bp.route("/<area_slug>/plan/kpis/<kpi_id>/targets", methods=["GET", "POST"])
@@ -290,39 +271,18 @@ def add_target(area: LocalArea, kpi_id: str) -> Page:
     plan = _plan_or_404(area)
     kpi = _kpi_or_404(plan, kpi_id)
     form = TargetForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        target: dict[str, Any] = {"rule": form.rule.data, "value": form.value.number}
-        if form.due_on.data:
-            target["due_on"] = form.due_on.data.isoformat()
-        if (form.due_months.data or "").strip():
-            target["due_months"] = int(form.due_months.data.strip())
-        for key in ("benchmark", "label"):
-            text = (getattr(form, key).data or "").strip()
-            if text:
-                target[key] = text
-        targets = [t.model_dump(mode="json", exclude_unset=True) for t in kpi.targets]
-        try:
-            changed = _with_kpi(plan, kpi.id, targets=[*targets, target])
-        except QuestionnaireError as error:
-            problems = _problems(error)
-        else:
-            problems = _save(area, changed, f"Target added to {kpi.reference or kpi.id}")
-            if not problems:
-                flash(gettext("Target added"))
-                return redirect(url_for(".overview", area_slug=area.slug) + f"#kpi-{kpi.id}")
-    elif request.method == "POST" and not form.errors:
-        abort(400)
-    return _form_page(
-        "staff/plan/form.html",
-        status=400 if form.errors or problems else 200,
-        problems=problems,
-        area=area,
-        form=form,
-        kpi=kpi,
-        heading=gettext("Add a staged target"),
-        button=gettext("Add the target"),
-    )
+    targets = [t.model_dump(mode="json", exclude_unset=True) for t in kpi.targets]
+    outcome = _change_plan(
+        area, form,
+        lambda: _with_kpi(plan, kpi.id, targets=[*targets, form.target()]),
+        summary=lambda: f"Target added to {kpi.reference or kpi.id}",
+        done=gettext("Target added"),
+        then=_at_kpi(area, kpi),
+    )  # fmt: skip
+    return _edit_page(
+        outcome, form, area=area, kpi=kpi,
+        heading=gettext("Add a staged target"), button=gettext("Add the target"),
+    )  # fmt: skip
 
 
 @bp.post("/<area_slug>/plan/kpis/<kpi_id>/targets/<int:number>/remove")
@@ -353,50 +313,27 @@ def enter_value(area: LocalArea, kpi_id: str) -> Page:
     if kpi.kind != "entered":
         abort(404)
     form = ValueForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        entered: dict[str, Any] = {
-            "period": form.period.data.strip(),
-            "date": form.date.data.isoformat(),  # type: ignore[union-attr]
-        }
-        for key in ("numerator", "denominator"):
-            number = getattr(form, key).number
-            if number is not None:
-                entered[key] = int(number) if number == int(number) else number
-        if form.value.number is not None:
-            entered["value"] = form.value.number
-        for key in ("source", "note"):
-            text = (getattr(form, key).data or "").strip()
-            if text:
-                entered[key] = text
+
+    def with_value() -> KpiBank:
         # A period entered again replaces the earlier figure (the old one stays in
         # the plan's history).
+        entered = form.entered()
         values = [
             v.model_dump(mode="json", exclude_unset=True)
             for v in kpi.values
             if v.period != entered["period"]
         ]
-        try:
-            changed = _with_kpi(plan, kpi.id, values=[*values, entered])
-        except QuestionnaireError as error:
-            problems = _problems(error)
-        else:
-            problems = _save(
-                area, changed, f"Value for {entered['period']} of {kpi.reference or kpi.id} entered"
-            )
-            if not problems:
-                flash(gettext("Value saved"))
-                return redirect(url_for(".enter_value", area_slug=area.slug, kpi_id=kpi.id))
-    elif request.method == "POST" and not form.errors:
-        abort(400)
-    return _form_page(
-        "staff/plan/values.html",
-        status=400 if form.errors or problems else 200,
-        problems=problems,
-        area=area,
-        form=form,
-        kpi=kpi,
-    )
+        return _with_kpi(plan, kpi.id, values=[*values, entered])
+
+    outcome = _change_plan(
+        area, form, with_value,
+        summary=lambda: (
+            f"Value for {form.period.data.strip()} of {kpi.reference or kpi.id} entered"
+        ),
+        done=gettext("Value saved"),
+        then=lambda: url_for(".enter_value", area_slug=area.slug, kpi_id=kpi.id),
+    )  # fmt: skip
+    return _edit_page(outcome, form, template="staff/plan/values.html", area=area, kpi=kpi)
 
 
 @bp.route("/<area_slug>/plan/import", methods=["GET", "POST"])
