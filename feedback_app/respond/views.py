@@ -90,7 +90,8 @@ def _closed(visit: Visit) -> tuple[str, int]:
 
 
 def open_visit(view: Callable[..., ViewResult]) -> Callable[..., ViewResult]:
-    """Find the visit behind ``slug`` (404 if none) and refuse a wave that is not open.
+    """Find the visit behind ``slug`` (404 if none, or if the ``page_id`` asked for is
+    not a page of the questionnaire) and refuse a wave that is not open.
 
     The view is called with ``visit`` instead of ``slug``.
     """
@@ -98,6 +99,9 @@ def open_visit(view: Callable[..., ViewResult]) -> Callable[..., ViewResult]:
     @functools.wraps(view)
     def wrapped(slug: str, **kwargs: Any) -> ViewResult:
         visit = _visit(slug)
+        page_id = kwargs.get("page_id")
+        if page_id is not None and visit.questionnaire.page(page_id) is None:
+            abort(404)  # before anything else, as it always was: a page that is not there
         if not visit.wave.is_open():
             return _closed(visit)
         return view(visit, **kwargs)
