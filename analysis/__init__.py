@@ -29,12 +29,28 @@ if TYPE_CHECKING:
     from analysis.render_html import to_html
     from analysis.render_json import to_dict, to_json
     from analysis.render_xlsx import to_xlsx
+    from analysis.responses import NOT_STATED
+    from analysis.result_tables import tables_for
     from analysis.targets import TargetResult, TargetStatus
     from analysis.trends import KpiTrend, Trend, TrendStep, trend_kpis
+    from analysis.wave_results import (
+        Period,
+        by_period,
+        crosstab,
+        periods_for,
+        protect_counts,
+    )
     from analysis.weighting import PopulationMargins, WaveWeighting, load_margins
 
 #: Where each public name lives.
 _MODULES = {
+    "Period": "analysis.wave_results",
+    "by_period": "analysis.wave_results",
+    "crosstab": "analysis.wave_results",
+    "periods_for": "analysis.wave_results",
+    "protect_counts": "analysis.wave_results",
+    "tables_for": "analysis.result_tables",
+    "NOT_STATED": "analysis.responses",
     "Breakdown": "analysis.breakdowns",
     "GroupComparison": "analysis.breakdowns",
     "Comparison": "analysis.comparison",
@@ -85,6 +101,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "NOT_STATED",
     "AnalysisInputError",
     "Breakdown",
     "Change",
@@ -95,6 +112,7 @@ __all__ = [
     "KpiDefinition",
     "KpiTrend",
     "Method",
+    "Period",
     "PopulationMargins",
     "QuestionComparison",
     "Target",
@@ -107,13 +125,18 @@ __all__ = [
     "WaveDescription",
     "WaveEstimate",
     "WaveWeighting",
+    "by_period",
     "comment_themes",
     "compare_questions",
     "compare_waves",
+    "crosstab",
     "describe_wave",
     "load_kpis",
     "load_margins",
+    "periods_for",
+    "protect_counts",
     "redact",
+    "tables_for",
     "themes",
     "to_csv",
     "to_dict",

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
-import pandas as pd
 
 from analysis.estimates import WaveEstimate, count_cells, wave_estimates
 from analysis.kpis import KpiDefinition
-from analysis.responses import check_table, classify_answers, encode_waves
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: An area's percentage counts towards the benchmark only from this base up.
 MIN_BASE: Final[int] = 30
@@ -67,6 +68,7 @@ def kpi_estimates(
 
     Examples
     --------
+    >>> import pandas as pd
     >>> kpi = KpiDefinition(id="k", title="T", question="q", positive=("yes",))
     >>> df = pd.DataFrame({"response_id": range(4), "wave": ["w"] * 4,
     ...                    "q": ["yes", "no", "dont_know", "yes"]})
@@ -74,6 +76,9 @@ def kpi_estimates(
     >>> e.base, e.positive, e.percent is None
     (3, None, True)
     """
+    # pandas is loaded here, not on import: the KPI board's module starts the web app
+    from analysis.responses import check_table, classify_answers, encode_waves
+
     check_table(responses, source=source)
     wave_index = encode_waves(responses, [wave], source=source)
     found = []

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
-from analysis.tables import Cell
+if TYPE_CHECKING:
+    from analysis.tables import Cell
 
 #: A text cell starting with one of these could be run as a formula by Excel.
 DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -6,7 +6,6 @@ import csv
 import io
 
 from analysis.excel_safety import neutralise
-from analysis.result_tables import tables_for
 from analysis.rounding import whole_percent
 from analysis.tables import Cell, Table
 
@@ -26,6 +25,9 @@ def to_csv(result: object, *, publication: bool = False) -> str:
     name,percent
     '=cmd,12.5
     """
+    # Every result type's tables (and pandas with them) load only when one is rendered.
+    from analysis.result_tables import tables_for
+
     return table_csv(tables_for(result)[0], publication=publication)
 
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 from analysis.excel_safety import neutralise
 from analysis.render_csv import publication_percent
-from analysis.result_tables import tables_for
 from analysis.tables import Cell, Table
 
 if TYPE_CHECKING:
@@ -72,6 +71,9 @@ def to_xlsx(result: object, *, publication: bool = False) -> bytes:
     >>> to_xlsx(Comparison("a", "b", Method(), ()))[:2]
     b'PK'
     """
+    # Every result type's tables (and pandas with them) load only when one is rendered.
+    from analysis.result_tables import tables_for
+
     return tables_to_xlsx([(t.name, t) for t in tables_for(result)], publication=publication)
 
 

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from analysis.comparison import Comparison, KpiComparison
 from analysis.estimates import Change, WaveEstimate
-from analysis.weighting import WaveWeighting, weighting_caveat
+
+if TYPE_CHECKING:  # pandas-backed modules: the web app's start-up stays light
+    from analysis.comparison import Comparison, KpiComparison
+    from analysis.weighting import WaveWeighting
 
 Cell = str | int | float | bool | None
 
@@ -147,6 +150,8 @@ def with_weighting_warning(
 
     So the CSV, which holds only the main table, says so too.
     """
+    from analysis.weighting import weighting_caveat  # loads pandas: only when rendering
+
     caveat = weighting_caveat(weighting)
     if not caveat:
         return columns, list(rows)

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: Loaded on first use only (seconds each on a cold start).
 HEAVY = ("scipy", "pandas", "weasyprint", "openpyxl", "textblob", "nltk", "statsmodels")
 #: Also kept out of ``create_app()``: the first results page or download loads them.
-HEAVY_AT_CREATE_APP = ("scipy", "weasyprint", "openpyxl", "textblob", "nltk")
+HEAVY_AT_CREATE_APP = HEAVY
 
 
 def _loaded(code: str) -> set[str]:
@@ -67,3 +67,16 @@ def test_constants_written_out_for_a_fast_start_match_their_source() -> None:
 
     assert float(stats.norm.ppf(0.975)) == Z_95
     assert DEFAULT_WEIGHT_CAP == DEFAULT_CAP
+
+
+def test_no_lazy_analysis_name_is_also_a_submodule() -> None:
+    """Importing ``analysis.x`` binds the module to ``analysis.x``: a lazy name ``x``
+    would then be shadowed and calls like ``analysis.x(...)`` fail after the import."""
+    import pkgutil
+
+    import analysis
+
+    submodules = {module.name for module in pkgutil.iter_modules(analysis.__path__)}
+    assert not set(analysis._MODULES) & submodules
+    for name, module in analysis._MODULES.items():
+        assert getattr(analysis, name) is getattr(__import__(module, fromlist=[name]), name)

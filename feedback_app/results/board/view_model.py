@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+import analysis
 from analysis import (
     Change,
     Direction,
@@ -42,8 +43,6 @@ from analysis import (
     TargetResult,
     TargetStatus,
     WaveEstimate,
-    compare_waves,
-    trend_kpis,
 )
 from analysis.benchmarks import Benchmark, kpi_estimates
 from analysis.method import describe_method
@@ -315,8 +314,8 @@ def compute_figures(
                 step = WaveStep(ids[0], names[0], closed[0], estimate, None, None)
                 found[kpi.id] = KpiFigures(kpi.id, (step,), None, None, "", describe_method())
             continue
-        comparison = compare_waves(frame, members, baseline=names[0], follow_up=names[-1])
-        trend = trend_kpis(
+        comparison = analysis.compare_waves(frame, members, baseline=names[0], follow_up=names[-1])
+        trend = analysis.trend_kpis(
             frame,
             members,
             waves=names,

@@ -16,17 +16,9 @@ from flask_babel import gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis import (
-    KpiDefinition,
-    compare_questions,
-    compare_waves,
-    to_dict,
-    trend_kpis,
-)
+import analysis
+from analysis import KpiDefinition
 from analysis.estimates import SUPPRESS_BELOW
-from analysis.reach import reach
-from analysis.responses import NOT_STATED
-from analysis.weighting import PopulationMargins
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Response, Wave
 from feedback_app.monitor import population
@@ -206,16 +198,16 @@ def comparison(session: Session, area: LocalArea, first: Wave, second: Wave, sha
     def compute() -> dict[str, Any]:
         frame = data.wave_frame(session, [first, second], questions=[q.id for q in shared.closed])
         kpis = (
-            to_dict(
-                compare_waves(
+            analysis.to_dict(
+                analysis.compare_waves(
                     frame, shared.kpis, baseline=labels[first.id], follow_up=labels[second.id]
                 )
             )
             if shared.kpis
             else None
         )
-        questions = to_dict(
-            compare_questions(
+        questions = analysis.to_dict(
+            analysis.compare_questions(
                 frame,
                 {q.id: tuple(o.code for o in q.options) for q in shared.closed},
                 baseline=labels[first.id],
@@ -265,12 +257,14 @@ def breakdown(
     saved = population.populations(session, area, by) if question is not None else {}
 
     def compute() -> dict[str, Any]:
+        from analysis.reach import reach  # loads pandas: imported with the first breakdown
+
         columns = [kpi.question for kpi in shared.kpis]
         if question is not None and by not in columns:
             columns.append(by)
         frame = data.wave_frame(session, [first, second], questions=columns)
-        result = to_dict(
-            compare_waves(
+        result = analysis.to_dict(
+            analysis.compare_waves(
                 frame,
                 shared.kpis,
                 baseline=labels[first.id],
@@ -284,13 +278,15 @@ def breakdown(
             for group in kpi["groups"][by]:
                 names[group["group"]] = group_name(by, group["group"], question)
         margins = (
-            PopulationMargins(counts=((by, tuple((c, float(n)) for c, n in saved.items())),))
+            analysis.PopulationMargins(
+                counts=((by, tuple((c, float(n)) for c, n in saved.items())),)
+            )
             if saved
             else None
         )
         reached = (
             [
-                to_dict(
+                analysis.to_dict(
                     reach(
                         frame,
                         margins,
@@ -320,8 +316,8 @@ def trend(session: Session, area: LocalArea, waves: Sequence[Wave]) -> Any:
 
     def compute() -> dict[str, Any]:
         frame = data.wave_frame(session, waves, questions=[k.question for k in shared.kpis])
-        return to_dict(
-            trend_kpis(
+        return analysis.to_dict(
+            analysis.trend_kpis(
                 frame,
                 shared.kpis,
                 waves=[labels[w.id] for w in waves],
@@ -335,7 +331,7 @@ def trend(session: Session, area: LocalArea, waves: Sequence[Wave]) -> Any:
 
 def group_name(by: str, code: str, question: Question | None) -> str:
     """A group of a breakdown in words."""
-    if code == NOT_STATED:
+    if code == analysis.NOT_STATED:
         return str(gettext("Not stated"))
     if by == "channel":
         return channel_name(code)

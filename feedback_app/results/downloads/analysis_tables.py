@@ -16,23 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from analysis import (
-    AnalysisInputError,
-    Comparison,
-    KpiDefinition,
-    ThemeReport,
-    Trend,
-    WaveDescription,
-    compare_waves,
-    describe_wave,
-    themes,
-    trend_kpis,
-)
-from analysis.result_tables import tables_for
+import analysis
+from analysis import AnalysisInputError, KpiDefinition
 from analysis.tables import Table
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Wave
@@ -40,6 +29,9 @@ from feedback_app.results import data
 from feedback_app.results.labels import labelled_tables
 from feedback_app.results.themes.service import corrections
 from surveys.model import Questionnaire
+
+if TYPE_CHECKING:
+    from analysis import Comparison, ThemeReport, Trend, WaveDescription
 
 #: Context questions results are broken down by, when both waves ask them, then
 #: the response's language and channel (always known).
@@ -133,13 +125,13 @@ def analyse(session: Session, selection: Selection, *, publication: bool) -> Res
     by = [*breakdowns, *BREAKDOWN_META]
     try:
         comparisons = tuple(
-            compare_waves(
+            analysis.compare_waves(
                 frame, kpis, baseline=labels[0], follow_up=label, by=by, publication=publication
             )
             for label in labels[1:]
         )
         trend = (
-            trend_kpis(
+            analysis.trend_kpis(
                 frame,
                 kpis,
                 waves=labels,
@@ -152,7 +144,7 @@ def analyse(session: Session, selection: Selection, *, publication: bool) -> Res
         # With the KPIs, so the options hidden here match the headlines published
         # by compare and trend (one disclosure rule for the wave).
         descriptions = tuple(
-            describe_wave(
+            analysis.describe_wave(
                 frame,
                 wave=names[w.id],
                 questions=closed[w.id],
@@ -165,7 +157,7 @@ def analyse(session: Session, selection: Selection, *, publication: bool) -> Res
         theme_reports = tuple(
             (
                 question,
-                themes(
+                analysis.themes(
                     frame,
                     column=question,
                     waves=_asking(selection, question, names),
@@ -185,16 +177,16 @@ def named_tables(results: Results) -> list[tuple[str, Table]]:
     named: list[tuple[str, Table]] = []
     for index, comparison in enumerate(results.comparisons, start=2):
         prefix = f"wave{index}_" if several else ""
-        named.extend((prefix + t.name, t) for t in tables_for(comparison))
+        named.extend((prefix + t.name, t) for t in analysis.tables_for(comparison))
     if results.trend is not None:
         named.extend(
             (f"trend_{t.name}" if t.name != "trend" else "trend", t)
-            for t in tables_for(results.trend)
+            for t in analysis.tables_for(results.trend)
         )
     for index, description in enumerate(results.descriptions, start=1):
-        named.extend((f"wave{index}_{t.name}", t) for t in tables_for(description))
+        named.extend((f"wave{index}_{t.name}", t) for t in analysis.tables_for(description))
     for question, report in results.theme_reports:
-        named.extend((f"{question}_{t.name}", t) for t in tables_for(report))
+        named.extend((f"{question}_{t.name}", t) for t in analysis.tables_for(report))
     return _unique(named)
 
 

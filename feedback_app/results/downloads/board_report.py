@@ -19,13 +19,13 @@ import hashlib
 from dataclasses import asdict
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 from flask_babel import format_date, gettext
 from sqlalchemy.orm import Session
 
-from analysis import KpiComparison, WaveEstimate
+from analysis import WaveEstimate
 from analysis.render_csv import publication_percent
 from analysis.rounding import format_number, format_percent
 from analysis.tables import flag
@@ -35,6 +35,9 @@ from feedback_app.results import charts, data
 from feedback_app.results.board.view_model import build_board, find_row
 from feedback_app.results.compare.service import group_name
 from feedback_app.results.downloads.analysis_tables import Results, Selection, analyse
+
+if TYPE_CHECKING:
+    from analysis import KpiComparison
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
 #: The only files the PDF renderer may read: our report stylesheet.

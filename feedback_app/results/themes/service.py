@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from analysis import comment_themes, redact, themes, to_dict
+import analysis
+from analysis import redact
 from analysis.codeframe import Theme, load_codeframe
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import Answer, LocalArea, Response, ThemeCorrection, Wave, utcnow
@@ -55,8 +56,8 @@ def free_text(
         found = []
         frame = data.wave_frame(session, waves, questions=[q.id for q in shared.free_text])
         for question in shared.free_text:
-            report = to_dict(
-                themes(
+            report = analysis.to_dict(
+                analysis.themes(
                     frame,
                     column=question.id,
                     waves=[labels[first.id], labels[second.id]],
@@ -134,7 +135,7 @@ def comment_page(session: Session, wave: Wave, question_id: str, *, page: int) -
         Comment(
             answer_id=answer_id,
             text=redact(data.as_text(value)),
-            automatic=comment_themes(data.as_text(value), codeframe=frame),
+            automatic=analysis.comment_themes(data.as_text(value), codeframe=frame),
             corrected=tuple(given) if given is not None else None,
         )
         for answer_id, value, given in rows

@@ -12,31 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from analysis import (
-    AnalysisInputError,
-    KpiDefinition,
-    compare_questions,
-    themes,
-    to_dict,
-    trend_kpis,
-)
-from analysis.reach import reach
-from analysis.wave_results import (
-    Period,
-    by_period,
-    crosstab,
-    periods_for,
-    protect_counts,
-    wave_results,
-)
-from analysis.weighting import PopulationMargins
+import analysis
+from analysis import AnalysisInputError, KpiDefinition
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Response, Wave
 from feedback_app.monitor import population
@@ -47,6 +30,12 @@ from feedback_app.results.themes.service import corrections
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web import local_days
 from surveys import AnswerType, Question, Questionnaire
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analysis import Period
+
 
 #: Themes and quotes shown per free-text question.
 TOP_THEMES = 6
@@ -142,11 +131,13 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
     label = data.wave_labels([wave])[wave.id]
 
     def compute() -> dict[str, Any]:
+        from analysis.wave_results import wave_results  # loads pandas with the first results page
+
         frame = data.wave_frame(session, [wave], questions=[q.id for q in [*closed, *texts]])
         if frame.empty:
             return _no_responses(label)
         asked = _present(frame, closed)
-        result = to_dict(
+        result = analysis.to_dict(
             wave_results(
                 frame,
                 wave=label,
@@ -197,11 +188,13 @@ def _who(
     publication: bool,
 ) -> dict[str, Any]:
     """Who responded: by channel and language, and reach against population counts."""
+    from analysis.reach import reach  # runs on the frame: pandas is already loaded
+
     found: dict[str, Any] = {"responses": len(frame)}
     for column, name in (("channel", channel_name), ("language", language_name)):
         counts = frame[column].value_counts().sort_index()
         hidden = (
-            protect_counts([int(n) for n in counts.to_numpy()])
+            analysis.protect_counts([int(n) for n in counts.to_numpy()])
             if publication and len(counts)
             else [False] * len(counts)
         )
@@ -214,10 +207,10 @@ def _who(
         saved = population.populations(session, area, question.id)
         if not saved or question.id not in frame.columns:
             continue
-        margins = PopulationMargins(
+        margins = analysis.PopulationMargins(
             counts=((question.id, tuple((c, float(n)) for c, n in saved.items())),)
         )
-        table = to_dict(
+        table = analysis.to_dict(
             reach(
                 frame,
                 margins,
@@ -241,8 +234,8 @@ def _themes(
     for question in texts:
         if question.id not in frame.columns:
             continue
-        report = to_dict(
-            themes(
+        report = analysis.to_dict(
+            analysis.themes(
                 frame,
                 column=question.id,
                 waves=[label],
@@ -310,11 +303,11 @@ def chosen_periods(
 ) -> list[Period]:
     """Months, quarters or periods starting on ``starts`` (the last runs to the last day)."""
     if every in ("month", "quarter"):
-        return periods_for(days, every=every)
+        return analysis.periods_for(days, every=every)
     last = max([*days, starts[-1]]) if days else starts[-1]
     ends = [s - dt.timedelta(days=1) for s in starts[1:]] + [max(last, starts[-1])]
     return [
-        Period(f"{s.isoformat()} to {e.isoformat()}", s, e)
+        analysis.Period(f"{s.isoformat()} to {e.isoformat()}", s, e)
         for s, e in zip(starts, ends, strict=True)
     ]
 
@@ -353,7 +346,7 @@ def periods(
             day_of = submitted_days(session, area, waves)
             days = [day_of.get(int(r)) for r in frame["response_id"]]
             chosen = chosen_periods([d for d in days if d], every=every, starts=starts)
-            split = by_period(frame, days=days, periods=chosen)
+            split = analysis.by_period(frame, days=days, periods=chosen)
             present = set(split["wave"])
             kept = [p for p in chosen if p.label in present]
             order = [p.label for p in kept]
@@ -381,9 +374,11 @@ def _series(
     kpis: Sequence[KpiDefinition],
     questionnaire: Questionnaire,
 ) -> dict[str, Any]:
+    from analysis.wave_results import wave_results  # these run on frames: pandas is loaded
+
     option_order = _option_order(asked)
     per_period = [
-        to_dict(
+        analysis.to_dict(
             wave_results(
                 frame,
                 wave=label,
@@ -398,8 +393,8 @@ def _series(
             _label_question(item, questionnaire)
     changes = []
     for previous, current in itertools.pairwise(order):
-        compared = to_dict(
-            compare_questions(
+        compared = analysis.to_dict(
+            analysis.compare_questions(
                 frame,
                 {q.id: tuple(q_options) for q, q_options in _options(asked)},
                 baseline=previous,
@@ -413,9 +408,11 @@ def _series(
         changes.append({"from": previous, "to": current, "questions": compared["questions"]})
     trend = None
     if len(order) >= 2 and kpis:
-        trend = to_dict(trend_kpis(frame, kpis, waves=list(order), dates=list(dates)))
+        trend = analysis.to_dict(
+            analysis.trend_kpis(frame, kpis, waves=list(order), dates=list(dates))
+        )
     everyone = frame.assign(wave=ALL_EVENTS)
-    together = to_dict(
+    together = analysis.to_dict(
         wave_results(
             everyone,
             wave=ALL_EVENTS,
@@ -466,8 +463,8 @@ def cross(
         if frame.empty:
             return None
         try:
-            result = to_dict(
-                crosstab(
+            result = analysis.to_dict(
+                analysis.crosstab(
                     frame,
                     wave=label,
                     question=question_id,
