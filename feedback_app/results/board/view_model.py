@@ -47,6 +47,7 @@ from analysis import (
 )
 from analysis.benchmarks import Benchmark, kpi_estimates
 from analysis.method import describe_method
+from analysis.plan_benchmarks import latest_benchmarks, target_benchmark
 from analysis.proportions import wilson_interval
 from analysis.targets import Observation, judge_on_date, months_after, target_level
 from feedback_app.definitions import questionnaire_for
@@ -129,6 +130,8 @@ class StagedTarget:
     judged_on: Observation | None
     #: For higher_of / lower_of: the benchmark value used (None: not entered yet).
     benchmark_value: float | None = None
+    #: The plan's published figure that value came from (None: given by the caller).
+    benchmark_figure: plan_format.BenchmarkFigure | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,8 @@ class BoardRow:
     entered: EnteredFigures | None = None
     #: Waves asking the question that closed before the agreed baseline (left out).
     older_waves: int = 0
+    #: The latest published figure of each comparator (England, region, neighbours).
+    published: tuple[plan_format.BenchmarkFigure, ...] = ()
 
     @property
     def agreed_baseline(self) -> plan_format.AgreedBaseline | None:
@@ -526,6 +531,7 @@ def build_board(
                 targets=targets,
                 entered=entered,
                 older_waves=older.get(kpi.id, 0),
+                published=latest_benchmarks(kpi.benchmarks),
             )
         )
     return Board(rows=tuple(rows), method=method, today=today)
@@ -592,12 +598,16 @@ def _staged_targets(
     starts_on = plan.plan.starts_on if plan.plan else None
     staged = []
     for target in kpi.all_targets:
+        due_on = target_due(target, starts_on=starts_on, baseline_on=baseline_on)
         bench = benchmark_values.get((kpi.id, target.benchmark)) if target.benchmark else None
+        figure = None
+        if target.benchmark and bench is None:
+            figure = target_benchmark(kpi.benchmarks, target.benchmark, due_on=due_on)
+            bench = figure.value if figure else None
         level = target_level(
             target.rule, target.value, baseline=baseline, higher_is_better=kpi.higher_is_better,
             percentage=kpi.is_percentage, benchmark=bench,
         )  # fmt: skip
-        due_on = target_due(target, starts_on=starts_on, baseline_on=baseline_on)
         status, used = judge_on_date(
             level, follow_ups, due_on=due_on, today=today, higher_is_better=kpi.higher_is_better
         )
@@ -610,6 +620,7 @@ def _staged_targets(
                 status=status,
                 judged_on=used,
                 benchmark_value=bench,
+                benchmark_figure=figure,
             )
         )
     return tuple(staged)
