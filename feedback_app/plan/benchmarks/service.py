@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from flask_babel import gettext
 from pydantic import ValidationError
 
 from surveys.kpis import BenchmarkFigure, KpiBank, kpi_bank_from_data, plan_data
@@ -226,9 +227,23 @@ def template_csv() -> str:
 __all__ = [
     "COLUMNS",
     "CsvProblem",
+    "comparator_name",
     "figure_data",
     "read_csv",
     "template_csv",
     "with_figures",
     "without_figure",
 ]
+
+
+def comparator_name(figure: BenchmarkFigure) -> str:
+    """What a figure is compared with, in words ("North West (region)")."""
+    if figure.comparator == "england":
+        return gettext("England")
+    if figure.comparator == "region":
+        return gettext("%(name)s (region)", name=figure.name)
+    if figure.comparator == "neighbours":
+        if figure.name:
+            return gettext("Statistical neighbours' average (%(name)s)", name=figure.name)
+        return gettext("Statistical neighbours' average")
+    return gettext("%(name)s (statistical neighbour)", name=figure.name)

@@ -4,6 +4,7 @@ area's figure and used by "the higher of a level and a benchmark" targets."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 
@@ -11,9 +12,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.models import AreaPlan, AuditEvent, PlanRevision
+from feedback_app.models import AreaPlan, AuditEvent, PlanRevision, Wave
 from surveys.kpis import parse_kpi_bank
-from tests.feedback_app.plan.test_web_plan import KPI_1_2_VALUES, _rows
+from tests.feedback_app.plan.test_web_plan import KPI_1_2_VALUES, _rows, _wave
+from tests.feedback_app.plan.test_web_plan import _version as _questionnaire
 from tests.support.staff import make_area_with_staff, signed_in
 
 
@@ -183,3 +185,23 @@ def test_who_may_change_benchmarks(app: Flask) -> None:
     template = coordinator.client.get("/staff/sefton/plan/benchmarks-template.csv")
     assert template.status_code == 200
     assert template.get_data(as_text=True).startswith("kpi,comparator,name,period,period_end")
+
+
+def test_the_board_report_shows_the_benchmarks_beside_the_figures(app: Flask) -> None:
+    _staff, officer = _sefton(app)
+    officer.get("/staff/sefton/plan/benchmarks/upload")
+    officer.post("/staff/sefton/plan/benchmarks/upload", {"text": CSV_GOOD})
+    version = _questionnaire(app, "sefton")
+    _wave(app, version, "Baseline survey 2019", dt.date(2019, 12, 18), agree=382, other=618)
+    _wave(app, version, "Follow-up survey 2020", dt.date(2020, 11, 30), agree=490, other=510)
+    with app.app_context():
+        ids = db.session().scalars(select(Wave.id).order_by(Wave.closes_at)).all()
+    report = unescape(
+        officer.get(f"/staff/sefton/results/report?baseline={ids[0]}&follow_up={ids[1]}").get_data(
+            as_text=True
+        )
+    )
+    row = _text(report.split('data-kpi="kpi_4_1"', 1)[1].split("</tr>", 1)[0])
+    assert "49% England: 52.0% (2020; National parent survey, published 1 Mar 2021)" in row
+    assert "Statistical neighbours' average: 46.0%" in row
+    assert "North West (region): 50.5%" in row
