@@ -189,6 +189,16 @@ class BoardRow:
         return _observation(self.figures.latest)
 
     @property
+    def trend_points(self) -> tuple[tuple[str, float | None], ...]:
+        """Every figure of the KPI, oldest first, as (label, value): the survey waves
+        (the measured baseline first) or the entered values."""
+        if self.entered is not None:
+            return tuple((p.label, p.point) for p in self.entered.points)
+        if self.figures is None:
+            return ()
+        return tuple((s.label, s.estimate.percent) for s in self.figures.steps)
+
+    @property
     def reference(self) -> str:
         """The plan's reference ("KPI 4/1"), or the bank id."""
         return self.kpi.reference or self.kpi.id
