@@ -79,7 +79,8 @@ def _sideways(page: Page) -> int:
     return int(
         page.evaluate(
             """() => {
-              let most = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+              const root = document.documentElement;
+              let most = root.scrollWidth - root.clientWidth;
               for (const el of document.querySelectorAll('main *')) {
                 const style = getComputedStyle(el);
                 if (['auto', 'scroll'].includes(style.overflowX)) {
