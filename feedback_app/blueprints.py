@@ -20,6 +20,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.imports.views import bp as imports_bp
     from feedback_app.monitor.views import bp as monitor_bp
     from feedback_app.plan.actions.views import bp as plan_actions_bp
+    from feedback_app.plan.benchmarks.views import bp as plan_benchmarks_bp
     from feedback_app.plan.statuses.views import bp as plan_statuses_bp
     from feedback_app.plan.views import bp as plan_bp
     from feedback_app.public.views import bp as public_bp
@@ -64,6 +65,7 @@ def register_blueprints(app: Flask) -> None:
         actions_bp,
         plan_statuses_bp,
         plan_actions_bp,
+        plan_benchmarks_bp,
         data_protection_bp,
     ):
         app.register_blueprint(blueprint)

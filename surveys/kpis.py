@@ -5,7 +5,8 @@ command lines (``analysis`` converts what it returns into its own definitions).
 An area's plan (docs/plan.md, docs/adr/0025-area-plans.md) is the same format
 extended: a ``plan`` header (title, start date), and per KPI an ``agreed_baseline``,
 any number of staged ``targets`` and, for measures that no survey asks
-(``kind: entered``), the entered ``values`` per period. A file without those keys
+(``kind: entered``), the entered ``values`` per period, and the ``benchmarks`` it is
+compared with (England, region, statistical neighbours). A file without those keys
 is still a valid plan, so ``python -m analysis --kpis`` reads either.
 Option codes are read as text whatever YAML makes of them: ``positive: [yes]``
 is the code "yes" (the definition loader keeps yes/no as strings) and
@@ -144,6 +145,44 @@ class EnteredValue(_Frozen):
         return 100.0 * self.numerator / self.denominator  # type: ignore[operator]
 
 
+#: Who a benchmark compares the area with: England, the area's region, its
+#: statistical neighbours' average, or one named statistical neighbour.
+COMPARATORS = ("england", "region", "neighbours", "neighbour")
+
+
+class BenchmarkFigure(_Frozen):
+    """One published comparator figure of a KPI for one period (docs/plan.md).
+
+    ``name`` is the region ("North West") or the neighbour area ("Wirral"); the
+    statistical neighbours' average may name its group ("CIPFA neighbours").
+    """
+
+    comparator: Literal["england", "region", "neighbours", "neighbour"]
+    name: Words | None = Field(default=None, max_length=100)
+    #: The period it covers, as the publication names it ("2019", "2020-Q1").
+    period: Words = Field(max_length=40)
+    #: The last day of the period: it orders the figures.
+    date: dt.date
+    #: Per cent (0 to 100) for survey KPIs and proportions; the unit for values.
+    value: float
+    source: Words = Field(max_length=200)
+    published_on: dt.date
+    note: Words | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _named_where_needed(self) -> BenchmarkFigure:
+        if self.comparator in ("region", "neighbour") and self.name is None:
+            raise ValueError(f"a {self.comparator} benchmark needs its 'name'")
+        if self.comparator == "england" and self.name is not None:
+            raise ValueError("an England benchmark has no 'name'")
+        return self
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Which series the figure belongs to: comparator and name (case ignored)."""
+        return (self.comparator, (self.name or "").strip().casefold())
+
+
 class KpiDefinition(_Frozen):
     """One KPI of a plan.
 
@@ -183,6 +222,8 @@ class KpiDefinition(_Frozen):
     target: Target | None = None
     targets: tuple[Target, ...] = ()
     values: tuple[EnteredValue, ...] = ()
+    #: Published comparator figures (England, region, statistical neighbours).
+    benchmarks: tuple[BenchmarkFigure, ...] = ()
 
     @property
     def exclude_given(self) -> bool:
@@ -337,6 +378,7 @@ def _figure_problems(document: SourceDocument, index: int, kpi: KpiDefinition) -
                             (*loc, "value"), "an absolute target must be 0 to 100 (per cent)"
                         )
                     )
+    problems.extend(_benchmark_problems(document, index, kpi))
     seen: set[str] = set()
     for position, entered in enumerate(kpi.values):
         loc = ("kpis", index, "values", position)
@@ -349,6 +391,23 @@ def _figure_problems(document: SourceDocument, index: int, kpi: KpiDefinition) -
             )
         if kpi.measure == "value" and entered.value is None:
             problems.append(document.problem((*loc, "numerator"), "this measure needs a value"))
+    return problems
+
+
+def _benchmark_problems(document: SourceDocument, index: int, kpi: KpiDefinition) -> list[Any]:
+    """Percentages out of 0-100 and a comparator's period given twice."""
+    problems = []
+    seen: set[tuple[str, str, str]] = set()
+    for position, figure in enumerate(kpi.benchmarks):
+        loc = ("kpis", index, "benchmarks", position)
+        if kpi.is_percentage and not 0 <= figure.value <= 100:
+            problems.append(document.problem((*loc, "value"), "must be 0 to 100 (per cent)"))
+        key = (*figure.key, figure.period.strip().casefold())
+        if key in seen:
+            problems.append(
+                document.problem((*loc, "period"), "this comparator's period is given twice")
+            )
+        seen.add(key)
     return problems
 
 
@@ -412,7 +471,7 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
             return {k: move(v, k) for k, v in value.items()}
         if isinstance(value, list):
             return [move(v) for v in value]
-        if key in ("starts_on", "date", "due_on") and isinstance(value, str):
+        if key in ("starts_on", "date", "due_on", "published_on") and isinstance(value, str):
             return shift(dt.date.fromisoformat(value)).isoformat()
         return value
 

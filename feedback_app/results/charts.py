@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from analysis.rounding import format_percent
+from analysis.rounding import format_number, format_percent
 
 #: Drawing width of every chart (user units; the SVG scales to its container).
 WIDTH = 640
@@ -585,3 +585,103 @@ def _cells(point: Point | None) -> list[Markup]:
 
 
 __all__ = ["Figure", "Point", "Series", "bar_chart", "data_table", "interval_chart"]
+
+
+# --- sparklines -----------------------------------------------------------------------
+
+#: How many of the latest figures a sparkline shows (Sefton's "6 point trend").
+SPARK_POINTS = 6
+SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 4
+
+
+@dataclass(frozen=True, slots=True)
+class SparkPoint:
+    """One figure of a trend: its label (wave or period) and value (None: not shown)."""
+
+    label: str
+    value: float | None
+
+
+def sparkline(
+    points: Sequence[SparkPoint],
+    *,
+    spark_id: str,
+    title: str,
+    percentage: bool = True,
+    unit: str | None = None,
+) -> Markup:
+    """The last :data:`SPARK_POINTS` figures as a small line with the numbers beside it.
+
+    The ``<svg role="img">`` is named by its ``<title>`` (what it is) and described by
+    ``<desc>`` (every figure with its label, in order); the same numbers are written
+    out under it, rounded by the one rule (``analysis.rounding``), so nothing is
+    only in the picture. A figure that is not shown (base under 10) is a gap.
+    Empty markup when there are fewer than two figures.
+    """
+    shown = list(points)[-SPARK_POINTS:]
+    if len(shown) < 2:
+        return Markup("")
+
+    def text(value: float | None) -> str:
+        if value is None:
+            return gettext("not shown")
+        if percentage:
+            return format_percent(value, 1)
+        return f"{format_number(value, 1)} {unit}".strip() if unit else format_number(value, 1)
+
+    known = [p.value for p in shown if p.value is not None]
+    low, high = (min(known), max(known)) if known else (0.0, 1.0)
+    if high - low < 1e-9:
+        low, high = low - 1, high + 1
+    step = (SPARK_WIDTH - 2 * SPARK_PAD) / (len(shown) - 1)
+
+    def xy(index: int, value: float) -> tuple[float, float]:
+        y = SPARK_HEIGHT - SPARK_PAD - (value - low) / (high - low) * (SPARK_HEIGHT - 2 * SPARK_PAD)
+        return round(SPARK_PAD + index * step, 1), round(y, 1)
+
+    runs: list[list[tuple[float, float]]] = [[]]
+    for index, point in enumerate(shown):
+        if point.value is None:
+            runs.append([])
+        else:
+            runs[-1].append(xy(index, point.value))
+    lines = [
+        Markup('<polyline points="{p}" fill="none" stroke="{c}" stroke-width="2"/>').format(
+            p=" ".join(f"{x},{y}" for x, y in run), c=COLOURS[0]
+        )
+        for run in runs
+        if len(run) > 1
+    ]
+    dots = [
+        Markup('<circle cx="{x}" cy="{y}" r="{r}" fill="{c}"/>').format(
+            x=x, y=y, r=3 if i == len(shown) - 1 else 2, c=COLOURS[0]
+        )
+        for i, point in enumerate(shown)
+        if point.value is not None
+        for x, y in [xy(i, point.value)]
+    ]
+    described = "; ".join(f"{p.label}: {text(p.value)}" for p in shown)
+    numbers = Markup("").join(
+        Markup('<li><span class="govuk-visually-hidden">{label}: </span>{value}</li>').format(
+            label=p.label, value=text(p.value)
+        )
+        for p in shown
+    )
+    return Markup(
+        '<div class="app-sparkline" id="{id}">'
+        '<svg class="app-sparkline__svg" role="img" aria-labelledby="{id}-title {id}-desc" '
+        'viewBox="0 0 {w} {h}" width="{w}" height="{h}" focusable="false">'
+        '<title id="{id}-title">{title}</title><desc id="{id}-desc">{desc}</desc>'
+        "{lines}{dots}</svg>"
+        '<ol class="app-sparkline__numbers" aria-label="{numbers_label}">{numbers}</ol></div>'
+    ).format(
+        id=spark_id,
+        w=SPARK_WIDTH,
+        h=SPARK_HEIGHT,
+        title=title,
+        desc=described,
+        lines=Markup("").join(lines),
+        dots=Markup("").join(dots),
+        numbers_label=gettext("The figures, oldest first"),
+        numbers=numbers,
+    )

@@ -116,3 +116,45 @@ def test_each_target_is_judged_on_its_own_date() -> None:
         TargetStatus.INSUFFICIENT_DATA
     )
     assert dec_19.point == 38.2
+
+
+# --- benchmark-based rules ("the higher of 50% or the national average") -----------------
+
+
+@given(rule=st.sampled_from(("higher_of", "lower_of")), value=percent, low=percent,
+       high=percent, baseline=st.none() | percent, higher=st.booleans())  # fmt: skip
+def test_benchmark_rules_are_monotone_in_the_benchmark(
+    rule: str, value: float, low: float, high: float, baseline: float | None, higher: bool
+) -> None:
+    low, high = sorted((low, high))
+    common = {"baseline": baseline, "higher_is_better": higher, "percentage": True}
+    a = target_level(rule, value, benchmark=low, **common)
+    b = target_level(rule, value, benchmark=high, **common)
+    assert a is not None and b is not None and a <= b
+    # The baseline plays no part: a comparator target is a level.
+    assert target_level(rule, value, benchmark=low, **{**common, "baseline": 0.0}) == a
+
+
+@given(value=percent, benchmark=maybe_benchmark, baseline=percent)
+def test_lower_of_for_lower_is_better_mirrors_higher_of(
+    value: float, benchmark: float | None, baseline: float
+) -> None:
+    lower = target_level("lower_of", value, baseline=baseline, higher_is_better=False,
+                         percentage=True, benchmark=benchmark)  # fmt: skip
+    higher = target_level(
+        "higher_of", 100 - value, baseline=100 - baseline, higher_is_better=True,
+        percentage=True, benchmark=None if benchmark is None else 100 - benchmark,
+    )  # fmt: skip
+    assert lower is not None and higher is not None
+    assert lower == pytest.approx(100 - higher)
+
+
+@given(value=amount, benchmark=st.floats(min_value=-50, max_value=250, allow_nan=False),
+       higher=st.booleans())  # fmt: skip
+def test_a_benchmark_rule_never_leaves_0_to_100_for_proportions(
+    value: float, benchmark: float, higher: bool
+) -> None:
+    for rule in ("higher_of", "lower_of"):
+        level = target_level(rule, value, baseline=None, higher_is_better=higher,
+                             percentage=True, benchmark=benchmark)  # fmt: skip
+        assert level is not None and 0 <= level <= 100

@@ -29,6 +29,7 @@ from feedback_app.models import (
     StaffUser,
     Wave,
 )
+from feedback_app.plan.service import area_plan
 from tests.support.staff import make_area_with_staff
 
 
@@ -61,6 +62,8 @@ def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dic
         coordinator = session.scalar(
             select(StaffUser.id).where(StaffUser.email == "coordinator@demo.example")
         )
+        plan = area_plan(session, wave.area)
+        kpi_id = plan.kpis[0].id if plan is not None and plan.kpis else "x"
         session.commit()
         page = questionnaire.pages[0]
         return {
@@ -72,6 +75,7 @@ def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dic
             "comment_id": comment.id,
             "action_id": action.id,
             "plan_action_id": plan_action.id,
+            "kpi_id": kpi_id,
             "milestone_id": plan_action.milestones[0].id,
             "return_id": paper.id,
             "user_id": coordinator,

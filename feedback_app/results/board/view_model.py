@@ -46,6 +46,7 @@ from analysis import (
 )
 from analysis.benchmarks import Benchmark, kpi_estimates
 from analysis.method import describe_method
+from analysis.plan_benchmarks import latest_benchmarks, target_benchmark
 from analysis.proportions import wilson_interval
 from analysis.targets import Observation, judge_on_date, months_after, target_level
 from feedback_app.definitions import questionnaire_for
@@ -128,6 +129,8 @@ class StagedTarget:
     judged_on: Observation | None
     #: For higher_of / lower_of: the benchmark value used (None: not entered yet).
     benchmark_value: float | None = None
+    #: The plan's published figure that value came from (None: given by the caller).
+    benchmark_figure: plan_format.BenchmarkFigure | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,8 @@ class BoardRow:
     entered: EnteredFigures | None = None
     #: Waves asking the question that closed before the agreed baseline (left out).
     older_waves: int = 0
+    #: The latest published figure of each comparator (England, region, neighbours).
+    published: tuple[plan_format.BenchmarkFigure, ...] = ()
 
     @property
     def agreed_baseline(self) -> plan_format.AgreedBaseline | None:
@@ -181,6 +186,16 @@ class BoardRow:
         if self.figures is None or self.figures.latest is None:
             return None
         return _observation(self.figures.latest)
+
+    @property
+    def trend_points(self) -> tuple[tuple[str, float | None], ...]:
+        """Every figure of the KPI, oldest first, as (label, value): the survey waves
+        (the measured baseline first) or the entered values."""
+        if self.entered is not None:
+            return tuple((p.label, p.point) for p in self.entered.points)
+        if self.figures is None:
+            return ()
+        return tuple((s.label, s.estimate.percent) for s in self.figures.steps)
 
     @property
     def reference(self) -> str:
@@ -525,6 +540,7 @@ def build_board(
                 targets=targets,
                 entered=entered,
                 older_waves=older.get(kpi.id, 0),
+                published=latest_benchmarks(kpi.benchmarks),
             )
         )
     return Board(rows=tuple(rows), method=method, today=today)
@@ -591,12 +607,16 @@ def _staged_targets(
     starts_on = plan.plan.starts_on if plan.plan else None
     staged = []
     for target in kpi.all_targets:
+        due_on = target_due(target, starts_on=starts_on, baseline_on=baseline_on)
         bench = benchmark_values.get((kpi.id, target.benchmark)) if target.benchmark else None
+        figure = None
+        if target.benchmark and bench is None:
+            figure = target_benchmark(kpi.benchmarks, target.benchmark, due_on=due_on)
+            bench = figure.value if figure else None
         level = target_level(
             target.rule, target.value, baseline=baseline, higher_is_better=kpi.higher_is_better,
             percentage=kpi.is_percentage, benchmark=bench,
         )  # fmt: skip
-        due_on = target_due(target, starts_on=starts_on, baseline_on=baseline_on)
         status, used = judge_on_date(
             level, follow_ups, due_on=due_on, today=today, higher_is_better=kpi.higher_is_better
         )
@@ -609,6 +629,7 @@ def _staged_targets(
                 status=status,
                 judged_on=used,
                 benchmark_value=bench,
+                benchmark_figure=figure,
             )
         )
     return tuple(staged)

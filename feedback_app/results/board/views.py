@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
+from markupsafe import Markup
 from werkzeug.wrappers import Response as HttpResponse
 
 from analysis import AnalysisInputError
@@ -24,7 +25,15 @@ from feedback_app.results.board.status_rules import (
     default_rules,
     to_settings,
 )
-from feedback_app.results.charts import Figure, Point, Series, interval_chart
+from feedback_app.results.charts import (
+    SPARK_POINTS,
+    Figure,
+    Point,
+    Series,
+    SparkPoint,
+    interval_chart,
+    sparkline,
+)
 from feedback_app.results.data import area_plan
 from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
@@ -53,7 +62,20 @@ def board(area: LocalArea) -> str:
         area=area,
         board=_board(area),
         rules=area_rules(area.results_settings),
+        trend=kpi_trend,
     )
+
+
+def kpi_trend(row: boards.BoardRow) -> Markup:
+    """The KPI's last six figures as a sparkline with the numbers (empty with one)."""
+    return sparkline(
+        [SparkPoint(label, value) for label, value in row.trend_points],
+        spark_id=f"trend-{row.kpi.id}",
+        title=gettext("Trend of %(kpi)s: the last %(n)s figures", kpi=row.reference,
+                      n=min(SPARK_POINTS, len(row.trend_points))),
+        percentage=row.kpi.is_percentage,
+        unit=row.kpi.unit,
+    )  # fmt: skip
 
 
 def kpi_chart(row: boards.BoardRow) -> Figure | None:

@@ -31,10 +31,12 @@ from analysis.rounding import format_number, format_percent
 from analysis.tables import flag
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea
+from feedback_app.plan.benchmarks.service import comparator_name
 from feedback_app.results import charts, data
 from feedback_app.results.board.view_model import build_board, find_row
 from feedback_app.results.compare.service import group_name
 from feedback_app.results.downloads.analysis_tables import Results, Selection, analyse
+from surveys.kpis import BenchmarkFigure, KpiDefinition
 
 if TYPE_CHECKING:
     from analysis import KpiComparison
@@ -92,7 +94,7 @@ def with_plan_targets(session: Session, area: LocalArea, report: dict[str, Any])
     for kpi in report["kpis"]:
         row = find_row(board, kpi["id"])
         if row is None:  # a KPI of the question bank that is not in the plan
-            kpis.append({**kpi, "plan_targets": [], "agreed_baseline": ""})
+            kpis.append({**kpi, "plan_targets": [], "agreed_baseline": "", "benchmarks": []})
             continue
         plan_targets = [
             {
@@ -102,6 +104,7 @@ def with_plan_targets(session: Session, area: LocalArea, report: dict[str, Any])
                 "due": format_date(target.due_on, "d MMM yyyy") if target.due_on else None,
                 "status": target.status.value,
                 "judged_on": target.judged_on.label if target.judged_on else "",
+                "benchmark": _benchmark_text(target.benchmark_figure, row.kpi),
             }
             for target in row.targets
         ]  # fmt: skip
@@ -110,12 +113,31 @@ def with_plan_targets(session: Session, area: LocalArea, report: dict[str, Any])
             {
                 **kpi,
                 "plan_targets": plan_targets,
+                "benchmarks": [
+                    {
+                        "name": comparator_name(figure),
+                        "value": _level_text(
+                            figure.value, percentage=row.kpi.is_percentage, unit=row.kpi.unit
+                        ),
+                        "period": figure.period,
+                        "source": figure.source,
+                        "published": format_date(figure.published_on, "d MMM yyyy"),
+                    }
+                    for figure in row.published
+                ],
                 "agreed_baseline": _level_text(agreed, percentage=True, unit=None)
                 if agreed is not None
                 else "",
             }
         )
     return {**report, "kpis": kpis}
+
+
+def _benchmark_text(figure: BenchmarkFigure | None, kpi: KpiDefinition) -> str:
+    if figure is None:
+        return ""
+    value = _level_text(figure.value, percentage=kpi.is_percentage, unit=kpi.unit)
+    return f"{comparator_name(figure)} {value}"
 
 
 def _level_text(value: float | None, *, percentage: bool, unit: str | None) -> str:

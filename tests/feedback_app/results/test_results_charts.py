@@ -7,7 +7,14 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from feedback_app.results.charts import Point, Series, bar_chart, interval_chart
+from feedback_app.results.charts import (
+    Point,
+    Series,
+    SparkPoint,
+    bar_chart,
+    interval_chart,
+    sparkline,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -109,3 +116,23 @@ def test_the_target_line_never_strikes_through_a_value_label() -> None:
     baseline = float(label.get("y"))
     # The 14 px text spans from about 14 px above its baseline to 4 px below.
     assert not baseline - 14 <= target_y <= baseline + 4
+
+
+def test_a_sparkline_names_itself_shows_its_numbers_and_leaves_gaps() -> None:
+    points = [SparkPoint(f"W{i}", v) for i, v in enumerate([10, 20.25, None, 30, 40, 50, 62.25])]
+    html = str(sparkline(points, spark_id="trend-k", title="Trend of KPI 4/1"))
+    svg = ET.fromstring(re.search(r"<svg.*</svg>", html, flags=re.S).group(0))  # type: ignore[union-attr]
+    assert svg.get("role") == "img" and svg.get("aria-labelledby") == "trend-k-title trend-k-desc"
+    assert "style" not in html
+    # The last six figures only; the number rounded half away from zero, as everywhere.
+    desc = svg.find("{http://www.w3.org/2000/svg}desc") or svg.find("desc")
+    assert desc is not None and desc.text is not None
+    assert desc.text.startswith("W1: 20.3%; W2: not shown; W3: 30.0%")
+    numbers = re.findall(r"</span>([^<]+)</li>", html)
+    assert numbers == ["20.3%", "not shown", "30.0%", "40.0%", "50.0%", "62.3%"]
+    # The gap splits the line in two; every known figure has a dot.
+    assert html.count("<polyline") == 1 and html.count("<circle") == 5
+    assert str(sparkline(points[:1], spark_id="x", title="t")) == ""
+    weeks = str(sparkline([SparkPoint("a", 9), SparkPoint("b", 8.25)], spark_id="w", title="t",
+                          percentage=False, unit="weeks"))  # fmt: skip
+    assert re.findall(r"</span>([^<]+)</li>", weeks) == ["9.0 weeks", "8.3 weeks"]

@@ -152,17 +152,21 @@ def test_board_shows_analysis_figures_status_and_other_areas(app: Flask) -> None
     assert "↔ No significant change" in help_[2]
     assert help_[4] == "Red: Not met by the due date"
     # Other areas: South 75% and West 50% (East's base of 29 is left out): 62.5% of 2.
-    assert trust[5].endswith("Other areas: 62.5% unweighted average of 2 other areas")
+    assert trust[7].endswith("Other areas: 62.5% unweighted average of 2 other areas")
+    # The trend: both figures, rounded as everywhere else, under the sparkline.
+    assert trust[5].endswith("Baseline 2025: 40.0% Follow-up 2026: 70.0%")
+    assert trust[6] == "None entered"
     # Help and support: only South has a base of 30, so no average is shown.
-    assert "Other areas: Not shown: fewer than 2 other areas" in help_[5]
+    assert "Other areas: Not shown: fewer than 2 other areas" in help_[7]
     for name in ("Zzsouth", "Zzeast", "Zzwest", "south survey"):
         assert name not in html
     # The rule is shown on the page, and the status is words as well as colour.
     assert "Target met (confirmed), at any time: Blue, “Achieved”" in html
     assert 'class="govuk-tag govuk-tag--blue">Blue: Achieved<' in html
-    # No sideways scroll: six columns that stack on a phone (CSS), not a scrolled region.
+    # No sideways scroll: eight columns that stack on a phone (CSS), not a scrolled region
+    # (tests/browser/test_browser_board.py checks it at 1280 and 390 px).
     assert 'aria-labelledby="kpi-board-caption"' not in html
-    assert len(_rows(html, "kpi-board")[0]) == 6
+    assert len(_rows(html, "kpi-board")[0]) == 8
 
     # The detail page: every wave with its interval, the chart, the sentence, the method.
     page = unescape(officer.get("/staff/north/results/kpis/kpi_4_1").get_data(as_text=True))
