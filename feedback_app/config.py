@@ -101,6 +101,9 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     "SEND_RETRY_SECONDS": (float, 0),
     "SEND_CLAIM_TIMEOUT_SECONDS": (float, 0),
     "CONTACT_RETENTION_DAYS": (int, 0),
+    # How long a respondent's own "carry on" message may take to send while they
+    # wait for the page (feedback_app/respond/carry_on.py, ADR 0037).
+    "SEND_REQUEST_TIMEOUT_SECONDS": (float, 1),
 }
 
 
@@ -216,9 +219,12 @@ def sending_settings(env: dict[str, str]) -> dict[str, Any]:
 
     Notify: ``NOTIFY_API_KEY`` (the service's key, from the environment),
     ``NOTIFY_EMAIL_TEMPLATE_ID`` and/or ``NOTIFY_SMS_TEMPLATE_ID``, optionally
-    ``NOTIFY_BASE_URL``. SMTP: ``SMTP_HOST``, ``SMTP_FROM``, optionally
-    ``SMTP_PORT`` (587), ``SMTP_USERNAME``/``SMTP_PASSWORD``, ``SMTP_STARTTLS``
-    (``true``; ``false`` only for a relay on the same machine) and ``SMTP_CA_FILE``.
+    ``NOTIFY_BASE_URL`` and the templates of a respondent's own resume link,
+    ``NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID`` / ``NOTIFY_CARRY_ON_SMS_TEMPLATE_ID``
+    (without them the save-for-later page offers no message). SMTP: ``SMTP_HOST``,
+    ``SMTP_FROM``, optionally ``SMTP_PORT`` (587), ``SMTP_USERNAME``/``SMTP_PASSWORD``,
+    ``SMTP_STARTTLS`` (``true``; ``false`` only for a relay on the same machine) and
+    ``SMTP_CA_FILE``.
     """
     backend = env.get("SEND_BACKEND", "").strip().lower()
     found: dict[str, Any] = {"SEND_BACKEND": backend}
@@ -228,7 +234,12 @@ def sending_settings(env: dict[str, str]) -> dict[str, Any]:
             raise ConfigError("NOTIFY_API_KEY must be the service's API key from Notify")
         found["NOTIFY_API_KEY"] = key
         found["NOTIFY_BASE_URL"] = env.get("NOTIFY_BASE_URL", "").strip().rstrip("/")
-        for name in ("NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_SMS_TEMPLATE_ID"):
+        for name in (
+            "NOTIFY_EMAIL_TEMPLATE_ID",
+            "NOTIFY_SMS_TEMPLATE_ID",
+            "NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID",
+            "NOTIFY_CARRY_ON_SMS_TEMPLATE_ID",
+        ):
             found[name] = env.get(name, "").strip()
         if not (found["NOTIFY_EMAIL_TEMPLATE_ID"] or found["NOTIFY_SMS_TEMPLATE_ID"]):
             raise ConfigError("SEND_BACKEND=notify needs NOTIFY_EMAIL_TEMPLATE_ID or _SMS_")

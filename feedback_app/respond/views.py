@@ -21,7 +21,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, gettext, ngettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 from wtforms import StringField
@@ -31,7 +31,7 @@ from feedback_app.definitions import questionnaire_for
 from feedback_app.distribution import gate
 from feedback_app.models import Response, Wave, utcnow
 from feedback_app.quality import signals
-from feedback_app.respond import journey, progress
+from feedback_app.respond import carry_on, journey, progress
 from feedback_app.respond.answer_types import answer_fields, cleaned_answers, page_form
 from feedback_app.respond.view_model import (
     KEEP_FIELD,
@@ -402,8 +402,94 @@ def save_for_later(visit: Visit, response: Response) -> ViewResult:
         if not form.validate_on_submit():
             abort(400)
         code = journey.format_resume_code(journey.issue_resume_code(db.session(), response))
+    return _save_page(visit, response, code=code)
+
+
+class CarryOnForm(FlaskForm):
+    contact = StringField()
+
+
+def _save_page(
+    visit: Visit,
+    response: Response,
+    *,
+    code: str | None,
+    carry_on_form: CarryOnForm | None = None,
+    error: str | None = None,
+    sent: bool = False,
+    status: int = 200,
+) -> tuple[str, int]:
     answers = journey.saved_answers(db.session(), response)
     continue_url = _page_url(visit.link, progress.resume_page(visit.questionnaire, answers))
-    return render_template(
-        "respond/save.html", visit=visit, form=form, code=code, continue_url=continue_url
+    page = render_template(
+        "respond/save.html",
+        visit=visit,
+        form=FlaskForm(),
+        code=code,
+        continue_url=continue_url,
+        carry_on_channels=carry_on.channels(current_app.config),
+        carry_on_form=carry_on_form or CarryOnForm(formdata=None),
+        carry_on_error=error,
+        carry_on_sent=sent,
+    )
+    return page, status
+
+
+@bp.post("/<slug>/save/send")
+@answering
+def send_carry_on_link(visit: Visit, response: Response) -> ViewResult:
+    """Send the respondent a new resume code and link, once; the contact is not kept."""
+    backend = carry_on.sender(current_app.config)
+    if backend is None:
+        abort(404)
+    form = CarryOnForm()
+    if not form.validate_on_submit():
+        abort(400)
+    found = carry_on.read_contact((form.contact.data or "")[:400], backend.channels_for("carry_on"))
+    if isinstance(found, str):
+        return _save_page(visit, response, code=None, carry_on_form=form, error=found, status=400)
+    result = carry_on.send_link(
+        db.session(),
+        backend,
+        response=response,
+        contact=found,
+        keys=carry_on.keys(
+            response_id=response.id, client=throttle.client_address(), secret=throttle.app_secret()
+        ),
+        survey=content_translation.content_gettext(visit.questionnaire.title),
+        area=visit.wave.area.name,
+        link_for=lambda code: url_for(
+            "respond.resume", slug=visit.wave.slug, code=code.replace(" ", ""), _external=True
+        ),
+    )
+    if result.outcome is carry_on.Outcome.SENT:
+        return _save_page(visit, response, code=result.code, sent=True)
+    if result.outcome is carry_on.Outcome.TOO_MANY:
+        minutes = max(1, math.ceil(result.retry_after / 60))
+        error = " ".join(
+            [
+                gettext("You have asked for too many messages."),
+                ngettext("Try again in %(num)d minute.", "Try again in %(num)d minutes.", minutes),
+            ]
+        )
+        page, status = _save_page(
+            visit, response, code=None, carry_on_form=form, error=error, status=429
+        )
+        reply = make_response(page, status)
+        reply.headers["Retry-After"] = str(result.retry_after)
+        return reply
+    if result.outcome is carry_on.Outcome.REFUSED:
+        error = gettext(
+            "We could not send a message to that address or number. Check it and try "
+            "again, or write down the resume code below."
+        )
+        status = 400
+    else:  # the provider was slow or down: nothing is queued, the person may retry
+        error = gettext(
+            "We could not send the message just now. Try again in a few minutes, or "
+            "write down the resume code below."
+        )
+        status = 503
+    return _save_page(
+        visit, response, code=result.code, carry_on_form=form, error=error, status=status
     )

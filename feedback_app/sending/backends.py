@@ -4,6 +4,11 @@ Both take a ``Message`` and return the provider's reference, or raise
 ``SendFailure`` saying whether trying again later may work (``temporary``) and
 why, in words a coordinator reads on the wave's page ("bounced", "invalid
 number", "rate limited").
+
+A message is of one ``kind``: an ``invitation`` (or its reminder), sent by the
+worker, or ``carry_on``, a respondent's own resume link sent once from the
+save-for-later page while they wait (ADR 0037). Notify has a template per kind and
+channel; SMTP takes the carry-on text from the caller, in the reader's language.
 """
 
 from __future__ import annotations
@@ -33,6 +38,23 @@ class Message:
     link: str
     reminder: bool
     reference: str
+    #: "invitation" (and its reminders) or "carry_on" (a respondent's resume link).
+    kind: str = "invitation"
+    #: The resume code a carry-on message repeats (Notify personalisation).
+    code: str = ""
+    #: E-mail subject and body written by the caller in the reader's language
+    #: (a carry-on message by SMTP); empty: the invitation's own English text.
+    subject: str = ""
+    body: str = ""
+
+
+#: Kinds of message, and the Notify template settings of each (e-mail, text).
+KINDS = {
+    "invitation": ("NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_SMS_TEMPLATE_ID"),
+    "carry_on": ("NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID", "NOTIFY_CARRY_ON_SMS_TEMPLATE_ID"),
+}
+#: How long the provider may take before a send is given up on (the worker's).
+DEFAULT_TIMEOUT_SECONDS = 30.0
 
 
 class SendFailure(Exception):
@@ -51,6 +73,9 @@ class Backend(Protocol):
     channels: frozenset[str]
     per_minute: int
 
+    def channels_for(self, kind: str) -> frozenset[str]:
+        """The channels a message of ``kind`` can go by (empty: it cannot be sent)."""
+
     def send(self, message: Message) -> str:
         """Send; the provider's id for the message. Raises ``SendFailure``."""
 
@@ -67,6 +92,8 @@ class Backend(Protocol):
 
 def _text(message: Message) -> tuple[str, str]:
     """Subject and body for e-mail sent by SMTP (Notify uses its own templates)."""
+    if message.subject and message.body:
+        return message.subject, message.body
     if message.reminder:
         subject = f"Reminder: have your say – {message.survey}"
         opening = "This is a reminder: you have not answered this survey yet."
@@ -88,7 +115,10 @@ class SmtpBackend:
     name = "smtp"
     channels = frozenset({"email"})
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
+    def __init__(
+        self, config: Mapping[str, Any], *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+    ) -> None:
+        self.timeout = timeout
         self.host = str(config["SMTP_HOST"])
         self.port = int(config.get("SMTP_PORT") or 587)
         self.sender = str(config["SMTP_FROM"])
@@ -98,7 +128,12 @@ class SmtpBackend:
         self.ca_file = str(config.get("SMTP_CA_FILE") or "") or None
         self.per_minute = int(config.get("SEND_PER_MINUTE") or 600)
 
+    def channels_for(self, kind: str) -> frozenset[str]:
+        return self.channels if kind in KINDS else frozenset()
+
     def send(self, message: Message) -> str:
+        if message.kind == "carry_on" and not (message.subject and message.body):
+            raise ValueError("a carry-on e-mail needs its text in the reader's language")
         subject, body = _text(message)
         email = EmailMessage()
         email["From"] = self.sender
@@ -108,7 +143,7 @@ class SmtpBackend:
         email["Message-ID"] = message_id
         email.set_content(body)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=30) as smtp:
+            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
                 if self.starttls:
                     smtp.starttls(context=ssl.create_default_context(cafile=self.ca_file))
                 if self.username:
@@ -152,48 +187,59 @@ class NotifyBackend:
 
     E-mail and text templates are chosen by id (``NOTIFY_EMAIL_TEMPLATE_ID``,
     ``NOTIFY_SMS_TEMPLATE_ID``) and given ``survey``, ``area``, ``link`` and
-    ``reminder`` ("yes"/"no") as personalisation.
+    ``reminder`` ("yes"/"no") as personalisation. A carry-on message uses
+    ``NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID`` / ``_SMS_`` and gets ``survey``, ``area``,
+    ``link`` and ``code``.
     """
 
     name = "notify"
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
+    def __init__(
+        self, config: Mapping[str, Any], *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+    ) -> None:
         from notifications_python_client.notifications import NotificationsAPIClient
 
         # The client has no type hints: held as Any.
         self.client: Any = NotificationsAPIClient(  # type: ignore[no-untyped-call]
             str(config["NOTIFY_API_KEY"]),
             base_url=str(config.get("NOTIFY_BASE_URL") or NOTIFY_URL),
-            timeout=30,
+            timeout=timeout,
         )
+        #: (kind, channel) -> template id; a kind without a template is not sent.
         self.templates = {
-            "email": str(config.get("NOTIFY_EMAIL_TEMPLATE_ID") or ""),
-            "sms": str(config.get("NOTIFY_SMS_TEMPLATE_ID") or ""),
+            (kind, channel): str(config.get(setting) or "")
+            for kind, settings in KINDS.items()
+            for channel, setting in zip(("email", "sms"), settings, strict=True)
         }
-        self.channels = frozenset(c for c, t in self.templates.items() if t)
+        self.channels = self.channels_for("invitation")
         self.per_minute = min(int(config.get("SEND_PER_MINUTE") or NOTIFY_PER_MINUTE), 3000)
+
+    def channels_for(self, kind: str) -> frozenset[str]:
+        return frozenset(c for (k, c), template in self.templates.items() if k == kind and template)
 
     def send(self, message: Message) -> str:
         from notifications_python_client.errors import APIError
 
-        personalisation = {
-            "survey": message.survey,
-            "area": message.area,
-            "link": message.link,
-            "reminder": "yes" if message.reminder else "no",
-        }
+        personalisation = {"survey": message.survey, "area": message.area, "link": message.link}
+        if message.kind == "carry_on":
+            personalisation["code"] = message.code
+        else:
+            personalisation["reminder"] = "yes" if message.reminder else "no"
+        template = self.templates.get((message.kind, message.channel), "")
+        if not template:
+            raise SendFailure("no template", temporary=False)
         try:
             if message.channel == "email":
                 reply = self.client.send_email_notification(
                     email_address=message.to,
-                    template_id=self.templates["email"],
+                    template_id=template,
                     personalisation=personalisation,
                     reference=message.reference,
                 )
             else:
                 reply = self.client.send_sms_notification(
                     phone_number=message.to,
-                    template_id=self.templates["sms"],
+                    template_id=template,
                     personalisation=personalisation,
                     reference=message.reference,
                 )
@@ -242,11 +288,14 @@ def _notify_failure(error: Any, *, channel: str) -> SendFailure:
     return SendFailure(f"refused by Notify ({code})", temporary=False)
 
 
-def backend_from_config(config: Mapping[str, Any]) -> Backend | None:
-    """The configured back end, or None when sending is not set up."""
+def backend_from_config(
+    config: Mapping[str, Any], *, timeout: float = DEFAULT_TIMEOUT_SECONDS
+) -> Backend | None:
+    """The configured back end, or None when sending is not set up. ``timeout``:
+    seconds the provider may take (shorter when a person waits for the page)."""
     name = str(config.get("SEND_BACKEND") or "")
     if name == "notify":
-        return NotifyBackend(config)
+        return NotifyBackend(config, timeout=timeout)
     if name == "smtp":
-        return SmtpBackend(config)
+        return SmtpBackend(config, timeout=timeout)
     return None

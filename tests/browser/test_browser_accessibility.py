@@ -7,8 +7,10 @@ sending it empty when it has a required question), check answers, the
 confirmation, the closed page and the resume page (blank and with an error); and
 for any survey the home page, the accessibility statement (from the footer), a 404,
 and "save and come back later" (before and
-after getting a code). Question pages are reached by walking the generated answer
-sets (``covering_answer_sets``), so pages shown only on some routes are audited too.
+after getting a code; with a sender set up, "e-mail or text me a link to carry on"
+with an error and after sending, through the Notify stand-in). Question pages are
+reached by walking the generated answer sets (``covering_answer_sets``), so pages
+shown only on some routes are audited too.
 
 The language is chosen once, with ``?lang=xx`` on the first page; everything after
 is found without reading words (options by their stored code, buttons by their
@@ -48,6 +50,7 @@ from tests.browser.respondent import (
     press_main_button,
     start_in,
 )
+from tests.support.sending import API_KEY, EMAIL_TEMPLATE, SMS_TEMPLATE, notify_stand_in
 
 pytestmark = pytest.mark.browser
 
@@ -175,7 +178,7 @@ def _save_for_later(page: Page, live: LiveServer) -> None:
     start_in(page, slug)
     page.locator("#save-later").click()
     page.wait_for_url(re.compile(rf"/s/{slug}/save$"))
-    expect(page.locator('main form button[type="submit"]')).to_be_visible()
+    expect(page.locator('main form button[type="submit"]').first).to_be_visible()
 
 
 def _save_with_code(page: Page, live: LiveServer) -> None:
@@ -211,6 +214,42 @@ def test_page_is_accessible(
     open_in(page, "/", lang)
     PAGE_STATES[state](page, live_server)
     problems = audit(page, axe_source, state, lang=lang)
+    assert not problems, report(problems)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_carry_on_link_states_are_accessible(
+    new_page: NewPage, live_server: LiveServer, axe_source: str, lang: str
+) -> None:
+    """The save-for-later page offering to send the link: with an error, then sent."""
+    config = live_server.app.config
+    before = {k: config.get(k) for k in ("SEND_BACKEND", "NOTIFY_API_KEY", "NOTIFY_BASE_URL")}
+    with notify_stand_in() as stand_in:
+        config.update(
+            SEND_BACKEND="notify",
+            NOTIFY_API_KEY=API_KEY,
+            NOTIFY_BASE_URL=stand_in.url,
+            NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID=EMAIL_TEMPLATE,
+            NOTIFY_CARRY_ON_SMS_TEMPLATE_ID=SMS_TEMPLATE,
+        )
+        try:
+            page = new_page(locale=lang)
+            open_in(page, "/", lang)
+            _save_for_later(page, live_server)
+            send = page.locator('form[action$="/save/send"] button[type="submit"]')
+            page.locator("input#contact").fill("0123")
+            send.click()
+            expect(page.locator(".govuk-error-summary")).to_be_visible()
+            problems = audit(page, axe_source, "carry on link, with an error", lang=lang)
+            page.locator("input#contact").fill("07700 900982")
+            page.locator('form[action$="/save/send"] button[type="submit"]').click()
+            expect(page.locator("#resume-code")).to_be_visible()
+            problems += audit(page, axe_source, "carry on link, sent", lang=lang)
+            assert stand_in.received_by("07700900982") == 1
+        finally:
+            config.update(before)
+            config.pop("NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID")
+            config.pop("NOTIFY_CARRY_ON_SMS_TEMPLATE_ID")
     assert not problems, report(problems)
 
 

@@ -228,6 +228,15 @@ def smtp_server(directory: Path, *, username: str, password: str) -> Iterator[Ma
     context.load_cert_chain(str(cert), str(key))
 
     class Handler:
+        async def handle_RCPT(
+            self, server: Any, session: Any, envelope: Any, address: str, options: Any
+        ) -> str:
+            # A mailbox that does not exist: the relay refuses it at once.
+            if address.startswith("no-such-person@"):
+                return "550 5.1.1 No such user"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             with box.lock:
                 box.messages.append(
