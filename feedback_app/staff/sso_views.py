@@ -41,7 +41,7 @@ def start() -> HttpResponse:
     if not sso.configured():
         abort(404)
     try:
-        return sso.client().authorize_redirect(url_for("sso.callback", _external=True))  # type: ignore[no-any-return]
+        return sso.client().authorize_redirect(url_for("sso.callback", _external=True))
     except (AuthlibBaseError, RequestException, ValueError, KeyError):
         # The provider's discovery document could not be read.
         audit.record(db.session(), "sso_unavailable")
@@ -189,9 +189,9 @@ def remove_mapping(area: LocalArea, mapping_id: int) -> HttpResponse:
     mapping = db.session().get(SsoRoleMapping, mapping_id)
     if mapping is None or mapping.area_id != area.id:
         abort(404)
-    detail = {"claim": mapping.claim, "value": mapping.value, "role": mapping.role}
+    claim, value, role = mapping.claim, mapping.value, mapping.role
     db.session().delete(mapping)
-    record_action("sso_mapping_removed", area=area, **detail)
+    record_action("sso_mapping_removed", area=area, claim=claim, value=value, role=role)
     flash(gettext("Mapping removed. People keep the roles they already have."))
     return redirect(url_for("sso.mappings", area_slug=area.slug))
 

@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 
 HERE = Path(__file__).resolve().parent / "oidc"
 CLIENT_ID = "feedback"
-CLIENT_SECRET = "feedback-test-secret"  # noqa: S105 - the test provider's own
+CLIENT_SECRET = "feedback-test-secret"
 CALLBACK = "http://localhost/staff/sso/callback"
 
 
@@ -65,7 +65,7 @@ def oidc_provider() -> Iterator[OidcTestProvider]:
     if not (HERE / "node_modules" / "oidc-provider").is_dir():
         _unavailable("run `cd tests/support/oidc && npm ci` (make pytest does)")
     port = _free_port()
-    process = subprocess.Popen(  # noqa: S603 - a fixed script
+    process = subprocess.Popen(
         [str(node), str(HERE / "provider.mjs"), str(port)],
         cwd=HERE,
         stdout=subprocess.PIPE,

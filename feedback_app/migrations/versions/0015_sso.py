@@ -33,14 +33,10 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_sso_role_mapping")),
-        sa.UniqueConstraint(
-            "area_id", "claim", "value", name=op.f("uq_sso_role_mapping_area_id")
-        ),
+        sa.UniqueConstraint("area_id", "claim", "value", name=op.f("uq_sso_role_mapping_area_id")),
     )
     with op.batch_alter_table("sso_role_mapping", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_sso_role_mapping_area_id"), ["area_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_sso_role_mapping_area_id"), ["area_id"], unique=False)
     # Plain ADD COLUMN (no table copy): other tables' foreign keys point at both.
     op.add_column(
         "local_area",
@@ -58,9 +54,7 @@ def upgrade() -> None:
         "staff_user",
         sa.Column("totp_last_step", sa.Integer(), server_default="0", nullable=False),
     )
-    op.create_index(
-        op.f("ix_staff_user_sso_subject"), "staff_user", ["sso_subject"], unique=True
-    )
+    op.create_index(op.f("ix_staff_user_sso_subject"), "staff_user", ["sso_subject"], unique=True)
 
 
 def downgrade() -> None:
