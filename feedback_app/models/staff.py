@@ -47,13 +47,6 @@ class StaffUser(Base):
     #: person has signed in with single sign-on (ADR 0035): later sign-ins find the
     #: account by this, never by e-mail.
     sso_subject: Mapped[str | None] = mapped_column(String(600), unique=True, index=True)
-    #: The TOTP secret, encrypted with a key derived from ``SECRET_KEY``
-    #: (feedback_app/staff/second_factor.py); empty when there is none.
-    totp_secret: Mapped[str] = mapped_column(String(300), default="", server_default="")
-    #: When the person confirmed the secret with a code; None while it is unconfirmed.
-    totp_confirmed_at: Mapped[dt.datetime | None]
-    #: The last 30-second step a code was accepted for: a code is never used twice.
-    totp_last_step: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

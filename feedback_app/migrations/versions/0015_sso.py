@@ -1,4 +1,4 @@
-"""staff single sign-on (role mappings, single-sign-on-only areas) and TOTP
+"""staff single sign-on (role mappings, single-sign-on-only areas, provider subjects)
 
 Revision ID: 0015_sso
 Revises: 0014_results_monitoring
@@ -43,23 +43,12 @@ def upgrade() -> None:
         sa.Column("sso_only", sa.Boolean(), server_default=sa.false(), nullable=False),
     )
     op.add_column("staff_user", sa.Column("sso_subject", sa.String(length=600), nullable=True))
-    op.add_column(
-        "staff_user",
-        sa.Column("totp_secret", sa.String(length=300), server_default="", nullable=False),
-    )
-    op.add_column(
-        "staff_user", sa.Column("totp_confirmed_at", sa.DateTime(timezone=True), nullable=True)
-    )
-    op.add_column(
-        "staff_user",
-        sa.Column("totp_last_step", sa.Integer(), server_default="0", nullable=False),
-    )
     op.create_index(op.f("ix_staff_user_sso_subject"), "staff_user", ["sso_subject"], unique=True)
 
 
 def downgrade() -> None:
     op.drop_index(op.f("ix_staff_user_sso_subject"), table_name="staff_user")
-    for column in ("totp_last_step", "totp_confirmed_at", "totp_secret", "sso_subject"):
+    for column in ("sso_subject",):
         op.drop_column("staff_user", column)
     op.drop_column("local_area", "sso_only")
     with op.batch_alter_table("sso_role_mapping", schema=None) as batch_op:
