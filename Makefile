@@ -22,6 +22,12 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# The OpenID provider the single sign-on tests start (tests/support/oidc/, ADR 0035).
+OIDC_TEST_PROVIDER := tests/support/oidc
+$(OIDC_TEST_PROVIDER)/node_modules/.installed: $(OIDC_TEST_PROVIDER)/package.json $(OIDC_TEST_PROVIDER)/package-lock.json
+	cd $(OIDC_TEST_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 assets: $(DIST)/app.css $(DIST)/app.js
 $(DIST)/app.css: node_modules/.installed Makefile $(wildcard feedback_app/static/src/*.scss)
 	mkdir -p $(DIST)
@@ -54,7 +60,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install assets compile-translations
+pytest: install assets compile-translations $(OIDC_TEST_PROVIDER)/node_modules/.installed
 	$(BIN)/pytest -q $(PYTEST_ARGS)
 
 test: lint typecheck pytest

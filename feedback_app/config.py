@@ -147,6 +147,7 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
     links = _public_links(env, production=production)
     statement = accessibility_statement_settings(env)
     sending = sending_settings(env)
+    single_sign_on = sso_settings(env, production=production)
     database_url = env.get("DATABASE_URL") or f"sqlite:///{DEFAULT_DATABASE}"
     if database_url.startswith("postgres://"):
         database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
@@ -156,7 +157,14 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
         secret_key=secret or DEVELOPMENT_SECRET,
         database_url=database_url,
         production=production,
-        extra={**_tunables(env), "FORWARDED_ALLOW_IPS": proxies, **links, **statement, **sending},
+        extra={
+            **_tunables(env),
+            "FORWARDED_ALLOW_IPS": proxies,
+            **links,
+            **statement,
+            **sending,
+            **single_sign_on,
+        },
     )
 
 
@@ -212,6 +220,31 @@ def accessibility_statement_settings(env: dict[str, str]) -> dict[str, Any]:
         "ACCESSIBILITY_TESTED_ON": tested,
         "ACCESSIBILITY_PREPARED_ON": _iso_date(env, "ACCESSIBILITY_PREPARED_ON", tested),
     }
+
+
+def sso_settings(env: dict[str, str], *, production: bool) -> dict[str, Any]:
+    """Staff single sign-on with OpenID Connect (ADR 0035), or none when unset.
+
+    ``OIDC_ISSUER`` (the provider's issuer; its discovery document is read from
+    ``<issuer>/.well-known/openid-configuration``), ``OIDC_CLIENT_ID`` and
+    ``OIDC_CLIENT_SECRET`` (from the app registration), optionally ``OIDC_SCOPES``
+    (default ``openid email profile``) and ``OIDC_PROVIDER_NAME`` (the sign-in
+    button's words, default "your organisation account"). All three or none.
+    """
+    names = ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+    found: dict[str, Any] = {name: env.get(name, "").strip() for name in names}
+    given = [name for name in names if found[name]]
+    if given and len(given) < len(names):
+        missing = ", ".join(name for name in names if not found[name])
+        raise ConfigError(f"Single sign-on needs {missing} as well as {', '.join(given)}")
+    issuer = found["OIDC_ISSUER"]
+    if issuer and urlsplit(issuer).scheme not in (("https",) if production else ("https", "http")):
+        raise ConfigError(f"OIDC_ISSUER must be an https:// address, not {issuer!r}")
+    found["OIDC_SCOPES"] = env.get("OIDC_SCOPES", "").strip() or "openid email profile"
+    if "openid" not in found["OIDC_SCOPES"].split():
+        raise ConfigError("OIDC_SCOPES must include openid")
+    found["OIDC_PROVIDER_NAME"] = env.get("OIDC_PROVIDER_NAME", "").strip()
+    return found
 
 
 def sending_settings(env: dict[str, str]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from feedback_app.models.staff import (
     LoginThrottle,
     Membership,
     OneTimeLink,
+    SsoRoleMapping,
     StaffSession,
     StaffUser,
 )
@@ -77,6 +78,7 @@ __all__ = [
     "Response",
     "ResultCache",
     "SchemeStatus",
+    "SsoRoleMapping",
     "StaffSession",
     "StaffUser",
     "StatusScheme",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import (
     JSON,
     String,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +37,9 @@ class LocalArea(Base):
     retention_years: Mapped[int | None]
     #: Officers' results settings: status (RAG) rules, the baseline wave, ...
     results_settings: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    #: True when the area's staff sign in only with single sign-on (ADR 0035): a
+    #: password sign-in of anyone holding a role here is refused.
+    sso_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     waves: Mapped[list[Wave]] = relationship(back_populates="area")

@@ -43,6 +43,10 @@ class StaffUser(Base):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[dt.datetime | None]
+    #: The identity provider's issuer and subject (``iss`` + space + ``sub``) once the
+    #: person has signed in with single sign-on (ADR 0035): later sign-ins find the
+    #: account by this, never by e-mail.
+    sso_subject: Mapped[str | None] = mapped_column(String(600), unique=True, index=True)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -65,6 +69,30 @@ class Membership(Base):
 
     user: Mapped[StaffUser] = relationship(back_populates="memberships")
     area: Mapped[LocalArea] = relationship()
+
+
+class SsoRoleMapping(Base):
+    """A claim value from the identity provider that gives a role in one local area.
+
+    For example ``groups`` containing an Entra ID group's object id gives
+    "coordinator" in the area (ADR 0035). ``creates_accounts`` lets a person with no
+    account yet have one made at their first single sign-on.
+    """
+
+    __tablename__ = "sso_role_mapping"
+    __table_args__ = (UniqueConstraint("area_id", "claim", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(
+        ForeignKey("local_area.id", ondelete="CASCADE"), index=True
+    )
+    #: The ID token claim read, e.g. "groups", "roles" or "email".
+    claim: Mapped[str] = mapped_column(String(100))
+    #: The value the claim must equal (or contain, for a list claim).
+    value: Mapped[str] = mapped_column(String(300))
+    role: Mapped[str] = mapped_column(String(20))
+    creates_accounts: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class OneTimeLink(Base):

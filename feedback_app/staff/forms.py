@@ -102,3 +102,55 @@ class AuditFilterForm(Form):
     def date(self, field: StringField) -> dt.date | None:
         """A validated date field's value."""
         return dt.date.fromisoformat(field.data) if field.data else None
+
+
+class SsoMappingForm(FlaskForm):
+    """A claim value from the identity provider that gives a role in this area."""
+
+    claim = SelectField(
+        _l("Claim"),
+        description=_l(
+            "Use groups for Microsoft Entra ID security groups (their object ids),"
+            " roles for app roles."
+        ),
+        widget=GovSelect(),
+        choices=select_choices([(claim, claim) for claim in ("groups", "roles", "email", "sub")]),
+        validators=[InputRequired(_l("Choose a claim"))],
+    )
+    value = StringField(
+        _l("Value"),
+        description=_l("The group's object id, the app role's value, or an email address."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the value the claim must have")), Length(max=300)],
+    )
+    role = RadioField(
+        _l("Role it gives in this area"),
+        widget=GovRadioInput(),
+        choices=select_choices((role.value, ROLE_NAMES[role]) for role in Role),
+        validators=[InputRequired(_l("Choose a role"))],
+    )
+    creates_accounts = RadioField(
+        _l("Make an account at the first sign-in of someone who has none?"),
+        widget=GovRadioInput(),
+        choices=select_choices(
+            [("yes", _l("Yes")), ("no", _l("No, only for people already invited"))]
+        ),
+        default="no",
+        validators=[InputRequired(_l("Choose whether accounts are made"))],
+    )
+
+
+class SsoOnlyForm(FlaskForm):
+    """Whether the area's staff may sign in with a password."""
+
+    sso_only = RadioField(
+        _l("How do this area's staff sign in?"),
+        widget=GovRadioInput(),
+        choices=select_choices(
+            [
+                ("no", _l("With single sign-on or a password")),
+                ("yes", _l("With single sign-on only")),
+            ]
+        ),
+        validators=[InputRequired(_l("Choose how staff sign in"))],
+    )

@@ -40,6 +40,7 @@ STAFF_LINKS: list[StaffLink] = [
     StaffLink("downloads.index", _l("Downloads"), Permission.DOWNLOAD_RESPONSES),
     StaffLink("quality.index", _l("Flagged responses"), Permission.REVIEW_RESPONSES),
     StaffLink("staff.people", _l("People"), Permission.MANAGE_USERS),
+    StaffLink("sso.mappings", _l("Single sign-on"), Permission.MANAGE_USERS),
     StaffLink("staff.audit_log", _l("Audit log"), Permission.VIEW_AUDIT),
     StaffLink("data_protection.index", _l("Data protection"), Permission.DELETE_DATA),
 ]

@@ -30,7 +30,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import db
 from feedback_app.models import LocalArea, StaffUser, Wave
 from feedback_app.respond import journey
-from feedback_app.staff import accounts, audit
+from feedback_app.staff import accounts, audit, sso, sso_views
 from feedback_app.staff.auth import (
     current_user,
     memberships,
@@ -133,6 +133,11 @@ def _welcome(outcome: accounts.LinkOutcome, found: accounts.LinkUse) -> None:
         )
 
 
+def sso_provider_name() -> str:
+    """The words on the single sign-on button (``OIDC_PROVIDER_NAME``)."""
+    return str(current_app.config.get("OIDC_PROVIDER_NAME") or gettext("your organisation account"))
+
+
 def _sign_in_refusal(outcome: accounts.SignInOutcome) -> str | None:
     """Sign in after a checked password and return None, or audit and say why not."""
     if outcome.user is None:
@@ -146,6 +151,14 @@ def _sign_in_refusal(outcome: accounts.SignInOutcome) -> str | None:
         audit.record(db.session(), "login_deactivated", user_id=outcome.user.id)
         return gettext(
             "Your access has been removed. Ask an administrator for your area if you need it back."
+        )
+    if sso.password_refused(db.session(), outcome.user):
+        # An area of theirs signs in with single sign-on only (ADR 0035).
+        audit.record_for_account(db.session(), "login_sso_only", user_id=outcome.user.id)
+        return gettext(
+            "Your area signs in with single sign-on. Use \u201cSign in with %(provider)s\u201d"
+            " instead of a password.",
+            provider=sso_provider_name(),
         )
     audit.record(db.session(), "login", user_id=outcome.user.id)
     sign_in(outcome.user)
@@ -207,17 +220,26 @@ def login() -> str | HttpResponse | tuple[str, int] | Refusal:
             error=error,
             timed_out=request.args.get("timeout"),
             timeouts=timeouts(),
+            sso_configured=sso.configured(),
+            sso_provider=sso_provider_name(),
         ),
         status,
     )
 
 
 @bp.post("/logout")
-def logout() -> HttpResponse:
+def logout() -> HttpResponse | str:
     if not FlaskForm().validate_on_submit():
         abort(400)
+    # A single sign-on session also offers the provider's own sign-out.
+    provider_sign_out = sso_views.end_session_url()
+    user = current_user()
+    if user is not None:
+        audit.record_for_account(db.session(), "logout", user_id=user.id)
     sign_out()
     flash(gettext("You have signed out"))
+    if provider_sign_out:
+        return render_template("staff/signed_out.html", provider_sign_out=provider_sign_out)
     return redirect(url_for("staff.login"))
 
 

@@ -26,6 +26,7 @@ from feedback_app.models import (
     PlanAction,
     PlanMilestone,
     QuestionnaireDraft,
+    SsoRoleMapping,
     StaffUser,
     Wave,
 )
@@ -58,7 +59,14 @@ def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dic
             area_id=wave.area_id, action="Set up a duty line", owner="Head of SEND"
         )
         plan_action.milestones.append(PlanMilestone(title="Agreed", due_on=dt.date(2024, 2, 1)))
-        session.add_all([comment, action, paper, plan_action])
+        mapping = SsoRoleMapping(
+            area_id=wave.area_id,
+            claim="groups",
+            value="route-check",
+            role="reviewer",
+            creates_accounts=False,
+        )
+        session.add_all([comment, action, paper, plan_action, mapping])
         coordinator = session.scalar(
             select(StaffUser.id).where(StaffUser.email == "coordinator@demo.example")
         )
@@ -79,6 +87,7 @@ def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dic
             "milestone_id": plan_action.milestones[0].id,
             "return_id": paper.id,
             "user_id": coordinator,
+            "mapping_id": mapping.id,
             "revision": 1,
             "page_id": page.id,
             "question_id": page.questions[0].id,

@@ -1,0 +1,220 @@
+"""Single sign-on pages: the way out to the provider, the way back, and each area's
+role mappings (ADR 0035). Signing out is ``staff.logout``, which also offers the
+provider's own sign-out."""
+
+from __future__ import annotations
+
+from authlib.common.errors import AuthlibBaseError
+from flask import Blueprint, abort, flash, g, redirect, render_template, session, url_for
+from flask_babel import gettext
+from flask_wtf import FlaskForm
+from joserfc.errors import JoseError
+from requests import RequestException
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db
+from feedback_app.models import LocalArea, SsoRoleMapping
+from feedback_app.staff import audit, sso
+from feedback_app.staff.auth import record_action, requires, sign_in
+from feedback_app.staff.forms import SsoMappingForm, SsoOnlyForm
+from feedback_app.staff.roles import Permission
+
+bp = Blueprint("sso", __name__, url_prefix="/staff")
+
+#: The session key saying this session began with single sign-on.
+SIGNED_ON_KEY = "staff_sso"
+#: What a refusal page says, by reason.
+_REFUSALS = {
+    "no_mapped_role": "Your organisation account does not give you a role in any area here."
+    " Ask an administrator for your area to add your group.",
+    "no_account": "There is no account here for your organisation account yet. Ask an"
+    " administrator for your area to invite you.",
+    "deactivated": "Your access has been removed. Ask an administrator for your area if you"
+    " need it back.",
+}
+_GENERIC = "Single sign-on did not work. Try again, or ask an administrator for your area."
+
+
+@bp.get("/sso/start")
+def start() -> HttpResponse:
+    if not sso.configured():
+        abort(404)
+    try:
+        return sso.client().authorize_redirect(url_for("sso.callback", _external=True))
+    except (AuthlibBaseError, RequestException, ValueError, KeyError):
+        # The provider's discovery document could not be read.
+        audit.record(db.session(), "sso_unavailable")
+        return _refused("provider_unavailable", status=503)
+
+
+def _refused(reason: str, *, status: int = 400) -> HttpResponse:
+    message = gettext(_REFUSALS.get(reason, _GENERIC))
+    return HttpResponse(render_template("staff/sso_refused.html", message=message), status=status)
+
+
+@bp.get("/sso/callback")
+def callback() -> HttpResponse:
+    """Check what the provider sent back and sign in, or refuse with no session.
+
+    Authlib checks the state (kept in this browser's session and removed on first
+    use, so a replayed return is refused), then the ID token's signature, issuer,
+    audience, expiry and nonce.
+    """
+    if not sso.configured():
+        abort(404)
+    try:
+        token = sso.client().authorize_access_token(leeway=sso.CLOCK_LEEWAY_SECONDS)
+    except (AuthlibBaseError, JoseError, RequestException, ValueError, KeyError) as error:
+        reason = getattr(error, "error", None) or type(error).__name__
+        audit.record(db.session(), "sso_refused", reason=str(reason)[:100])
+        return _refused("invalid")
+    claims = dict(token.get("userinfo") or {})
+    try:
+        signed_on = sso.sign_on(db.session(), claims)
+    except sso.Refused as refusal:
+        db.session().rollback()
+        if refusal.user_id is not None:
+            audit.record_for_account(
+                db.session(), "sso_refused", user_id=refusal.user_id, reason=refusal.reason
+            )
+        else:
+            audit.record(
+                db.session(),
+                "sso_refused",
+                reason=refusal.reason,
+                email=str(claims.get("email", ""))[:320],
+            )
+        return _refused(refusal.reason, status=403)
+    audit.record_for_account(
+        db.session(),
+        "sso_login",
+        user_id=signed_on.user.id,
+        commit=False,
+        roles=signed_on.roles,
+        account_made=signed_on.created,
+    )
+    sign_in(signed_on.user)
+    session[SIGNED_ON_KEY] = True
+    return redirect(url_for("staff.home"))
+
+
+def end_session_url() -> str | None:
+    """Where to send someone signing out of a single sign-on session: the provider's
+    ``end_session_endpoint`` (RP-initiated logout), or None."""
+    if not session.get(SIGNED_ON_KEY) or not sso.configured():
+        return None
+    try:
+        metadata = sso.client().load_server_metadata()
+    except (AuthlibBaseError, RequestException, ValueError):
+        return None
+    endpoint = metadata.get("end_session_endpoint")
+    if not isinstance(endpoint, str) or not endpoint.startswith(("https://", "http://")):
+        return None
+    from urllib.parse import urlencode
+
+    query = urlencode(
+        {
+            "client_id": sso.client().client_id,
+            "post_logout_redirect_uri": url_for("staff.login", _external=True),
+        }
+    )
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{query}"
+
+
+def _mapping_page(area: LocalArea, form: SsoMappingForm, status: int = 200) -> tuple[str, int]:
+    only = SsoOnlyForm(sso_only="yes" if area.sso_only else "no")
+    return render_template(
+        "staff/sso_mappings.html",
+        area=area,
+        form=form,
+        only_form=only,
+        mappings=sso.mappings_in_area(db.session(), area),
+        configured=sso.configured(),
+    ), status
+
+
+@bp.get("/<area_slug>/single-sign-on")
+@requires(Permission.MANAGE_USERS)
+def mappings(area: LocalArea) -> tuple[str, int]:
+    return _mapping_page(area, SsoMappingForm())
+
+
+@bp.post("/<area_slug>/single-sign-on")
+@requires(Permission.MANAGE_USERS)
+def add_mapping(area: LocalArea) -> tuple[str, int] | HttpResponse:
+    form = SsoMappingForm()
+    if not form.validate_on_submit():
+        return _mapping_page(area, form, 400)
+    claim, value = form.claim.data or "", (form.value.data or "").strip()
+    if claim == "email":
+        value = value.lower()
+    exists = db.session().scalar(
+        select(SsoRoleMapping.id).where(
+            SsoRoleMapping.area_id == area.id,
+            SsoRoleMapping.claim == claim,
+            SsoRoleMapping.value == value,
+        )
+    )
+    if exists is not None or not value:
+        form.value.errors = [gettext("This area already has a mapping for that value")]
+        return _mapping_page(area, form, 400)
+    creates = form.creates_accounts.data == "yes"
+    db.session().add(
+        SsoRoleMapping(
+            area_id=area.id,
+            claim=claim,
+            value=value,
+            role=form.role.data,
+            creates_accounts=creates,
+        )
+    )
+    record_action(
+        "sso_mapping_added",
+        area=area,
+        claim=claim,
+        value=value,
+        role=form.role.data,
+        creates_accounts=creates,
+    )
+    flash(gettext("Mapping added"))
+    return redirect(url_for("sso.mappings", area_slug=area.slug))
+
+
+@bp.post("/<area_slug>/single-sign-on/<int:mapping_id>/remove")
+@requires(Permission.MANAGE_USERS)
+def remove_mapping(area: LocalArea, mapping_id: int) -> HttpResponse:
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    mapping = db.session().get(SsoRoleMapping, mapping_id)
+    if mapping is None or mapping.area_id != area.id:
+        abort(404)
+    claim, value, role = mapping.claim, mapping.value, mapping.role
+    db.session().delete(mapping)
+    record_action("sso_mapping_removed", area=area, claim=claim, value=value, role=role)
+    flash(gettext("Mapping removed. People keep the roles they already have."))
+    return redirect(url_for("sso.mappings", area_slug=area.slug))
+
+
+@bp.post("/<area_slug>/single-sign-on/only")
+@requires(Permission.MANAGE_USERS)
+def set_sso_only(area: LocalArea) -> tuple[str, int] | HttpResponse:
+    form = SsoOnlyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    wanted = form.sso_only.data == "yes"
+    if wanted and not sso.configured():
+        flash(
+            gettext(
+                "Single sign-on is not set up for this service, so it cannot be the only way in."
+            )
+        )
+        return _mapping_page(area, SsoMappingForm(), 400)
+    area.sso_only = wanted
+    record_action("sso_only_set", area=area, sso_only=wanted, by=g.staff_user.email)
+    flash(
+        gettext("Staff of this area now sign in with single sign-on only.")
+        if wanted
+        else gettext("Staff of this area can sign in with single sign-on or a password.")
+    )
+    return redirect(url_for("sso.mappings", area_slug=area.slug))
