@@ -191,9 +191,16 @@ def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
         .group_by(Response.wave_id)
     ).all()
     found = {wave_id: [count, int(total), _iso(latest)] for wave_id, count, total, latest in rows}
-    # A renamed, extended or closed-early wave changes labels and closing days too.
+    # A renamed, extended or closed-early wave changes labels and closing days too,
+    # and a wave moved to a corrected version its questions' words.
     return [
-        [wave.id, *found.get(wave.id, [0, 0, None]), wave.name, _iso(wave.closes_at)]
+        [
+            wave.id,
+            *found.get(wave.id, [0, 0, None]),
+            wave.name,
+            _iso(wave.closes_at),
+            wave.version_id,
+        ]
         for wave in sorted(waves, key=lambda wave: wave.id)
     ]
 

@@ -8,8 +8,16 @@ import re
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
-from wtforms import BooleanField, HiddenField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.widgets import HiddenInput
 
 from feedback_app.distribution.links import normalise
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
@@ -57,6 +65,13 @@ class PublishForm(FlaskForm):
     confirm = BooleanField(
         _l("I understand that results for these KPIs will not be comparable with earlier waves")
     )
+
+
+class SwitchVersionForm(FlaskForm):
+    """Move a wave to the version shown on the confirmation page (its id, so a
+    version published in between is not taken without being seen)."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 class WaveForm(FlaskForm):

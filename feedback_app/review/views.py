@@ -21,11 +21,18 @@ from feedback_app.review.forms import (
     CommentForm,
     PublishForm,
     ReplyForm,
+    SwitchVersionForm,
     WaveChangeForm,
     WaveForm,
 )
 from feedback_app.review.publish import PublishCheck, PublishRefused, check_draft, publish_draft
 from feedback_app.review.view_model import break_views, published_message, review_page
+from feedback_app.review.wave_version import (
+    SwitchRefused,
+    newest_version,
+    plan_switch,
+    switch_version,
+)
 from feedback_app.review.waves import (
     WaveChangeRefused,
     change_wave,
@@ -39,6 +46,7 @@ from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_version, area_wave_or_404
 from feedback_app.web.exports import csv_response
+from feedback_app.web.languages import NATIVE_NAMES
 
 bp = Blueprint("review", __name__, url_prefix="/staff")
 
@@ -276,6 +284,7 @@ def _change_page(area: LocalArea, wave: Wave, form: WaveChangeForm) -> Page:
         form=form,
         status=wave_status(wave),
         reopen_until=reopen_deadline(wave),
+        newer=newest_version(db.session(), wave),
     )
     return (html, 400) if form.errors else html
 
@@ -316,4 +325,54 @@ def close(area: LocalArea, wave_id: int) -> HttpResponse:
         flash(gettext("The wave is closed. You can reopen it by giving it a new last day"))
     else:
         flash(gettext("The wave was not open, so nothing was changed"))
+    return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))
+
+
+def _switch_page(area: LocalArea, wave: Wave, *, refused: str | None = None) -> Page:
+    """The confirmation page: what moving the wave to the newest version changes,
+    or why it cannot move (``refused``: a POST that was refused, 409)."""
+    cannot = None
+    try:
+        switch = plan_switch(db.session(), wave, utcnow())
+    except SwitchRefused as why:
+        switch, cannot = None, str(why)
+    html = render_template(
+        "staff/review/switch_version.html",
+        area=area,
+        wave=wave,
+        switch=switch,
+        refused=refused,
+        cannot=None if refused else cannot,
+        language_names=NATIVE_NAMES,
+        form=SwitchVersionForm(data={"version": switch.target.id if switch else None}),
+    )
+    return (html, 409) if refused else html
+
+
+@bp.route("/<area_slug>/waves/<int:wave_id>/version", methods=["GET", "POST"])
+@requires(Permission.RUN_SURVEYS)
+def switch(area: LocalArea, wave_id: int) -> Page | HttpResponse:
+    """Move a running wave to a corrected version that keeps results comparable."""
+    wave = area_wave_or_404(area, wave_id)
+    if request.method == "GET":
+        return _switch_page(area, wave)
+    form = SwitchVersionForm()
+    if not form.validate_on_submit() or form.version.data is None:
+        abort(400)
+    before = wave.version.version
+    try:
+        switch_version(
+            db.session(), wave=wave, target_id=form.version.data, user=g.staff_user, now=utcnow()
+        )
+    except SwitchRefused as refused:
+        return _switch_page(area, wave, refused=str(refused))
+    flash(
+        gettext(
+            "%(wave)s now runs version %(after)s (it ran version %(before)s). "
+            "Answers already sent stay with the version they answered",
+            wave=wave.name,
+            after=wave.version.version,
+            before=before,
+        )
+    )
     return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))
