@@ -7,20 +7,21 @@ the cleaned value is kept on the field.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
-from wtforms import Field, RadioField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea, GovTextInput
+from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, InputRequired, Length, Regexp, ValidationError
 
 from feedback_app.collection.keying import KeyingError, read_keyed
 from feedback_app.collection.paper import FIRST, REFERENCE, SECOND
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
+from feedback_app.web.languages import NATIVE_NAMES
 from surveys import Questionnaire
 from surveys.model import Question
 
@@ -56,9 +57,14 @@ def _strip(value: str | None) -> str | None:
 
 
 def keying_form(
-    questionnaire: Questionnaire, *, with_reference: bool, formdata: Any = None
+    questionnaire: Questionnaire,
+    *,
+    with_reference: bool,
+    formdata: Any = None,
+    languages: Sequence[str] = ("en",),
 ) -> FlaskForm:
-    """A form with the paper form reference (first keying only) and a box per question."""
+    """A form with the paper form reference and language (first keying only) and a
+    box per question. ``languages``: those the form could be printed in, English first."""
 
     class KeyingForm(FlaskForm):
         pass
@@ -80,6 +86,15 @@ def keying_form(
                     ),
                 ),
             ],
+        )
+        KeyingForm.language = SelectField(
+            _l("Language of the paper form"),
+            description=_l("The language the form was printed in"),
+            widget=GovSelect(),
+            choices=select_choices([(code, NATIVE_NAMES.get(code, code)) for code in languages]),
+            default=languages[0],
+            validate_choice=False,
+            validators=[AnyOf(list(languages), message=_l("Choose a language from the list"))],
         )
     for question in questionnaire.questions():
         builder = TextAreaField if question.spec.free_text else StringField

@@ -66,8 +66,9 @@ def record_first_keying(
     reference: str,
     answers: Mapping[str, AnswerValue],
     user: StaffUser,
+    language: str = "en",
 ) -> PaperReturn:
-    """Store the first keying of paper form ``reference`` and commit.
+    """Store the first keying of paper form ``reference``, printed in ``language``, and commit.
 
     Refuses a reference already keyed for this wave (accepted or not), so one
     paper form can never become two responses.
@@ -83,6 +84,7 @@ def record_first_keying(
     paper_return = PaperReturn(
         wave_id=wave.id,
         reference=reference,
+        language=language,
         first_keying=to_stored(answers),
         first_keyed_by_id=user.id,
     )
@@ -246,7 +248,7 @@ def accept(
         token_hash=hashlib.sha256(secrets.token_bytes(32)).hexdigest(),
         status="submitted",
         channel="paper",
-        language="en",
+        language=paper_return.language,
         started_at=now,
         updated_at=now,
         submitted_at=now,

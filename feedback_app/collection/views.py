@@ -6,8 +6,9 @@ Views are thin: find the wave, validate the form, call ``paper``, redirect or re
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
@@ -19,7 +20,11 @@ from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, PaperReturn, Wave
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
+from feedback_app.translating import content_translation
 from feedback_app.web.area_records import area_wave_or_404
+from feedback_app.web.i18n import text_direction
+from feedback_app.web.languages import NATIVE_NAMES
+from surveys import Questionnaire
 
 bp = Blueprint("collection", __name__, url_prefix="/staff")
 
@@ -63,7 +68,10 @@ def _keying_page(
 def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str, int]:
     wave = area_wave_or_404(area, wave_id)
     questionnaire = questionnaire_for(wave.version)
-    form = keying_form(questionnaire, with_reference=True, formdata=request.form or None)
+    form = keying_form(
+        questionnaire, with_reference=True, formdata=request.form or None,
+        languages=_print_languages(wave, questionnaire),
+    )  # fmt: skip
     if form.validate_on_submit():
         try:
             paper_return = paper.record_first_keying(
@@ -72,6 +80,7 @@ def paper_entry(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str
                 reference=form.reference.data or "",
                 answers=keyed_answers(questionnaire, form),
                 user=g.staff_user,
+                language=form.language.data,
             )
         except paper.PaperError as error:
             form.reference.errors = [_message(error)]
@@ -189,17 +198,50 @@ def second_keying(
     return _keying_page(area, wave, form, paper_return=found), 400 if form.errors else 200
 
 
+def _print_languages(wave: Wave, questionnaire: Questionnaire) -> tuple[str, ...]:
+    """The languages the wave's form can be printed (and so come back) in: English
+    and every language its version is completely translated into."""
+    offered = content_translation.offered_languages(
+        db.session(), version_id=wave.version_id, questionnaire=questionnaire
+    )
+    return ("en", *(code for code in offered if code != "en"))
+
+
+def _printed_form(wave: Wave, questionnaire: Questionnaire, language: str, large: bool) -> str:
+    """The form itself in ``language``: its text from the version's translation, the
+    printed instructions from the interface catalog (the page around it stays English)."""
+    with force_locale(language):
+        content_translation.use_version(db.session(), wave.version_id)
+        form = render_template(
+            "staff/collection/_printed_form.html",
+            area=wave.area,
+            questionnaire=questionnaire,
+            questions=printing.printed_questions(questionnaire),
+            language=language,
+            direction=text_direction(language),
+            large=large,
+        )
+    g.pop("content_messages", None)
+    return form
+
+
 @bp.get("/<area_slug>/waves/<int:wave_id>/print")
 @requires(Permission.RUN_SURVEYS)
 def print_questionnaire(area: LocalArea, wave_id: int) -> str:
     wave = area_wave_or_404(area, wave_id)
     questionnaire = questionnaire_for(wave.version)
+    languages = _print_languages(wave, questionnaire)
+    language = request.args.get("lang", "en")
+    if language not in languages:
+        abort(404)
     large = request.args.get("size") == "large"
+    form = _printed_form(wave, questionnaire, language, large)
     return render_template(
         "staff/collection/print.html",
         area=area,
         wave=wave,
-        questionnaire=questionnaire,
-        questions=printing.printed_questions(questionnaire),
+        printed_form=Markup(form),  # noqa: S704 - a rendered, autoescaped template
+        languages=[(code, NATIVE_NAMES.get(code, code)) for code in languages],
+        language=language,
         large=large,
     )

@@ -92,6 +92,8 @@ class PaperReturn(Base):
     wave_id: Mapped[int] = mapped_column(ForeignKey("wave.id", ondelete="CASCADE"))
     #: The number written on the paper form, so a return is never keyed twice.
     reference: Mapped[str] = mapped_column(String(40))
+    #: The language of the printed form that came back (its response is counted in it).
+    language: Mapped[str] = mapped_column(String(10), default="en", server_default="en")
     first_keying: Mapped[dict[str, Any]] = mapped_column(JSON)
     first_keyed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL")

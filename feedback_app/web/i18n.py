@@ -74,6 +74,10 @@ def remember_language_choice() -> HttpResponse | None:
     chosen = request.args.get("lang")
     if chosen is None or request.method != "GET":
         return None
+    if request.path.startswith("/staff"):
+        # Staff pages are English whatever families chose: there ``lang`` names what
+        # the page shows (a printed form's language), not a choice to remember.
+        return None
     if chosen in current_app.config["LANGUAGES"]:
         session["lang"] = chosen
     query = urlencode([(k, v) for k, v in request.args.items(multi=True) if k != "lang"])

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from html import unescape
 
+import pytest
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -334,3 +335,59 @@ def test_easy_read_prints_faces_and_the_returns_list_shows_each_status(app: Flas
         easy_id = easy.id
     printed = browser.get(f"/staff/north/waves/{easy_id}/print?size=large").get_data(as_text=True)
     assert re.search(r'class="app-print__picture"><svg', printed)
+
+
+def _printed_form(html: str) -> str:
+    """The printed form's opening tag on, to the end of the page's main content (the
+    staff controls above it stay English)."""
+    return re.split(r'(?=<div class="app-print[ "])', html, maxsplit=1)[1].split("</main>")[0]
+
+
+@pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl")])
+def test_the_form_prints_in_each_language_it_is_translated_into(
+    app: Flask, language: str, direction: str
+) -> None:
+    staff, wave_id, url = _setup(app)
+    browser = signed_in(app.test_client(), staff["officer"])
+    english = browser.get(f"/staff/north/waves/{wave_id}/print").get_data(as_text=True)
+    assert f'lang="{language}"' in english, "the page offers every translated language"
+    questionnaire = bundled_questionnaires()["parent_annual"]
+    entry = browser.get(url).get_data(as_text=True)
+    entry_numbers = re.findall(r'for="q_(\w+)">\s*(\d+)\.', entry)
+    for size in ("", "&size=large"):
+        page = browser.get(f"/staff/north/waves/{wave_id}/print?lang={language}{size}")
+        assert page.status_code == 200
+        html = unescape(page.get_data(as_text=True))
+        form = _printed_form(html)
+        assert re.match(rf'<div [^>]*lang="{language}" dir="{direction}">', form), form[:120]
+        assert ("app-print--large" in form) == bool(size)
+        # No English question text, hint or instruction is left on the form.
+        english_texts = [q.text for q in questionnaire.questions()] + [
+            "How to fill in this form", "Tick one box.", "Tick all that apply.",
+            "Paper form reference", "Questions", "only if you ticked",
+        ]  # fmt: skip
+        assert [t for t in english_texts if t in form] == []
+        # Numbered as on the keying screen.
+        printed = re.findall(r'data-question-id="(\w+)" data-question-number="(\d+)"', form)
+        assert printed == entry_numbers
+        assert page_problems(page.get_data(as_text=True)) == []
+    # A language the version is not translated into is not a printed form.
+    assert browser.client.get(f"/staff/north/waves/{wave_id}/print?lang=xx").status_code == 404
+
+
+def test_a_keyed_return_records_the_language_of_its_form(app: Flask) -> None:
+    staff, wave_id, url = _setup(app)
+    browser = signed_in(app.test_client(), staff["coordinator"])
+    entry = browser.get(url).get_data(as_text=True)
+    assert re.search(r'<option (selected )?value="en"( selected)?>English</option>', entry)
+    assert 'value="ur"' in entry
+    _key(browser, url, {"reference": "U1", "plan_type": "1"})
+    browser.post(url, {"reference": "U2", "language": "ur", "q_plan_type": "2"})
+    refused = browser.post(url, {"reference": "U3", "language": "xx", "q_plan_type": "2"})
+    assert refused.status_code == 400
+    assert "Choose a language from the list" in refused.get_data(as_text=True)
+    returns = {r.reference: r for r in _rows(app, PaperReturn)}
+    assert {ref: r.language for ref, r in returns.items()} == {"U1": "en", "U2": "ur"}
+    browser.post(f"/staff/north/waves/{wave_id}/paper/{returns['U2'].id}/accept", {})
+    response, _answers = _response_answers(app)
+    assert (response.channel, response.language) == ("paper", "ur")
