@@ -1,6 +1,6 @@
 """staff single sign-on (role mappings, single-sign-on-only areas, provider subjects)
 
-Revision ID: 0015_sso
+Revision ID: 0015_single_sign_on
 Revises: 0014_results_monitoring
 Create Date: 2026-12-04
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_sso"
+revision = "0015_single_sign_on"
 down_revision = "0014_results_monitoring"
 branch_labels = None
 depends_on = None

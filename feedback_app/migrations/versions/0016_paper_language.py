@@ -1,7 +1,7 @@
 """the language of a keyed paper form
 
-Revision ID: 0015_results3
-Revises: 0014_results_monitoring
+Revision ID: 0016_paper_language
+Revises: 0015_single_sign_on
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015_results3"
-down_revision = "0014_results_monitoring"
+revision = "0016_paper_language"
+down_revision = "0015_single_sign_on"
 branch_labels = None
 depends_on = None
 
