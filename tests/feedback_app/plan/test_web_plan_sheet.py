@@ -248,4 +248,5 @@ def test_entered_values_uploaded_as_csv(app: Flask) -> None:
     # No file, or a KPI that is not entered: refused.
     officer.get("/staff/sefton/plan/kpis/kpi_1_2/values")
     assert officer.post("/staff/sefton/plan/kpis/kpi_1_2/values/upload", {}).status_code == 400
-    assert officer.client.post("/staff/sefton/plan/kpis/kpi_4_1/values/upload").status_code == 404
+    assert officer.client.get("/staff/sefton/plan/kpis/kpi_4_1/values").status_code == 404
+    assert _versions(app) == before
