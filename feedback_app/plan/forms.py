@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
@@ -317,13 +317,35 @@ class KpiForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    """A plan file (YAML), uploaded or pasted, to replace the plan."""
+    """A plan file, uploaded (YAML, or a spreadsheet laid out like Appendix A: XLSX or
+    CSV; the name's ending says which) or pasted (YAML), to replace the plan."""
 
-    plan_file = FileField(_l("Upload a plan file (.yaml)"), widget=GovFileInput())
+    plan_file = FileField(
+        _l("Upload a plan file (.yaml, .xlsx or .csv)"),
+        description=_l(
+            "A spreadsheet needs the columns this product exports: download the plan as "
+            "a spreadsheet to start from it."
+        ),
+        widget=GovFileInput(),
+    )
     text = TextAreaField(
         _l("Or paste the plan"),
         widget=GovTextArea(),
         validators=[Length(max=MAX_TEXT)],
+    )
+
+
+class ValuesUploadForm(FlaskForm):
+    """A CSV of one entered KPI's values, one row per period."""
+
+    values_file = FileField(
+        _l("Upload values (.csv)"),
+        description=_l(
+            "Columns: Period, Period end, Numerator, Denominator, Value, Source, Note. "
+            "A period already entered is replaced."
+        ),
+        widget=GovFileInput(),
+        validators=[FileRequired(_l("Select a CSV file"))],
     )
 
 

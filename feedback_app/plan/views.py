@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
 from feedback_app.models import LocalArea
-from feedback_app.plan import service
+from feedback_app.plan import service, sheet
 from feedback_app.plan.forms import (
     MAX_TEXT,
     BaselineForm,
@@ -28,6 +28,7 @@ from feedback_app.plan.forms import (
     PlanStartForm,
     TargetForm,
     ValueForm,
+    ValuesUploadForm,
 )
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission, allows
@@ -333,7 +334,38 @@ def enter_value(area: LocalArea, kpi_id: str) -> Page:
         done=gettext("Value saved"),
         then=lambda: url_for(".enter_value", area_slug=area.slug, kpi_id=kpi.id),
     )  # fmt: skip
-    return _edit_page(outcome, form, template="staff/plan/values.html", area=area, kpi=kpi)
+    return _edit_page(
+        outcome, form, template="staff/plan/values.html", area=area, kpi=kpi,
+        upload_form=ValuesUploadForm(formdata=None),
+    )  # fmt: skip
+
+
+@bp.post("/<area_slug>/plan/kpis/<kpi_id>/values/upload")
+@requires(Permission.MANAGE_RESULTS)
+def upload_values(area: LocalArea, kpi_id: str) -> Page:
+    """One entered KPI's values from a CSV: every bad row listed, nothing saved then."""
+    plan = _plan_or_404(area)
+    kpi = _kpi_or_404(plan, kpi_id)
+    if kpi.kind != "entered":
+        abort(404)
+    upload_form = ValuesUploadForm()
+    upload = upload_form.values_file.data
+    name = str(getattr(upload, "filename", None) or "values.csv")
+    outcome = _change_plan(
+        area, upload_form,
+        lambda: sheet.read_values_csv(
+            upload.read(sheet.MAX_BYTES + 1), source=name, plan=plan, kpi_id=kpi.id
+        ),
+        summary=lambda: f"Values of {kpi.reference or kpi.id} uploaded from {name}",
+        done=gettext("Values uploaded"),
+        then=lambda: url_for(".enter_value", area_slug=area.slug, kpi_id=kpi.id),
+    )  # fmt: skip
+    if isinstance(outcome, HttpResponse):
+        return outcome
+    return _form_page(
+        "staff/plan/values.html", status=400, problems=outcome, area=area, kpi=kpi,
+        form=ValueForm(formdata=None), upload_form=upload_form,
+    )  # fmt: skip
 
 
 @bp.route("/<area_slug>/plan/import", methods=["GET", "POST"])
@@ -343,34 +375,21 @@ def import_plan(area: LocalArea) -> Page:
     problems: list[str] = []
     if form.validate_on_submit():
         upload = form.plan_file.data
-        if upload is not None and str(getattr(upload, "filename", None) or ""):
-            raw = upload.read(MAX_TEXT + 1)
-            name = upload.filename
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError:
-                text, problems = "", [gettext("The file is not UTF-8 text; save it as UTF-8.")]
-            if len(raw) > MAX_TEXT:
-                problems = [gettext("The file is larger than 100 KB; is it the right file?")]
-        else:
-            text, name = form.text.data or "", gettext("the pasted plan")
-        if not problems and not text.strip():
-            problems = [gettext("Upload a plan file or paste the plan")]
-        if not problems:
-            try:
-                plan = parse_kpi_bank(text, source=name)
-            except QuestionnaireError as error:
-                problems = _problems(error)
+        name = str(getattr(upload, "filename", None) or "") if upload is not None else ""
+        try:
+            if name:
+                plan = _uploaded_plan(area, name, upload.read(sheet.MAX_BYTES + 1))
             else:
-                if plan.plan is None:
-                    problems = [
-                        gettext("The file has no plan: add a 'plan:' with its title at the top.")
-                    ]
-                else:
-                    problems = _save(area, plan, f"Plan imported from {name}"[:300])
-                    if not problems:
-                        flash(gettext("Plan imported"))
-                        return redirect(url_for(".overview", area_slug=area.slug))
+                plan = _pasted_plan(form.text.data or "")
+        except QuestionnaireError as error:
+            problems = _problems(error)
+        except ValueError as error:
+            problems = [str(error)]
+        else:
+            problems = _save(area, plan, f"Plan imported from {name or 'pasted text'}"[:300])
+            if not problems:
+                flash(gettext("Plan imported"))
+                return redirect(url_for(".overview", area_slug=area.slug))
     elif request.method == "POST" and not form.errors:
         abort(400)
     return _form_page(
@@ -382,12 +401,61 @@ def import_plan(area: LocalArea) -> Page:
     )
 
 
+def _uploaded_plan(area: LocalArea, name: str, raw: bytes) -> KpiBank:
+    """The plan in an uploaded file: a spreadsheet by its name's ending, else YAML.
+    ValueError or QuestionnaireError says what is wrong."""
+    ending = name.rsplit(".", 1)[-1].casefold() if "." in name else ""
+    if ending in ("xlsx", "csv"):
+        read = sheet.read_plan_workbook if ending == "xlsx" else sheet.read_plan_csv
+        return read(
+            raw, source=name, current=service.area_plan(db.session(), area),
+            fallback_title=f"{area.name} improvement plan",
+        )  # fmt: skip
+    if len(raw) > MAX_TEXT:
+        raise ValueError(gettext("The file is larger than 100 KB; is it the right file?"))
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValueError(gettext("The file is not UTF-8 text; save it as UTF-8.")) from None
+    return _pasted_plan(text, source=name)
+
+
+def _pasted_plan(text: str, *, source: str | None = None) -> KpiBank:
+    if not text.strip():
+        raise ValueError(gettext("Upload a plan file or paste the plan"))
+    plan = parse_kpi_bank(text, source=source or gettext("the pasted plan"))
+    if plan.plan is None:
+        raise ValueError(gettext("The file has no plan: add a 'plan:' with its title at the top."))
+    return plan
+
+
 @bp.get("/<area_slug>/plan/plan.yaml")
 @requires(Permission.VIEW_WORKSPACE)
 def export_plan(area: LocalArea) -> HttpResponse:
     plan = _plan_or_404(area)
-    response = HttpResponse(dump_plan_yaml(plan), mimetype="application/yaml")
-    response.headers["Content-Disposition"] = f'attachment; filename="{area.slug}-plan.yaml"'
+    return _download(dump_plan_yaml(plan), "application/yaml", f"{area.slug}-plan.yaml")
+
+
+@bp.get("/<area_slug>/plan/plan.xlsx")
+@requires(Permission.VIEW_WORKSPACE)
+def export_plan_xlsx(area: LocalArea) -> HttpResponse:
+    plan = _plan_or_404(area)
+    return _download(sheet.plan_workbook(plan), XLSX, f"{area.slug}-plan.xlsx")
+
+
+@bp.get("/<area_slug>/plan/plan.csv")
+@requires(Permission.VIEW_WORKSPACE)
+def export_plan_csv(area: LocalArea) -> HttpResponse:
+    plan = _plan_or_404(area)
+    return _download(sheet.plan_csv(plan), "text/csv", f"{area.slug}-plan.csv")
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _download(body: str | bytes, mimetype: str, filename: str) -> HttpResponse:
+    response = HttpResponse(body, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
