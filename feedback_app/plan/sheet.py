@@ -29,6 +29,7 @@ import calendar
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -223,7 +224,7 @@ def _csv_table(raw: bytes, *, source: str) -> Table:
         except UnicodeDecodeError:
             raise _file_error(source, "is not text; save it as CSV (UTF-8)") from None
     try:
-        table = [list(row) for _, row in zip(range(MAX_ROWS + 1), csv.reader(io.StringIO(text)))]
+        table = [list(row) for row in itertools.islice(csv.reader(io.StringIO(text)), MAX_ROWS + 1)]
     except csv.Error as exc:
         raise _file_error(source, f"cannot be read as CSV ({exc})") from None
     if len(table) > MAX_ROWS:
@@ -445,8 +446,8 @@ def _targets(record: Record, cells: dict[Loc, Cell], loc: Loc) -> list[dict[str,
     groups: dict[int, Record] = {}
     for key, found in record.items():
         if key.startswith("targets."):
-            _, number, part = key.split(".", 2)
-            groups.setdefault(int(number), {})[part] = found
+            _, digits, part = key.split(".", 2)
+            groups.setdefault(int(digits), {})[part] = found
     targets = []
     for position, number in enumerate(sorted(groups)):
         target_loc = (*loc, "targets", position)
@@ -533,16 +534,15 @@ def _value(key: str, value: Any) -> Any:
     if key in NUMBERS or name in NUMBERS:
         if isinstance(value, int | float):
             return value
-        text = (_text(value) or "").replace(",", "").removesuffix("%").strip()
-        return text
+        return (_text(value) or "").replace(",", "").removesuffix("%").strip()
     text = _text(value)
     if name in LISTS:
         if text is not None and text.casefold() == NONE_WORD:
             return []
         return [part.strip() for part in re.split(r"[;\n]", text or "") if part.strip()]
     if name == "higher_is_better" and text is not None:
-        words = {word: flag for flag, word in DIRECTION_WORDS.items()}
-        return words.get(" ".join(text.split()).casefold(), text)
+        directions: dict[str, bool | str] = {word: flag for flag, word in DIRECTION_WORDS.items()}
+        return directions.get(" ".join(text.split()).casefold(), text)
     if name == "rule" and text is not None:
         words = {word: code for code, word in RULE_WORDS.items()}
         return words.get(" ".join(text.split()).casefold(), text)
@@ -653,7 +653,7 @@ def plan_workbook(plan: KpiBank) -> bytes:
     from openpyxl.styles import Font
 
     book = Workbook()
-    book.remove(book.active)  # type: ignore[arg-type]
+    book.remove(book.active)
     for title, rows in plan_tables(plan).items():
         sheet = book.create_sheet(title)
         for row in rows:

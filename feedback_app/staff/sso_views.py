@@ -19,6 +19,7 @@ from feedback_app.staff import audit, sso
 from feedback_app.staff.auth import record_action, requires, sign_in
 from feedback_app.staff.forms import SsoMappingForm, SsoOnlyForm
 from feedback_app.staff.roles import Permission
+from surveys.i18n import N_
 
 bp = Blueprint("sso", __name__, url_prefix="/staff")
 
@@ -26,14 +27,19 @@ bp = Blueprint("sso", __name__, url_prefix="/staff")
 SIGNED_ON_KEY = "staff_sso"
 #: What a refusal page says, by reason.
 _REFUSALS = {
-    "no_mapped_role": "Your organisation account does not give you a role in any area here."
-    " Ask an administrator for your area to add your group.",
-    "no_account": "There is no account here for your organisation account yet. Ask an"
-    " administrator for your area to invite you.",
-    "deactivated": "Your access has been removed. Ask an administrator for your area if you"
-    " need it back.",
+    "no_mapped_role": N_(
+        "Your organisation account does not give you a role in any area here."
+        " Ask an administrator for your area to add your group."
+    ),
+    "no_account": N_(
+        "There is no account here for your organisation account yet. Ask an"
+        " administrator for your area to invite you."
+    ),
+    "deactivated": N_(
+        "Your access has been removed. Ask an administrator for your area if you need it back."
+    ),
 }
-_GENERIC = "Single sign-on did not work. Try again, or ask an administrator for your area."
+_GENERIC = N_("Single sign-on did not work. Try again, or ask an administrator for your area.")
 
 
 @bp.get("/sso/start")

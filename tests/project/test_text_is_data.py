@@ -28,6 +28,7 @@ CONTEXT_GETTEXTS = {"pgettext", "npgettext", "lazy_pgettext"}
 #: Non-literal message ids that are the code's own messages (N_ constants), not text
 #: someone typed: (file, source of the argument).
 OWN_MESSAGES = {
+    ("feedback_app/staff/sso_views.py", "_REFUSALS.get(reason, _GENERIC)"),
     ("feedback_app/collection/forms.py", "error.message"),
     ("feedback_app/collection/views.py", "error.message"),
     ("feedback_app/collection/views.py", "paper.status_text(questionnaire, item)"),
