@@ -9,7 +9,6 @@ cannot pass without running them.
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,12 +17,11 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, sync_playwright
 from playwright.sync_api import Response as PlaywrightResponse
-from werkzeug.serving import make_server
 
 from feedback_app import create_app
 from feedback_app.config import PROJECT_DIR
 from feedback_app.migrate import upgrade
-from tests.browser.harness import LiveServer, NewPage
+from tests.browser.harness import LiveServer, NewPage, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = PROJECT_DIR / "node_modules" / "axe-core" / "axe.min.js"
@@ -83,16 +81,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             closed_slugs[questionnaire_id] = closed.slug
         slugs.update(_fixture_waves(session, waves[0].area, now))
         session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    try:
-        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app, slugs, closed_slugs)
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
-        server.server_close()
-        app.extensions["db_engine"].dispose()
+    with serving(app) as url:
+        yield LiveServer(url, app, slugs, closed_slugs)
 
 
 #: Test questionnaires beyond the bundled ones, each with its own translations.

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from flask import Flask
 from playwright.sync_api import Page
 from sqlalchemy import select
+from werkzeug.serving import make_server
 
 from surveys import Questionnaire
 
@@ -37,3 +40,18 @@ class LiveServer:
             wave = db.session().scalar(select(Wave).where(Wave.slug == slug))
             assert wave is not None, slug
             return questionnaire_for(wave.version)
+
+
+@contextlib.contextmanager
+def serving(app: Flask) -> Iterator[str]:
+    """Serve ``app`` on 127.0.0.1 (a free port) in a background thread; yields its URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        server.server_close()
+        app.extensions["db_engine"].dispose()

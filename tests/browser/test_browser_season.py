@@ -8,15 +8,16 @@ of each step go to ``tests/browser/out/season/``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from feedback_app import db
+from feedback_app import create_app, db
 from feedback_app.models import Response, Wave
-from tests.browser.harness import LiveServer, NewPage
+from tests.browser.harness import LiveServer, NewPage, serving
 from tests.support.staff import PASSWORD, make_area_with_staff
 
 pytestmark = pytest.mark.browser
@@ -29,6 +30,25 @@ STAFF = {"width": 1280, "height": 900}
 def _shot(page: Page, name: str) -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(OUT / f"{name}.png"), full_page=True)
+
+
+#: A baseline that asked only the first question, as a survey tool exports it.
+LAST_YEAR = b"Respondent ID,Today's event was useful to me\r\n1,Agree\r\n2,Disagree\r\n"
+
+
+@pytest.fixture
+def live_server(database_url: str) -> Iterator[LiveServer]:
+    """This module's own server on a new database, once on SQLite and once on
+    PostgreSQL: the whole season must work on both (``database_url`` empties the
+    PostgreSQL database afterwards)."""
+    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "browser-test-" + "x" * 40})
+    with serving(app) as url:
+        yield LiveServer(url, app, {})
+
+
+def _day(day: dt.date) -> str:
+    """A date as the pages and the poster write it: 31 January 2027."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def _sign_in(page: Page, email: str) -> None:
@@ -97,6 +117,13 @@ def test_a_season_from_design_to_results(new_page: NewPage, live_server: LiveSer
     coordinator.get_by_role("button", name="Schedule").click()
     coordinator.wait_for_load_state()
     expect(coordinator.locator("body")).to_contain_text("The wave is open")
+    # The A4 poster gives the last day itself, not the day after (issue 15 point 1).
+    with live_server.app.app_context():
+        wave_id = db.session().scalar(select(Wave.id).where(Wave.name == "Season event 2027"))
+    coordinator.goto(f"/staff/season/waves/{wave_id}/share/poster")
+    poster = coordinator.locator("main").inner_text()
+    assert _day(last) in poster and _day(last + dt.timedelta(days=1)) not in poster
+    _shot(coordinator, "3b-poster")
     # A published draft stays editable (issue 15 point 4).
     coordinator.goto(draft + "add")
     expect(coordinator.get_by_role("heading", level=1)).to_be_visible()
@@ -117,9 +144,22 @@ def test_a_season_from_design_to_results(new_page: NewPage, live_server: LiveSer
     family.get_by_label("Yes", exact=True).check()
     family.get_by_role("button", name="Save and continue").click()
     family.wait_for_load_state()
+    # Typed, then "Save and come back later": the text is saved with the page and is
+    # there again on another phone after the resume code (issue 15 point 5).
     family.locator("textarea").fill("More quiet spaces, please.")
-    family.get_by_role("button", name="Save and continue").click()
+    family.get_by_role("button", name="Save and come back later").click()
     family.wait_for_load_state()
+    family.get_by_role("button", name="Get a resume code").click()
+    family.wait_for_load_state()
+    code = family.locator("#resume-code").inner_text()
+    _shot(family, "4a-family-saved")
+    family = new_page(**PHONE)
+    family.goto("/s/season-event-2027/resume")
+    family.get_by_label("Enter your resume code").fill(code)
+    family.get_by_role("button", name="Continue").click()
+    family.wait_for_load_state()
+    expect(family.get_by_role("heading", level=1)).to_contain_text("Check your answers")
+    expect(family.locator("main")).to_contain_text("More quiet spaces, please.")
     expect(family.get_by_role("heading", level=1)).to_contain_text("Check your answers")
     _no_sideways_scroll(family)
     _shot(family, "4-family-check-answers")
@@ -131,8 +171,6 @@ def test_a_season_from_design_to_results(new_page: NewPage, live_server: LiveSer
     # The officer sees the response.
     officer = new_page(**STAFF)
     _sign_in(officer, "officer@season.example")
-    with live_server.app.app_context():
-        wave_id = db.session().scalar(select(Wave.id).where(Wave.name == "Season event 2027"))
     officer.goto(f"/staff/season/waves/{wave_id}/monitor")
     _shot(officer, "6-officer-monitor")
     # One response: shown as "fewer than 5" so no family can be picked out.
@@ -146,13 +184,50 @@ def test_a_season_from_design_to_results(new_page: NewPage, live_server: LiveSer
         )
     assert submitted == 1
 
+    # Last year's paper baseline asked only the first question: the others are marked
+    # "not asked in this survey", and the preview says so before anything is written
+    # (issue 15 point 6).
+    officer.goto("/staff/season/imports")
+    officer.locator('input[type="file"]').set_input_files(
+        {"name": "last year.csv", "mimeType": "text/csv", "buffer": LAST_YEAR}
+    )
+    officer.locator('[name="version"]').first.check()
+    officer.get_by_role("button", name="Upload and continue").click()
+    officer.wait_for_load_state()
+    expect(officer.get_by_role("heading", level=1)).to_contain_text("Match the columns")
+    for question in ("Will you do something differently after today?",
+                     "What could we do better next time?"):  # fmt: skip
+        officer.locator(".govuk-checkboxes").get_by_label(question).check()
+    officer.get_by_role("button", name="Continue", exact=True).click()
+    officer.wait_for_load_state()
+    if officer.get_by_role("button", name="Continue to the preview").count():
+        officer.get_by_role("button", name="Continue to the preview").click()
+        officer.wait_for_load_state()
+    expect(officer.get_by_role("heading", level=1)).to_contain_text("Check the import")
+    expect(officer.locator("#not-asked")).to_contain_text("What could we do better next time?")
+    _shot(officer, "7-import-preview")
+    officer.get_by_label("Name of the wave").fill("Paper baseline 2026")
+    for name, day in (
+        ("opens", today.replace(year=today.year - 1)),
+        ("closes", today - dt.timedelta(days=300)),
+    ):
+        officer.locator(f'[name="{name}-day"]').fill(str(day.day))
+        officer.locator(f'[name="{name}-month"]').fill(str(day.month))
+        officer.locator(f'[name="{name}-year"]').fill(str(day.year))
+    officer.get_by_role("button", name="Import 2 responses").click()
+    officer.wait_for_load_state()
+    expect(officer.locator("main")).to_contain_text("2 responses imported")
+    _shot(officer, "8-imported")
+
 
 def test_you_said_we_did_stacks_on_a_phone(new_page: NewPage, live_server: LiveServer) -> None:
     """Issue 15 point 10: no sideways scroll hides the Change column at 390 px."""
+    from feedback_app.demo.loading import load_demo
     from feedback_app.demo.results import load_demo_results
 
     with live_server.app.app_context():
-        # The demo's closed waves (what the staff pages crawl loads too; idempotent).
+        # The demo area and its closed waves with results.
+        load_demo(db.session())
         load_demo_results(db.session())
     page = new_page(**PHONE)
     page.goto("/a/demo/you-said-we-did")
