@@ -16,7 +16,11 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from feedback_app import create_app, db
+from feedback_app.definitions import questionnaire_for
 from feedback_app.models import Response, Wave
+from feedback_app.review.publishing import publish_version
+from surveys import Questionnaire
+from tests.browser.audit import audit, report
 from tests.browser.harness import LiveServer, NewPage, serving
 from tests.support.staff import PASSWORD, make_area_with_staff
 
@@ -64,7 +68,9 @@ def _no_sideways_scroll(page: Page) -> None:
     assert width <= page.viewport_size["width"], width  # type: ignore[index]
 
 
-def test_a_season_from_design_to_results(new_page: NewPage, live_server: LiveServer) -> None:
+def test_a_season_from_design_to_results(
+    new_page: NewPage, live_server: LiveServer, axe_source: str
+) -> None:
     make_area_with_staff(live_server.app, "season")
     coordinator = new_page(**STAFF)
     _sign_in(coordinator, "coordinator@season.example")
@@ -218,6 +224,27 @@ def test_a_season_from_design_to_results(new_page: NewPage, live_server: LiveSer
     officer.wait_for_load_state()
     expect(officer.locator("main")).to_contain_text("2 responses imported")
     _shot(officer, "8-imported")
+
+    # A hint is corrected after the wave opened: the running wave moves to the new
+    # version on a page that passes axe, and says so (issue 15 point 4).
+    with live_server.app.app_context():
+        session = db.session()
+        wave = session.get(Wave, wave_id)
+        assert wave is not None
+        data = questionnaire_for(wave.version).model_dump()
+        for page in data["pages"]:
+            for question in page["questions"]:
+                if question["id"] == "do_differently":
+                    question["hint"] = "For example, ring a service or read the Local Offer."
+        publish_version(session, wave.area, Questionnaire.model_validate(data))
+        session.commit()
+    coordinator.goto(f"/staff/season/waves/{wave_id}/version")
+    problems = audit(coordinator, axe_source, "move a wave to a corrected version")
+    assert not problems, report(problems)
+    _shot(coordinator, "9-switch-version")
+    coordinator.get_by_role("button", name="Move the wave to version 2").click()
+    coordinator.wait_for_load_state()
+    expect(coordinator.locator("body")).to_contain_text("now runs version 2")
 
 
 def test_you_said_we_did_stacks_on_a_phone(new_page: NewPage, live_server: LiveServer) -> None:
