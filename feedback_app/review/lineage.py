@@ -19,6 +19,7 @@ from feedback_app.definitions import questionnaire_for
 from feedback_app.designer.drafts import draft_problems, draft_questionnaire
 from feedback_app.models import LocalArea, QuestionnaireDraft, QuestionnaireVersion
 from feedback_app.review.publishing import area_questionnaire
+from surveys import Questionnaire
 from surveys.changes import ChangeKind, QuestionnaireChange, questionnaire_changes
 
 
@@ -46,17 +47,28 @@ class ChangeLine:
     keeps_comparability: bool
 
 
-def change_lines(changes: Iterable[QuestionnaireChange | Mapping[str, Any]]) -> list[ChangeLine]:
-    """Changes (objects, or the records stored with a version) in plain words."""
+def question_names(*questionnaires: Questionnaire) -> dict[str, str]:
+    """Question id -> its text, from the first of ``questionnaires`` that asks it."""
+    names: dict[str, str] = {}
+    for questionnaire in questionnaires:
+        for question in questionnaire.questions():
+            names.setdefault(question.id, question.text)
+    return names
+
+
+def change_lines(
+    changes: Iterable[QuestionnaireChange | Mapping[str, Any]],
+    names: Mapping[str, str] | None = None,
+) -> list[ChangeLine]:
+    """Changes (objects, or the records stored with a version) in plain words, each
+    question by its text from ``names`` (its id only where no text is known)."""
     lines = []
     for change in changes:
         if not isinstance(change, QuestionnaireChange):
             change = QuestionnaireChange(ChangeKind(change["kind"]), change.get("question_id"))
-        lines.append(
-            ChangeLine(
-                _change_text(change.kind, change.question_id or ""), change.keeps_comparability
-            )
-        )
+        question = change.question_id or ""
+        shown = f"“{names[question]}”" if names and question in names else question
+        lines.append(ChangeLine(_change_text(change.kind, shown), change.keeps_comparability))
     return lines
 
 
@@ -95,8 +107,9 @@ def draft_lineage(db: Session, area: LocalArea, draft: QuestionnaireDraft) -> Dr
         return DraftLineage(published=None, pending=None)
     if draft_problems(draft):
         return DraftLineage(published=version, pending=None)
+    before = questionnaire_for(version)
     later = area_questionnaire(area, draft_questionnaire(draft))
     return DraftLineage(
         published=version,
-        pending=change_lines(questionnaire_changes(questionnaire_for(version), later)),
+        pending=change_lines(questionnaire_changes(before, later), question_names(later, before)),
     )

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import QuestionnaireVersion, Response, StaffUser, Wave
-from feedback_app.review.lineage import ChangeLine, change_lines
+from feedback_app.review.lineage import ChangeLine, change_lines, question_names
 from feedback_app.review.waves import wave_status
 from feedback_app.staff import audit
 from feedback_app.translating.content_translation import offered_languages
@@ -93,7 +93,7 @@ def plan_switch(db: Session, wave: Wave, now: dt.datetime) -> VersionSwitch:
     return VersionSwitch(
         wave=wave,
         target=target,
-        changes=change_lines(changes),
+        changes=change_lines(changes, question_names(after, before)),
         keeps_comparability=keeps_comparability(changes),
         languages_before=offered_languages(db, version_id=wave.version_id, questionnaire=before),
         languages_after=offered_languages(db, version_id=target.id, questionnaire=after),

@@ -16,10 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app.data_protection.retention import add_years, years_for
+from feedback_app.definitions import questionnaire_for
 from feedback_app.distribution import links
 from feedback_app.models import AuditEvent, LocalArea, QuestionnaireVersion, StaffUser, Wave, utcnow
 from feedback_app.review.evidence import PUBLISH_ACTION
-from feedback_app.review.lineage import ChangeLine, change_lines
+from feedback_app.review.lineage import ChangeLine, change_lines, question_names
 from feedback_app.review.publishing import schedule_wave
 from feedback_app.staff import audit
 from feedback_app.web.local_days import end_of_day_utc
@@ -104,7 +105,9 @@ class VersionRow:
     @property
     def changes(self) -> list[ChangeLine]:
         """What changed since the version before, in plain words."""
-        return change_lines(self.version.changes or [])
+        return change_lines(
+            self.version.changes or [], question_names(questionnaire_for(self.version))
+        )
 
     @property
     def keeps_comparability(self) -> bool:

@@ -3,6 +3,8 @@ version with its lineage, waves keep their version (issue 15 point 4, ADR 0027).
 
 from __future__ import annotations
 
+from html import unescape
+
 from flask import Flask
 from sqlalchemy import select
 
@@ -12,6 +14,9 @@ from feedback_app.models import LocalArea, QuestionnaireVersion, StaffUser, Wave
 from surveys.changes import ChangeKind, keeps_comparability, questionnaire_changes
 from surveys.library import bundled_questionnaires
 from tests.support.staff import make_area_with_staff, signed_in
+
+#: The change as the pages say it: the question by its text, not its id.
+HINT_CHANGED = "question “What is your child's main area of need?”: hint changed"
 
 
 def _draft(app: Flask) -> int:
@@ -104,7 +109,7 @@ def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Fl
         },
     )
     overview = coordinator.get(designer).get_data(as_text=True)
-    assert "question need: hint changed" in overview
+    assert HINT_CHANGED in unescape(overview)
     assert "These changes keep results comparable with version 1" in overview
 
     html = coordinator.get(review).get_data(as_text=True)
@@ -113,7 +118,10 @@ def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Fl
     page = coordinator.post(f"{review}/publish")
     html = page.get_data(as_text=True)
     assert "Published as version 2" in html
-    assert "From version 1:" in html and "question need: hint changed" in html
+    assert (
+        "From version 1:" in html
+        and "question “What is your child's main area of need?”: hint changed" in unescape(html)
+    )
     assert "Results compare" in html
     first, second = _versions(app)
     assert second.version == 2 and second.previous_version_id == first.id
@@ -138,5 +146,5 @@ def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Fl
         },
     )
     overview = coordinator.get(designer).get_data(as_text=True)
-    assert "question need: wording changed" in overview
+    assert "question “Which need affects your child most?”: wording changed" in unescape(overview)
     assert "Some of these changes mean results will not compare with version 2" in overview

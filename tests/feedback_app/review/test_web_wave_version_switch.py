@@ -115,7 +115,7 @@ def test_a_corrected_hint_moves_the_running_wave_audited(app: Flask) -> None:
     change = coordinator.get(f"/staff/north/waves/{wave_id}/change").get_data(as_text=True)
     assert "This wave runs version 1; version 2 of the questionnaire is published." in change
     page = unescape(coordinator.get(f"/staff/north/waves/{wave_id}/version").get_data(as_text=True))
-    assert "question do_differently: hint changed" in page
+    assert "question “Will you do something differently after today?”: hint changed" in page
     assert "Results compare" in page and "Move the wave to version 2" in page
     assert "Does not compare" not in page
 
