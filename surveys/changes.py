@@ -5,12 +5,15 @@ Publishing a corrected draft makes a new version; its record says which version
 it came from and, question by question, what changed. A change *keeps
 comparability* when an answer to the new version means the same as an answer to
 the old one: a corrected hint, a new question (it has no earlier figures to
-compare), the start or end page's wording. Changed question wording or answer
+compare), the start or end page's wording, and a corrected spelling or
+punctuation in a question or an answer label (``spelling_only``: the same words in
+the same order, each at most one letter out). Changed question wording or answer
 options, a removed question, or a change of who is asked (``show_when``) do not.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -23,6 +26,7 @@ class ChangeKind(StrEnum):
     ADDED = "added"
     REMOVED = "removed"
     WORDING = "wording"
+    SPELLING = "spelling"
     HINT = "hint"
     OPTIONS = "options"
     WHO_IS_ASKED = "who_is_asked"
@@ -31,7 +35,14 @@ class ChangeKind(StrEnum):
 
 
 #: Changes after which an answer still means what it meant in the earlier version.
-COMPARABLE_KINDS = frozenset({ChangeKind.ADDED, ChangeKind.HINT, ChangeKind.DETAILS})
+COMPARABLE_KINDS = frozenset(
+    {ChangeKind.ADDED, ChangeKind.HINT, ChangeKind.SPELLING, ChangeKind.DETAILS}
+)
+#: A word is corrected, not replaced, only from this length: "now"/"not" differ by
+#: one letter and mean the opposite.
+SHORTEST_CORRECTED_WORD = 4
+_APOSTROPHES = re.compile(r"['’‘]")
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -55,16 +66,75 @@ def _pages_by_question(q: Questionnaire) -> dict[str, Page]:
     return {question.id: page for page in q.pages for question in page.questions}
 
 
+def _words(text: str) -> list[str]:
+    return _WORD.findall(_APOSTROPHES.sub("", text.casefold()))
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when ``b`` is ``a`` with one letter added, removed, changed or two
+    neighbours swapped."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    a_rest, b_rest = a[start:], b[start:]
+    return (
+        a_rest[1:] == b_rest[1:]  # changed
+        or a_rest[1:] == b_rest  # removed
+        or a_rest == b_rest[1:]  # added
+        or (len(a_rest) >= 2 and a_rest[:2] == b_rest[1::-1] and a_rest[2:] == b_rest[2:])
+    )
+
+
+def spelling_only(before: str, after: str) -> bool:
+    """True when ``after`` only corrects the spelling, punctuation, spacing or capitals
+    of ``before``: the same words in the same order, each the same or (from
+    ``SHORTEST_CORRECTED_WORD`` letters) one letter out.
+
+    Examples
+    --------
+    >>> spelling_only("Todays event was usefull to me", "Today's event was useful to me.")
+    True
+    >>> spelling_only("I am likely to come back", "I am unlikely to come back")
+    False
+    >>> spelling_only("Agree", "Disagree"), spelling_only("now", "not")
+    (False, False)
+    """
+    if before == after:
+        return False
+    old, new = _words(before), _words(after)
+    if len(old) != len(new):
+        return False
+    return all(
+        a == b or (min(len(a), len(b)) >= SHORTEST_CORRECTED_WORD and _one_edit_apart(a, b))
+        for a, b in zip(old, new, strict=True)
+    )
+
+
 def _question_changes(before: Question, after: Question) -> list[ChangeKind]:
     kinds = []
+    corrected = False
     if before.text != after.text:
-        kinds.append(ChangeKind.WORDING)
+        if spelling_only(before.text, after.text):
+            corrected = True
+        else:
+            kinds.append(ChangeKind.WORDING)
     if (before.hint or "") != (after.hint or ""):
         kinds.append(ChangeKind.HINT)
-    if tuple((o.code, o.label) for o in before.options) != tuple(
-        (o.code, o.label) for o in after.options
-    ):
-        kinds.append(ChangeKind.OPTIONS)
+    old_options = tuple((o.code, o.label) for o in before.options)
+    new_options = tuple((o.code, o.label) for o in after.options)
+    if old_options != new_options:
+        same_codes = [code for code, _ in old_options] == [code for code, _ in new_options]
+        if same_codes and all(
+            a == b or spelling_only(a, b)
+            for (_, a), (_, b) in zip(old_options, new_options, strict=True)
+        ):
+            corrected = True
+        else:
+            kinds.append(ChangeKind.OPTIONS)
+    if corrected:
+        kinds.append(ChangeKind.SPELLING)
     if before.optional != after.optional:
         kinds.append(ChangeKind.OPTIONAL)
     return kinds

@@ -29,6 +29,9 @@ def _change_text(kind: ChangeKind, question: str) -> str:
         ChangeKind.REMOVED: gettext("question %(q)s removed", q=question),
         ChangeKind.WORDING: gettext("question %(q)s: wording changed", q=question),
         ChangeKind.HINT: gettext("question %(q)s: hint changed", q=question),
+        ChangeKind.SPELLING: gettext(
+            "question %(q)s: spelling or punctuation corrected", q=question
+        ),
         ChangeKind.OPTIONS: gettext("question %(q)s: answers to choose from changed", q=question),
         ChangeKind.WHO_IS_ASKED: gettext("question %(q)s: who is asked changed", q=question),
         ChangeKind.OPTIONAL: gettext(

@@ -161,6 +161,20 @@ def _hidden_version(html: str) -> str:
     return html[start : html.index('"', start)]
 
 
+def test_a_corrected_typo_moves_the_running_wave(app: Flask) -> None:
+    """Issue 15 point 4: a typo fixed in a question (here "somethign") keeps results
+    comparable, so the running wave moves; a changed word does not (below)."""
+    staff = make_area_with_staff(app, "north")
+    wave_id, _slug = _wave(app)
+    _publish(app, _corrected(text="Will you do somethign differently after today ?"))
+    coordinator = signed_in(app.test_client(), staff["coordinator"])
+    page = unescape(coordinator.get(f"/staff/north/waves/{wave_id}/version").get_data(as_text=True))
+    assert ": spelling or punctuation corrected" in page and "Does not compare" not in page
+    coordinator.post(f"/staff/north/waves/{wave_id}/version", {"version": _hidden_version(page)})
+    number, _responses, events = _state(app, wave_id)
+    assert number == 2 and len(events) == 1
+
+
 @pytest.mark.parametrize(
     ("change", "shown"),
     [
