@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from flask import url_for
 from flask_babel import format_date, gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis import WaveEstimate
@@ -30,12 +32,13 @@ from analysis.render_csv import publication_percent
 from analysis.rounding import format_number, format_percent
 from analysis.tables import flag
 from feedback_app.definitions import questionnaire_for
-from feedback_app.models import LocalArea
+from feedback_app.models import AreaPlan, LocalArea
 from feedback_app.plan.benchmarks.service import comparator_name
 from feedback_app.results import charts, data
 from feedback_app.results.board.view_model import build_board, find_row
 from feedback_app.results.compare.service import group_name
 from feedback_app.results.downloads.analysis_tables import Results, Selection, analyse
+from feedback_app.web.local_days import local_day
 from surveys.kpis import BenchmarkFigure, KpiDefinition
 
 if TYPE_CHECKING:
@@ -81,6 +84,27 @@ def board_report(session: Session, area: LocalArea, selection: Selection) -> dic
         "method": [[name, str(value)] for name, value in asdict(latest.method).items()],
         "generated": dt.date.today().isoformat(),
     }
+
+
+#: The longest board name a report title takes.
+AUDIENCE_MAX = 120
+#: Boards officers report to, offered as suggestions (any name can be typed).
+AUDIENCES = (
+    _l("SEND Improvement Board"),
+    _l("Health and Wellbeing Board"),
+    _l("SEND Partnership Board"),
+    _l("Children and Young People's Partnership"),
+    _l("Parent carer forum steering group"),
+)
+
+
+def audience_name(typed: str) -> str:
+    """The board an officer typed, spaces tidied and a leading "the" dropped (the
+    title says "results for the ...")."""
+    words = typed.split()
+    if words and words[0].casefold() == "the":
+        words = words[1:]
+    return " ".join(words)
 
 
 def with_plan_targets(session: Session, area: LocalArea, report: dict[str, Any]) -> dict[str, Any]:
@@ -130,7 +154,16 @@ def with_plan_targets(session: Session, area: LocalArea, report: dict[str, Any])
                 else "",
             }
         )
-    return {**report, "kpis": kpis}
+    plan = session.scalar(select(AreaPlan).where(AreaPlan.area_id == area.id))
+    plan_version = (
+        {
+            "number": plan.version,
+            "date": format_date(local_day(plan.updated_at, area.timezone), "d MMMM yyyy"),
+        }
+        if plan is not None
+        else None
+    )
+    return {**report, "kpis": kpis, "plan_version": plan_version}
 
 
 def _benchmark_text(figure: BenchmarkFigure | None, kpi: KpiDefinition) -> str:

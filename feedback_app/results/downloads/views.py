@@ -64,7 +64,14 @@ class Choice:
     selection: Selection | None = None
     fmt: str = ""
     publication: bool = False
+    #: Who the board report is for, as the officer named it ("" when not given).
+    audience: str = ""
     errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def report_audience(self) -> str:
+        """The board the report's title names: the officer's, or the usual one."""
+        return self.audience or gettext("SEND Improvement Board")
 
 
 @bp.route("/<area_slug>/downloads")
@@ -161,7 +168,8 @@ def board_report(area: LocalArea) -> str | tuple[str, int]:
         "staff/results/report.html",
         area=area,
         report=model,
-        pdf_args=_selection_args(choice.selection),
+        audience=choice.report_audience,
+        pdf_args={**_selection_args(choice.selection), "audience": choice.audience},
         kpi_figure=report_model.kpi_figure,
         report_css_url=report_model.report_css_url,
     )
@@ -180,6 +188,7 @@ def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
         "staff/results/report_document.html",
         area=area,
         report=model,
+        audience=choice.report_audience,
         kpi_figure=report_model.kpi_document_figure,
     )
     pdf, pages = report_model.render_pdf(html)
@@ -255,6 +264,7 @@ def _page(area: LocalArea, choice: Choice, *, status: int = 200) -> tuple[str, i
             choice=choice,
             has_errors=bool(choice.errors),
             language_name=language_name,
+            audiences=report_model.AUDIENCES,
         ),
         status,
     )
@@ -301,6 +311,17 @@ def _analysis_choice(area: LocalArea, *, fmt: str | None = None) -> Choice:
     )
     if choice.fmt not in ANALYSIS_FORMATS:
         choice.errors.append(("analysis-format", gettext("Choose what to download")))
+    choice.audience = report_model.audience_name(request.args.get("audience", ""))
+    if len(choice.audience) > report_model.AUDIENCE_MAX:
+        choice.errors.append(
+            (
+                "audience",
+                gettext(
+                    "The board's name must be %(most)d characters or fewer",
+                    most=report_model.AUDIENCE_MAX,
+                ),
+            )
+        )
     baseline_ids = _ids("baseline")
     follow_up_ids = _ids("follow_up")
     baseline = (
