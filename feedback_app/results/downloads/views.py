@@ -132,7 +132,10 @@ def analysis_tables(area: LocalArea) -> HttpResponse | tuple[str, int]:
     selection = choice.selection
     if choice.fmt in ("html", "pdf"):
         endpoint = ".board_report" if choice.fmt == "html" else ".board_report_pdf"
-        return redirect(url_for(endpoint, area_slug=area.slug, **_selection_args(selection)))
+        audience = {"audience": choice.audience} if choice.audience else {}
+        return redirect(
+            url_for(endpoint, area_slug=area.slug, **_selection_args(selection), **audience)
+        )
     try:
         named = report.cached_tables(session, area, selection, publication=choice.publication)
     except SelectionError as error:

@@ -28,6 +28,9 @@ def test_the_report_names_its_board_and_plan_version(app: Flask, demo: dict[str,
     assert "from version 1 of the area's improvement plan, as it stood on" in usual
 
     chosen = f"{_selection(ids)}&audience=the+Health+and+Wellbeing++Board"
+    # Chosen on Downloads: the form leads to the report with the board's name.
+    led = officer.client.get(f"/staff/demo/downloads/analysis?{chosen}&format=html")
+    assert led.status_code == 302 and "audience=Health+and+Wellbeing+Board" in led.location
     page = officer.get(f"/staff/demo/results/report?{chosen}")
     html = unescape(page.get_data(as_text=True))
     assert page.status_code == 200
