@@ -34,11 +34,13 @@ from feedback_app import db
 from feedback_app.models import LocalArea, Wave
 from feedback_app.models import Response as StoredResponse
 from feedback_app.monitor.view_model import language_name
+from feedback_app.plan.actions.service import area_tracker_summary
 from feedback_app.results import data
 from feedback_app.results.downloads import analysis_tables as report
 from feedback_app.results.downloads import board_report as report_model
 from feedback_app.results.downloads import responses as downloads
 from feedback_app.results.downloads.analysis_tables import Selection, SelectionError
+from feedback_app.results.downloads.board_pack import board_pack_tables
 from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_wave
@@ -132,10 +134,10 @@ def analysis_tables(area: LocalArea) -> HttpResponse | tuple[str, int]:
     selection = choice.selection
     if choice.fmt in ("html", "pdf"):
         endpoint = ".board_report" if choice.fmt == "html" else ".board_report_pdf"
-        audience = {"audience": choice.audience} if choice.audience else {}
-        return redirect(
-            url_for(endpoint, area_slug=area.slug, **_selection_args(selection), **audience)
-        )
+        args: dict[str, Any] = _selection_args(selection)
+        if choice.audience:
+            args["audience"] = choice.audience
+        return redirect(url_for(endpoint, area_slug=area.slug, **args))
     try:
         named = report.cached_tables(session, area, selection, publication=choice.publication)
     except SelectionError as error:
@@ -205,6 +207,29 @@ def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
     spooled.write(pdf)
     name = f"board-report-{area.slug}-{_today(ZoneInfo(area.timezone))}.pdf"
     return _file_response(spooled, name, "application/pdf")
+
+
+@bp.route("/<area_slug>/results/report.xlsx")
+@requires(Permission.DOWNLOAD_RESPONSES)
+def board_report_xlsx(area: LocalArea) -> HttpResponse | tuple[str, int]:
+    """The board report as a workbook: the same figures and words, a sheet per table."""
+    session = db.session()
+    choice, model = _chosen_report(area, fmt="xlsx")
+    if model is None or choice.selection is None:
+        return _page(area, choice, status=400)
+    named = board_pack_tables(
+        model, area_tracker_summary(session, area), audience=choice.report_audience
+    )
+    selection = choice.selection
+    _end_read(session)
+    record_action("download_report", area=area, format="xlsx",
+        waves=[w.id for w in selection.waves], rows=model["responses_total"],
+        tables=len(named),
+    )  # fmt: skip
+    spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
+    spooled.write(tables_to_xlsx(named, publication=True))
+    name = f"board-report-{area.slug}-{_today(ZoneInfo(area.timezone))}.xlsx"
+    return _file_response(spooled, name, XLSX_TYPE)
 
 
 def _chosen_report(area: LocalArea, *, fmt: str) -> tuple[Choice, Any]:
