@@ -71,11 +71,14 @@ def database_url(
     tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with engine.begin() as conn:
         # Anything a test left connected (still holding locks) must not make the
-        # TRUNCATE below wait for ever.
+        # TRUNCATE below wait for ever. Only the tests' own role: another role's
+        # session on the same database (an administrator's psql) cannot be ended
+        # without superuser rights, and holds none of the tests' locks.
         conn.execute(
             text(
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND usename = current_user"
             )
         )
     with engine.begin() as conn:
