@@ -203,9 +203,20 @@ def test_a_plan_file_round_trips_and_a_bad_one_changes_nothing(app: Flask) -> No
     assert again == exported
     assert parse_kpi_bank(again) == parse_kpi_bank(exported)
 
-    # Every problem with its line and field; nothing written.
-    bad = exported.replace("value: 38.5", "value: 138.5").replace(
-        "measure: proportion", "measure: ratio"
+    # Every problem with its line and field in one reading, those of form (a measure
+    # that is not one, a date that is not a date) beside those only a well-formed plan
+    # shows (a period entered twice, a KPI id used twice, a figure out of range), even
+    # in the same KPI; nothing written.
+    values = (
+        "    values:\n"
+        "      - {period: 2019-Q3, date: sometime, numerator: 25, denominator: 180}\n"
+        "      - {period: 2019-Q4, date: 2019-12-31, numerator: 71, denominator: 317}\n"
+        "      - {period: 2019-Q4, date: 2019-12-31, numerator: 70, denominator: 317}\n"
+    )
+    bad = (
+        exported.replace("value: 38.5", "value: 138.5")
+        .replace("measure: proportion", "measure: ratio" + "\n" + values.rstrip("\n"))
+        .replace("id: kpi_4_3", "id: kpi_4_2")
     )
     with app.app_context():
         before = db.session().scalar(select(AreaPlan.version))
@@ -216,6 +227,14 @@ def test_a_plan_file_round_trips_and_a_bad_one_changes_nothing(app: Flask) -> No
     assert f'Line {line}: KPI "kpi_1_2" > measure' in text
     value_line = next(i for i, row in enumerate(bad.splitlines(), start=1) if "138.5" in row)
     assert f'Line {value_line}: KPI "kpi_4_1" > agreed_baseline > value' in text
+    lines = bad.splitlines()
+    when = next(i for i, row in enumerate(lines, start=1) if "sometime" in row)
+    assert f'Line {when}: KPI "kpi_1_2" > values[0] > date' in text
+    assert f'Line {when + 2}: KPI "kpi_1_2" > values[2] > period: this period is entered twice' in (
+        text
+    )
+    twice = [i for i, row in enumerate(lines, start=1) if row.strip() == "- id: kpi_4_2"][1]
+    assert f'Line {twice}: KPI "kpi_4_2" > id: KPI id is used twice' in text
     with app.app_context():
         assert db.session().scalar(select(AreaPlan.version)) == before
         assert db.session().scalar(select(func.count()).select_from(PlanRevision)) == 2
