@@ -529,7 +529,9 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
     """``plan`` (a template) re-dated to start on ``starts_on``: every date in it
     (agreed baselines, due dates, entered values) moves by the same number of
     months (and days), so the stages keep their distance from the start and a
-    month's last day stays its last day. Months from the start need no change.
+    month's last day stays its last day. Months from the start need no change. A
+    target's label naming its due month as Appendix A does ("18 months (Dec-20)")
+    names the new one ("18 months (Dec-26)"), so the label and the date agree.
 
     >>> template = kpi_bank_from_data({"plan": {"title": "T", "starts_on": "2019-06-30"},
     ...     "kpis": [{"id": "k", "title": "K", "question": "q", "positive": ["yes"],
@@ -552,9 +554,17 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
                         else min(day.day, last))  # fmt: skip
         return moved + dt.timedelta(days=days)
 
+    def month_text(day: dt.date) -> str:
+        return f"{calendar.month_abbr[day.month]}-{day.year % 100:02d}"
+
     def move(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
-            return {k: move(v, k) for k, v in value.items()}
+            moved = {k: move(v, k) for k, v in value.items()}
+            if isinstance(value.get("label"), str) and isinstance(value.get("due_on"), str):
+                before = dt.date.fromisoformat(value["due_on"])
+                after = dt.date.fromisoformat(moved["due_on"])
+                moved["label"] = value["label"].replace(month_text(before), month_text(after))
+            return moved
         if isinstance(value, list):
             return [move(v) for v in value]
         if key in ("starts_on", "date", "due_on", "published_on") and isinstance(value, str):

@@ -63,6 +63,11 @@ def test_a_template_moves_with_its_start_date() -> None:
     assert trust is not None and trust.agreed_baseline is not None
     assert trust.agreed_baseline.date == dt.date(2025, 12, 18)
     assert [t.due_on for t in trust.targets] == [dt.date(2026, 12, 31), dt.date(2027, 6, 30)]
+    # The labels name the new months, so "18 months (Dec-20)" is not shown due in 2026.
+    assert [t.label for t in trust.targets] == ["18 months (Dec-26)", "24 months (Jun-27)"]
+    ehcp = moved.get("kpi_1_2")
+    assert ehcp is not None and ehcp.targets[1].label is not None
+    assert ehcp.targets[1].label.startswith("18 months (Oct-26): 50% or the national average")
 
 
 BAD = """\
