@@ -295,3 +295,37 @@ def test_an_older_wave_imported_later_rebases_nothing(app: Flask) -> None:
         plan = db.session().scalar(select(AreaPlan))
         assert plan is not None and plan.version == 1
         assert db.session().scalar(select(func.count()).select_from(Wave)) == 3
+
+    # The board says so and offers the choice: the baseline page lists every wave
+    # that measured the KPI, the older one marked, and takes a figure only when asked.
+    board = officer.get("/staff/sefton/results").get_data(as_text=True)
+    assert "/staff/sefton/plan/kpis/kpi_4_1/baseline#baseline-waves" in board
+    page = officer.get("/staff/sefton/plan/kpis/kpi_4_1/baseline")
+    table = unescape(page.get_data(as_text=True)).split('id="baseline-wave-table"', 1)[1]
+    rows = {
+        row.split("<br>", 1)[0].rsplit(">", 1)[-1].strip(): " ".join(
+            re.sub(r"<[^>]+>", " ", row).split()
+        )
+        for row in table.split("</table>", 1)[0].split('data-wave="')[1:]
+    }
+    assert "62.5% (n=48)" in rows["March 2019 survey"]
+    assert "before the agreed baseline, so not used" in rows["March 2019 survey"]
+    assert "38.2% (n=1,000)" in rows["Baseline survey 2019"]
+    with app.app_context():
+        wave_id = db.session().scalar(select(Wave.id).where(Wave.name == "Baseline survey 2019"))
+    refused = officer.post("/staff/sefton/plan/kpis/kpi_4_1/baseline/wave", {"wave": "999999"})
+    assert refused.status_code == 400
+    assert "Choose one of the waves listed" in refused.get_data(as_text=True)
+    officer.get("/staff/sefton/plan/kpis/kpi_4_1/baseline")
+    taken = officer.post("/staff/sefton/plan/kpis/kpi_4_1/baseline/wave", {"wave": str(wave_id)})
+    assert "Agreed baseline taken from Baseline survey 2019" in taken.get_data(as_text=True)
+    exported = parse_kpi_bank(
+        officer.client.get("/staff/sefton/plan/plan.yaml").get_data(as_text=True)
+    )
+    trust = exported.get("kpi_4_1")
+    assert trust is not None and trust.agreed_baseline is not None
+    assert (trust.agreed_baseline.value, trust.agreed_baseline.base) == (38.2, 1000)
+    assert trust.agreed_baseline.date == dt.date(2019, 12, 18)
+    assert trust.agreed_baseline.agreed_by == "SEND Continuous Improvement Board"
+    with app.app_context():
+        assert db.session().scalar(select(AreaPlan.version)) == 2
