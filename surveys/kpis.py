@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -32,7 +34,7 @@ from pydantic import (
 )
 
 from surveys.model import ID_PATTERN
-from surveys.problems import QuestionnaireError
+from surveys.problems import Problem, QuestionnaireError
 from surveys.source import SourceDocument, parse_document, read_definition_file, schema_problems
 
 
@@ -298,49 +300,133 @@ def kpi_bank_from_data(data: Any, *, source: str = "<kpis>") -> KpiBank:
 
 
 def validate_kpi_bank(document: SourceDocument) -> KpiBank:
-    """The KPI bank in ``document``; raise QuestionnaireError listing every problem."""
+    """The KPI bank in ``document``; raise QuestionnaireError listing every problem.
+
+    One reading lists them all: the problems of form (a date that is not a date) and,
+    beside them, the problems only a well-formed plan can show (a period entered twice,
+    a KPI id used twice), checked on what is well formed in each KPI.
+    """
     try:
         bank = KpiBank.model_validate(document.data)
     except ValidationError as exc:
-        # Also every problem of the KPIs that are well formed on their own, so one
-        # reading lists every problem of the file.
         found = list(schema_problems(exc, document))
+        broken: dict[int, list[tuple[Any, ...]]] = {}
+        for error in exc.errors(include_url=False):
+            loc = tuple(error["loc"])
+            if len(loc) > 2 and loc[0] == "kpis" and isinstance(loc[1], int):
+                broken.setdefault(loc[1], []).append(loc[2:])
         entries = document.data.get("kpis") if isinstance(document.data, dict) else None
+        parts = []
         for index, entry in enumerate(entries if isinstance(entries, list) else []):
-            try:
-                kpi = KpiDefinition.model_validate(entry)
-            except ValidationError:
-                continue
-            found.extend(_figure_problems(document, index, kpi))
-        raise QuestionnaireError(found) from None
-    problems = []
-    seen: set[str] = set()
-    for index, kpi in enumerate(bank.kpis):
-        if kpi.id in seen:
-            problems.append(document.problem(("kpis", index, "id"), "KPI id is used twice"))
-        seen.add(kpi.id)
-        overlap = sorted(set(kpi.positive) & set(kpi.exclude))
-        if overlap:
-            problems.append(
-                document.problem(
-                    ("kpis", index, "exclude"),
-                    f"{', '.join(overlap)} cannot be both positive and excluded",
-                )
-            )
-        problems.extend(_figure_problems(document, index, kpi))
-        unknown = sorted(set(kpi.positive) - set(kpi.options or kpi.positive))
-        if unknown:
-            problems.append(
-                document.problem(
-                    ("kpis", index, "positive"), f"{', '.join(unknown)} is not in 'options'"
-                )
-            )
+            part = _well_formed_part(document, index, entry, broken.get(index, []))
+            if part is not None:
+                parts.append(part)
+        found.extend(_plan_problems(parts))
+        raise QuestionnaireError(sorted(found, key=lambda p: p.line or 0)) from None
+    problems = _plan_problems([(_Located(document, i), kpi) for i, kpi in enumerate(bank.kpis)])
     if problems:
         raise QuestionnaireError(problems)
     return bank
 
 
-def _figure_problems(document: SourceDocument, index: int, kpi: KpiDefinition) -> list[Any]:
+#: A KPI's lists whose items are checked one by one.
+_ITEM_LISTS = ("values", "benchmarks", "targets")
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Names problems of one KPI read without its ill-formed parts: nothing about a
+    part already named as ill formed, and each list item at its place in the file."""
+
+    document: SourceDocument
+    index: int
+    dropped: frozenset[str] = frozenset()
+    positions: dict[str, list[int]] = field(default_factory=dict)
+    #: Keys whose own problems are not named (their items' problems are).
+    unsure: frozenset[str] = frozenset()
+
+    def problem(self, loc: Sequence[str | int], message: str) -> Problem | None:
+        key = loc[2] if len(loc) > 2 else None
+        if key in self.dropped or (key in self.unsure and len(loc) == 3):
+            return None
+        if isinstance(key, str) and key in self.positions and len(loc) > 3:
+            loc = (*loc[:3], self.positions[key][int(loc[3])], *loc[4:])
+        return self.document.problem(loc, message)
+
+
+def _well_formed_part(
+    document: SourceDocument, index: int, entry: Any, broken: list[tuple[Any, ...]]
+) -> tuple[_Located, KpiDefinition] | None:
+    """The KPI ``entry`` without its ill-formed parts (``broken``: where the schema found
+    problems), so its other problems can be found in the same reading; None when what is
+    left is not a KPI."""
+    if not isinstance(entry, dict):
+        return None
+    dropped: set[str] = set()
+    bad_items: dict[str, set[int]] = {}
+    for loc in broken:
+        key = loc[0]
+        if key in _ITEM_LISTS and len(loc) > 1 and isinstance(loc[1], int):
+            bad_items.setdefault(key, set()).add(loc[1])
+        elif isinstance(key, str):
+            dropped.add(key)
+    part = dict(entry)
+    positions: dict[str, list[int]] = {}
+    for key, bad in bad_items.items():
+        if key not in dropped and isinstance(entry.get(key), list):
+            positions[key] = [i for i in range(len(entry[key])) if i not in bad]
+            part[key] = [entry[key][i] for i in positions[key]]
+    for key in dropped:
+        part.pop(key, None)
+    # Stand-ins for what a KPI cannot lack; their problems are already named.
+    part.setdefault("id", "x")
+    part.setdefault("title", "x")
+    unsure: frozenset[str] = frozenset()
+    if "kind" in dropped:
+        # Which checks apply depends on the kind: with it unreadable, read the KPI as
+        # an entered one without a measure (no percentages, no proportions) and name
+        # none of its kind's problems; repetitions are still checked.
+        part.update(kind="entered", measure=None)
+        unsure = frozenset(("question", "positive", "exclude", "options", "measure"))
+    try:
+        kpi = KpiDefinition.model_validate(part)
+    except ValidationError:
+        return None
+    located = _Located(document, index, frozenset(dropped), positions, unsure)
+    return located, kpi
+
+
+def _plan_problems(parts: list[tuple[_Located, KpiDefinition]]) -> list[Problem]:
+    """What only a well-formed plan can show: ids used twice, codes both positive and
+    excluded, figures that do not fit the KPI, periods given twice."""
+    problems: list[Problem | None] = []
+    seen: set[str] = set()
+    for located, kpi in parts:
+        index = located.index
+        if "id" not in located.dropped:
+            if kpi.id in seen:
+                problems.append(located.problem(("kpis", index, "id"), "KPI id is used twice"))
+            seen.add(kpi.id)
+        overlap = sorted(set(kpi.positive) & set(kpi.exclude))
+        if overlap:
+            problems.append(
+                located.problem(
+                    ("kpis", index, "exclude"),
+                    f"{', '.join(overlap)} cannot be both positive and excluded",
+                )
+            )
+        problems.extend(_figure_problems(located, index, kpi))
+        unknown = sorted(set(kpi.positive) - set(kpi.options or kpi.positive))
+        if unknown:
+            problems.append(
+                located.problem(
+                    ("kpis", index, "positive"), f"{', '.join(unknown)} is not in 'options'"
+                )
+            )
+    return [problem for problem in problems if problem is not None]
+
+
+def _figure_problems(document: _Located, index: int, kpi: KpiDefinition) -> list[Any]:
     """Percentages out of 0-100, values that do not fit the measure, repeated periods."""
     problems = []
     where = ("kpis", index)
@@ -394,7 +480,7 @@ def _figure_problems(document: SourceDocument, index: int, kpi: KpiDefinition) -
     return problems
 
 
-def _benchmark_problems(document: SourceDocument, index: int, kpi: KpiDefinition) -> list[Any]:
+def _benchmark_problems(document: _Located, index: int, kpi: KpiDefinition) -> list[Any]:
     """Percentages out of 0-100 and a comparator's period given twice."""
     problems = []
     seen: set[tuple[str, str, str]] = set()
@@ -443,7 +529,9 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
     """``plan`` (a template) re-dated to start on ``starts_on``: every date in it
     (agreed baselines, due dates, entered values) moves by the same number of
     months (and days), so the stages keep their distance from the start and a
-    month's last day stays its last day. Months from the start need no change.
+    month's last day stays its last day. Months from the start need no change. A
+    target's label naming its due month as Appendix A does ("18 months (Dec-20)")
+    names the new one ("18 months (Dec-26)"), so the label and the date agree.
 
     >>> template = kpi_bank_from_data({"plan": {"title": "T", "starts_on": "2019-06-30"},
     ...     "kpis": [{"id": "k", "title": "K", "question": "q", "positive": ["yes"],
@@ -466,9 +554,17 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
                         else min(day.day, last))  # fmt: skip
         return moved + dt.timedelta(days=days)
 
+    def month_text(day: dt.date) -> str:
+        return f"{calendar.month_abbr[day.month]}-{day.year % 100:02d}"
+
     def move(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
-            return {k: move(v, k) for k, v in value.items()}
+            moved = {k: move(v, k) for k, v in value.items()}
+            if isinstance(value.get("label"), str) and isinstance(value.get("due_on"), str):
+                before = dt.date.fromisoformat(value["due_on"])
+                after = dt.date.fromisoformat(moved["due_on"])
+                moved["label"] = value["label"].replace(month_text(before), month_text(after))
+            return moved
         if isinstance(value, list):
             return [move(v) for v in value]
         if key in ("starts_on", "date", "due_on", "published_on") and isinstance(value, str):

@@ -129,6 +129,12 @@ class BaselineForm(FlaskForm):
         return value | filled_texts(self, "source", "agreed_by")
 
 
+class WaveBaselineForm(FlaskForm):
+    """Take a KPI's agreed baseline from a closed wave's figure (the wave's id)."""
+
+    wave = StringField(validators=[InputRequired(_l("Choose the wave")), Length(max=20)])
+
+
 RULE_CHOICES = select_choices(
     [
         ("baseline_plus_pp", _l("Baseline plus points (or units)")),

@@ -11,12 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import format_date, gettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
+from analysis.rounding import round_half_away
 from feedback_app import db
-from feedback_app.models import LocalArea
+from feedback_app.models import LocalArea, utcnow
 from feedback_app.plan import service, sheet
 from feedback_app.plan.forms import (
     MAX_TEXT,
@@ -29,7 +30,9 @@ from feedback_app.plan.forms import (
     TargetForm,
     ValueForm,
     ValuesUploadForm,
+    WaveBaselineForm,
 )
+from feedback_app.results.board.view_model import WaveFigure, kpi_wave_figures
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission, allows
 from surveys.kpis import (
@@ -241,16 +244,7 @@ def new_kpi(area: LocalArea) -> Page:
 def baseline(area: LocalArea, kpi_id: str) -> Page:
     plan = _plan_or_404(area)
     kpi = _kpi_or_404(plan, kpi_id)
-    agreed = kpi.agreed_baseline
-    form = BaselineForm(
-        data={
-            "value": f"{agreed.value:g}" if agreed else "",
-            "base": str(agreed.base) if agreed and agreed.base else "",
-            "date": agreed.date if agreed else None,
-            "source": agreed.source or "" if agreed else "",
-            "agreed_by": agreed.agreed_by or "" if agreed else "",
-        }
-    )
+    form = _baseline_form(kpi)
     outcome = _change_plan(
         area, form,
         lambda: _with_kpi(
@@ -261,8 +255,70 @@ def baseline(area: LocalArea, kpi_id: str) -> Page:
         then=_at_kpi(area, kpi),
     )  # fmt: skip
     return _edit_page(
-        outcome, form, area=area, kpi=kpi,
+        outcome, form, template="staff/plan/baseline.html", area=area, kpi=kpi,
         heading=gettext("Agreed baseline"), button=gettext("Save the agreed baseline"),
+        waves=_wave_figures(area, kpi), wave_form=WaveBaselineForm(),
+    )  # fmt: skip
+
+
+def _baseline_form(kpi: KpiDefinition) -> BaselineForm:
+    agreed = kpi.agreed_baseline
+    return BaselineForm(
+        data={
+            "value": f"{agreed.value:g}" if agreed else "",
+            "base": str(agreed.base) if agreed and agreed.base else "",
+            "date": agreed.date if agreed else None,
+            "source": agreed.source or "" if agreed else "",
+            "agreed_by": agreed.agreed_by or "" if agreed else "",
+        }
+    )
+
+
+def _wave_figures(area: LocalArea, kpi: KpiDefinition) -> list[WaveFigure]:
+    if kpi.kind != "survey":
+        return []
+    return kpi_wave_figures(db.session(), area, kpi.id, now=utcnow())
+
+
+@bp.post("/<area_slug>/plan/kpis/<kpi_id>/baseline/wave")
+@requires(Permission.MANAGE_RESULTS)
+def baseline_from_wave(area: LocalArea, kpi_id: str) -> Page:
+    """Take the agreed baseline from a closed wave's figure: chosen by a person, as
+    an older wave imported later never re-bases a KPI on its own (issue 13 §3)."""
+    plan = _plan_or_404(area)
+    kpi = _kpi_or_404(plan, kpi_id)
+    form = WaveBaselineForm()
+    figures = {str(f.wave_id): f for f in _wave_figures(area, kpi) if f.percent is not None}
+    chosen = figures.get((form.wave.data or "").strip())
+    agreed = kpi.agreed_baseline
+    problems: list[str] = []
+    if not form.validate_on_submit() or chosen is None:
+        problems = [gettext("Choose one of the waves listed, with a figure")]
+    else:
+        value = {
+            "value": round_half_away(chosen.percent or 0.0, 1),
+            "date": chosen.last_day.isoformat(),
+            "source": gettext("%(wave)s, closed %(date)s", wave=chosen.label,
+                              date=format_date(chosen.last_day, "d MMMM yyyy")),
+        } | ({"base": chosen.base} if chosen.base else {}) | (
+            {"agreed_by": agreed.agreed_by} if agreed and agreed.agreed_by else {}
+        )  # fmt: skip
+        try:
+            problems = _save(
+                area,
+                _with_kpi(plan, kpi.id, agreed_baseline=value, recorded_baseline=None),
+                f"Agreed baseline of {kpi.reference or kpi.id} taken from {chosen.label}",
+            )
+        except QuestionnaireError as error:
+            problems = _problems(error)
+        if not problems:
+            flash(gettext("Agreed baseline taken from %(wave)s", wave=chosen.label))
+            return redirect(_at_kpi(area, kpi)())
+    return _form_page(
+        "staff/plan/baseline.html", status=400, problems=problems, area=area, kpi=kpi,
+        form=_baseline_form(kpi),
+        heading=gettext("Agreed baseline"), button=gettext("Save the agreed baseline"),
+        waves=_wave_figures(area, kpi), wave_form=form,
     )  # fmt: skip
 
 

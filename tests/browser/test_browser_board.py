@@ -150,8 +150,12 @@ def test_the_board_and_benchmark_pages_are_accessible(
         "/staff/demo/plan/benchmarks",
         "/staff/demo/plan/kpis/kpi_4_1/benchmarks",
         "/staff/demo/plan/benchmarks/upload",
+        # The agreed baseline with the waves whose figure can be taken (issue 13 §3).
+        "/staff/demo/plan/kpis/kpi_4_1/baseline",
     ):
         page.goto(path)
+        if path.endswith("/baseline"):
+            expect(page.locator("#baseline-wave-table tbody tr")).to_have_count(3)
         problems += audit(page, axe_source, path)
         problems += [f"{path}: {p}" for p in page_problems(page.content())]
     # The error states: a figure with nothing filled in, a CSV with bad rows.

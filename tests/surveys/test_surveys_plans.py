@@ -63,6 +63,11 @@ def test_a_template_moves_with_its_start_date() -> None:
     assert trust is not None and trust.agreed_baseline is not None
     assert trust.agreed_baseline.date == dt.date(2025, 12, 18)
     assert [t.due_on for t in trust.targets] == [dt.date(2026, 12, 31), dt.date(2027, 6, 30)]
+    # The labels name the new months, so "18 months (Dec-20)" is not shown due in 2026.
+    assert [t.label for t in trust.targets] == ["18 months (Dec-26)", "24 months (Jun-27)"]
+    ehcp = moved.get("kpi_1_2")
+    assert ehcp is not None and ehcp.targets[1].label is not None
+    assert ehcp.targets[1].label.startswith("18 months (Oct-26): 50% or the national average")
 
 
 BAD = """\
@@ -113,3 +118,47 @@ def test_a_control_character_is_a_problem_not_a_crash() -> None:
     # Found by the form fuzzing: PyYAML's reader refuses it before parsing starts.
     with pytest.raises(QuestionnaireError, match="is not valid YAML"):
         parse_kpi_bank("\x1bkpis: []", source="pasted")
+
+
+def test_one_reading_lists_problems_of_form_and_of_the_plan_together() -> None:
+    # Before, a period entered twice or an id used twice was named only once every
+    # problem of form was fixed: an officer fixed the file twice.
+    text = """\
+plan: {title: T}
+kpis:
+  - id: waits
+    kind: entered
+    title: Waits
+    measure: proportion
+    values:
+      - {period: Jan-20, date: someday, numerator: 1, denominator: 2}
+      - {period: Feb-20, date: 2020-02-29, numerator: 1, denominator: 2}
+      - {period: Feb-20, date: 2020-02-29, value: 3}
+  - id: waits
+    title: Other
+    question: Bad Id
+    positive: [a]
+    exclude: [a]
+  - id: k3
+    kind: weird
+    title: K3
+    values:
+      - {period: Q1, date: 2020-03-31, value: 2}
+      - {period: Q1, date: 2020-03-31, value: 2}
+"""
+    with pytest.raises(QuestionnaireError) as caught:
+        parse_kpi_bank(text, source="plan.yaml")
+    found = [(p.line, p.where, p.message) for p in caught.value.problems]
+    messages = {(line, where, message.split(",")[0]) for line, where, message in found}
+    assert messages == {
+        (8, 'KPI "waits" > values[0] > date', "Input should be a valid date or datetime"),
+        (10, 'KPI "waits" > values[2] > period', "this period is entered twice"),
+        (10, 'KPI "waits" > values[2] > value', "a proportion needs numerator and denominator"),
+        (11, 'KPI "waits" > id', "KPI id is used twice"),
+        (13, 'KPI "waits" > question', "'Bad Id' must use only lower-case letters"),
+        (15, 'KPI "waits" > exclude', "a cannot be both positive and excluded"),
+        (17, 'KPI "k3" > kind', "must be one of 'survey' or 'entered'"),
+        (21, 'KPI "k3" > values[1] > period', "this period is entered twice"),
+    }
+    # An unreadable kind: its KPI's kind-specific problems are not guessed at.
+    assert not any("question" in where and "k3" in where for _, where, _ in found)

@@ -300,6 +300,41 @@ def plan_series(
     return series, older
 
 
+@dataclass(frozen=True, slots=True)
+class WaveFigure:
+    """A closed wave's figure for one survey KPI, offered as its agreed baseline."""
+
+    wave_id: int
+    label: str
+    last_day: dt.date
+    percent: float | None
+    base: int | None
+
+
+def kpi_wave_figures(
+    session: Session, area: LocalArea, kpi_id: str, *, now: dt.datetime
+) -> list[WaveFigure]:
+    """Every closed wave asking survey KPI ``kpi_id``, older ones included, with its
+    figure (officers' figures: a base under 10 gives none), oldest first."""
+    kpi = next((k for k in data.area_kpis(area) if k.id == kpi_id), None)
+    if kpi is None:
+        return []
+    waves = kpi_waves(session, closed_waves(session, area, now=now), [kpi])[kpi.id]
+    if not waves:
+        return []
+    labels = data.wave_labels(waves)
+    frame = data.wave_frame(session, waves, questions=[kpi.question])
+    zone = _zone(area)
+    found = []
+    for wave in waves:
+        (estimate,) = kpi_estimates(frame, [kpi], wave=labels[wave.id])
+        found.append(
+            WaveFigure(wave.id, labels[wave.id], _last_day(wave, zone), estimate.percent,
+                       estimate.base)
+        )  # fmt: skip
+    return found
+
+
 # --- figures (cached) ---------------------------------------------------------------
 
 
@@ -679,6 +714,7 @@ __all__ = [
     "EnteredFigures",
     "KpiFigures",
     "StagedTarget",
+    "WaveFigure",
     "WaveStep",
     "area_figures",
     "build_board",
@@ -687,6 +723,7 @@ __all__ = [
     "compute_figures",
     "due_date",
     "find_row",
+    "kpi_wave_figures",
     "plan_series",
     "target_due",
 ]

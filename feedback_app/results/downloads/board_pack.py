@@ -66,23 +66,27 @@ def board_pack_tables(
                                            "them, are not shown; * marks a base under 30")),
     ]  # fmt: skip
     kpis = list(report["kpis"])
+    entered = list(report.get("entered") or ())
     return [
         ("Board pack", Table("about", gettext("About this board pack"),
                              (gettext("Item"), gettext("Detail")), tuple(about))),
         ("KPIs", Table("kpis", gettext("Headline KPIs"), _kpi_columns(),
-                       tuple(_kpi_row(kpi) for kpi in kpis))),
+                       tuple(_kpi_row(kpi) for kpi in kpis)
+                       + tuple(_entered_row(kpi) for kpi in entered))),
         ("Targets", Table("targets", gettext("Each staged target and its judgement"),
-                          _target_columns(), tuple(_target_rows(kpis)))),
+                          _target_columns(), tuple(_target_rows(kpis + entered)))),
         ("Benchmarks", Table("benchmarks", gettext("Benchmarks beside each KPI"),
-                             _benchmark_columns(), tuple(_benchmark_rows(kpis)))),
+                             _benchmark_columns(), tuple(_benchmark_rows(kpis + entered)))),
         *_action_tables(summary),
     ]  # fmt: skip
 
 
 def _kpi_columns() -> tuple[str, ...]:  # translated at request time
-    return (gettext("KPI"), gettext("Measure"), gettext("Baseline"), gettext("Latest"),
-            gettext("Change"), gettext("Direction of travel"), gettext("Agreed baseline"),
-            gettext("Target status"))  # fmt: skip
+    return (gettext("KPI"), gettext("Measure"), gettext("Kind"), gettext("Baseline"),
+            gettext("Latest"), gettext("Change"), gettext("Direction of travel"),
+            gettext("Agreed baseline"), gettext("Target status"), gettext("Status"),
+            gettext("Status override"), gettext("Trend: the last 6 figures, oldest first"),
+            gettext("Commentary"), gettext("Commentary by"))  # fmt: skip
 
 
 def _kpi_row(kpi: Mapping[str, Any]) -> tuple[Cell, ...]:
@@ -90,12 +94,50 @@ def _kpi_row(kpi: Mapping[str, Any]) -> tuple[Cell, ...]:
     return (
         kpi["reference"],
         kpi["title"],
+        gettext("Survey"),
         _shown(kpi.get("baseline")),
         _shown(kpi.get("latest")),
         _change(kpi.get("change_text") or ""),
         _direction(kpi.get("direction", "")),
         kpi.get("agreed_baseline") or "",
         statuses or kpi.get("target_status") or "",
+        *_plan_cells(kpi),
+    )
+
+
+def _entered_row(kpi: Mapping[str, Any]) -> tuple[Cell, ...]:
+    """An entered KPI: no measured baseline; its latest value with its period."""
+    latest = kpi.get("latest") or ""
+    return (
+        kpi["reference"],
+        kpi["title"],
+        gettext("Entered"),
+        "",
+        f"{latest} ({kpi['latest_period']})" if latest else gettext("No value entered yet"),
+        _change(kpi.get("change_text") or ""),
+        "",
+        kpi.get("agreed_baseline") or "",
+        "; ".join(t["status"] for t in kpi.get("plan_targets") or ()),
+        *_plan_cells(kpi),
+    )
+
+
+def _plan_cells(kpi: Mapping[str, Any]) -> tuple[Cell, ...]:
+    """Status, its override, the trend and the latest commentary, as on the page."""
+    status = kpi.get("status") or {}
+    commentary = kpi.get("commentary") or {}
+    trend = "; ".join(f"{p['wave']}: {_shown(p)}" for p in kpi.get("trend") or ())
+    by = (
+        gettext("%(author)s, %(date)s", author=commentary["author"], date=commentary["date"])
+        if commentary
+        else ""
+    )
+    return (
+        status.get("text", ""),
+        status.get("override", ""),
+        trend,
+        commentary.get("body", ""),
+        by,
     )
 
 

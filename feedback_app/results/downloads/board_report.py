@@ -35,7 +35,8 @@ from feedback_app.definitions import questionnaire_for
 from feedback_app.models import AreaPlan, LocalArea
 from feedback_app.plan.benchmarks.service import comparator_name
 from feedback_app.results import charts, data
-from feedback_app.results.board.view_model import build_board, find_row
+from feedback_app.results.board.status_rules import Outcome
+from feedback_app.results.board.view_model import BoardRow, build_board, find_row
 from feedback_app.results.compare.service import group_name
 from feedback_app.results.downloads.analysis_tables import Results, Selection, analyse
 from feedback_app.web.local_days import local_day
@@ -118,42 +119,38 @@ def with_plan_targets(session: Session, area: LocalArea, report: dict[str, Any])
     for kpi in report["kpis"]:
         row = find_row(board, kpi["id"])
         if row is None:  # a KPI of the question bank that is not in the plan
-            kpis.append({**kpi, "plan_targets": [], "agreed_baseline": "", "benchmarks": []})
+            kpis.append(
+                {**kpi, "plan_targets": [], "agreed_baseline": "", "benchmarks": [],
+                 "status": None, "commentary": None, "trend": kpi["series"][-TREND_POINTS:]}
+            )  # fmt: skip
             continue
-        plan_targets = [
+        # The trend is the report's own series (suppressed for publication).
+        kpis.append({**kpi, **_plan_parts(row), "trend": kpi["series"][-TREND_POINTS:]})
+    entered = []
+    for row in board.rows:
+        if row.kpi.kind != "entered":
+            continue
+        latest = row.latest_point
+        change = row.latest_change
+        unit = gettext("points") if row.kpi.is_percentage else (row.kpi.unit or "")
+        entered.append(
             {
-                "level": _level_text(target.level, percentage=row.kpi.is_percentage,
-                                     unit=row.kpi.unit),
-                "label": target.target.label or "",
-                "due": format_date(target.due_on, "d MMM yyyy") if target.due_on else None,
-                "status": target.status.value,
-                "judged_on": target.judged_on.label if target.judged_on else "",
-                "benchmark": _benchmark_text(target.benchmark_figure, row.kpi),
-            }
-            for target in row.targets
-        ]  # fmt: skip
-        agreed = row.kpi.baseline_figure
-        kpis.append(
-            {
-                **kpi,
-                "plan_targets": plan_targets,
-                "benchmarks": [
-                    {
-                        "name": comparator_name(figure),
-                        "value": _level_text(
-                            figure.value, percentage=row.kpi.is_percentage, unit=row.kpi.unit
-                        ),
-                        "period": figure.period,
-                        "source": figure.source,
-                        "published": format_date(figure.published_on, "d MMM yyyy"),
-                    }
-                    for figure in row.published
+                "id": row.kpi.id,
+                "reference": row.reference,
+                "title": row.kpi.title,
+                "latest": _level_text(latest.point, percentage=row.kpi.is_percentage,
+                                      unit=row.kpi.unit) if latest else "",
+                "latest_period": latest.label if latest else "",
+                "change_text": f"{format_number(change, 1, sign=True)} {unit}".strip()
+                if change is not None else "",
+                "trend": [
+                    {"wave": label, "text": _level_text(value, percentage=row.kpi.is_percentage,
+                                                        unit=row.kpi.unit), "flag": ""}
+                    for label, value in row.trend_points[-TREND_POINTS:]
                 ],
-                "agreed_baseline": _level_text(agreed, percentage=True, unit=None)
-                if agreed is not None
-                else "",
+                **_plan_parts(row),
             }
-        )
+        )  # fmt: skip
     plan = session.scalar(select(AreaPlan).where(AreaPlan.area_id == area.id))
     plan_version = (
         {
@@ -163,7 +160,81 @@ def with_plan_targets(session: Session, area: LocalArea, report: dict[str, Any])
         if plan is not None
         else None
     )
-    return {**report, "kpis": kpis, "plan_version": plan_version}
+    return {**report, "kpis": kpis, "entered": entered, "plan_version": plan_version}
+
+
+#: The trend a board pack shows: the last six figures, oldest first (as the board).
+TREND_POINTS = 6
+
+
+def _plan_parts(row: BoardRow) -> dict[str, Any]:
+    """What the plan adds to a KPI of the report, as the board shows it: the staged
+    targets with their judgements, benchmarks, agreed baseline, status and commentary."""
+    kpi = row.kpi
+    agreed = kpi.baseline_figure
+    return {
+        "plan_targets": [
+            {
+                "level": _level_text(target.level, percentage=kpi.is_percentage, unit=kpi.unit),
+                "label": target.target.label or "",
+                "due": format_date(target.due_on, "d MMM yyyy") if target.due_on else None,
+                "status": target.status.value,
+                "judged_on": target.judged_on.label if target.judged_on else "",
+                "benchmark": _benchmark_text(target.benchmark_figure, kpi),
+            }
+            for target in row.targets
+        ],
+        "benchmarks": [
+            {
+                "name": comparator_name(figure),
+                "value": _level_text(figure.value, percentage=kpi.is_percentage, unit=kpi.unit),
+                "period": figure.period,
+                "source": figure.source,
+                "published": format_date(figure.published_on, "d MMM yyyy"),
+            }
+            for figure in row.published
+        ],
+        "agreed_baseline": _level_text(agreed, percentage=kpi.is_percentage, unit=kpi.unit)
+        if agreed is not None
+        else "",
+        "status": _status(row.status),
+        "commentary": _commentary(row),
+    }
+
+
+def _status(outcome: Outcome) -> dict[str, str]:
+    """The KPI's status in the board's words (``status_tag``), and the override."""
+    if outcome.label and outcome.override:
+        text = outcome.label
+    elif outcome.label:
+        text = f"{outcome.label}: {outcome.words}"
+    else:
+        text = f"{outcome.colour_name}: {outcome.words}"
+    override = outcome.override
+    return {
+        "text": text,
+        "override": gettext(
+            "Override: %(reason)s (%(by)s, %(date)s). The rules give: %(status)s",
+            reason=override.reason,
+            by=override.by or gettext("someone no longer here"),
+            date=format_date(override.on, "d MMM yyyy"),
+            status=f"{override.derived.colour_name}: {override.derived.words}",
+        )
+        if override
+        else "",
+    }
+
+
+def _commentary(row: BoardRow) -> dict[str, str] | None:
+    """The KPI's latest commentary, whole, with who wrote it and when."""
+    if not row.commentary:
+        return None
+    latest = row.commentary[0]
+    return {
+        "body": latest.body,
+        "author": latest.author or gettext("a former member of staff"),
+        "date": format_date(latest.created_at, "d MMM yyyy"),
+    }
 
 
 def _benchmark_text(figure: BenchmarkFigure | None, kpi: KpiDefinition) -> str:

@@ -203,9 +203,20 @@ def test_a_plan_file_round_trips_and_a_bad_one_changes_nothing(app: Flask) -> No
     assert again == exported
     assert parse_kpi_bank(again) == parse_kpi_bank(exported)
 
-    # Every problem with its line and field; nothing written.
-    bad = exported.replace("value: 38.5", "value: 138.5").replace(
-        "measure: proportion", "measure: ratio"
+    # Every problem with its line and field in one reading, those of form (a measure
+    # that is not one, a date that is not a date) beside those only a well-formed plan
+    # shows (a period entered twice, a KPI id used twice, a figure out of range), even
+    # in the same KPI; nothing written.
+    values = (
+        "    values:\n"
+        "      - {period: 2019-Q3, date: sometime, numerator: 25, denominator: 180}\n"
+        "      - {period: 2019-Q4, date: 2019-12-31, numerator: 71, denominator: 317}\n"
+        "      - {period: 2019-Q4, date: 2019-12-31, numerator: 70, denominator: 317}\n"
+    )
+    bad = (
+        exported.replace("value: 38.5", "value: 138.5")
+        .replace("measure: proportion", "measure: ratio" + "\n" + values.rstrip("\n"))
+        .replace("id: kpi_4_3", "id: kpi_4_2")
     )
     with app.app_context():
         before = db.session().scalar(select(AreaPlan.version))
@@ -216,6 +227,14 @@ def test_a_plan_file_round_trips_and_a_bad_one_changes_nothing(app: Flask) -> No
     assert f'Line {line}: KPI "kpi_1_2" > measure' in text
     value_line = next(i for i, row in enumerate(bad.splitlines(), start=1) if "138.5" in row)
     assert f'Line {value_line}: KPI "kpi_4_1" > agreed_baseline > value' in text
+    lines = bad.splitlines()
+    when = next(i for i, row in enumerate(lines, start=1) if "sometime" in row)
+    assert f'Line {when}: KPI "kpi_1_2" > values[0] > date' in text
+    assert f'Line {when + 2}: KPI "kpi_1_2" > values[2] > period: this period is entered twice' in (
+        text
+    )
+    twice = [i for i, row in enumerate(lines, start=1) if row.strip() == "- id: kpi_4_2"][1]
+    assert f'Line {twice}: KPI "kpi_4_2" > id: KPI id is used twice' in text
     with app.app_context():
         assert db.session().scalar(select(AreaPlan.version)) == before
         assert db.session().scalar(select(func.count()).select_from(PlanRevision)) == 2
@@ -276,3 +295,37 @@ def test_an_older_wave_imported_later_rebases_nothing(app: Flask) -> None:
         plan = db.session().scalar(select(AreaPlan))
         assert plan is not None and plan.version == 1
         assert db.session().scalar(select(func.count()).select_from(Wave)) == 3
+
+    # The board says so and offers the choice: the baseline page lists every wave
+    # that measured the KPI, the older one marked, and takes a figure only when asked.
+    board = officer.get("/staff/sefton/results").get_data(as_text=True)
+    assert "/staff/sefton/plan/kpis/kpi_4_1/baseline#baseline-waves" in board
+    page = officer.get("/staff/sefton/plan/kpis/kpi_4_1/baseline")
+    table = unescape(page.get_data(as_text=True)).split('id="baseline-wave-table"', 1)[1]
+    rows = {
+        row.split("<br>", 1)[0].rsplit(">", 1)[-1].strip(): " ".join(
+            re.sub(r"<[^>]+>", " ", row).split()
+        )
+        for row in table.split("</table>", 1)[0].split('data-wave="')[1:]
+    }
+    assert "62.5% (n=48)" in rows["March 2019 survey"]
+    assert "before the agreed baseline, so not used" in rows["March 2019 survey"]
+    assert "38.2% (n=1,000)" in rows["Baseline survey 2019"]
+    with app.app_context():
+        wave_id = db.session().scalar(select(Wave.id).where(Wave.name == "Baseline survey 2019"))
+    refused = officer.post("/staff/sefton/plan/kpis/kpi_4_1/baseline/wave", {"wave": "999999"})
+    assert refused.status_code == 400
+    assert "Choose one of the waves listed" in refused.get_data(as_text=True)
+    officer.get("/staff/sefton/plan/kpis/kpi_4_1/baseline")
+    taken = officer.post("/staff/sefton/plan/kpis/kpi_4_1/baseline/wave", {"wave": str(wave_id)})
+    assert "Agreed baseline taken from Baseline survey 2019" in taken.get_data(as_text=True)
+    exported = parse_kpi_bank(
+        officer.client.get("/staff/sefton/plan/plan.yaml").get_data(as_text=True)
+    )
+    trust = exported.get("kpi_4_1")
+    assert trust is not None and trust.agreed_baseline is not None
+    assert (trust.agreed_baseline.value, trust.agreed_baseline.base) == (38.2, 1000)
+    assert trust.agreed_baseline.date == dt.date(2019, 12, 18)
+    assert trust.agreed_baseline.agreed_by == "SEND Continuous Improvement Board"
+    with app.app_context():
+        assert db.session().scalar(select(AreaPlan.version)) == 2

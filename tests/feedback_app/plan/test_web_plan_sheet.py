@@ -150,6 +150,16 @@ def test_a_bad_spreadsheet_lists_every_problem_by_cell_and_writes_nothing(app: F
     kpis[f"{headers['Target 1 due date']}3"] = "soon"  # KPI 4/2
     kpis[f"{headers['Target 1 rule']}4"] = "much better"  # KPI 4/3
     kpis["AZ1"] = "Commentary"  # not a column of the sheet
+    kpis[f"{headers['KPI id']}5"] = "kpi_4_2"  # KPI 4/4 takes KPI 4/2's id
+    # KPI 1/2's values: a date that is not one, and a period entered twice, in the same
+    # reading as the problems of form.
+    values = book["Values"]
+    columns = [cell.value for cell in values[1]]
+    for period, end, numerator in (("2019-Q3", "sometime", 25), ("2019-Q4", "31/12/2019", 71),
+                                   ("2019-Q4", "31/12/2019", 70)):  # fmt: skip
+        row = {"KPI id": "kpi_1_2", "Period": period, "Period end": end,
+               "Numerator": numerator, "Denominator": 317}  # fmt: skip
+        values.append([row.get(name) for name in columns])
     out = io.BytesIO()
     book.save(out)
     before = _versions(app)
@@ -163,6 +173,13 @@ def test_a_bad_spreadsheet_lists_every_problem_by_cell_and_writes_nothing(app: F
     assert f"row 3, column {headers['Target 1 due date']} (Target 1 due date)" in text
     assert f"row 4, column {headers['Target 1 rule']} (Target 1 rule)" in text
     assert "sheet KPIs, row 1, column AZ (Commentary): is not a column" in text
+    assert f'sheet KPIs, row 5, column {headers["KPI id"]} (KPI id): KPI "kpi_4_2" > id: ' in text
+    assert "KPI id is used twice" in text
+    end = chr(ord("A") + columns.index("Period end"))
+    period = chr(ord("A") + columns.index("Period"))
+    assert f"sheet Values, row 2, column {end} (Period end)" in text
+    assert f"sheet Values, row 4, column {period} (Period): " in text
+    assert "this period is entered twice" in text
     assert _versions(app) == before
 
     # Not a workbook at all, and a CSV whose header names nothing known: said so.
@@ -244,6 +261,10 @@ def test_entered_values_uploaded_as_csv(app: Flask) -> None:
     text = unescape(refused.get_data(as_text=True))
     assert 'row 2: KPI "kpi_1_2" > values[2]: the numerator cannot be larger' in text
     assert "row 3, column B (Period end)" in text
+    # In the same reading: what only well-formed rows show.
+    assert "row 4, column E (Value): " in text
+    assert "a proportion needs numerator and denominator" in text
+    assert "row 5, column A (Period): " in text and "this period is entered twice" in text
     assert _versions(app) == before
     # No file, or a KPI that is not entered: refused.
     officer.get("/staff/sefton/plan/kpis/kpi_1_2/values")

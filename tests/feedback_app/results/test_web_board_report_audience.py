@@ -4,6 +4,7 @@ from (issue 13 §7), on the page and in the PDF; a name too long is refused plai
 from __future__ import annotations
 
 import io
+import re
 from html import unescape
 
 import pikepdf
@@ -75,8 +76,10 @@ def test_the_board_pack_workbook_holds_the_reports_figures(
     assert str(about["Plan version"]).startswith("Version 1, as it stood on")
     kpis = list(book["KPIs"].iter_rows(min_row=3, values_only=True))
     assert kpis and all(not sheet.merged_cells.ranges for sheet in book.worksheets)
-    assert not any(str(row[4] or "").startswith("'") for row in kpis)  # no neutralised sign
-    for reference, _title, baseline, latest, *_rest in kpis:
+    assert not any(str(row[5] or "").startswith("'") for row in kpis)  # no neutralised sign
+    for reference, _title, kind, baseline, latest, *_rest in kpis:
+        if kind != "Survey":
+            continue
         # Each figure is the text the page shows for that KPI, not a number made here.
         row = page.split(f'<th scope="row" class="govuk-table__header">{reference}</th>', 1)[1]
         cells = row.split("</tr>", 1)[0]
@@ -98,3 +101,99 @@ def test_the_board_pack_workbook_holds_the_reports_figures(
     too_long = f"{_selection(ids)}&audience={'B' * 121}"
     refused = officer.client.get(f"/staff/demo/results/report.xlsx?{too_long}")
     assert refused.status_code == 400
+
+
+ENTERED = """\
+    values:
+      - {period: 2025-Q1, date: 2025-03-31, numerator: 25, denominator: 180, source: SEN2}
+      - {period: 2025-Q2, date: 2025-06-30, numerator: 71, denominator: 317, source: SEN2}
+    benchmarks:
+      - {comparator: england, period: '2024', date: 2024-12-31, value: 46.4,
+         source: SEN2 statistics, published_on: 2025-06-26}
+"""
+
+
+def test_the_board_pack_carries_status_commentary_targets_trend_and_entered_kpis(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    """Issue 13 §7: the page, the PDF and the workbook carry what the board shows:
+    each KPI's status (an override said as one), its commentary, both staged targets
+    with their due dates, benchmarks, the trend, the entered KPIs beside the survey
+    ones, the action tracker summary, the board's name and the plan version."""
+    ids = _setup(app, demo)
+    officer = signed_in(app.test_client(), "officer@demo.example")
+    plan = officer.client.get("/staff/demo/plan/plan.yaml").get_data(as_text=True)
+    block = plan.index("  - id: kpi_1_2")
+    at = plan.index("    measure: proportion\n", block) + len("    measure: proportion\n")
+    officer.get("/staff/demo/plan/import")
+    imported = officer.post("/staff/demo/plan/import", {"text": plan[:at] + ENTERED + plan[at:]})
+    assert "Plan imported" in imported.get_data(as_text=True)
+    officer.get("/staff/demo/results/kpis/kpi_4_1")
+    officer.post(
+        "/staff/demo/results/kpis/kpi_4_1/commentary",
+        {"body": "Trust rose after the co-production events; the forum checked the figures."},
+    )
+    officer.get("/staff/demo/plan/kpi-status")
+    officer.post(
+        "/staff/demo/plan/kpi-status",
+        {"kpi": "KPI 1/2", "status": "amber", "reason": "Two plans await panel sign-off."},
+    )
+    officer.get("/staff/demo/plan/actions/new")
+    officer.post(
+        "/staff/demo/plan/actions/new",
+        {"reference": "4.1.1", "priority": "Co-production", "action": "Run two forum events.",
+         "owner": "Head of SEND", "organisation": "Council", "due_on-day": "31",
+         "due_on-month": "3", "due_on-year": "2026", "kpi_references": ["KPI 4/1"]},
+    )  # fmt: skip
+
+    chosen = f"{_selection(ids)}&audience=Health+and+Wellbeing+Board"
+    html = officer.get(f"/staff/demo/results/report?{chosen}").get_data(as_text=True)
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+    assert "results for the Health and Wellbeing Board" in text
+    assert "from version 2 of the area's improvement plan" in text
+    headline = html.split('id="report-kpis"', 1)[1].split("</table>", 1)[0]
+    row_4_1 = headline.split('data-kpi="kpi_4_1"', 1)[1].split("</tr>", 1)[0]
+    assert 'data-figure="status"' in row_4_1
+    assert "due 31 May 2026" in row_4_1 and "due 30 Nov 2026" in row_4_1
+    commentary = html.split('id="report-commentary"', 1)[1].split("</dl>", 1)[0]
+    assert "Trust rose after the co-production events" in commentary
+    assert "officer@demo.example" in commentary
+    entered = html.split('id="report-entered"', 1)[1].split("</table>", 1)[0]
+    entered_text = " ".join(unescape(re.sub(r"<[^>]+>", " ", entered)).split())
+    assert "KPI 1/2" in entered_text and "22.4% (2025-Q2)" in entered_text
+    assert "2025-Q1: 13.9%; 2025-Q2: 22.4%" in entered_text  # the trend, oldest first
+    assert "England: 46.4%" in entered_text
+    assert "Override: Two plans await panel sign-off." in entered_text
+    assert 'id="action-tracker"' in html
+
+    book = load_workbook(
+        io.BytesIO(officer.client.get(f"/staff/demo/results/report.xlsx?{chosen}").data)
+    )
+    header = [c.value for c in book["KPIs"][2]]
+    rows = {
+        row[0]: dict(zip(header, row, strict=True))
+        for row in book["KPIs"].iter_rows(min_row=3, values_only=True)
+    }
+    assert rows["KPI 4/1"]["Commentary"].startswith("Trust rose after the co-production")
+    assert rows["KPI 4/1"]["Commentary by"].startswith("officer@demo.example, ")
+    assert rows["KPI 4/1"]["Status"] and rows["KPI 4/1"]["Kind"] == "Survey"
+    assert rows["KPI 1/2"]["Kind"] == "Entered" and rows["KPI 1/2"]["Latest"] == "22.4% (2025-Q2)"
+    assert rows["KPI 1/2"]["Status override"].startswith("Override: Two plans await")
+    assert rows["KPI 1/2"]["Trend: the last 6 figures, oldest first"] == (
+        "2025-Q1: 13.9%; 2025-Q2: 22.4%"
+    )
+    # Each status is the page's words for that KPI.
+    for reference, row in rows.items():
+        assert row["Status"] and row["Status"] in text, reference
+    targets = [r for r in book["Targets"].iter_rows(min_row=3, values_only=True)]
+    assert [r[3] for r in targets if r[0] == "KPI 4/1"] == ["31 May 2026", "30 Nov 2026"]
+    assert any(r[0] == "KPI 1/2" for r in targets)
+    benchmarks = [r for r in book["Benchmarks"].iter_rows(min_row=3, values_only=True)]
+    assert ("KPI 1/2", "England", "46.4%") in [r[:3] for r in benchmarks]
+    assert "Actions by status" in book.sheetnames
+
+    if "sqlite" not in app.config["DATABASE_URL"]:
+        return  # WeasyPrint is slow and the PDF does not depend on the database
+    pdf = officer.get(f"/staff/demo/results/report.pdf?{chosen}")
+    titles = _outline_titles(pikepdf.open(io.BytesIO(pdf.data)))
+    assert "Commentary on each KPI" in titles and "Action tracker" in titles
