@@ -412,7 +412,7 @@ class UpdateReport:
 UrlFor = Callable[..., str]
 
 
-def _confirmation(area: LocalArea, link: str) -> tuple[str, str]:
+def _confirmation(area: LocalArea, link: str, hours: int) -> tuple[str, str]:
     subject = gettext("Confirm you want updates from %(area)s", area=area.name)
     body = "\n\n".join(
         [
@@ -424,7 +424,7 @@ def _confirmation(area: LocalArea, link: str) -> tuple[str, str]:
             gettext("To start getting them, follow this link:") + "\n" + link,
             gettext(
                 "The link works once and stops working after %(hours)d hours.",
-                hours=DEFAULT_CONFIRM_HOURS,
+                hours=hours,
             ),
             gettext(
                 "If you did not ask for this, ignore this message: you will not be sent "
@@ -507,7 +507,9 @@ def send_updates(
             link, kind, leave_for_message = update.link, "update", leave_link
         with force_locale(subscriber.language or "en"):
             if update is None:
-                subject, body = _confirmation(area, link)
+                subject, body = _confirmation(
+                    area, link, int(config.get("UPDATE_CONFIRM_HOURS") or DEFAULT_CONFIRM_HOURS)
+                )
             else:
                 subject, body = _update_text(update, area, leave_link)
         to = subscriber.email if message.channel == "email" else subscriber.mobile
