@@ -118,8 +118,8 @@ class SignUp:
 def client_keys(secret: str, client: str) -> list[throttle.Key]:
     return [
         throttle.Key(
-            throttle.client_key(secret, "update_signup_client", client),
-            "update_signup_client",
+            throttle.client_key(secret, "updates_client", client),
+            "updates_client",
             LIMIT_CLIENT,
         )
     ]
@@ -128,8 +128,8 @@ def client_keys(secret: str, client: str) -> list[throttle.Key]:
 def _contact_keys(secret: str, area: LocalArea, sign_up: SignUp) -> list[throttle.Key]:
     return [
         throttle.Key(
-            throttle.stable_key(secret, "update_signup_contact", f"{area.id}:{value}"),
-            "update_signup_contact",
+            throttle.stable_key(secret, "updates_contact", f"{area.id}:{value}"),
+            "updates_contact",
             LIMIT_CONTACT,
         )
         for value in (sign_up.email, sign_up.mobile)
