@@ -97,7 +97,9 @@ def join(area_slug: str) -> HttpResponse | tuple[str, int]:
                     current_app.config.get("UPDATE_CONFIRM_HOURS", updates.DEFAULT_CONFIRM_HOURS)
                 ),
             )
-            audit.record(session, "sign_up", area_id=area.id, what="update_list", **{outcome: 1})
+            audit.record(
+                session, "sign_up", area_id=area.id, what="update_list", people=1, outcome=outcome
+            )
             return redirect(url_for(".check", area_slug=area.slug))
     return render_template(
         "public/updates/join.html",

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -137,7 +137,7 @@ def settle_claims(
 ) -> int:
     """Settle claims older than ``timeout`` seconds (their worker died). Committed."""
     cutoff = now - dt.timedelta(seconds=timeout)
-    stale = db.scalars(
+    stale: Sequence[Any] = db.scalars(
         select(model).where(model.state == "claimed", model.claimed_at <= cutoff)
     ).all()
     for message in stale:
@@ -278,12 +278,13 @@ def refresh_statuses(
     if not backend.can_check():
         return 0
     changed = 0
-    for message in db.scalars(
+    sent: Sequence[Any] = db.scalars(
         select(model)
         .where(model.state == "sent", model.provider_ref.is_not(None))
         .order_by(model.updated_at)
         .limit(limit)
-    ).all():
+    ).all()
+    for message in sent:
         state, reason = backend.status(str(message.provider_ref))
         if state != message.state:
             message.state, message.reason, message.updated_at = state, reason, now
