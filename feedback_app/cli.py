@@ -201,7 +201,8 @@ def retention_apply(dry_run: bool, now_text: str | None) -> None:
     help="Send at most this many messages in this run.",
 )
 def send(limit: int) -> None:
-    """Send due invitations and reminders, and fetch delivery statuses (ADR 0029).
+    """Send due invitations and reminders, then update-list confirmations and
+    updates, and fetch delivery statuses (ADR 0029, 0039).
 
     Run it from systemd or cron every few minutes; it is safe to run again at any
     time, and after a worker was killed: no one gets a message twice for one step.

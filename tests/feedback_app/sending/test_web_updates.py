@@ -20,10 +20,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from flask import Flask
+from flask.cli import ScriptInfo
 from sqlalchemy import func, select, update
 
 from feedback_app import db
+from feedback_app.cli import cli
 from feedback_app.data_protection.retention import expire_update_list
 from feedback_app.models import (
     AreaAction,
@@ -484,6 +487,21 @@ def test_the_list_is_emptied_of_the_unconfirmed_and_the_stale(
             db.session().scalars(select(AuditEvent).where(AuditEvent.action == "retention")).one()
         )
         assert event.detail == {"what": "update_list", "people": 2}
+        # The nightly job does the same, with the configured periods.
+        session.add(
+            UpdateSubscriber(
+                area_id=area.id, email="late@example.org", created_at=now - dt.timedelta(days=3)
+            )
+        )
+        session.commit()
+    app.config["UPDATE_UNCONFIRMED_DAYS"] = 2
+    done = CliRunner().invoke(
+        cli, ["retention", "apply", "--dry-run"], obj=ScriptInfo(create_app=lambda: app)
+    )
+    assert "Update lists: would delete 1 people in 1 areas" in done.output, done.output
+    done = CliRunner().invoke(cli, ["retention", "apply"], obj=ScriptInfo(create_app=lambda: app))
+    assert done.exit_code == 0 and "Update lists: deleted 1 people" in done.output
+    assert _count(app) == 2  # signed up yesterday, and confirmed 300 days ago
 
 
 def test_the_update_list_is_joined_to_nothing_about_answers() -> None:
