@@ -32,6 +32,8 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.results.themes.views import bp as themes_bp
     from feedback_app.results.wave.views import bp as wave_results_bp
     from feedback_app.review.views import bp as review_bp
+    from feedback_app.sending.update_views import bp as updates_bp
+    from feedback_app.sending.update_views import public_bp as updates_public_bp
     from feedback_app.sending.views import bp as sending_bp
     from feedback_app.staff.navigation import staff_links
     from feedback_app.staff.sso_views import bp as sso_bp
@@ -45,6 +47,7 @@ def register_blueprints(app: Flask) -> None:
         respond_bp,
         distribution_public_bp,
         actions_public_bp,
+        updates_public_bp,
         # The staff workspace.
         staff_bp,
         sso_bp,
@@ -53,6 +56,7 @@ def register_blueprints(app: Flask) -> None:
         review_bp,
         distribution_bp,
         sending_bp,
+        updates_bp,
         collection_bp,
         monitor_bp,
         quality_bp,

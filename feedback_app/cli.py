@@ -169,6 +169,26 @@ def retention_apply(dry_run: bool, now_text: str | None) -> None:
         f"Contacts: {verb} {sum(contacts.values())} people in {len(contacts)} waves"
         f" closed more than {days} days ago."
     )
+    from feedback_app.data_protection.retention import expire_update_list
+    from feedback_app.sending import updates
+
+    unconfirmed = int(
+        current_app.config.get("UPDATE_UNCONFIRMED_DAYS", updates.DEFAULT_UNCONFIRMED_DAYS)
+    )
+    kept = int(
+        current_app.config.get("UPDATE_LIST_RETENTION_DAYS", updates.DEFAULT_LIST_RETENTION_DAYS)
+    )
+    session = current_app.extensions["db_sessionmaker_write"]()
+    try:
+        listed = expire_update_list(
+            session, now=now, unconfirmed_days=unconfirmed, confirmed_days=kept, dry_run=dry_run
+        )
+    finally:
+        session.close()
+    click.echo(
+        f"Update lists: {verb} {sum(listed.values())} people in {len(listed)} areas"
+        f" (not confirmed in {unconfirmed} days, or confirmed more than {kept} days ago)."
+    )
 
 
 @cli.command("send")
@@ -181,7 +201,8 @@ def retention_apply(dry_run: bool, now_text: str | None) -> None:
     help="Send at most this many messages in this run.",
 )
 def send(limit: int) -> None:
-    """Send due invitations and reminders, and fetch delivery statuses (ADR 0029).
+    """Send due invitations and reminders, then update-list confirmations and
+    updates, and fetch delivery statuses (ADR 0029, 0039).
 
     Run it from systemd or cron every few minutes; it is safe to run again at any
     time, and after a worker was killed: no one gets a message twice for one step.
@@ -190,6 +211,7 @@ def send(limit: int) -> None:
 
     from feedback_app.models import Wave
     from feedback_app.sending.backends import backend_from_config
+    from feedback_app.sending.updates import send_updates
     from feedback_app.sending.worker import send_due
     from feedback_app.staff import audit
 
@@ -203,6 +225,10 @@ def send(limit: int) -> None:
     def link_for(token: str) -> str:
         with current_app.test_request_context("/", base_url=base):
             return url_for("distribution_public.invitation", token=token, _external=True)
+
+    def page(endpoint: str, **values: str) -> str:
+        with current_app.test_request_context("/", base_url=base):
+            return url_for(endpoint, _external=True, **values)
 
     session = current_app.extensions["db_sessionmaker_write"]()
     try:
@@ -221,12 +247,39 @@ def send(limit: int) -> None:
                 backend=backend.name,
             )
         session.commit()
+        news = send_updates(
+            session,
+            backend,
+            config=dict(config),
+            url=page,
+            limit=max(limit - report.sent - report.failed, 1),
+        )
+        for area_id in sorted(
+            set(news.confirmations_by_area) | set(news.updates_by_area) | set(news.failed_by_area)
+        ):
+            audit.record(
+                session,
+                "send",
+                area_id=area_id,
+                commit=False,
+                what="update_list",
+                confirmations=news.confirmations_by_area[area_id],
+                updates=news.updates_by_area[area_id],
+                failed=news.failed_by_area[area_id],
+                backend=backend.name,
+            )
+        session.commit()
     finally:
         session.close()
     click.echo(
         f"Sent {report.sent}, failed {report.failed}, to retry {report.retrying},"
         f" skipped {report.skipped} (link used), planned {report.planned},"
         f" settled {report.settled} interrupted, {report.statuses} statuses updated."
+    )
+    click.echo(
+        f"Update lists: sent {news.sent}, failed {news.failed}, to retry {news.retrying},"
+        f" skipped {news.skipped}, settled {news.settled} interrupted,"
+        f" {news.statuses} statuses updated."
     )
 
 

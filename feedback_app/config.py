@@ -101,6 +101,12 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     "SEND_RETRY_SECONDS": (float, 0),
     "SEND_CLAIM_TIMEOUT_SECONDS": (float, 0),
     "CONTACT_RETENTION_DAYS": (int, 0),
+    # The update list (feedback_app/sending/updates.py, ADR 0039): hours a
+    # confirmation link works, days an unconfirmed sign-up is kept, and days a
+    # person stays on the list after they last confirmed (then they join again).
+    "UPDATE_CONFIRM_HOURS": (int, 1),
+    "UPDATE_UNCONFIRMED_DAYS": (int, 1),
+    "UPDATE_LIST_RETENTION_DAYS": (int, 1),
     # How long a respondent's own "carry on" message may take to send while they
     # wait for the page (feedback_app/respond/carry_on.py, ADR 0037).
     "SEND_REQUEST_TIMEOUT_SECONDS": (float, 1),
@@ -254,7 +260,10 @@ def sending_settings(env: dict[str, str]) -> dict[str, Any]:
     ``NOTIFY_EMAIL_TEMPLATE_ID`` and/or ``NOTIFY_SMS_TEMPLATE_ID``, optionally
     ``NOTIFY_BASE_URL`` and the templates of a respondent's own resume link,
     ``NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID`` / ``NOTIFY_CARRY_ON_SMS_TEMPLATE_ID``
-    (without them the save-for-later page offers no message). SMTP: ``SMTP_HOST``,
+    (without them the save-for-later page offers no message), and those of the
+    update list, ``NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID`` / ``_SMS_`` and
+    ``NOTIFY_UPDATE_EMAIL_TEMPLATE_ID`` / ``_SMS_`` (without both kinds for a
+    channel the sign-up page does not offer that channel; ADR 0039). SMTP: ``SMTP_HOST``,
     ``SMTP_FROM``, optionally ``SMTP_PORT`` (587), ``SMTP_USERNAME``/``SMTP_PASSWORD``,
     ``SMTP_STARTTLS`` (``true``; ``false`` only for a relay on the same machine) and
     ``SMTP_CA_FILE``.
@@ -272,6 +281,10 @@ def sending_settings(env: dict[str, str]) -> dict[str, Any]:
             "NOTIFY_SMS_TEMPLATE_ID",
             "NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID",
             "NOTIFY_CARRY_ON_SMS_TEMPLATE_ID",
+            "NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID",
+            "NOTIFY_UPDATE_CONFIRM_SMS_TEMPLATE_ID",
+            "NOTIFY_UPDATE_EMAIL_TEMPLATE_ID",
+            "NOTIFY_UPDATE_SMS_TEMPLATE_ID",
         ):
             found[name] = env.get(name, "").strip()
         if not (found["NOTIFY_EMAIL_TEMPLATE_ID"] or found["NOTIFY_SMS_TEMPLATE_ID"]):

@@ -39,6 +39,7 @@ from feedback_app.models import (
     Response,
     ResultCache,
     ThemeCorrection,
+    UpdateSubscriber,
     Wave,
     WaveContact,
     WaveReminder,
@@ -272,4 +273,44 @@ def expire_contacts(
         )
         session.commit()
     session.rollback()
+    return deleted
+
+
+def expire_update_list(
+    session: Session,
+    *,
+    now: dt.datetime | None = None,
+    unconfirmed_days: int,
+    confirmed_days: int,
+    dry_run: bool = False,
+) -> dict[int, int]:
+    """Delete people on update lists (ADR 0039) who never confirmed within
+    ``unconfirmed_days`` of signing up, or last confirmed more than ``confirmed_days``
+    ago (they are told they can join again). The messages sent to them stay as
+    counts, without them. One transaction, audited per area with counts. Returns
+    area id -> people deleted."""
+    moment = now or utcnow()
+    unconfirmed = _stored(moment - dt.timedelta(days=unconfirmed_days), session)
+    stale = _stored(moment - dt.timedelta(days=confirmed_days), session)
+    expired = or_(
+        (UpdateSubscriber.confirmed_at.is_(None)) & (UpdateSubscriber.created_at <= unconfirmed),
+        UpdateSubscriber.confirmed_at <= stale,
+    )
+    counts = dict(
+        session.execute(
+            select(UpdateSubscriber.area_id, func.count())
+            .where(expired)
+            .group_by(UpdateSubscriber.area_id)
+        ).all()
+    )
+    deleted = {int(area_id): int(people) for area_id, people in counts.items()}
+    if dry_run or not deleted:
+        session.rollback()
+        return deleted
+    session.execute(delete(UpdateSubscriber).where(expired))
+    for area_id, people in sorted(deleted.items()):
+        audit.record(
+            session, "retention", area_id=area_id, commit=False, what="update_list", people=people
+        )
+    session.commit()
     return deleted

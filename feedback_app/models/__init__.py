@@ -35,6 +35,7 @@ from feedback_app.models.staff import (
     StaffSession,
     StaffUser,
 )
+from feedback_app.models.updates import AreaUpdate, UpdateMessage, UpdateSubscriber
 from feedback_app.models.waves import (
     Invitation,
     InvitationBatch,
@@ -49,6 +50,7 @@ __all__ = [
     "Answer",
     "AreaAction",
     "AreaPlan",
+    "AreaUpdate",
     "AuditEvent",
     "Base",
     "BaselineImport",
@@ -83,6 +85,8 @@ __all__ = [
     "StaffUser",
     "StatusScheme",
     "ThemeCorrection",
+    "UpdateMessage",
+    "UpdateSubscriber",
     "Wave",
     "WaveContact",
     "WaveLink",

@@ -46,13 +46,24 @@ class Message:
     #: (a carry-on message by SMTP); empty: the invitation's own English text.
     subject: str = ""
     body: str = ""
+    #: An update list's one-click leave link (ADR 0039): in the text, and for
+    #: e-mail also the List-Unsubscribe and List-Unsubscribe-Post headers (RFC 8058).
+    leave_link: str = ""
 
 
 #: Kinds of message, and the Notify template settings of each (e-mail, text).
 KINDS = {
     "invitation": ("NOTIFY_EMAIL_TEMPLATE_ID", "NOTIFY_SMS_TEMPLATE_ID"),
     "carry_on": ("NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID", "NOTIFY_CARRY_ON_SMS_TEMPLATE_ID"),
+    # The update list (ADR 0039): the one confirmation of a sign-up, then updates.
+    "update_confirm": (
+        "NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID",
+        "NOTIFY_UPDATE_CONFIRM_SMS_TEMPLATE_ID",
+    ),
+    "update": ("NOTIFY_UPDATE_EMAIL_TEMPLATE_ID", "NOTIFY_UPDATE_SMS_TEMPLATE_ID"),
 }
+#: Kinds whose text the caller writes, in the reader's language (SMTP needs it).
+WRITTEN_KINDS = frozenset({"carry_on", "update_confirm", "update"})
 #: How long the provider may take before a send is given up on (the worker's).
 DEFAULT_TIMEOUT_SECONDS = 30.0
 
@@ -132,8 +143,8 @@ class SmtpBackend:
         return self.channels if kind in KINDS else frozenset()
 
     def send(self, message: Message) -> str:
-        if message.kind == "carry_on" and not (message.subject and message.body):
-            raise ValueError("a carry-on e-mail needs its text in the reader's language")
+        if message.kind in WRITTEN_KINDS and not (message.subject and message.body):
+            raise ValueError(f"a {message.kind} e-mail needs its text in the reader's language")
         subject, body = _text(message)
         email = EmailMessage()
         email["From"] = self.sender
@@ -141,6 +152,10 @@ class SmtpBackend:
         email["Subject"] = subject
         message_id = make_msgid(idstring=message.reference)
         email["Message-ID"] = message_id
+        if message.leave_link:
+            # RFC 2369 and RFC 8058: a mail program's own one-click "unsubscribe".
+            email["List-Unsubscribe"] = f"<{message.leave_link}>"
+            email["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         email.set_content(body)
         try:
             with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
@@ -189,7 +204,9 @@ class NotifyBackend:
     ``NOTIFY_SMS_TEMPLATE_ID``) and given ``survey``, ``area``, ``link`` and
     ``reminder`` ("yes"/"no") as personalisation. A carry-on message uses
     ``NOTIFY_CARRY_ON_EMAIL_TEMPLATE_ID`` / ``_SMS_`` and gets ``survey``, ``area``,
-    ``link`` and ``code``.
+    ``link`` and ``code``. Update-list messages (ADR 0039) use
+    ``NOTIFY_UPDATE_CONFIRM_*`` and ``NOTIFY_UPDATE_*`` and get ``area``, ``subject``,
+    ``body``, ``link`` and ``leave`` (the one-click leave link; empty in a confirmation).
     """
 
     name = "notify"
@@ -223,6 +240,12 @@ class NotifyBackend:
         personalisation = {"survey": message.survey, "area": message.area, "link": message.link}
         if message.kind == "carry_on":
             personalisation["code"] = message.code
+        elif message.kind in ("update_confirm", "update"):
+            # The text is written by the product in the reader's language; the
+            # template lays it out: ((subject)), ((body)), ((link)), ((leave)).
+            personalisation.update(
+                subject=message.subject, body=message.body, leave=message.leave_link
+            )
         else:
             personalisation["reminder"] = "yes" if message.reminder else "no"
         template = self.templates.get((message.kind, message.channel), "")

@@ -9,8 +9,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovTextInput
-from wtforms import Field, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSelect, GovTextInput
+from wtforms import Field, SelectField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 #: At most this many reminders per wave.
@@ -77,4 +77,19 @@ class RemindersForm(FlaskForm):
         description=_l("Up to 3 dates, like 15/1/2027, 22/1/2027. Leave empty for no reminders."),
         widget=GovTextInput(),
         validators=[Length(max=100, message=_l("Enter up to 3 dates")), _reminder_dates],
+    )
+
+
+class UpdateForm(FlaskForm):
+    """What to send to the update list: a published "you said, we did" entry or an
+    open survey anyone may answer (choices set by the view, per area)."""
+
+    about = SelectField(
+        _l("What to send"),
+        description=_l(
+            "People who asked for this kind of news are sent it once, with a link to leave."
+        ),
+        widget=GovSelect(),
+        validators=[DataRequired(_l("Choose what to send"))],
+        validate_choice=True,
     )

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from feedback_app.models import (
     ContactMessage,
     Invitation,
+    UpdateMessage,
     Wave,
     WaveContact,
     WaveReminder,
@@ -122,13 +123,22 @@ def _channel(contact: WaveContact, channels: frozenset[str]) -> tuple[str, str |
     return ("sms" if contact.mobile else "email"), "no way to reach (back end)"
 
 
-def settle_claims(db: Session, backend: Backend, *, now: dt.datetime, timeout: float) -> int:
+#: The tables of messages the worker sends: invitations, and the update list's.
+MessageRow = type[ContactMessage] | type[UpdateMessage]
+
+
+def settle_claims(
+    db: Session,
+    backend: Backend,
+    *,
+    now: dt.datetime,
+    timeout: float,
+    model: MessageRow = ContactMessage,
+) -> int:
     """Settle claims older than ``timeout`` seconds (their worker died). Committed."""
     cutoff = now - dt.timedelta(seconds=timeout)
-    stale = db.scalars(
-        select(ContactMessage).where(
-            ContactMessage.state == "claimed", ContactMessage.claimed_at <= cutoff
-        )
+    stale: Sequence[Any] = db.scalars(
+        select(model).where(model.state == "claimed", model.claimed_at <= cutoff)
     ).all()
     for message in stale:
         if backend.can_check():
@@ -144,28 +154,50 @@ def settle_claims(db: Session, backend: Backend, *, now: dt.datetime, timeout: f
     return len(stale)
 
 
-def reference(message: ContactMessage) -> str:
-    """The message's reference at the provider: one per (contact, step)."""
+def reference(message: ContactMessage | UpdateMessage) -> str:
+    """The message's reference at the provider: one per (contact, step), or one per
+    update-list message (which is itself one per person and update)."""
+    if isinstance(message, UpdateMessage):
+        return f"feedback-update-{message.id}"
     return f"feedback-{message.wave_id}-{message.contact_id}-{message.step}"
 
 
-def _claim(db: Session, *, now: dt.datetime) -> ContactMessage | None:
+def claim(db: Session, *, now: dt.datetime, model: MessageRow = ContactMessage) -> Any:
+    """The next due message of ``model``, claimed and committed, or None."""
     due = or_(
-        ContactMessage.state == "pending",
-        and_(ContactMessage.state == "retry", ContactMessage.next_attempt_at <= now),
+        model.state == "pending",
+        and_(model.state == "retry", model.next_attempt_at <= now),
     )
-    for message_id in db.scalars(
-        select(ContactMessage.id).where(due).order_by(ContactMessage.id).limit(20)
-    ):
+    for message_id in db.scalars(select(model.id).where(due).order_by(model.id).limit(20)):
         claimed = db.execute(
-            update(ContactMessage)
-            .where(ContactMessage.id == message_id, ContactMessage.state.in_(("pending", "retry")))
+            update(model)
+            .where(model.id == message_id, model.state.in_(("pending", "retry")))
             .values(state="claimed", claimed_at=now, updated_at=now)
         )
         db.commit()  # the claim is durable before anything is sent
         if claimed.rowcount == 1:  # type: ignore[attr-defined]
-            return db.get(ContactMessage, message_id)
+            return db.get(model, message_id)
     return None
+
+
+def record_failure(
+    message: ContactMessage | UpdateMessage,
+    failure: SendFailure,
+    *,
+    now: dt.datetime,
+    max_attempts: int,
+    retry_base: float,
+) -> bool:
+    """Note a failed send: to retry later with a doubling back-off (True), or failed
+    for good (False)."""
+    message.reason = failure.reason
+    if failure.temporary and message.attempts < max_attempts:
+        message.state = "retry"
+        delay = retry_base * 2 ** (message.attempts - 1)
+        message.next_attempt_at = now + dt.timedelta(seconds=delay)
+        return True
+    message.state = "failed"
+    return False
 
 
 def send_due(
@@ -192,7 +224,7 @@ def send_due(
     gap = 60.0 / max(backend.per_minute, 1)
     secret = str(config["SECRET_KEY"])
     for _ in range(limit):
-        message = _claim(db, now=clock())
+        message = claim(db, now=clock())
         if message is None:
             break
         contact = db.get(WaveContact, message.contact_id)
@@ -220,14 +252,11 @@ def send_due(
             report.sent += 1
             report.by_wave[wave.id] += 1
         except SendFailure as failure:
-            message.reason = failure.reason
-            if failure.temporary and message.attempts < max_attempts:
-                message.state = "retry"
-                delay = retry_base * 2 ** (message.attempts - 1)
-                message.next_attempt_at = clock() + dt.timedelta(seconds=delay)
+            if record_failure(
+                message, failure, now=clock(), max_attempts=max_attempts, retry_base=retry_base
+            ):
                 report.retrying += 1
             else:
-                message.state = "failed"
                 report.failed += 1
                 report.failed_by_wave[wave.id] += 1
         message.updated_at = clock()
@@ -237,17 +266,25 @@ def send_due(
     return report
 
 
-def refresh_statuses(db: Session, backend: Backend, *, limit: int, now: dt.datetime) -> int:
+def refresh_statuses(
+    db: Session,
+    backend: Backend,
+    *,
+    limit: int,
+    now: dt.datetime,
+    model: MessageRow = ContactMessage,
+) -> int:
     """Ask the provider what became of sent messages (Notify: delivered, bounced...)."""
     if not backend.can_check():
         return 0
     changed = 0
-    for message in db.scalars(
-        select(ContactMessage)
-        .where(ContactMessage.state == "sent", ContactMessage.provider_ref.is_not(None))
-        .order_by(ContactMessage.updated_at)
+    sent: Sequence[Any] = db.scalars(
+        select(model)
+        .where(model.state == "sent", model.provider_ref.is_not(None))
+        .order_by(model.updated_at)
         .limit(limit)
-    ).all():
+    ).all()
+    for message in sent:
         state, reason = backend.status(str(message.provider_ref))
         if state != message.state:
             message.state, message.reason, message.updated_at = state, reason, now

@@ -28,6 +28,7 @@ class StaffLink:
 STAFF_LINKS: list[StaffLink] = [
     StaffLink("designer.drafts", _l("Questionnaire designer"), Permission.DESIGN),
     StaffLink("distribution.waves", _l("Share surveys"), Permission.RUN_SURVEYS),
+    StaffLink("updates.index", _l("Update list"), Permission.RUN_SURVEYS),
     StaffLink("review.index", _l("Review drafts"), Permission.REVIEW),
     StaffLink("collection.index", _l("Paper and monitor"), Permission.ENTER_PAPER),
     StaffLink("plan.overview", _l("Improvement plan"), Permission.VIEW_WORKSPACE),

@@ -253,6 +253,75 @@ def test_carry_on_link_states_are_accessible(
     assert not problems, report(problems)
 
 
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_update_list_pages_are_accessible(
+    new_page: NewPage, live_server: LiveServer, axe_source: str, lang: str
+) -> None:
+    """Joining an area's update list (ADR 0039): the form, with errors, "check your
+    messages", confirming, a used link, leaving and having left."""
+    from sqlalchemy import select
+
+    from feedback_app import db
+    from feedback_app.models import UpdateSubscriber
+    from feedback_app.sending.updates import confirm_token, leave_token
+
+    config = live_server.app.config
+    settings = {
+        "SEND_BACKEND": "notify",
+        "NOTIFY_API_KEY": API_KEY,
+        "NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
+        "NOTIFY_UPDATE_CONFIRM_SMS_TEMPLATE_ID": SMS_TEMPLATE,
+        "NOTIFY_UPDATE_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
+        "NOTIFY_UPDATE_SMS_TEMPLATE_ID": SMS_TEMPLATE,
+    }
+    before = {k: config.get(k) for k in settings}
+    config.update(settings)
+    address = f"axe-{lang}@example.org"
+    with live_server.app.app_context():  # one client signs up in every language
+        from sqlalchemy import delete
+
+        from feedback_app.models import LoginThrottle
+
+        db.session().execute(delete(LoginThrottle).where(LoginThrottle.scope == "updates_client"))
+        db.session().commit()
+    try:
+        page = new_page(locale=lang)
+        open_in(page, "/a/demo/updates", lang)
+        page.locator("#topics-actions").uncheck()
+        page.locator("#topics-surveys").uncheck()
+        press_main_button(page)
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+        problems = audit(page, axe_source, "update list, with errors", lang=lang)
+        page.locator("#email").fill(address)
+        page.locator("#topics-surveys").check()
+        press_main_button(page)
+        page.wait_for_url(re.compile(r"/a/demo/updates/check$"))
+        problems += audit(page, axe_source, "update list, check your messages", lang=lang)
+        with live_server.app.app_context():
+            person = (
+                db.session()
+                .scalars(select(UpdateSubscriber).where(UpdateSubscriber.email == address))
+                .one()
+            )
+            secret = str(live_server.app.secret_key)
+            confirm, leave = confirm_token(secret, person), leave_token(secret, person)
+        page.goto(f"/updates/confirm/{confirm}")
+        problems += audit(page, axe_source, "update list, confirm", lang=lang)
+        press_main_button(page)
+        expect(page.locator("h1")).to_have_count(1)
+        problems += audit(page, axe_source, "update list, confirmed", lang=lang)
+        page.goto(f"/updates/confirm/{confirm}")
+        press_main_button(page)  # used: the link does not work any more
+        problems += audit(page, axe_source, "update list, link used", lang=lang)
+        page.goto(f"/updates/leave/{leave}")
+        problems += audit(page, axe_source, "update list, leave", lang=lang)
+        press_main_button(page)
+        problems += audit(page, axe_source, "update list, left", lang=lang)
+    finally:
+        config.update(before)
+    assert not problems, report(problems)
+
+
 def test_the_error_prefix_is_read_from_the_catalog() -> None:
     """The "Error:" the checks expect is the compiled catalog's, English if untranslated."""
     assert translated("en", "Error:") == "Error:"

@@ -33,6 +33,16 @@ from feedback_app.models import (
 from feedback_app.plan.service import area_plan
 from tests.support.staff import make_area_with_staff
 
+#: The update list is on (its pages exist only where sending is set up), with a
+#: key that reaches nothing: no request sends a message, the worker does.
+UPDATE_LIST = {
+    "SEND_BACKEND": "notify",
+    "NOTIFY_API_KEY": "fuzz_key-" + "0" * 36 + "-" + "0" * 36,
+    "NOTIFY_BASE_URL": "http://127.0.0.1:9",
+    "NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID": "fuzz",
+    "NOTIFY_UPDATE_EMAIL_TEMPLATE_ID": "fuzz",
+}
+
 
 def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dict[str, Any]:
     """Make staff and rows in the demo area; return route argument -> value."""

@@ -25,7 +25,7 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import NumberConverter
 
 from feedback_app.web.security import LARGEST_ID
-from tests.support.route_values import demo_route_values
+from tests.support.route_values import UPDATE_LIST, demo_route_values
 from tests.support.staff import signed_in
 
 #: Integer arguments: each must be a 404 (or, for the largest valid id, whatever an
@@ -178,6 +178,7 @@ def test_every_route_argument_and_query_string_is_a_4xx_never_a_500(
 ) -> None:
     started = time.monotonic()
     on_postgres = app.config["DATABASE_URL"].startswith("postgresql")
+    app.config.update(UPDATE_LIST)
     values = demo_route_values(app)
     tally = Tally()
     admin = signed_in(app.test_client(), "administrator@demo.example")

@@ -1,0 +1,243 @@
+"""The update list's pages (ADR 0039): public sign-up, confirm and leave, and the
+staff page to send an update and follow its progress. Views stay thin: the rules
+are in ``feedback_app.sending.updates``.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale, gettext
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.wrappers import Response as HttpResponse
+
+from feedback_app import db
+from feedback_app.extensions import csrf
+from feedback_app.models import AreaAction, LocalArea, Wave
+from feedback_app.respond import journey
+from feedback_app.sending import updates
+from feedback_app.sending.forms import UpdateForm
+from feedback_app.staff import audit
+from feedback_app.staff.auth import requires
+from feedback_app.staff.roles import Permission
+from feedback_app.web import throttle
+
+bp = Blueprint("updates", __name__, url_prefix="/staff")
+public_bp = Blueprint("updates_public", __name__)
+
+
+def _offered() -> frozenset[str]:
+    return updates.channels(current_app.config)
+
+
+def _public_area(area_slug: str) -> LocalArea:
+    area = db.session().scalar(select(LocalArea).where(LocalArea.slug == area_slug))
+    if area is None or not _offered():
+        abort(404)
+    return area
+
+
+@public_bp.app_template_global("update_list_offered")
+def _update_list_offered() -> bool:
+    return bool(_offered())
+
+
+@public_bp.route("/a/<area_slug>/updates", methods=["GET", "POST"])
+def join(area_slug: str) -> HttpResponse | tuple[str, int]:
+    """Join the area's update list: the same answer whoever is already on it."""
+    area = _public_area(area_slug)
+    offered = _offered()
+    form = FlaskForm()
+    problems: dict[str, str] = {}
+    values = {"email": "", "mobile": "", "topics": ["actions", "surveys"]}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        values = {
+            "email": request.form.get("email", "")[:320],
+            "mobile": request.form.get("mobile", "")[:30],
+            "topics": request.form.getlist("topics")[:5],
+        }
+        secret = throttle.app_secret()
+        session = db.session()
+        keys = updates.client_keys(secret, throttle.client_address())
+        wait = throttle.wait_seconds(session, keys)
+        if wait:
+            response = render_template("public/updates/too_many.html", area=area)
+            return response, 429
+        checked = updates.read_sign_up(
+            email=str(values["email"]),
+            mobile=str(values["mobile"]),
+            topics=list(values["topics"]),
+            offered=offered,
+            language=str(get_locale() or "en"),
+        )
+        if isinstance(checked, dict):
+            problems, status = checked, 400
+        else:
+            throttle.note_failure(session, keys)
+            outcome = updates.sign_up(
+                session,
+                area,
+                checked,
+                secret=secret,
+                offered=offered,
+                confirm_hours=int(
+                    current_app.config.get("UPDATE_CONFIRM_HOURS", updates.DEFAULT_CONFIRM_HOURS)
+                ),
+            )
+            audit.record(
+                session, "sign_up", area_id=area.id, what="update_list", people=1, outcome=outcome
+            )
+            return redirect(url_for(".check", area_slug=area.slug))
+    return render_template(
+        "public/updates/join.html",
+        area=area,
+        form=form,
+        offered=offered,
+        problems=problems,
+        error_list=[
+            {"text": text, "href": "#" + (name if name != "topics" else "topics-actions")}
+            for name, text in problems.items()
+        ],
+        values=values,
+    ), status
+
+
+@public_bp.get("/a/<area_slug>/updates/check")
+def check(area_slug: str) -> str:
+    area = _public_area(area_slug)
+    return render_template("public/updates/check.html", area=area, offered=_offered())
+
+
+@public_bp.route("/updates/confirm/<token>", methods=["GET", "POST"])
+def confirm(token: str) -> str | tuple[str, int]:
+    """A button, not the link itself, confirms: a mail scanner that opens every
+    link cannot put someone on the list."""
+    form = FlaskForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        session = db.session()
+        subscriber = updates.confirm(session, token[:80])
+        if subscriber is None:
+            session.rollback()
+            return render_template("public/updates/link_expired.html"), 410
+        area = session.get(LocalArea, subscriber.area_id)
+        audit.record(session, "confirm", area_id=subscriber.area_id, what="update_list", people=1)
+        return render_template("public/updates/confirmed.html", area=area)
+    return render_template("public/updates/confirm.html", form=form)
+
+
+@public_bp.route("/updates/leave/<token>", methods=["GET", "POST"])
+def leave(token: str) -> str:
+    """Leave the list, without signing in: the button, or a mail program's own
+    one-click unsubscribe (RFC 8058: a POST with ``List-Unsubscribe=One-Click``,
+    which carries no form token, hence ``csrf.exempt``: the link's token is the
+    proof, and leaving twice is leaving once)."""
+    if request.method == "POST":
+        session = db.session()
+        area_id = updates.leave(session, token[:80])
+        if area_id is not None:
+            audit.record(session, "leave", area_id=area_id, what="update_list", people=1)
+        else:
+            session.rollback()
+        return render_template("public/updates/left.html")
+    return render_template("public/updates/leave.html", form=FlaskForm())
+
+
+csrf.exempt(leave)
+
+
+# --- Staff ------------------------------------------------------------------------
+
+
+def _choices(area: LocalArea) -> list[tuple[str, str]]:
+    session = db.session()
+    actions = session.scalars(
+        select(AreaAction)
+        .where(AreaAction.area_id == area.id, AreaAction.published.is_(True))
+        .order_by(AreaAction.action_date.desc(), AreaAction.id.desc())
+    ).all()
+    choices = [("", gettext("Choose what to send"))]
+    choices += [
+        (f"action:{a.id}", gettext("You said, we did: %(text)s", text=a.you_said[:80]))
+        for a in actions
+    ]
+    choices += [
+        (f"wave:{w.id}", gettext("New survey: %(name)s", name=w.name))
+        for w in journey.public_waves(session, area)
+    ]
+    return choices
+
+
+@bp.route("/<area_slug>/updates", methods=["GET", "POST"])
+@requires(Permission.RUN_SURVEYS)
+def index(area: LocalArea) -> HttpResponse | tuple[str, int]:
+    """The update list: counts, sending an update, and each update's progress."""
+    session = db.session()
+    form = UpdateForm()
+    form.about.choices = _choices(area)
+    offered = _offered()
+    refused = False
+    if form.validate_on_submit() and not offered:
+        form.about.errors = [gettext("Sending is not set up: an administrator sets SEND_BACKEND")]
+        refused = True
+    elif form.is_submitted() and not form.errors:
+        kind, _, number = str(form.about.data).partition(":")
+        action = wave = None
+        if kind == "action":
+            action = session.get(AreaAction, int(number))
+            link = url_for("actions_public.you_said_we_did", area_slug=area.slug, _external=True)
+        else:
+            wave = session.get(Wave, int(number))
+            assert wave is not None
+            link = url_for("respond.start", slug=wave.slug, _external=True)
+        update = updates.compose(
+            session,
+            area,
+            action=action,
+            wave=wave,
+            link=link,
+            offered=offered,
+            created_by_id=g.staff_user.id,
+        )
+        audit.record(
+            session,
+            "send",
+            user_id=g.staff_user.id,
+            area_id=area.id,
+            commit=False,
+            what="update",
+            update_id=update.id,
+            kind=update.kind,
+            recipients=update.recipients,
+        )
+        session.commit()
+        flash(
+            gettext(
+                "Update queued for %(count)d people. It goes out the next time sending runs.",
+                count=update.recipients,
+            )
+        )
+        return redirect(url_for(".index", area_slug=area.slug))
+    status = 400 if (refused or form.errors) else 200
+    return render_template(
+        "staff/sending/updates.html",
+        area=area,
+        form=form,
+        offered=offered,
+        counts=updates.list_counts(session, area),
+        sent=updates.update_counts(session, area),
+    ), status
