@@ -54,17 +54,29 @@ def find_wave(db: Session, slug: str) -> Wave | None:
     if slug in found:
         # The invitation guard and the view both look the wave up in one request.
         return found[slug]
-    # Its version (the questionnaire) and area (the page's name and calendar) come
-    # in the same query: every journey page needs both.
-    loaded = select(Wave).options(joinedload(Wave.version), joinedload(Wave.area))
-    wave = db.scalar(loaded.where(Wave.slug == slug))
+    by_slug, by_link = _wave_statements()
+    wave = db.scalar(by_slug, {"slug": slug})
     if wave is None:
-        wave = db.scalar(
-            loaded.join(WaveLink, WaveLink.wave_id == Wave.id).where(WaveLink.name == slug.lower())
-        )
+        wave = db.scalar(by_link, {"name": slug.lower()})
     if wave is not None:
         found[slug] = wave
     return wave
+
+
+@functools.cache
+def _wave_statements() -> tuple[Any, Any]:
+    """The two wave look-ups of ``find_wave``, built once (parameters ``slug``, ``name``).
+
+    Its version (the questionnaire) and area (the page's name and calendar) come
+    in the same query: every journey page needs both.
+    """
+    loaded = select(Wave).options(joinedload(Wave.version), joinedload(Wave.area))
+    return (
+        loaded.where(Wave.slug == bindparam("slug")),
+        loaded.join(WaveLink, WaveLink.wave_id == Wave.id).where(
+            WaveLink.name == bindparam("name")
+        ),
+    )
 
 
 def submitted_counts(db: Session, waves: Sequence[Wave]) -> dict[int, int]:
@@ -115,10 +127,13 @@ def get_response(db: Session, wave: Wave, response_id: object) -> Response | Non
 
 def saved_answers(db: Session, response: Response) -> dict[str, AnswerValue]:
     """Every saved answer of a response, by question id."""
-    rows = db.execute(
-        select(Answer.question_id, Answer.value).where(Answer.response_id == response.id)
-    ).all()
+    rows = db.execute(_SAVED_ANSWERS, {"response_id": response.id}).all()
     return {qid: _from_json(value) for qid, value in rows}
+
+
+_SAVED_ANSWERS = select(Answer.question_id, Answer.value).where(
+    Answer.response_id == bindparam("response_id")
+)
 
 
 @dataclass(frozen=True)
