@@ -135,7 +135,7 @@ class _Remembered:
         try:
             key = (self.template, _frozen(params))
         except TypeError:
-            return super().render(params)  # type: ignore[misc, no-any-return]
+            return super().render(params)  # type: ignore[misc]
         drawn = _DRAWN.get(key)
         if drawn is None:
             drawn = super().render(params)  # type: ignore[misc]
