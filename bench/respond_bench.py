@@ -169,12 +169,13 @@ def main() -> None:
             sort=args.profile_sort,
             pattern=args.profile_filter,
         )
-    from figures import record
+    if not args.profile:  # the profiler's overhead would inflate the recorded figures
+        from figures import record
 
-    record(
-        f"respond_{args.backend}",
-        {k: v for k, v in result.items() if not k.endswith("profile")} | {"saves": args.saves},
-    )
+        record(
+            f"respond_{args.backend}",
+            {k: v for k, v in result.items() if not k.endswith("profile")} | {"saves": args.saves},
+        )
     if args.json:
         print(json.dumps({"backend": args.backend, **result}))
         return
