@@ -82,7 +82,16 @@ def database(backend: str) -> Iterator[str]:
         admin.dispose()
 
 
-def measure(url: str, *, saves: int, views: int, sessions: int, profile: bool) -> dict[str, Any]:
+def measure(
+    url: str,
+    *,
+    saves: int,
+    views: int,
+    sessions: int,
+    profile: bool,
+    sort: str = "cumulative",
+    pattern: str = PROFILE_FILTER,
+) -> dict[str, Any]:
     """CPU ms per save and per page view on the database at ``url``."""
     from feedback_app import create_app, db
     from feedback_app.demo.loading import load_demo
@@ -129,7 +138,7 @@ def measure(url: str, *, saves: int, views: int, sessions: int, profile: bool) -
         if profiler:
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
-            stats.sort_stats("cumulative").print_stats(PROFILE_FILTER, 40)
+            stats.sort_stats(sort).print_stats(pattern, 40)
             result[f"{name} profile"] = out.getvalue()
     app.extensions["db_engine"].dispose()
     return result
@@ -142,6 +151,12 @@ def main() -> None:
     parser.add_argument("--views", type=int, default=600)
     parser.add_argument("--sessions", type=int, default=16)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--profile-sort", default="cumulative", help="cProfile order (e.g. tottime)"
+    )
+    parser.add_argument(
+        "--profile-filter", default=PROFILE_FILTER, help="regular expression of lines shown"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON line only")
     args = parser.parse_args()
     with database(args.backend) as url:
@@ -151,13 +166,16 @@ def main() -> None:
             views=args.views,
             sessions=args.sessions,
             profile=args.profile,
+            sort=args.profile_sort,
+            pattern=args.profile_filter,
         )
-    from figures import record
+    if not args.profile:  # the profiler's overhead would inflate the recorded figures
+        from figures import record
 
-    record(
-        f"respond_{args.backend}",
-        {k: v for k, v in result.items() if not k.endswith("profile")} | {"saves": args.saves},
-    )
+        record(
+            f"respond_{args.backend}",
+            {k: v for k, v in result.items() if not k.endswith("profile")} | {"saves": args.saves},
+        )
     if args.json:
         print(json.dumps({"backend": args.backend, **result}))
         return

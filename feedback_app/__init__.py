@@ -12,7 +12,15 @@ from feedback_app import db
 from feedback_app.blueprints import register_blueprints
 from feedback_app.config import PROJECT_DIR, from_environment
 from feedback_app.extensions import compress, csrf
-from feedback_app.web import errors, i18n, layout, logging_config, security, static_files
+from feedback_app.web import (
+    errors,
+    i18n,
+    jinja_imports,
+    layout,
+    logging_config,
+    security,
+    static_files,
+)
 from feedback_app.web.links import PublicLinksFlask
 
 
@@ -40,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    app.jinja_env.template_class = jinja_imports.FastImportTemplate
 
     db.init_app(app)
     csrf.init_app(app)

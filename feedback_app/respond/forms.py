@@ -8,6 +8,7 @@ decides on its own what a valid answer is.
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import Any, ClassVar
 
 from flask_babel import gettext
@@ -18,6 +19,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovTextInput,
 )
+from markupsafe import Markup
 from wtforms import (
     Field,
     RadioField,
@@ -98,11 +100,56 @@ class _Dividers:
         return params
 
 
-class DividedRadios(_Dividers, GovRadioInput):
+#: (widget template, frozen parameters) -> the HTML the govuk-frontend macro drew.
+_DRAWN: dict[tuple[str, Hashable], Markup] = {}
+#: Entries kept at most (a few kilobytes each); emptied when full.
+DRAWN_LIMIT = 2048
+
+
+def _frozen(value: Any) -> Hashable:
+    """``value`` as a hashable key that tells Markup from str; TypeError if it can't."""
+    if isinstance(value, dict):
+        return tuple((key, _frozen(item)) for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ("list", *(_frozen(item) for item in value))
+    if isinstance(value, Markup):
+        return ("markup", str(value))
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"not a key: {type(value).__name__}")
+
+
+class _Remembered:
+    """Widget mix-in: draw the same parameters once per process (issue 17).
+
+    A govuk-frontend macro's HTML depends only on its parameters, and a choice
+    question's parameters come from the definition, the language and which
+    options are ticked, so the few combinations a page has are drawn once instead
+    of on every page view (the radios were a third of a question page's CPU).
+    Only choice widgets are remembered: a free-text answer is never kept.
+    """
+
+    template: str
+
+    def render(self, params: dict[str, Any]) -> Markup:
+        try:
+            key = (self.template, _frozen(params))
+        except TypeError:
+            return super().render(params)  # type: ignore[misc]
+        drawn = _DRAWN.get(key)
+        if drawn is None:
+            drawn = super().render(params)  # type: ignore[misc]
+            if len(_DRAWN) >= DRAWN_LIMIT:
+                _DRAWN.clear()
+            _DRAWN[key] = drawn
+        return drawn
+
+
+class DividedRadios(_Remembered, _Dividers, GovRadioInput):
     """GOV.UK radios that can have an "or" divider."""
 
 
-class DividedCheckboxes(_Dividers, GovCheckboxesInput):
+class DividedCheckboxes(_Remembered, _Dividers, GovCheckboxesInput):
     """GOV.UK checkboxes that can have an "or" divider."""
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import hashlib
 import math
 import secrets
@@ -15,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, delete, func, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -53,17 +54,29 @@ def find_wave(db: Session, slug: str) -> Wave | None:
     if slug in found:
         # The invitation guard and the view both look the wave up in one request.
         return found[slug]
-    # Its version (the questionnaire) and area (the page's name and calendar) come
-    # in the same query: every journey page needs both.
-    loaded = select(Wave).options(joinedload(Wave.version), joinedload(Wave.area))
-    wave = db.scalar(loaded.where(Wave.slug == slug))
+    by_slug, by_link = _wave_statements()
+    wave = db.scalar(by_slug, {"slug": slug})
     if wave is None:
-        wave = db.scalar(
-            loaded.join(WaveLink, WaveLink.wave_id == Wave.id).where(WaveLink.name == slug.lower())
-        )
+        wave = db.scalar(by_link, {"name": slug.lower()})
     if wave is not None:
         found[slug] = wave
     return wave
+
+
+@functools.cache
+def _wave_statements() -> tuple[Any, Any]:
+    """The two wave look-ups of ``find_wave``, built once (parameters ``slug``, ``name``).
+
+    Its version (the questionnaire) and area (the page's name and calendar) come
+    in the same query: every journey page needs both.
+    """
+    loaded = select(Wave).options(joinedload(Wave.version), joinedload(Wave.area))
+    return (
+        loaded.where(Wave.slug == bindparam("slug")),
+        loaded.join(WaveLink, WaveLink.wave_id == Wave.id).where(
+            WaveLink.name == bindparam("name")
+        ),
+    )
 
 
 def submitted_counts(db: Session, waves: Sequence[Wave]) -> dict[int, int]:
@@ -114,10 +127,13 @@ def get_response(db: Session, wave: Wave, response_id: object) -> Response | Non
 
 def saved_answers(db: Session, response: Response) -> dict[str, AnswerValue]:
     """Every saved answer of a response, by question id."""
-    rows = db.execute(
-        select(Answer.question_id, Answer.value).where(Answer.response_id == response.id)
-    ).all()
+    rows = db.execute(_SAVED_ANSWERS, {"response_id": response.id}).all()
     return {qid: _from_json(value) for qid, value in rows}
+
+
+_SAVED_ANSWERS = select(Answer.question_id, Answer.value).where(
+    Answer.response_id == bindparam("response_id")
+)
 
 
 @dataclass(frozen=True)
@@ -136,6 +152,37 @@ class TooManySaves(Exception):
         self.retry_after = retry_after
 
 
+@functools.cache
+def _count_save_statement(with_flags: bool) -> Any:
+    """The rate-window UPDATE, built once (building it cost more than running it).
+
+    Parameters: ``response_id``, ``now``, ``cutoff`` (now less the window),
+    ``saves`` (the limit), ``language`` and, ``with_flags``, ``flags``.
+    """
+    now = bindparam("now", type_=Response.__table__.c.rate_window_start.type)
+    expired = or_(
+        Response.rate_window_start.is_(None),
+        Response.rate_window_start <= bindparam("cutoff", type_=now.type),
+    )
+    values: dict[str, Any] = {
+        "rate_window_start": case((expired, now), else_=Response.rate_window_start),
+        "rate_count": case((expired, 1), else_=Response.rate_count + 1),
+        "updated_at": now,
+        "language": bindparam("language", type_=Response.__table__.c.language.type),
+    }
+    if with_flags:
+        values["flags"] = bindparam("flags", type_=Response.__table__.c.flags.type)
+    return (
+        update(Response)
+        .where(
+            Response.id == bindparam("response_id"),
+            or_(expired, Response.rate_count < bindparam("saves")),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+
+
 def _count_save(
     db: Session,
     response: Response,
@@ -151,23 +198,16 @@ def _count_save(
     touches ``updated_at``/``language`` (and ``flags`` when a bot signal fired).
     No row updated means the limit is reached: roll back and refuse.
     """
-    expired = or_(
-        Response.rate_window_start.is_(None), Response.rate_window_start <= now - limit.window
-    )
-    values: dict[str, Any] = {
-        "rate_window_start": case((expired, now), else_=Response.rate_window_start),
-        "rate_count": case((expired, 1), else_=Response.rate_count + 1),
-        "updated_at": now,
+    parameters: dict[str, Any] = {
+        "response_id": response.id,
+        "now": now,
+        "cutoff": now - limit.window,
+        "saves": limit.saves,
         "language": language,
     }
     if flags is not None:
-        values["flags"] = flags
-    result = db.execute(
-        update(Response)
-        .where(Response.id == response.id, or_(expired, Response.rate_count < limit.saves))
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
+        parameters["flags"] = flags
+    result = db.execute(_count_save_statement(flags is not None), parameters)
     if result.rowcount == 1:  # type: ignore[attr-defined]
         return
     db.rollback()
@@ -235,7 +275,7 @@ def save_answers(
     ]
     removed = [qid for qid, value in cleaned.items() if value is None]
     if kept:
-        db.execute(_upsert_answers(db, kept))
+        db.execute(_upsert_answers_statement(db.get_bind().dialect.name), kept)
     if removed:
         db.execute(
             delete(Answer)
@@ -259,12 +299,13 @@ def save_answers(
     return SaveOutcome(SaveStatus.SAVED, answers=after)
 
 
-def _upsert_answers(db: Session, rows: list[dict[str, Any]]) -> Any:
-    """INSERT ... ON CONFLICT (response, question) DO UPDATE, in the database's dialect."""
+@functools.cache
+def _upsert_answers_statement(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT (response, question) DO UPDATE, in the database's
+    dialect, built once; the rows are its parameters."""
     table = Base.metadata.tables["answer"]
-    dialect = db.get_bind().dialect.name
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
-    statement = insert(table).values(rows)
+    statement = insert(table)
     return statement.on_conflict_do_update(
         index_elements=[table.c.response_id, table.c.question_id],
         set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
