@@ -175,6 +175,9 @@ def report_workbook(result: dict[str, Any]) -> bytes:
         tuple(rows),
         frozenset({"percent", "ci_low", "ci_high"}),
     )
+    positive = positive_table(
+        outcome["questions"], gettext("Percentage positive, question by question")
+    )
     theme_rows = tuple(
         (block["text"], theme["label"], theme["theme"], theme["comments"], theme["percent"])
         for block in result["themes"]
@@ -192,9 +195,46 @@ def report_workbook(result: dict[str, Any]) -> bytes:
             ("Who responded", responded),
             ("KPIs", kpis),
             ("Questions", questions),
+            ("Positive", positive),
             ("Themes", themes),
         ],
         publication=True,
+    )
+
+
+def positive_table(questions: list[dict[str, Any]], title: str, name: str = "positive") -> Table:
+    """Each question's % positive (where it marks positive answers): words, then codes."""
+    rows = tuple(
+        (
+            item["text"],
+            ", ".join(item.get("positive_labels", ())),
+            item["question"],
+            item["positive"]["base"],
+            item["positive"]["positive"],
+            item["positive"]["percent"],
+            item["positive"]["ci_low"],
+            item["positive"]["ci_high"],
+            flag_text(item["positive"]),
+        )
+        for item in questions
+        if item.get("positive")
+    )
+    return Table(
+        name,
+        title,
+        (
+            "question",
+            "counted_as_positive",
+            "question_code",
+            "base",
+            "positive",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "flag",
+        ),
+        rows,
+        frozenset({"percent", "ci_low", "ci_high"}),
     )
 
 
