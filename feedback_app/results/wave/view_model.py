@@ -214,7 +214,7 @@ def period_tables(result: dict[str, Any]) -> list[tuple[str, Table]]:
                     e["ci_low"],
                     e["ci_high"],
                     change.get("change_pp"),
-                    {True: gettext("yes"), False: gettext("no")}.get(change.get("significant"), ""),
+                    _significant(change.get("significant")),
                     flag_text(e),
                 )
             )
@@ -237,6 +237,10 @@ def period_tables(result: dict[str, Any]) -> list[tuple[str, Table]]:
         frozenset({"percent", "ci_low", "ci_high", "change_points"}),
     )
     return [("Periods", periods), ("Trend", trend)]
+
+
+def _significant(value: bool | None) -> str:
+    return "" if value is None else gettext("yes") if value else gettext("no")
 
 
 def report_workbook(result: dict[str, Any], extras: dict[str, Any] | None = None) -> bytes:
