@@ -153,6 +153,8 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
         )
         for item in result["questions"]:
             _label_question(item, questionnaire)
+        for item, kpi in zip(result["kpis"], kpis, strict=True):
+            item["against"] = against_plan(kpi, item["estimate"])
         return {
             "wave": label,
             "results": result,
@@ -174,6 +176,38 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
         compute,
         extra=data.corrections_fingerprint(session, [wave]),
     )
+
+
+def against_plan(kpi: KpiDefinition, estimate: dict[str, Any]) -> dict[str, Any]:
+    """A KPI's figure in the wave against the plan: the agreed baseline, the level its
+    target asks for (``analysis.targets.target_level``) and the status
+    (``judge_level``, on the figure and its 95% interval)."""
+    from analysis.targets import judge_level, target_level
+
+    level = None
+    if kpi.target is not None:
+        level = target_level(
+            str(kpi.target.rule),
+            kpi.target.value,
+            baseline=kpi.recorded_baseline,
+            higher_is_better=kpi.higher_is_better,
+            percentage=True,
+        )
+    status = None
+    if level is not None and estimate["percent"] is not None:
+        status = judge_level(
+            level,
+            point=estimate["percent"],
+            low=estimate["ci_low"],
+            high=estimate["ci_high"],
+            higher_is_better=kpi.higher_is_better,
+        ).value
+    return {
+        "baseline": kpi.recorded_baseline,
+        "target": level,
+        "due": kpi.target.due if kpi.target is not None else None,
+        "status": status,
+    }
 
 
 def _asked_positives(

@@ -262,7 +262,18 @@ def report_workbook(result: dict[str, Any], extras: dict[str, Any] | None = None
     kpis = Table(
         "kpis",
         gettext("KPIs measured in %(wave)s", wave=wave),
-        ("kpi", "title", "base", "percent", "ci_low", "ci_high", "flag"),
+        (
+            "kpi",
+            "title",
+            "base",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "flag",
+            "agreed_baseline",
+            "target",
+            "against_target",
+        ),
         tuple(
             (
                 k["kpi"]["reference"] or k["kpi"]["id"],
@@ -272,10 +283,13 @@ def report_workbook(result: dict[str, Any], extras: dict[str, Any] | None = None
                 k["estimate"]["ci_low"],
                 k["estimate"]["ci_high"],
                 flag_text(k["estimate"]),
+                k.get("against", {}).get("baseline"),
+                k.get("against", {}).get("target"),
+                k.get("against", {}).get("status") or "",
             )
             for k in outcome["kpis"]
         ),
-        frozenset({"percent", "ci_low", "ci_high"}),
+        frozenset({"percent", "ci_low", "ci_high", "agreed_baseline", "target"}),
     )
     rows: list[tuple[Cell, ...]] = []
     for item in outcome["questions"]:

@@ -616,3 +616,48 @@ def test_report_carries_the_chosen_periods_and_refuses_bad_choices(
         ("report?every=fortnight", 404),
     ):
         assert browser.get(f"{BASE}/{wave_id}/{path}").status_code == status, path
+
+
+def test_kpis_of_one_wave_stand_against_the_plans_agreed_baseline_and_target(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    """Issue 14 §1: the plan's KPIs that the wave measures, against their agreed
+    baselines and targets (from the area's plan)."""
+    from analysis.targets import judge_level, target_level
+    from feedback_app.demo.results import DEMO_WAVES, load_demo_results
+
+    make_area_with_staff(app, "demo")
+    with app.test_request_context():
+        session = db.session()
+        load_demo_results(session, responses_per_wave=40)
+        wave = session.scalar(select(Wave).where(Wave.slug == DEMO_WAVES[0].slug))
+        assert wave is not None
+        wave_id = wave.id
+        result = service.results(session, wave.area, wave, publication=False)
+        kpis = {k.id: k for k in data.area_kpis(wave.area)}
+    judged = [k for k in result["results"]["kpis"] if k["against"]["target"] is not None]
+    assert judged, "the demo plan has agreed baselines and targets"
+    item = judged[0]
+    kpi = kpis[item["kpi"]["id"]]
+    assert kpi.target is not None
+    level = target_level(
+        str(kpi.target.rule), kpi.target.value, baseline=kpi.recorded_baseline,
+        higher_is_better=kpi.higher_is_better, percentage=True,
+    )  # fmt: skip
+    assert item["against"]["baseline"] == kpi.recorded_baseline
+    assert item["against"]["target"] == level
+    e = item["estimate"]
+    if e["percent"] is not None:
+        assert item["against"]["status"] == judge_level(
+            level, point=e["percent"], low=e["ci_low"], high=e["ci_high"],
+            higher_is_better=kpi.higher_is_better,
+        ).value  # fmt: skip
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    html = browser.get(f"{BASE}/{wave_id}").get_data(as_text=True)
+    row = html[html.index(f'data-kpi="{kpi.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert f"{kpi.recorded_baseline:.1f}%" in row
+    assert f"{level:.1f}%" in row
+    book = load_workbook(io.BytesIO(browser.get(f"{BASE}/{wave_id}/report.xlsx").data))
+    header = next(r for r in book["KPIs"].iter_rows(values_only=True) if r[0] == "kpi")
+    assert {"agreed_baseline", "target", "against_target"} <= set(header)
