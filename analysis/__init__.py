@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from analysis.errors import AnalysisInputError
     from analysis.estimates import Change, Direction, WaveEstimate
     from analysis.free_text import ThemeReport, comment_themes, themes
-    from analysis.kpis import KpiDefinition, Target, TargetRule, load_kpis
+    from analysis.kpis import KpiDefinition, Target, TargetRule, load_kpis, question_positive
     from analysis.method import Method
     from analysis.questions import QuestionComparison, compare_questions
     from analysis.redaction import redact
@@ -49,6 +49,7 @@ _MODULES = {
     "crosstab": "analysis.wave_results",
     "periods_for": "analysis.wave_results",
     "protect_counts": "analysis.wave_results",
+    "question_positive": "analysis.kpis",
     "tables_for": "analysis.result_tables",
     "NOT_STATED": "analysis.responses",
     "Breakdown": "analysis.breakdowns",
@@ -135,6 +136,7 @@ __all__ = [
     "load_margins",
     "periods_for",
     "protect_counts",
+    "question_positive",
     "redact",
     "tables_for",
     "themes",

@@ -12,7 +12,7 @@ statistics: ``reference`` ("KPI 4/1"), ``frequency`` ("annually"),
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -207,4 +207,27 @@ def _definition(kpi: bank_format.KpiDefinition) -> KpiDefinition:
         reference=kpi.reference.strip() if kpi.reference else None,
         frequency=kpi.frequency.strip() if kpi.frequency else None,
         recorded_baseline=kpi.baseline_figure,
+    )
+
+
+def question_positive(
+    question: str, positive: Sequence[str], *, exclude: Sequence[str] = (), title: str = ""
+) -> KpiDefinition:
+    """A question's positive options in the shape of a KPI, for ``wave_results``'s
+    ``positive`` (and ``compare_waves``/``trend_kpis``, which then give its change).
+
+    ``exclude`` are the options left out of the base ("don't know").
+
+    Examples
+    --------
+    >>> d = question_positive("q", ["yes"], exclude=["not_sure"])
+    >>> d.id, d.positive, d.exclude
+    ('q.positive', ('yes',), ('not_sure',))
+    """
+    return KpiDefinition(
+        id=f"{question}.positive",
+        title=title or question,
+        question=question,
+        positive=tuple(positive),
+        exclude=tuple(exclude),
     )

@@ -99,6 +99,9 @@ class QuestionResult:
     suppressed: bool
     caution: bool
     options: tuple[OptionShare, ...]
+    #: The share giving a positive answer, when the question marks positive options
+    #: (``positive`` of :func:`wave_results`); estimated and suppressed as a KPI is.
+    positive: WaveEstimate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +131,16 @@ def wave_results(
     questions: Sequence[str] | None = None,
     option_order: Mapping[str, Sequence[str]] | None = None,
     kpis: Sequence[KpiDefinition] = (),
+    positive: Sequence[KpiDefinition] = (),
     publication: bool = False,
     source: str = "responses",
 ) -> WaveResults:
     """Every closed question and KPI of one wave (see the module docstring).
+
+    ``positive`` holds, for questions that mark options as positive, a definition
+    in the shape of a KPI (:func:`question_positive`): each such question's result
+    then carries its "% positive", estimated, suppressed and (for publication)
+    protected together with its options exactly as a KPI headline is.
 
     Examples
     --------
@@ -140,7 +149,13 @@ def wave_results(
     >>> r = wave_results(df, wave="w", questions=["q"])
     >>> [(o.option, o.count, round(o.percent), round(o.ci_low, 1)) for o in r.questions[0].options]
     [('no', 10, 25, 14.2), ('yes', 30, 75, 59.8)]
+    >>> from analysis.kpis import question_positive
+    >>> r = wave_results(df, wave="w", questions=["q"], positive=[question_positive("q", ["yes"])])
+    >>> e = r.questions[0].positive
+    >>> e.base, e.positive, round(e.percent), round(e.ci_low, 1)
+    (40, 30, 75, 59.8)
     """
+    linked = [*kpis, *positive]
     description = describe_wave(
         responses,
         wave=wave,
@@ -148,14 +163,13 @@ def wave_results(
         option_order=option_order,
         publication=publication,
         source=source,
-        kpis=kpis,
+        kpis=linked,
     )
-    found = tuple(_question(d, publication=publication) for d in description.distributions)
     wave_index = encode_waves(responses, [wave], source=source)
     rows = np.flatnonzero(wave_index == 0)
-    patterns = wave_question_patterns(responses, kpis, rows=rows) if publication else {}
-    measured = []
-    for kpi in kpis:
+    patterns = wave_question_patterns(responses, linked, rows=rows) if publication else {}
+
+    def estimate_of(kpi: KpiDefinition) -> WaveEstimate:
         check_columns(responses, [kpi.question], source=source)
         classes = classify_answers(responses, kpi, source=source)
         counts = count_cells(classes=classes, cell=wave_index, n_cells=1)
@@ -168,7 +182,14 @@ def wave_results(
                 else bool(overall_withheld(counts)[0])
             )
             estimate = publish_estimate(withhold(estimate) if hidden else estimate)
-        measured.append(KpiResult(kpi, estimate))
+        return estimate
+
+    positive_of = {d.question: estimate_of(d) for d in positive}
+    found = tuple(
+        _question(d, publication=publication, positive=positive_of.get(d.question))
+        for d in description.distributions
+    )
+    measured = [KpiResult(kpi, estimate_of(kpi)) for kpi in kpis]
     method = {"questions": METHOD, "options": DISTRIBUTION_METHOD}
     method["publication"] = PUBLICATION_METHOD if publication else "none (officer view)"
     return WaveResults(
@@ -181,7 +202,9 @@ def wave_results(
     )
 
 
-def _question(distribution: object, *, publication: bool) -> QuestionResult:
+def _question(
+    distribution: object, *, publication: bool, positive: WaveEstimate | None = None
+) -> QuestionResult:
     from analysis.distributions import QuestionDistribution
 
     assert isinstance(distribution, QuestionDistribution)
@@ -206,6 +229,7 @@ def _question(distribution: object, *, publication: bool) -> QuestionResult:
         suppressed=small,
         caution=base is not None and base < CAUTION_BELOW,
         options=tuple(options),
+        positive=positive,
     )
 
 

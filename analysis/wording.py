@@ -15,6 +15,7 @@ from analysis.rounding import (
     publication_text,
     round_half_away,
 )
+from analysis.suppression import SMALLEST_SHOWN
 from analysis.targets import TargetResult, TargetStatus
 
 
@@ -53,7 +54,7 @@ def kpi_sentence(
         if estimate.suppressed or estimate.percent is None:
             return (
                 f"{name} cannot be reported for {estimate.wave}: fewer than 10 valid answers "
-                f"(n={estimate.base}), so no percentage or change is shown."
+                f"({base_words(estimate.base)}), so no percentage or change is shown."
             )
     sentences = [_change_sentence(name, baseline, follow_up, change, places=places)]
     sentences.append(_significance_sentence(change, higher_is_better=kpi.higher_is_better))
@@ -61,6 +62,22 @@ def kpi_sentence(
         sentences.append(target_sentence(target, places=places))
     sentences.append(caveat)
     return " ".join(sentence for sentence in sentences if sentence)
+
+
+def base_words(base: int | None) -> str:
+    """A base in a sentence, with the one small-number rule of every page: a count of
+    1 to 4 is "fewer than 5" (``SMALLEST_SHOWN``), as the monitor and tables say it.
+
+    Examples
+    --------
+    >>> base_words(9), base_words(4), base_words(0), base_words(None)
+    ('n=9', 'n=fewer than 5', 'n=0', 'n withheld')
+    """
+    if base is None:
+        return "n withheld"
+    if 0 < base < SMALLEST_SHOWN:
+        return f"n=fewer than {SMALLEST_SHOWN}"
+    return f"n={base:,}"
 
 
 def target_sentence(target: TargetResult, *, places: int = OFFICER_PLACES) -> str:

@@ -119,10 +119,18 @@ class AnswerTypeSpec:
     check: Callable[[Question], list[str]] | None = None
     #: Shows a stored answer in English words (months: "March 2025"); None: as stored.
     show: Callable[[str], str] | None = None
+    #: Option codes counted as positive ("% positive" in results) when a question of
+    #: this type does not say, keyed by number of points like ``standard``. A
+    #: question's own ``positive`` list replaces them (an empty list: none).
+    positive: Mapping[int | None, tuple[str, ...]] = field(default_factory=dict)
 
     def standard_options(self, points: int | None = None) -> tuple[Option, ...]:
         """The standard options for ``points`` (or the type's default list)."""
         return self.standard.get(points) or self.standard.get(None) or ()
+
+    def default_positive(self, points: int | None = None) -> tuple[str, ...]:
+        """The option codes counted as positive by default for ``points``."""
+        return self.positive.get(points) or self.positive.get(None) or ()
 
     @property
     def default_points(self) -> int | None:
@@ -223,6 +231,7 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
                     ("dont_know", N_("Don't know"), True),
                 )
             },
+            positive={None: ("strongly_agree", "agree")},
             **_CHOOSE_ONE,  # type: ignore[arg-type]
         ),
         AnswerTypeSpec(
@@ -238,6 +247,7 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
                     ("not_sure", N_("Not sure"), True),
                 )
             },
+            positive={None: ("yes",)},
             **_CHOOSE_ONE,  # type: ignore[arg-type]
         ),
         AnswerTypeSpec(
@@ -262,6 +272,7 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
                     ("dont_know", N_("I don't know")),
                 ),
             },
+            positive={3: ("happy",), 5: ("very_happy", "happy")},
             settings=frozenset({Setting.POINTS}),
             **_CHOOSE_ONE,  # type: ignore[arg-type]
         ),
@@ -317,6 +328,8 @@ ANSWER_TYPES: Mapping[AnswerType, AnswerTypeSpec] = {
             ),
             review_name=S_("Score from 0 to 10"),
             standard={None: (*SCORES, DONT_KNOW)},
+            # Those who would recommend (9 or 10), as the Net Promoter Score counts them.
+            positive={None: ("9", "10")},
             settings=frozenset({Setting.DONT_KNOW}),
             divide_excluded=True,
             numbering=numbered_by_score,

@@ -201,6 +201,27 @@ def _options(q: Questionnaire, _bank: KpiBank) -> list[Finding]:
             findings += _area_option_findings(loc, question.is_closed, question.options)
         elif question.spec.check is not None and question.options:
             findings += [((*loc, "options"), m) for m in question.spec.check(question)]
+        findings += _positive_findings(loc, question)
+    return findings
+
+
+def _positive_findings(loc: Loc, question: Question) -> list[Finding]:
+    """``positive`` names options of a closed question that count in the base."""
+    if question.positive is None:
+        return []
+    if not question.is_closed:
+        return [((*loc, "positive"), f"{question.type} questions have no positive options")]
+    if question.area_options is not None:
+        return [((*loc, "positive"), "the area's own options cannot be marked positive")]
+    findings: list[Finding] = []
+    for code in question.positive:
+        option = question.option(code)
+        if option is None:
+            findings.append(((*loc, "positive"), f"{code!r} is not one of the options"))
+        elif option.exclude_from_base:
+            findings.append(
+                ((*loc, "positive"), f"{code!r} is left out of the base, so it cannot be positive")
+            )
     return findings
 
 

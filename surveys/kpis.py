@@ -34,19 +34,9 @@ from pydantic import (
 )
 
 from surveys.model import ID_PATTERN
+from surveys.options import Code, code_text
 from surveys.problems import Problem, QuestionnaireError
 from surveys.source import SourceDocument, parse_document, read_definition_file, schema_problems
-
-
-def _code_text(value: Any) -> Any:
-    # A whole number written without quotes is a score code ("9"), not a number.
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)
-    return value
-
-
-#: An option code, read as text.
-Code = Annotated[str, BeforeValidator(_code_text), Field(min_length=1)]
 
 
 def _says_something(value: str) -> str:
@@ -85,7 +75,7 @@ class Target(_Frozen):
     rule: Literal["baseline_plus_pp", "baseline_plus_relative", "absolute", *BENCHMARK_RULES]  # type: ignore[valid-type]
     value: float
     benchmark: Words | None = None
-    due: Annotated[str, BeforeValidator(_code_text)] | None = None
+    due: Annotated[str, BeforeValidator(code_text)] | None = None
     due_on: dt.date | None = None
     due_months: int | None = Field(default=None, ge=1, le=240)
     #: The plan's own name for the stage ("18 months").

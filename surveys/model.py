@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 # Options and answer types are defined beside the answer type registry; they are
 # re-exported here, where every definition object can be found.
 from surveys.answer_types import AnswerType, AnswerTypeSpec, spec_of
-from surveys.options import CODE_PATTERN, ID_PATTERN, Frozen, Option
+from surveys.options import CODE_PATTERN, ID_PATTERN, Code, Frozen, Option
 
 __all__ = [
     "CODE_PATTERN",
@@ -64,6 +64,10 @@ class Question(Frozen):
     area_options: Literal["localities"] | None = None
     #: Easy Read: a picture beside the question.
     picture: str | None = None
+    #: Closed questions: the option codes counted as positive ("% positive" in the
+    #: results). Unset: the answer type's default (agree and strongly agree, yes,
+    #: the happy faces, 9 and 10); an empty list: no option is positive.
+    positive: tuple[Code, ...] | None = None
 
     @model_validator(mode="after")
     def _standard_options(self) -> Question:
@@ -84,6 +88,18 @@ class Question(Frozen):
     def is_closed(self) -> bool:
         """True when answers are option codes."""
         return self.spec.closed
+
+    @property
+    def positive_codes(self) -> tuple[str, ...]:
+        """The option codes counted as positive, in option order (may be none).
+
+        The answer type's default applies only to the options the question has (a
+        coordinator's own list on a "choose one" question has no default).
+        """
+        chosen = self.positive
+        if chosen is None:
+            chosen = self.spec.default_positive(self.points)
+        return tuple(o.code for o in self.options if o.code in chosen)
 
     def option(self, code: str) -> Option | None:
         """The option with this code, or None."""

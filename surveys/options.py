@@ -6,10 +6,23 @@ build standard options, and the model can read the registry, without a cycle.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 ID_PATTERN = r"^[a-z][a-z0-9_]*$"
 CODE_PATTERN = r"^[a-z0-9][a-z0-9_]*$"
+
+
+def code_text(value: Any) -> Any:
+    # A whole number written without quotes is a score code ("9"), not a number.
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+#: An option code as a definition names it (``positive: [9, 10]``), read as text.
+Code = Annotated[str, BeforeValidator(code_text), Field(min_length=1)]
 
 
 class Frozen(BaseModel):

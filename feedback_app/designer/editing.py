@@ -25,6 +25,7 @@ from feedback_app.designer.codes import (
 from surveys import AnswerType, Question, Questionnaire, Setting, spec_of
 from surveys.answer_types import DONT_KNOW
 from surveys.library import bundled_questionnaires, kpi_bank
+from surveys.options import Option
 
 
 @dataclass(frozen=True)
@@ -302,6 +303,40 @@ def set_show_if(
         raise DesignError(_l("Select at least one answer"))
     data = _data(q)
     data["pages"][_index(data, question_id)]["show_when"] = {"in": [{"answer": source_id}, chosen]}
+    return _rebuild(data)
+
+
+def positive_choices(question: Question) -> list[Option]:
+    """The options a coordinator may count as positive: a closed question's options
+    in the base ("Don't know" and the like cannot be positive). None for free text
+    or an area's own list (filled in only when published)."""
+    if not question.is_closed or question.area_options:
+        return []
+    return [o for o in question.options if not o.exclude_from_base]
+
+
+def set_positive(q: Questionnaire, question_id: str, *, codes: list[str]) -> Questionnaire:
+    """Count ``codes`` as the question's positive answers ("% positive" in results).
+
+    None ticked is allowed: the question then has no % positive. Ticking exactly the
+    answer type's default leaves the question to the default.
+    """
+    question = q.question(question_id)
+    choices = [o.code for o in positive_choices(question)] if question else []
+    if question is None or not choices:
+        raise DesignError(_l("This question has no answers that can be counted as positive"))
+    if len(set(codes)) != len(codes) or not set(codes) <= set(choices):
+        raise DesignError(_l("Select answers from the list"))
+    chosen = [code for code in choices if code in codes]
+    default = [c for c in choices if c in question.spec.default_positive(question.points)]
+    data = _data(q)
+    target = next(
+        item for page in data["pages"] for item in page["questions"] if item["id"] == question_id
+    )
+    if chosen == default:
+        target.pop("positive", None)
+    else:
+        target["positive"] = chosen
     return _rebuild(data)
 
 

@@ -227,6 +227,17 @@ class ShowIfAnswersForm(FlaskForm):
     )
 
 
+class PositiveForm(FlaskForm):
+    """Which answers to a closed question count as positive in the results."""
+
+    # Nothing ticked is allowed: the question then has no "% positive".
+    codes = SelectMultipleField(
+        _l("Which answers count as positive?"),
+        widget=GovCheckboxesInput(),
+        validate_choice=False,  # Checked by the designer service, in plain words.
+    )
+
+
 class DetailsForm(FlaskForm):
     """The questionnaire's title and the words on its start and end pages."""
 

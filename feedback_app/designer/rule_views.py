@@ -3,18 +3,21 @@
 Step 1 picks an earlier question with answers to choose from (or "always");
 step 2 ticks the answers that show the question. The result is the rule
 ``{"in": [{"answer": q}, [codes]]}`` on the question's page.
+
+Also the answers a closed question counts as positive (``positive`` on the
+question): ticked the same way, they give its "% positive" in the results.
 """
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
 from feedback_app.designer import editing
 from feedback_app.designer.blueprint import bp, editable_or_refuse
 from feedback_app.designer.codes import DesignError
-from feedback_app.designer.forms import ShowIfAnswersForm, ShowIfSourceForm
+from feedback_app.designer.forms import PositiveForm, ShowIfAnswersForm, ShowIfSourceForm
 from feedback_app.designer.question_views import to_question
 from feedback_app.designer.summaries import question_words
 from feedback_app.designer.view_model import ALWAYS, show_if_choices
@@ -98,4 +101,33 @@ def show_if_answers(
         form=form,
         question=question,
         source=source,
+    ), status
+
+
+@bp.route("/<int:draft_id>/questions/<question_id>/positive", methods=["GET", "POST"])
+@requires(Permission.DESIGN)
+def positive(area: LocalArea, draft_id: int, question_id: str) -> HttpResponse | tuple[str, int]:
+    """Tick the answers that count as positive: the question's "% positive" in results."""
+    draft, questionnaire = editable_or_refuse(area, draft_id)
+    question = questionnaire.question(question_id)
+    if question is None or not editing.positive_choices(question):
+        abort(404)
+    choices = editing.positive_choices(question)
+    form = PositiveForm()
+    form.codes.choices = select_choices((o.code, content_gettext(o.label)) for o in choices)
+    if request.method != "POST":
+        form.codes.data = list(question.positive_codes)
+    elif form.validate_on_submit():
+        try:
+            changed = editing.set_positive(questionnaire, question_id, codes=form.codes.data or [])
+        except DesignError as error:
+            form.codes.errors = [str(error.message)]
+        else:
+            words = question_words(questionnaire, question_id)
+            summary = f"chose the positive answers of question {words}"
+            save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+            return to_question(area, draft.id, question_id)
+    status = 400 if form.errors else 200
+    return render_template(
+        "staff/designer/positive.html", area=area, draft=draft, form=form, question=question
     ), status

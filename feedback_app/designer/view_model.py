@@ -8,7 +8,12 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from feedback_app.designer.editing import bank_questions, earlier_closed_questions, is_locked
+from feedback_app.designer.editing import (
+    bank_questions,
+    earlier_closed_questions,
+    is_locked,
+    positive_choices,
+)
 from feedback_app.designer.forms import ANSWER_TYPES
 from feedback_app.respond.answer_types import DESIGNER_FIELDS, AnswerField, answer_fields
 from feedback_app.translating.content_translation import content_gettext
@@ -34,6 +39,9 @@ class QuestionRow:
     is_first: bool
     is_last: bool
     options: list[str]
+    #: Labels of the answers counted as positive; None when none can be (free text,
+    #: an area's own list).
+    positive: list[str] | None = None
 
 
 PICTURE_NAMES = {
@@ -80,6 +88,11 @@ def question_rows(q: Questionnaire) -> list[QuestionRow]:
                     is_first=number == 1,
                     is_last=number == len(questions),
                     options=[o.label for o in question.options],
+                    positive=(
+                        [o.label for o in question.options if o.code in question.positive_codes]
+                        if positive_choices(question)
+                        else None
+                    ),
                 )
             )
     return rows

@@ -69,6 +69,15 @@ class Point:
     high: float | None = None
     base: int | None = None
     caution: bool = False
+    #: Withheld for publication (a count of 1 to 4, or one that would reveal it):
+    #: not drawn, and said so rather than "base under 10".
+    withheld: bool = False
+
+
+def _not_shown(point: Point) -> str:
+    if point.withheld:
+        return gettext("withheld (fewer than 5, or would reveal one)")
+    return gettext("not shown (base under 10)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -433,7 +442,7 @@ def _bar(
     scale = x
     colour = COLOURS[number % 4]
     if point.percent is None:
-        return [_text(gettext("not shown (base under 10)"), x=8, y=y + 14, anchor="start", size=14)]
+        return [_text(_not_shown(point), x=8, y=y + 14, anchor="start", size=14)]
     end = scale(point.percent)
     start = scale(0)
     out = [
@@ -569,7 +578,7 @@ def _cells(point: Point | None) -> list[Markup]:
     base = f"{point.base:,}" if point.base is not None else "–"
     if point.percent is None:
         return [
-            cell.format(gettext("not shown (base under 10)")),
+            cell.format(_not_shown(point)),
             cell.format("–"),
             cell.format(base),
         ]

@@ -34,7 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
 from analysis import KpiDefinition, load_kpis
-from analysis.kpis import definitions
+from analysis.kpis import definitions, question_positive
 from feedback_app.models import (
     Answer,
     LocalArea,
@@ -44,6 +44,7 @@ from feedback_app.models import (
     Wave,
     utcnow,
 )
+from surveys import Question
 from surveys.kpis import KpiBank
 
 #: Columns every frame has before the question columns.
@@ -81,6 +82,27 @@ def area_kpis(area: LocalArea) -> tuple[KpiDefinition, ...]:
     (none when the area has no plan yet)."""
     plan = area_plan(area)
     return definitions(plan) if plan is not None else ()
+
+
+def question_positives(questions: Iterable[Question]) -> tuple[KpiDefinition, ...]:
+    """For each closed question that marks options as positive (its own or its answer
+    type's default), that rule in the shape analysis reads (``question_positive``):
+    the "% positive" beside its option shares. Questions with none are left out."""
+    return tuple(
+        question_positive(
+            q.id,
+            q.positive_codes,
+            exclude=[o.code for o in q.options if o.exclude_from_base],
+            title=q.text,
+        )
+        for q in questions
+        if q.is_closed and q.positive_codes
+    )
+
+
+def positive_params(definitions: Iterable[KpiDefinition]) -> list[list[Any]]:
+    """The positive rules as cache parameters (a changed rule is a new result)."""
+    return [[d.question, list(d.positive)] for d in definitions]
 
 
 def wave_labels(waves: Sequence[Wave]) -> dict[int, str]:

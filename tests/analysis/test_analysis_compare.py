@@ -201,3 +201,10 @@ def test_method_is_named() -> None:
     assert "Wilson" in result.method.proportion_interval
     assert "method 10" in result.method.change_interval
     assert "unpooled" in result.method.significance_test
+
+
+def test_a_base_of_1_to_4_is_told_as_fewer_than_5_as_everywhere_else() -> None:
+    """Issue 14 §4: compare said "n=4" where the monitor says "fewer than 5"."""
+    item = _one(responses({"b": (2, 4), "f": (40, 100)}))
+    assert "(n=fewer than 5)" in item.summary
+    assert "n=4" not in item.summary

@@ -7,7 +7,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from analysis import AnalysisInputError, KpiDefinition, compare_questions, trend_kpis
+from analysis import (
+    AnalysisInputError,
+    KpiDefinition,
+    compare_questions,
+    question_positive,
+    trend_kpis,
+)
 from analysis.proportions import wilson_interval
 from analysis.wave_results import Period, by_period, crosstab, periods_for, wave_results
 
@@ -83,3 +89,40 @@ def test_question_sentences_name_options_by_their_labels() -> None:
     summary = result.questions[0].summary
     assert "'Don't know' rose" in summary
     assert "dont_know" not in summary
+
+
+def _rated(counts: dict[str, int]) -> pd.DataFrame:
+    codes = [code for code, n in counts.items() for _ in range(n)]
+    return pd.DataFrame({"response_id": range(len(codes)), "wave": "w", "q": codes})
+
+
+def test_percent_positive_of_a_question_is_a_kpi_estimate() -> None:
+    frame = _rated({"excellent": 30, "good": 12, "poor": 10, "dont_know": 12})
+    rule = question_positive("q", ["excellent", "good"], exclude=["dont_know"])
+    result = wave_results(frame, wave="w", questions=["q"], positive=[rule])
+    estimate = result.questions[0].positive
+    assert estimate is not None
+    # "Don't know" leaves the base, as for a KPI; the interval is the shared Wilson one.
+    assert (estimate.base, estimate.positive) == (52, 42)
+    low, high = wilson_interval(42, 52)
+    assert estimate.ci_low == pytest.approx(float(low) * 100)
+    assert estimate.ci_high == pytest.approx(float(high) * 100)
+    as_kpi = wave_results(frame, wave="w", questions=["q"], kpis=[rule]).kpis[0].estimate
+    assert estimate == as_kpi
+    # No rule: no % positive, and the options are unchanged.
+    plain = wave_results(frame, wave="w", questions=["q"])
+    assert plain.questions[0].positive is None
+    assert plain.questions[0].options == result.questions[0].options
+
+
+def test_publication_withholds_a_small_positive_count_and_what_reveals_it() -> None:
+    frame = _rated({"excellent": 3, "good": 0, "poor": 40, "dont_know": 12})
+    rule = question_positive("q", ["excellent", "good"], exclude=["dont_know"])
+    published = wave_results(frame, wave="w", questions=["q"], positive=[rule], publication=True)
+    question = published.questions[0]
+    assert question.positive is not None and question.positive.withheld
+    assert question.positive.percent is None and question.positive.base is None
+    withheld = {o.option for o in question.options if o.withheld}
+    assert "excellent" in withheld
+    # The positive count (3) cannot be had as the base minus the other options.
+    assert withheld - {"excellent"}

@@ -194,6 +194,13 @@ def comparison(session: Session, area: LocalArea, first: Wave, second: Wave, sha
     """Every shared KPI and every option of every shared closed question, for two waves."""
     labels = data.wave_labels([first, second])
     questionnaire = questionnaire_for(first.version)
+    later = questionnaire_for(second.version)
+    # A question's % positive compares when both versions count the same answers.
+    positives = data.question_positives(
+        q
+        for q in shared.closed
+        if (o := later.question(q.id)) and o.positive_codes == q.positive_codes
+    )
 
     def compute() -> dict[str, Any]:
         frame = data.wave_frame(session, [first, second], questions=[q.id for q in shared.closed])
@@ -221,9 +228,24 @@ def comparison(session: Session, area: LocalArea, first: Wave, second: Wave, sha
             item["text"] = content_gettext(question.text) if question else item["question"]
             for option in item["options"]:
                 option["label"] = _option_label(question, option["option"])
-        return {"kpis": kpis, "questions": questions}
+        positive: dict[str, Any] = {}
+        if positives:
+            compared = analysis.to_dict(
+                analysis.compare_waves(
+                    frame, positives, baseline=labels[first.id], follow_up=labels[second.id]
+                )
+            )
+            for row in compared["kpis"]:
+                question = questionnaire.question(row["question"])
+                row["labels"] = [_option_label(question, c) for c in row["positive"]]
+                positive[row["question"]] = row
+        return {"kpis": kpis, "questions": questions, "positive": positive}
 
-    params = {"first": first.id, "second": second.id}
+    params = {
+        "first": first.id,
+        "second": second.id,
+        "positive": data.positive_params(positives),
+    }
     return data.cached(session, area, "compare", params, [first, second], compute)
 
 

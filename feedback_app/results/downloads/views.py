@@ -398,13 +398,20 @@ def _today(zone: ZoneInfo) -> str:
 @bp.app_template_filter("download_wave_item")
 def _wave_item(row: tuple[Wave, int], chosen: list[str]) -> dict[str, Any]:
     """A wave as a GOV.UK radio or checkbox item, with its number of responses."""
+    from analysis.suppression import SMALLEST_SHOWN
+
     wave, count = row
+    # The one small-number wording (as the monitor and every results table): 1 to 4
+    # is "fewer than 5".
+    words = (
+        gettext("fewer than %(n)s responses", n=SMALLEST_SHOWN)
+        if 0 < count < SMALLEST_SHOWN
+        else ngettext("%(count)s response", "%(count)s responses", count, count=f"{count:,}")
+    )
     return {
         "value": str(wave.id),
         "text": wave.name,
-        "hint": {
-            "text": ngettext("%(count)s response", "%(count)s responses", count, count=f"{count:,}")
-        },
+        "hint": {"text": words},
         "checked": str(wave.id) in chosen,
     }
 

@@ -110,6 +110,8 @@ def _label_question(item: dict[str, Any], questionnaire: Questionnaire) -> dict[
     item["text"] = question_text(questionnaire, item["question"])
     for option in item["options"]:
         option["label"] = option_label(question, option["option"])
+    if item.get("positive") is not None and question is not None:
+        item["positive_labels"] = [option_label(question, c) for c in question.positive_codes]
     return item
 
 
@@ -128,6 +130,7 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
     closed = closed_questions(questionnaire)
     texts = [q for q in questionnaire.questions() if q.type is AnswerType.TEXT]
     kpis = wave_kpis(area, questionnaire)
+    positives = data.question_positives(closed)
     label = data.wave_labels([wave])[wave.id]
 
     def compute() -> dict[str, Any]:
@@ -144,11 +147,14 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
                 questions=[q.id for q in asked],
                 option_order=_option_order(asked),
                 kpis=kpis,
+                positive=_asked_positives(positives, asked),
                 publication=publication,
             )
         )
         for item in result["questions"]:
             _label_question(item, questionnaire)
+        for item, kpi in zip(result["kpis"], kpis, strict=True):
+            item["against"] = against_plan(kpi, item["estimate"])
         return {
             "wave": label,
             "results": result,
@@ -156,7 +162,11 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
             "themes": _themes(session, frame, wave, label, texts),
         }
 
-    params = {"wave": wave.id, "publication": publication}
+    params = {
+        "wave": wave.id,
+        "publication": publication,
+        "positive": data.positive_params(positives),
+    }
     return data.cached(
         session,
         area,
@@ -166,6 +176,45 @@ def results(session: Session, area: LocalArea, wave: Wave, *, publication: bool)
         compute,
         extra=data.corrections_fingerprint(session, [wave]),
     )
+
+
+def against_plan(kpi: KpiDefinition, estimate: dict[str, Any]) -> dict[str, Any]:
+    """A KPI's figure in the wave against the plan: the agreed baseline, the level its
+    target asks for (``analysis.targets.target_level``) and the status
+    (``judge_level``, on the figure and its 95% interval)."""
+    from analysis.targets import judge_level, target_level
+
+    level = None
+    if kpi.target is not None:
+        level = target_level(
+            str(kpi.target.rule),
+            kpi.target.value,
+            baseline=kpi.recorded_baseline,
+            higher_is_better=kpi.higher_is_better,
+            percentage=True,
+        )
+    status = None
+    if level is not None and estimate["percent"] is not None:
+        status = judge_level(
+            level,
+            point=estimate["percent"],
+            low=estimate["ci_low"],
+            high=estimate["ci_high"],
+            higher_is_better=kpi.higher_is_better,
+        ).value
+    return {
+        "baseline": kpi.recorded_baseline,
+        "target": level,
+        "due": kpi.target.due if kpi.target is not None else None,
+        "status": status,
+    }
+
+
+def _asked_positives(
+    positives: Sequence[KpiDefinition], asked: Sequence[Question]
+) -> list[KpiDefinition]:
+    ids = {q.id for q in asked}
+    return [d for d in positives if d.question in ids]
 
 
 def _no_responses(label: str) -> dict[str, Any]:
@@ -320,16 +369,21 @@ def periods(
     every: str,
     starts: Sequence[dt.date] = (),
     by_wave: bool = False,
+    publication: bool = False,
 ) -> Any:
     """The waves' responses by period (or, with ``by_wave``, by wave: one event each).
 
-    Per period: each closed question's options with intervals; between consecutive
-    periods: each option's change and its test (``compare_questions``); each KPI's
-    trend (``trend_kpis``: change against the first and the previous period).
+    Per period: each closed question's options with intervals (and its % positive);
+    between consecutive periods: each option's change and its test
+    (``compare_questions``); each KPI's and each question's % positive trend
+    (``trend_kpis``: change against the first and the previous period). With
+    ``publication`` (the report) every table withholds counts of 1 to 4 and what
+    would reveal them.
     """
     questionnaire = questionnaire_for(waves[-1].version)
     closed = closed_questions(questionnaire)
     kpis = wave_kpis(area, questionnaire)
+    positives = data.question_positives(closed)
     labels = data.wave_labels(waves)
 
     def compute() -> dict[str, Any]:
@@ -356,12 +410,23 @@ def periods(
                     "periods": [], "per_period": [], "changes": [], "trend": None,
                     "together": None,
                 }  # fmt: skip
-        return _series(split, order, dates, asked, kpis, questionnaire)
+        return _series(
+            split,
+            order,
+            dates,
+            asked,
+            kpis,
+            questionnaire,
+            positives=_asked_positives(positives, asked),
+            publication=publication,
+        )
 
     params = {
         "waves": [w.id for w in waves],
         "every": "wave" if by_wave else every,
         "starts": [s.isoformat() for s in starts],
+        "positive": data.positive_params(positives),
+        "publication": publication,
     }
     return data.cached(session, area, "wave.periods", params, waves, compute)
 
@@ -373,6 +438,9 @@ def _series(
     asked: Sequence[Question],
     kpis: Sequence[KpiDefinition],
     questionnaire: Questionnaire,
+    *,
+    positives: Sequence[KpiDefinition] = (),
+    publication: bool = False,
 ) -> dict[str, Any]:
     from analysis.wave_results import wave_results  # these run on frames: pandas is loaded
 
@@ -384,6 +452,9 @@ def _series(
                 wave=label,
                 questions=[q.id for q in asked],
                 option_order=option_order,
+                kpis=kpis,
+                positive=positives,
+                publication=publication,
             )
         )
         for label in order
@@ -401,16 +472,25 @@ def _series(
                 follow_up=current,
                 multiple_choice={q.id for q in asked if q.type is AnswerType.MULTIPLE},
                 option_labels=option_labels(asked),
+                publication=publication,
             )
         )
         for item in compared["questions"]:
             _label_question(item, questionnaire)
         changes.append({"from": previous, "to": current, "questions": compared["questions"]})
     trend = None
-    if len(order) >= 2 and kpis:
+    if len(order) >= 2 and (kpis or positives):
         trend = analysis.to_dict(
-            analysis.trend_kpis(frame, kpis, waves=list(order), dates=list(dates))
+            analysis.trend_kpis(
+                frame,
+                [*kpis, *positives],
+                waves=list(order),
+                dates=list(dates),
+                publication=publication,
+            )
         )
+        for item in trend["kpis"]:
+            item["kpi"]["title"] = _positive_title(item["kpi"], questionnaire)
     everyone = frame.assign(wave=ALL_EVENTS)
     together = analysis.to_dict(
         wave_results(
@@ -419,6 +499,8 @@ def _series(
             questions=[q.id for q in asked],
             option_order=option_order,
             kpis=kpis,
+            positive=positives,
+            publication=publication,
         )
     )
     for item in together["questions"]:
@@ -430,6 +512,14 @@ def _series(
         "trend": trend,
         "together": together,
     }
+
+
+def _positive_title(kpi: dict[str, Any], questionnaire: Questionnaire) -> str:
+    """A KPI's title, or for a question's % positive its words in the officer's language."""
+    if kpi["id"].endswith(".positive") and questionnaire.question(kpi["question"]) is not None:
+        return gettext("%% positive: %(question)s", question=question_text(
+            questionnaire, kpi["question"]))  # fmt: skip
+    return str(kpi["title"])
 
 
 def _options(questions: Sequence[Question]) -> list[tuple[Question, list[str]]]:

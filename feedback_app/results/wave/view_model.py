@@ -26,6 +26,7 @@ def _point(label: str, share: dict[str, Any], *, base: int | None, caution: bool
         high=share.get("ci_high"),
         base=base,
         caution=caution,
+        withheld=bool(share.get("withheld")),
     )
 
 
@@ -94,6 +95,7 @@ def trend_figures(result: dict[str, Any]) -> dict[str, Figure]:
                 high=step["estimate"]["ci_high"],
                 base=step["estimate"]["base"],
                 caution=bool(step["estimate"]["caution"]),
+                withheld=bool(step["estimate"].get("withheld")),
             )
             for step in item["steps"]
         )
@@ -107,8 +109,143 @@ def _count(value: int | None) -> Cell:
     return value
 
 
-def report_workbook(result: dict[str, Any]) -> bytes:
-    """The wave report as XLSX: who responded, KPIs, every question, themes."""
+def report_extra_figures(extras: dict[str, Any]) -> dict[str, Figure]:
+    """The charts of the breakdown and periods added to a report (none when not chosen)."""
+    figures: dict[str, Figure] = {}
+    if extras.get("crosstab"):
+        figures["crosstab"] = crosstab_figure(extras["crosstab"])
+    if extras.get("periods"):
+        figures.update(trend_figures(extras["periods"]))
+    return figures
+
+
+def crosstab_table(result: dict[str, Any]) -> Table:
+    """A cross-tabulation, one row per group and answer: labels first, codes after."""
+    rows: list[tuple[Cell, ...]] = []
+    for row in [*result["rows"], {**result["total"], "label": gettext("Everyone who answered")}]:
+        for label, option in zip(result["option_labels"], row["options"], strict=True):
+            rows.append(
+                (
+                    row["label"],
+                    label,
+                    row["group"],
+                    option["option"],
+                    row["base"],
+                    option["count"],
+                    option["percent"],
+                    option["ci_low"],
+                    option["ci_high"],
+                    gettext("withheld") if option["withheld"] else "",
+                )
+            )
+    return Table(
+        "breakdown",
+        gettext("%(question)s, by group", question=result["question_text"]),
+        (
+            "group",
+            "answer",
+            "group_code",
+            "answer_code",
+            "base",
+            "count",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "note",
+        ),
+        tuple(rows),
+        frozenset({"percent", "ci_low", "ci_high"}),
+    )
+
+
+def period_tables(result: dict[str, Any]) -> list[tuple[str, Table]]:
+    """The wave by period: each period's questions, and each KPI's (and each % positive's)
+    trend with the change from the period before."""
+    rows: list[tuple[Cell, ...]] = []
+    for outcome in [*result["per_period"], result["together"]]:
+        for item in outcome["questions"]:
+            for option in item["options"]:
+                rows.append(
+                    (
+                        outcome["wave"],
+                        item["text"],
+                        option["label"],
+                        item["question"],
+                        option["option"],
+                        item["base"],
+                        option["count"],
+                        option["percent"],
+                        option["ci_low"],
+                        option["ci_high"],
+                        gettext("withheld") if option["withheld"] else "",
+                    )
+                )
+    periods = Table(
+        "periods",
+        gettext("Every closed question, period by period (then all periods together)"),
+        (
+            "period",
+            "question",
+            "answer",
+            "question_code",
+            "answer_code",
+            "base",
+            "count",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "note",
+        ),
+        tuple(rows),
+        frozenset({"percent", "ci_low", "ci_high"}),
+    )
+    steps: list[tuple[Cell, ...]] = []
+    for item in (result.get("trend") or {}).get("kpis", []):
+        kpi = item["kpi"]
+        for step in item["steps"]:
+            e, change = step["estimate"], step["against_previous"] or {}
+            steps.append(
+                (
+                    kpi["short_title"] or kpi["title"],
+                    step["wave"],
+                    kpi["id"],
+                    e["base"],
+                    e["percent"],
+                    e["ci_low"],
+                    e["ci_high"],
+                    change.get("change_pp"),
+                    _significant(change.get("significant")),
+                    flag_text(e),
+                )
+            )
+    trend = Table(
+        "trend",
+        gettext("KPIs and percentage positive, period by period"),
+        (
+            "measure",
+            "period",
+            "measure_code",
+            "base",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "change_points",
+            "significant",
+            "flag",
+        ),
+        tuple(steps),
+        frozenset({"percent", "ci_low", "ci_high", "change_points"}),
+    )
+    return [("Periods", periods), ("Trend", trend)]
+
+
+def _significant(value: bool | None) -> str:
+    return "" if value is None else gettext("yes") if value else gettext("no")
+
+
+def report_workbook(result: dict[str, Any], extras: dict[str, Any] | None = None) -> bytes:
+    """The wave report as XLSX: who responded, KPIs, every question, themes, and the
+    breakdown and periods chosen (each in its own sheet)."""
     wave = result["wave"]
     outcome = result["results"]
     who = result["who"]
@@ -125,7 +262,18 @@ def report_workbook(result: dict[str, Any]) -> bytes:
     kpis = Table(
         "kpis",
         gettext("KPIs measured in %(wave)s", wave=wave),
-        ("kpi", "title", "base", "percent", "ci_low", "ci_high", "flag"),
+        (
+            "kpi",
+            "title",
+            "base",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "flag",
+            "agreed_baseline",
+            "target",
+            "against_target",
+        ),
         tuple(
             (
                 k["kpi"]["reference"] or k["kpi"]["id"],
@@ -135,10 +283,13 @@ def report_workbook(result: dict[str, Any]) -> bytes:
                 k["estimate"]["ci_low"],
                 k["estimate"]["ci_high"],
                 flag_text(k["estimate"]),
+                k.get("against", {}).get("baseline"),
+                k.get("against", {}).get("target"),
+                k.get("against", {}).get("status") or "",
             )
             for k in outcome["kpis"]
         ),
-        frozenset({"percent", "ci_low", "ci_high"}),
+        frozenset({"percent", "ci_low", "ci_high", "agreed_baseline", "target"}),
     )
     rows: list[tuple[Cell, ...]] = []
     for item in outcome["questions"]:
@@ -175,6 +326,9 @@ def report_workbook(result: dict[str, Any]) -> bytes:
         tuple(rows),
         frozenset({"percent", "ci_low", "ci_high"}),
     )
+    positive = positive_table(
+        outcome["questions"], gettext("Percentage positive, question by question")
+    )
     theme_rows = tuple(
         (block["text"], theme["label"], theme["theme"], theme["comments"], theme["percent"])
         for block in result["themes"]
@@ -187,14 +341,53 @@ def report_workbook(result: dict[str, Any]) -> bytes:
         theme_rows,
         frozenset({"percent"}),
     )
-    return tables_to_xlsx(
-        [
-            ("Who responded", responded),
-            ("KPIs", kpis),
-            ("Questions", questions),
-            ("Themes", themes),
-        ],
-        publication=True,
+    sheets = [
+        ("Who responded", responded),
+        ("KPIs", kpis),
+        ("Questions", questions),
+        ("Positive", positive),
+        ("Themes", themes),
+    ]
+    if extras and extras.get("crosstab"):
+        sheets.append(("Breakdown", crosstab_table(extras["crosstab"])))
+    if extras and extras.get("periods") and extras["periods"]["periods"]:
+        sheets += period_tables(extras["periods"])
+    return tables_to_xlsx(sheets, publication=True)
+
+
+def positive_table(questions: list[dict[str, Any]], title: str, name: str = "positive") -> Table:
+    """Each question's % positive (where it marks positive answers): words, then codes."""
+    rows = tuple(
+        (
+            item["text"],
+            ", ".join(item.get("positive_labels", ())),
+            item["question"],
+            item["positive"]["base"],
+            item["positive"]["positive"],
+            item["positive"]["percent"],
+            item["positive"]["ci_low"],
+            item["positive"]["ci_high"],
+            flag_text(item["positive"]),
+        )
+        for item in questions
+        if item.get("positive")
+    )
+    return Table(
+        name,
+        title,
+        (
+            "question",
+            "counted_as_positive",
+            "question_code",
+            "base",
+            "positive",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "flag",
+        ),
+        rows,
+        frozenset({"percent", "ci_low", "ci_high"}),
     )
 
 

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from analysis import AnalysisInputError
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
-from feedback_app.models import LocalArea
+from feedback_app.models import LocalArea, Wave
 from feedback_app.results.downloads import board_report as report_files
 from feedback_app.results.downloads.views import (
     SPOOL_BYTES,
@@ -76,29 +76,93 @@ def wave(area: LocalArea, wave_id: int) -> str:
     )
 
 
+def _report_extras(area: LocalArea, chosen: Wave) -> tuple[dict[str, Any], dict[str, str]]:
+    """The breakdown and periods an officer chose on the results pages, for the
+    report: (figures, the query that asks for them again).
+
+    ``question`` and ``by`` add a cross-tabulation; ``every`` (month, quarter or
+    dates, with ``dates``) adds the wave by period. Both are published figures:
+    counts of 1 to 4, and whatever would reveal one, are withheld. An unknown
+    question or grouping is a 404; the same question twice or unreadable dates a
+    400 with the message (``ResultsError``).
+    """
+    session = db.session()
+    query: dict[str, str] = {}
+    extras: dict[str, Any] = {"crosstab": None, "periods": None, "every": None}
+    question_id, by = request.args.get("question", ""), request.args.get("by", "")
+    if question_id or by:
+        questionnaire = questionnaire_for(chosen.version)
+        closed = {q.id for q in service.closed_questions(questionnaire)}
+        if question_id not in closed or by not in dict(view_model.group_choices(questionnaire)):
+            abort(404)
+        if by == question_id:
+            raise ResultsError(gettext("Choose a different question to break it down by"), "by")
+        extras["crosstab"] = service.cross(
+            session, area, chosen, question_id=question_id, by=by, publication=True
+        )
+        query.update(question=question_id, by=by)
+    every = request.args.get("every", "")
+    if every:
+        if every not in ("month", "quarter", "dates"):
+            abort(404)
+        text = request.args.get("dates", "")
+        starts = service.parse_dates(text) if every == "dates" else []
+        extras["periods"] = service.periods(
+            session, area, [chosen], every=every, starts=starts, publication=True
+        )
+        extras["every"] = every
+        query.update(every=every, **({"dates": text} if every == "dates" else {}))
+    return extras, query
+
+
+def _report_problem(area: LocalArea, chosen: Wave, error: ResultsError) -> tuple[str, int]:
+    """A choice the report cannot be made from: the message, and a way back to choose."""
+    back = "wave_results.periods" if error.field == "dates" else "wave_results.breakdown"
+    page = render_template(
+        "staff/results/wave_report_refused.html",
+        area=area,
+        wave=chosen,
+        problem=str(error),
+        back=back,
+    )
+    return page, 400
+
+
 @bp.get("/<area_slug>/results/waves/<int:wave_id>/report")
 @requires(Permission.VIEW_RESULTS)
-def report(area: LocalArea, wave_id: int) -> str:
-    """The wave's results as a printable report (publication suppression on)."""
+def report(area: LocalArea, wave_id: int) -> Page:
+    """The wave's results as a printable report (publication suppression on), with
+    the breakdown and periods chosen on the results pages."""
     chosen = area_wave_or_404(area, wave_id)
+    try:
+        extras, query = _report_extras(area, chosen)
+    except ResultsError as error:
+        return _report_problem(area, chosen, error)
     result = service.results(db.session(), area, chosen, publication=True)
     return render_template(
         "staff/results/wave_report.html",
         area=area,
         wave=chosen,
         result=result,
+        extras=extras,
+        query=query,
         figures=view_model.question_figures(result["results"]),
+        extra_figures=view_model.report_extra_figures(extras),
         report_css_url=report_files.report_css_url,
     )
 
 
 @bp.get("/<area_slug>/results/waves/<int:wave_id>/report.pdf")
 @requires(Permission.DOWNLOAD_RESPONSES)
-def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse:
+def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
     """The wave's report as tagged PDF (WeasyPrint, like the board report)."""
     session = db.session()
     chosen = area_wave_or_404(area, wave_id)
     started = time.perf_counter()
+    try:
+        extras, query = _report_extras(area, chosen)
+    except ResultsError as error:
+        return _report_problem(area, chosen, error)
     result = service.results(session, area, chosen, publication=True)
     figures = {
         key: figure.for_document()
@@ -109,14 +173,20 @@ def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse:
         area=area,
         wave=chosen,
         result=result,
+        extras=extras,
+        query=query,
         figures=figures,
+        extra_figures={
+            key: figure.for_document()
+            for key, figure in view_model.report_extra_figures(extras).items()
+        },
     )
     pdf, pages = report_files.render_pdf(html)
     _end_read(session)
     audit.record(
         session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="pdf",
         waves=[chosen.id], rows=result["results"]["responses"], pages=pages,
-        seconds=round(time.perf_counter() - started, 2),
+        seconds=round(time.perf_counter() - started, 2), chosen=query,
     )  # fmt: skip
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
     spooled.write(pdf)
@@ -126,16 +196,20 @@ def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse:
 
 @bp.get("/<area_slug>/results/waves/<int:wave_id>/report.xlsx")
 @requires(Permission.DOWNLOAD_RESPONSES)
-def report_xlsx(area: LocalArea, wave_id: int) -> HttpResponse:
+def report_xlsx(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
     """The wave's report as a workbook: labels in every sheet, codes in their own column."""
     session = db.session()
     chosen = area_wave_or_404(area, wave_id)
+    try:
+        extras, query = _report_extras(area, chosen)
+    except ResultsError as error:
+        return _report_problem(area, chosen, error)
     result = service.results(session, area, chosen, publication=True)
-    workbook = view_model.report_workbook(result)
+    workbook = view_model.report_workbook(result, extras)
     _end_read(session)
     audit.record(
         session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="xlsx",
-        waves=[chosen.id], rows=result["results"]["responses"],
+        waves=[chosen.id], rows=result["results"]["responses"], chosen=query,
     )  # fmt: skip
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
     spooled.write(workbook)

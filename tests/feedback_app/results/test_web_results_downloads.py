@@ -257,3 +257,25 @@ def test_coordinators_cannot_download(app: Flask, demo: dict[str, str]) -> None:
     ):
         assert browser.client.get(path).status_code == 403, path
     assert b"/staff/demo/downloads" not in browser.get("/staff/demo/").data
+
+
+def test_a_wave_with_1_to_4_responses_says_fewer_than_5(app: Flask, demo: dict[str, str]) -> None:
+    """Issue 14 §4: the downloads page said "4 responses" where the monitor says
+    "fewer than 5"; one small-number wording everywhere."""
+    ids = _demo_waves(app, demo)
+    with app.app_context():
+        session = db.session()
+        wave = session.get(Wave, ids["repeat"])
+        assert wave is not None
+        questionnaire = questionnaire_for(wave.version)
+        first = questionnaire.pages[0].questions[0]
+        for _ in range(4):
+            response = journey.start_response(session, wave, language="en", channel="online")
+            journey.save_page(
+                session, response, cleaned={first.id: first.options[0].code}, language="en"
+            )
+            assert journey.submit(session, response, questionnaire)
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    text = browser.get("/staff/demo/downloads").get_data(as_text=True)
+    assert "fewer than 5 responses" in text
+    assert "4 responses" not in text

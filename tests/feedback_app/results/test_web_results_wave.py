@@ -506,3 +506,158 @@ def test_coordinator_chooses_the_groups_a_wave_is_monitored_by(
     # None chosen: back to the usual questions.
     assert browser.client.post(f"{monitor}/groups", data={"csrf_token": token}).status_code == 302
     assert 'data-group="week_16"' not in browser.get(monitor).get_data(as_text=True)
+
+
+# --- The chosen breakdown and periods in the report (page, PDF, XLSX) ------------------
+
+
+def _sheet_rows(data: bytes, name: str) -> list[dict[str, Any]]:
+    """A report sheet's rows as dicts keyed by its header row (read with openpyxl)."""
+    sheet = load_workbook(io.BytesIO(data))[name]
+    rows = [r for r in sheet.iter_rows(values_only=True) if any(c is not None for c in r)]
+    start = next(i for i, r in enumerate(rows) if r[0] in ("group", "period", "measure"))
+    header = rows[start]
+    return [dict(zip(header, r, strict=True)) for r in rows[start + 1 :]]
+
+
+def test_report_carries_the_chosen_breakdown_with_no_recoverable_small_cell(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _custom_question_wave(app)
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    chosen = "question=event_useful&by=do_differently"
+    offered = browser.get(f"{BASE}/{wave_id}/breakdown?{chosen}").get_data(as_text=True)
+    assert f"/report?{chosen}" in offered.replace("&amp;", "&")  # "Add to the report"
+    page = browser.get(f"{BASE}/{wave_id}/report?{chosen}")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "Breakdown: Today" in html and "by group" not in html
+    table = html[html.index('id="crosstab"') : html.index("</table>", html.index('id="crosstab"'))]
+    # Labels, never codes; the count of 3 is withheld, not printed.
+    assert 'data-group="yes"' in table and ">yes<" not in table and ">Yes<" in table
+    assert ">3<" not in table and "withheld" in table
+    # The downloads are asked for with the same choice.
+    assert f"report.pdf?{chosen}" in html.replace("&amp;", "&")
+    assert f"report.xlsx?{chosen}" in html.replace("&amp;", "&")
+    xlsx = browser.get(f"{BASE}/{wave_id}/report.xlsx?{chosen}")
+    assert xlsx.status_code == 200
+    rows = _sheet_rows(xlsx.data, "Breakdown")
+    assert {r["group"] for r in rows} >= {"Yes", "No", "Everyone who answered"}
+    assert {r["answer"] for r in rows} >= {"Agree", "Disagree"}
+    # Everything the workbook publishes about agree/disagree by yes/no, attacked with
+    # an integer programme: no withheld count narrower than the protection interval.
+    order, groups = ["agree", "disagree"], ["yes", "no"]
+
+    def published(group: str | None) -> dict[str, Any]:
+        mine = [r for r in rows if r["group_code"] == (group or "all")]
+        if group is None:
+            mine = [r for r in rows if r["group"] == "Everyone who answered"]
+        by_answer = {r["answer_code"]: r for r in mine}
+        withheld = [by_answer[o]["note"] == "withheld" for o in order]
+        return {
+            "base": mine[0]["base"] if isinstance(mine[0]["base"], int) else None,
+            "options": [
+                {"withheld": w, "count": None if w else by_answer[o]["count"]}
+                for o, w in zip(order, withheld, strict=True)
+            ],
+        }
+
+    shown = {"rows": [published(g) for g in groups], "total": published(None)}
+    ranges = _attack(shown, np.array([[30, 12], [3, 9]]))
+    assert ranges, "the count of 3 must be withheld"
+    for name, lo, hi in ranges:
+        if hi > 0:
+            assert hi - lo >= PROTECTION_INTERVAL, (name, lo, hi)
+    counts = [r["count"] for r in rows if isinstance(r["count"], int)]
+    assert not any(1 <= c <= 4 for c in counts)
+    pdf = browser.get(f"{BASE}/{wave_id}/report.pdf?{chosen}")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    plain = browser.get(f"{BASE}/{wave_id}/report.pdf")
+    assert len(pdf.data) > len(plain.data)  # the breakdown's table and chart are in it
+
+
+def test_report_carries_the_chosen_periods_and_refuses_bad_choices(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    make_area_with_staff(app, "demo")
+    wave_id = _milestone_responses(app)
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    offered = browser.get(f"{BASE}/{wave_id}/periods?every=quarter").get_data(as_text=True)
+    assert "/report?every=quarter" in offered
+    page = browser.get(f"{BASE}/{wave_id}/report?every=quarter")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert "By quarter" in html and "2026 Q1 to 2026 Q2" in html
+    assert "Week 6: the decision whether to assess" in html
+    xlsx = browser.get(f"{BASE}/{wave_id}/report.xlsx?every=quarter")
+    assert xlsx.status_code == 200
+    periods = _sheet_rows(xlsx.data, "Periods")
+    milestone = [r for r in periods if r["question_code"] == "milestone"]
+    assert {r["period"] for r in milestone} >= {"2026 Q1", "2026 Q2", "2026 Q3"}
+    assert {r["answer"] for r in milestone} >= {"Week 16: the draft EHC plan"}
+    assert {r["base"] for r in milestone if r["period"].startswith("2026 Q")} == {30}
+    assert not any(isinstance(r["count"], int) and 1 <= r["count"] <= 4 for r in periods)
+    assert "Trend" in load_workbook(io.BytesIO(xlsx.data)).sheetnames
+    chosen = "every=dates&dates=2026-01-01,2026-05-01"
+    assert "2026-01-01 to 2026-04-30" in browser.get(f"{BASE}/{wave_id}/report?{chosen}").get_data(
+        as_text=True
+    )
+    pdf = browser.get(f"{BASE}/{wave_id}/report.pdf?every=quarter")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    # Bad choices: a message and 400, or 404 for what does not exist; never a 500.
+    for path, status in (
+        ("report?every=dates&dates=May", 400),
+        ("report.xlsx?every=dates&dates=2026-05-01,2026-01-01", 400),
+        ("report?question=milestone&by=milestone", 400),
+        ("report.pdf?question=milestone&by=milestone", 400),
+        ("report?question=nope&by=milestone", 404),
+        ("report?question=milestone&by=nope", 404),
+        ("report?every=fortnight", 404),
+    ):
+        assert browser.get(f"{BASE}/{wave_id}/{path}").status_code == status, path
+
+
+def test_kpis_of_one_wave_stand_against_the_plans_agreed_baseline_and_target(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    """Issue 14 §1: the plan's KPIs that the wave measures, against their agreed
+    baselines and targets (from the area's plan)."""
+    from analysis.targets import judge_level, target_level
+    from feedback_app.demo.results import DEMO_WAVES, load_demo_results
+
+    make_area_with_staff(app, "demo")
+    with app.test_request_context():
+        session = db.session()
+        load_demo_results(session, responses_per_wave=40)
+        wave = session.scalar(select(Wave).where(Wave.slug == DEMO_WAVES[0].slug))
+        assert wave is not None
+        wave_id = wave.id
+        result = service.results(session, wave.area, wave, publication=False)
+        kpis = {k.id: k for k in data.area_kpis(wave.area)}
+    judged = [k for k in result["results"]["kpis"] if k["against"]["target"] is not None]
+    assert judged, "the demo plan has agreed baselines and targets"
+    item = judged[0]
+    kpi = kpis[item["kpi"]["id"]]
+    assert kpi.target is not None
+    level = target_level(
+        str(kpi.target.rule), kpi.target.value, baseline=kpi.recorded_baseline,
+        higher_is_better=kpi.higher_is_better, percentage=True,
+    )  # fmt: skip
+    assert item["against"]["baseline"] == kpi.recorded_baseline
+    assert item["against"]["target"] == level
+    e = item["estimate"]
+    if e["percent"] is not None:
+        assert item["against"]["status"] == judge_level(
+            level, point=e["percent"], low=e["ci_low"], high=e["ci_high"],
+            higher_is_better=kpi.higher_is_better,
+        ).value  # fmt: skip
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    html = browser.get(f"{BASE}/{wave_id}").get_data(as_text=True)
+    row = html[html.index(f'data-kpi="{kpi.id}"') :]
+    row = row[: row.index("</tr>")]
+    assert f"{kpi.recorded_baseline:.1f}%" in row
+    assert f"{level:.1f}%" in row
+    book = load_workbook(io.BytesIO(browser.get(f"{BASE}/{wave_id}/report.xlsx").data))
+    header = next(r for r in book["KPIs"].iter_rows(values_only=True) if r[0] == "kpi")
+    assert {"agreed_baseline", "target", "against_target"} <= set(header)
