@@ -19,7 +19,7 @@ from enum import StrEnum
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from feedback_app.models import ApiToken, ApiTokenArea, Membership, StaffUser, utcnow
+from feedback_app.models import ApiToken, ApiTokenArea, LocalArea, Membership, StaffUser, utcnow
 from feedback_app.staff.roles import Permission, allows
 
 #: The longest a token may live.
@@ -41,6 +41,8 @@ class Found:
 
     token: ApiToken | None
     refused: Refused | None = None
+    #: The owner of a known token that is refused (for the audit log).
+    owner_id: int | None = None
 
 
 class BadToken(ValueError):
@@ -110,11 +112,11 @@ def find(db: Session, secret: str) -> Found:
         return Found(None, Refused.UNKNOWN)
     token, user = row
     if token.revoked_at is not None:
-        return Found(None, Refused.REVOKED)
+        return Found(None, Refused.REVOKED, token.user_id)
     if _aware(token.expires_at) <= utcnow():
-        return Found(None, Refused.EXPIRED)
+        return Found(None, Refused.EXPIRED, token.user_id)
     if not user.active:
-        return Found(None, Refused.DEACTIVATED)
+        return Found(None, Refused.DEACTIVATED, token.user_id)
     return Found(token)
 
 
@@ -122,6 +124,20 @@ def may_read(db: Session, token: ApiToken, area_id: int) -> bool:
     """True when ``token`` covers ``area_id`` and its owner still sees results there."""
     covered = {link.area_id for link in token.areas}
     return area_id in covered and area_id in readable_area_ids(db, token.user_id)
+
+
+#: ``last_used_at`` is written at most this often, so a dashboard's burst of
+#: requests costs one write.
+LAST_USED_EVERY = dt.timedelta(minutes=1)
+
+
+def mark_used(token: ApiToken) -> bool:
+    """Note the token's use when the last note is older than :data:`LAST_USED_EVERY`."""
+    now = utcnow()
+    if token.last_used_at is not None and now - _aware(token.last_used_at) < LAST_USED_EVERY:
+        return False
+    token.last_used_at = now
+    return True
 
 
 def tokens_of(db: Session, user_id: int) -> list[ApiToken]:
@@ -145,3 +161,39 @@ def revoke(db: Session, user_id: int, token_id: int) -> bool:
         return False
     token.revoked_at = utcnow()
     return True
+
+
+@dataclass(frozen=True)
+class TokenRow:
+    """One of a person's tokens as their tokens page lists it."""
+
+    id: int
+    name: str
+    area_names: tuple[str, ...]
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    last_used_at: dt.datetime | None
+    #: "active", "expired" or "revoked".
+    state: str
+
+
+def token_rows(db: Session, user_id: int) -> list[TokenRow]:
+    """A person's tokens, newest first, with the names of the areas they read."""
+    names = dict(db.execute(select(LocalArea.id, LocalArea.name)).all())
+    now = utcnow()
+    return [
+        TokenRow(
+            id=token.id,
+            name=token.name,
+            area_names=tuple(sorted(names[link.area_id] for link in token.areas)),
+            created_at=token.created_at,
+            expires_at=token.expires_at,
+            last_used_at=token.last_used_at,
+            state="revoked"
+            if token.revoked_at is not None
+            else "expired"
+            if _aware(token.expires_at) <= now
+            else "active",
+        )
+        for token in tokens_of(db, user_id)
+    ]
