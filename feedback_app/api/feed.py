@@ -369,23 +369,35 @@ def breakdown_rows(session: Session, area: LocalArea, chosen: Selection) -> list
 
 
 def wave_result_rows(session: Session, area: LocalArea, wave: Wave) -> list[dict[str, Any]]:
-    """:data:`WAVE_RESULTS`' rows: the wave's report (publication suppression on)."""
+    """:data:`WAVE_RESULTS`' rows: the wave's report (publication suppression on).
+
+    Two more guards than the wave report, found by the API's property test: a
+    question's base from 1 to 4 is withheld, and so is the base of a single-choice
+    question with exactly one withheld option (else base minus the shown options
+    would give it).
+    """
     result = wave_service.results(session, area, wave, publication=True)["results"]
-    return [
-        {
-            "question": question["question"],
-            "question_text": question["text"],
-            "option": option["option"],
-            "option_label": option["label"],
-            "multiple_choice": bool(question["multiple_choice"]),
-            "base": question["base"],
-            "count": option["count"],
-            "percent": option["percent"],
-            "withheld": bool(option.get("withheld")),
-        }
-        for question in result["questions"]
-        for option in question["options"]
-    ]
+    rows = []
+    for question in result["questions"]:
+        options = question["options"]
+        single = not question["multiple_choice"]
+        lone = single and sum(1 for option in options if option.get("withheld")) == 1
+        base = None if lone else published_total(question["base"])
+        rows += [
+            {
+                "question": question["question"],
+                "question_text": question["text"],
+                "option": option["option"],
+                "option_label": option["label"],
+                "multiple_choice": bool(question["multiple_choice"]),
+                "base": base,
+                "count": option["count"],
+                "percent": option["percent"],
+                "withheld": bool(option.get("withheld")),
+            }
+            for option in options
+        ]
+    return rows
 
 
 #: Rows of a table that is not about a choice of waves.
