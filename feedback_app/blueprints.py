@@ -12,6 +12,8 @@ def register_blueprints(app: Flask) -> None:
     """Register every feature's blueprint and the staff navigation on ``app``."""
     from feedback_app.actions.views import bp as actions_bp
     from feedback_app.actions.views import public_bp as actions_public_bp
+    from feedback_app.api.token_views import bp as api_tokens_bp
+    from feedback_app.api.views import bp as api_bp
     from feedback_app.collection.views import bp as collection_bp
     from feedback_app.data_protection.views import bp as data_protection_bp
     from feedback_app.designer.views import bp as designer_bp
@@ -73,6 +75,9 @@ def register_blueprints(app: Flask) -> None:
         plan_actions_bp,
         plan_benchmarks_bp,
         data_protection_bp,
+        api_tokens_bp,
+        # The read-only results API (bearer tokens, no session).
+        api_bp,
     ):
         app.register_blueprint(blueprint)
     app.add_template_global(staff_links)

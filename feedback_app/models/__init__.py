@@ -4,6 +4,7 @@
 deletion and retention read the list of tables from it.
 """
 
+from feedback_app.models.api_tokens import ApiToken, ApiTokenArea
 from feedback_app.models.areas import LocalArea
 from feedback_app.models.base import NAMING_CONVENTION, Base, utcnow
 from feedback_app.models.contacts import ContactList, ContactMessage, WaveContact, WaveReminder
@@ -48,6 +49,8 @@ from feedback_app.models.waves import (
 __all__ = [
     "NAMING_CONVENTION",
     "Answer",
+    "ApiToken",
+    "ApiTokenArea",
     "AreaAction",
     "AreaPlan",
     "AreaUpdate",

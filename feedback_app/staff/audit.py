@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 from feedback_app.models import AuditEvent, Membership, StaffUser, utcnow
 
 #: Actions that are counted on one row when they repeat.
-GROUPED_ACTIONS = frozenset({"forbidden", "login_failed", "login_throttled", "login_busy"})
+GROUPED_ACTIONS = frozenset(
+    {"forbidden", "login_failed", "login_throttled", "login_busy", "api_read", "api_refused"}
+)
 #: Repeats within this time of a group's first event join it.
 GROUP_WINDOW = dt.timedelta(minutes=15)
 

@@ -39,6 +39,7 @@ STAFF_LINKS: list[StaffLink] = [
     StaffLink("plan_actions.index", _l("Plan actions"), Permission.VIEW_WORKSPACE),
     StaffLink("imports.index", _l("Import a baseline"), Permission.IMPORT_RESPONSES),
     StaffLink("downloads.index", _l("Downloads"), Permission.DOWNLOAD_RESPONSES),
+    StaffLink("api_tokens.index", _l("API tokens"), Permission.VIEW_RESULTS),
     StaffLink("quality.index", _l("Flagged responses"), Permission.REVIEW_RESPONSES),
     StaffLink("staff.people", _l("People"), Permission.MANAGE_USERS),
     StaffLink("sso.mappings", _l("Single sign-on"), Permission.MANAGE_USERS),

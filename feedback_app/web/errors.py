@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, SecurityError
@@ -30,6 +30,16 @@ MESSAGES = {
 }
 
 
+def problem_response(status: int, title: str, detail: str) -> Response:
+    """RFC 9457 problem details (``application/problem+json``): the results API's errors."""
+    response = jsonify({"type": "about:blank", "title": title, "status": status, "detail": detail})
+    response.status_code = status
+    response.mimetype = "application/problem+json"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="results"'
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Register the handlers."""
     app.register_error_handler(CSRFError, _csrf_error)
@@ -55,6 +65,13 @@ def _http_error(error: HTTPException) -> tuple[str, int] | tuple[str, int, dict[
     code = error.code or 500
     if code >= 500:
         return _unexpected_error(error)
+    if request.path.startswith("/api/"):
+        # The results API answers in JSON problem details, even for a URL it lacks.
+        response = problem_response(code, error.name, error.description or "")
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":  # e.g. Allow on a 405
+                response.headers[name] = value
+        return response  # type: ignore[return-value]
     if isinstance(error, SecurityError):
         # A Host outside TRUSTED_HOSTS: no URL can be built for this request, so the
         # page template (which links assets) cannot be rendered. Plain text instead.

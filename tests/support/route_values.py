@@ -18,6 +18,7 @@ from werkzeug.routing import Rule
 from werkzeug.routing.converters import NumberConverter
 
 from feedback_app import db
+from feedback_app.api import tokens as api_tokens
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import (
     AreaAction,
@@ -29,6 +30,7 @@ from feedback_app.models import (
     SsoRoleMapping,
     StaffUser,
     Wave,
+    utcnow,
 )
 from feedback_app.plan.service import area_plan
 from tests.support.staff import make_area_with_staff
@@ -80,6 +82,13 @@ def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dic
         coordinator = session.scalar(
             select(StaffUser.id).where(StaffUser.email == "coordinator@demo.example")
         )
+        administrator = session.scalars(
+            select(StaffUser).where(StaffUser.email == "administrator@demo.example")
+        ).one()
+        api_token, _secret = api_tokens.issue(
+            session, administrator, name="Route check", area_ids=[wave.area_id],
+            expires_at=utcnow() + dt.timedelta(days=30),
+        )  # fmt: skip
         plan = area_plan(session, wave.area)
         kpi_id = plan.kpis[0].id if plan is not None and plan.kpis else "x"
         session.commit()
@@ -98,6 +107,7 @@ def demo_route_values(app: Flask, wave_slug: str = "demo-event-feedback") -> dic
             "return_id": paper.id,
             "user_id": coordinator,
             "mapping_id": mapping.id,
+            "token_id": api_token.id,
             "revision": 1,
             "page_id": page.id,
             "question_id": page.questions[0].id,

@@ -1,0 +1,1 @@
+"""The read-only results API and its personal access tokens (ADR 0036)."""
