@@ -266,9 +266,16 @@ def reset(area: LocalArea, user_id: int) -> Page:
     person = membership.user
     if not person.totp_secret:
         abort(404)
-    if person.id == g.staff_user.id or not accounts.may_manage_account(
-        db.session(), actor=g.staff_user, person=person
-    ):
+    if person.id == g.staff_user.id:
+        # As deactivating oneself: another administrator checks it is really you.
+        return render_template(
+            "staff/people_refused.html",
+            area=area,
+            message=gettext(
+                "You cannot reset your own two-step sign-in. Ask another administrator."
+            ),
+        ), 400
+    if not accounts.may_manage_account(db.session(), actor=g.staff_user, person=person):
         audit.record_for_person(
             db.session(),
             "second_factor_reset_refused",
@@ -283,9 +290,7 @@ def reset(area: LocalArea, user_id: int) -> Page:
             message=gettext(
                 "You cannot reset this person's two-step sign-in, because they also work in"
                 " an area you do not administer. They can ask the service's operator."
-            )
-            if person.id != g.staff_user.id
-            else gettext("You cannot reset your own two-step sign-in. Ask another administrator."),
+            ),
         ), 403
     second_factor.reset(db.session(), person)
     audit.record_for_person(
