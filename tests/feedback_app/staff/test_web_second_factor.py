@@ -278,9 +278,7 @@ def test_an_administrator_resets_someone_elses_second_factor(app: Flask) -> None
 
         south = db.session().scalar(select(LocalArea).where(LocalArea.slug == "south"))
         assert south is not None
-        create_user(
-            db.session(), area=south, email=COORDINATOR, role=Role.REVIEWER, password=None
-        )
+        create_user(db.session(), area=south, email=COORDINATOR, role=Role.REVIEWER, password=None)
         db.session().commit()
     _with_second_factor(app, COORDINATOR)
     admin.get("/staff/north/people")
@@ -288,3 +286,24 @@ def test_an_administrator_resets_someone_elses_second_factor(app: Flask) -> None
     assert refused.status_code == 403
     assert _user(app, COORDINATOR).totp_secret is not None
     assert _events(app, "second_factor_reset_refused")
+
+
+def test_the_operator_resets_anyones_second_factor_from_the_command_line(app: Flask) -> None:
+    """The only administrator lost their phone and their recovery codes."""
+    from feedback_app.cli import cli
+
+    make_area_with_staff(app, "north")
+    admin = signed_in(app.test_client(), ADMIN)
+    runner = app.test_cli_runner()
+    done = runner.invoke(cli, ["users", "reset-second-factor", "--email", ADMIN])
+    assert done.exit_code == 0, done.output
+    assert _user(app, ADMIN).totp_secret is None
+    assert admin.client.get("/staff/north/").status_code == 302, "their sessions ended"
+    assert [e["by"] for e in _events(app, "second_factor_reset")] == ["command line"]
+    # Signing in again, the administrator is made to set it up again.
+    browser = PageBrowser(app.test_client())
+    browser.get("/staff/login")
+    page = browser.post("/staff/login", {"email": ADMIN, "password": PASSWORD})
+    assert page.request.path == "/staff/account/two-step/set-up"
+    again = runner.invoke(cli, ["users", "reset-second-factor", "--email", COORDINATOR])
+    assert again.exit_code == 2 and "has no two-step sign-in" in again.output
