@@ -20,7 +20,16 @@ from sqlalchemy.orm import Session
 from feedback_app.models import AuditEvent, Membership, StaffUser, utcnow
 
 #: Actions that are counted on one row when they repeat.
-GROUPED_ACTIONS = frozenset({"forbidden", "login_failed", "login_throttled", "login_busy"})
+GROUPED_ACTIONS = frozenset(
+    {
+        "forbidden",
+        "login_failed",
+        "login_throttled",
+        "login_busy",
+        "login_code_failed",
+        "login_code_throttled",
+    }
+)
 #: Repeats within this time of a group's first event join it.
 GROUP_WINDOW = dt.timedelta(minutes=15)
 

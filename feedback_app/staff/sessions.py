@@ -14,6 +14,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.orm import Session
@@ -122,7 +123,7 @@ def end_all(db: Session, user_id: int) -> int:
     )
 
 
-def end_password_sessions(db: Session, user_ids: Select[tuple[int]]) -> int:
+def end_password_sessions(db: Session, user_ids: Select[Any]) -> int:
     """End the password sessions of the people ``user_ids`` selects (their area became
     single sign-on only); single sign-on sessions stay. Caller commits."""
     return int(
