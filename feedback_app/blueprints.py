@@ -38,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.sending.update_views import public_bp as updates_public_bp
     from feedback_app.sending.views import bp as sending_bp
     from feedback_app.staff.navigation import staff_links
+    from feedback_app.staff.second_factor_views import bp as two_step_bp
     from feedback_app.staff.sso_views import bp as sso_bp
     from feedback_app.staff.views import bp as staff_bp
     from feedback_app.translating.views import bp as translating_bp
@@ -53,6 +54,7 @@ def register_blueprints(app: Flask) -> None:
         # The staff workspace.
         staff_bp,
         sso_bp,
+        two_step_bp,
         translating_bp,
         designer_bp,
         review_bp,

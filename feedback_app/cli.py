@@ -414,6 +414,28 @@ def users_deactivate(email: str) -> None:
     click.echo(f"{email} can no longer sign in ({ended} sessions ended).")
 
 
+@users.command("reset-second-factor")
+@click.option("--email", required=True)
+def users_reset_second_factor(email: str) -> None:
+    """Turn off anyone's two-step sign-in and end their sessions (a lost phone; audited).
+
+    For when no administrator can (the only administrator lost their phone and their
+    recovery codes). An administrator sets it up again at the next sign-in.
+    """
+    from feedback_app.staff import audit, second_factor
+
+    session = db.session()
+    user = _account(email)
+    if not user.totp_secret:
+        raise click.UsageError(f"{email} has no two-step sign-in to reset")
+    second_factor.reset(session, user)
+    audit.record_for_person(
+        session, "second_factor_reset", person=user, user_id=None, commit=False, by="command line"
+    )
+    session.commit()
+    click.echo(f"Two-step sign-in is off for {email}; their sessions have ended.")
+
+
 @users.command("activate")
 @click.option("--email", required=True)
 def users_activate(email: str) -> None:

@@ -170,6 +170,8 @@ def from_environment(environ: dict[str, str] | None = None) -> Settings:
             **statement,
             **sending,
             **single_sign_on,
+            # The service's name in staff's authenticator apps (ADR 0038).
+            "TOTP_ISSUER": env.get("TOTP_ISSUER", "").strip()[:100],
         },
     )
 

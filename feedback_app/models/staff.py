@@ -47,6 +47,12 @@ class StaffUser(Base):
     #: person has signed in with single sign-on (ADR 0035): later sign-ins find the
     #: account by this, never by e-mail.
     sso_subject: Mapped[str | None] = mapped_column(String(600), unique=True, index=True)
+    #: The base32 TOTP secret of the person's authenticator app, set once they
+    #: confirmed a first code (ADR 0038); None when two-step sign-in is off.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: The 30-second time step of the last code accepted: a code of this step or
+    #: an earlier one is refused, so no code is accepted twice.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -95,6 +101,24 @@ class SsoRoleMapping(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class RecoveryCode(Base):
+    """A one-time code to sign in with when the authenticator app is lost (ADR 0038).
+
+    Shown once when made; only its SHA-256 is kept. ``used_at`` is set by a
+    conditional update, so a code works once however often it is sent.
+    """
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    used_at: Mapped[dt.datetime | None]
+
+
 class OneTimeLink(Base):
     """An invitation or password-reset link, shown once on screen, used once."""
 
@@ -133,6 +157,9 @@ class StaffSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     #: Refreshed at most once a minute (``feedback_app.staff.sessions``).
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    #: How the session began: "password" or "sso". Making an area single sign-on
+    #: only ends its staff's password sessions (ADR 0038).
+    method: Mapped[str] = mapped_column(String(20), default="password", server_default="password")
 
 
 class LoginThrottle(Base):

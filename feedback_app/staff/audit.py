@@ -21,7 +21,16 @@ from feedback_app.models import AuditEvent, Membership, StaffUser, utcnow
 
 #: Actions that are counted on one row when they repeat.
 GROUPED_ACTIONS = frozenset(
-    {"forbidden", "login_failed", "login_throttled", "login_busy", "api_read", "api_refused"}
+    {
+        "forbidden",
+        "login_failed",
+        "login_throttled",
+        "login_busy",
+        "login_code_failed",
+        "login_code_throttled",
+        "api_read",
+        "api_refused",
+    }
 )
 #: Repeats within this time of a group's first event join it.
 GROUP_WINDOW = dt.timedelta(minutes=15)

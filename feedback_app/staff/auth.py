@@ -12,12 +12,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import abort, current_app, g, redirect, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.models import LocalArea, Membership, StaffUser
-from feedback_app.staff import audit
+from feedback_app.models import LocalArea, Membership, StaffUser, utcnow
+from feedback_app.staff import audit, second_factor
 from feedback_app.staff import sessions as staff_sessions
 from feedback_app.staff.roles import Permission, allows
 from feedback_app.staff.sessions import Ended, Timeouts
@@ -26,6 +26,10 @@ from feedback_app.staff.sessions import Ended, Timeouts
 _COOKIE_KEY = "staff"
 #: What the sign-in page says about why someone was signed out.
 TIMEOUT_REASONS = {Ended.IDLE: "1", Ended.ABSOLUTE: "max"}
+#: The cookie key of a sign-in waiting for its second step (user id, deadline, next).
+_PENDING_KEY = "staff_pending"
+#: How long after the password the code may be entered.
+SECOND_STEP_SECONDS = 300
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -49,11 +53,13 @@ def timeouts() -> Timeouts:
     )
 
 
-def sign_in(user: StaffUser) -> None:
+def sign_in(user: StaffUser, *, method: str = "password") -> None:
     """Start a new session for ``user`` (nothing from the old session survives).
 
-    Commits: the session row must exist before the cookie naming it is sent. Expired
-    sessions of everyone are deleted here too, so the table stays small.
+    ``method`` is how they proved who they are: "password" (with its second step,
+    if any) or "sso". Commits: the session row must exist before the cookie naming
+    it is sent. Expired sessions of everyone are deleted here too, so the table
+    stays small.
     """
     old = session.get(_COOKIE_KEY)
     session.clear()
@@ -61,9 +67,64 @@ def sign_in(user: StaffUser) -> None:
     if isinstance(old, str):
         staff_sessions.end(db_session, old)
     staff_sessions.remove_expired(db_session, timeouts=timeouts())
-    session[_COOKIE_KEY] = staff_sessions.start(db_session, user)
+    session[_COOKIE_KEY] = staff_sessions.start(db_session, user, method=method)
     db_session.commit()
-    g.staff_user = user
+    g.staff_user, g.staff_session_method = user, method
+
+
+def begin_second_step(user: StaffUser, *, next_path: str | None, message: str = "") -> None:
+    """The password was right and ``user`` has two-step sign-in: no session yet.
+
+    The signed cookie remembers who, until when, and where they were going;
+    ``pending_user`` reads it back on the code page; ``message`` is shown once
+    signed in.
+    """
+    old = session.get(_COOKIE_KEY)
+    session.clear()
+    if isinstance(old, str):
+        staff_sessions.end(db.session(), old)
+        db.session().commit()
+    session[_PENDING_KEY] = {
+        "user": user.id,
+        "until": int(utcnow().timestamp()) + SECOND_STEP_SECONDS,
+        "next": next_path or "",
+        "message": message,
+    }
+
+
+def pending_user() -> tuple[StaffUser | None, bool]:
+    """The account waiting for its second step, and whether the wait ran out."""
+    pending = session.get(_PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None, False
+    if int(pending.get("until", 0)) < utcnow().timestamp():
+        session.pop(_PENDING_KEY, None)
+        return None, True
+    user = db.session().get(StaffUser, int(pending.get("user", 0)))
+    if user is None or not user.active or not user.totp_secret:
+        session.pop(_PENDING_KEY, None)
+        return None, False
+    return user, False
+
+
+def finish_second_step(user: StaffUser) -> str | None:
+    """Sign ``user`` in after a right code; return where they were going."""
+    pending = session.get(_PENDING_KEY)
+    pending = pending if isinstance(pending, dict) else {}
+    sign_in(user)
+    if pending.get("message"):
+        flash(str(pending["message"]))
+    return str(pending["next"]) if pending.get("next") else None
+
+
+def must_set_up_second_factor(user: StaffUser) -> bool:
+    """True for an administrator signed in with a password without two-step sign-in
+    (every staff page sends them to set it up first)."""
+    if user.totp_secret or g.get("staff_session_method", "password") != "password":
+        return False
+    if "staff_must_set_up" not in g:
+        g.staff_must_set_up = second_factor.required(db.session(), user)
+    return bool(g.staff_must_set_up)
 
 
 def sign_out() -> None:
@@ -95,6 +156,7 @@ def current_user() -> StaffUser | None:
             g.staff_timed_out = found.ended
         else:
             user = found.user
+            g.staff_session_method = found.session.method if found.session else "password"
             if found.needs_touch and fresh and found.session is not None:
                 db_session = db.session()
                 db.begin_write(db_session)
@@ -137,6 +199,8 @@ def requires(permission: Permission) -> Callable[[View], View]:
             user = current_user()
             if user is None:
                 return redirect(url_for("staff.login", next=request.path, timeout=timeout_reason()))
+            if must_set_up_second_factor(user):
+                return redirect(url_for("two_step.set_up"))
             area = db.session().scalar(select(LocalArea).where(LocalArea.slug == area_slug))
             membership = (
                 db.session().scalar(

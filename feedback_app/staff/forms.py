@@ -154,3 +154,25 @@ class SsoOnlyForm(FlaskForm):
         ),
         validators=[InputRequired(_l("Choose how staff sign in"))],
     )
+
+
+class CodeForm(FlaskForm):
+    """A 6-digit code from an authenticator app (two-step sign-in, ADR 0038)."""
+
+    code = StringField(
+        _l("Code from your authenticator app"),
+        description=_l("The 6-digit code your app shows now, for example 123456."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter the 6-digit code from your app")), Length(max=20)],
+    )
+
+
+class RecoveryCodeForm(FlaskForm):
+    """One of the recovery codes given when two-step sign-in was turned on."""
+
+    code = StringField(
+        _l("Recovery code"),
+        description=_l("One of the codes you saved, for example abcd-efgh-jkmn-pqrs."),
+        widget=GovTextInput(),
+        validators=[InputRequired(_l("Enter a recovery code")), Length(max=100)],
+    )

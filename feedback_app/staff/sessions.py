@@ -14,8 +14,9 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Select, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from feedback_app.models import StaffSession, StaffUser, utcnow
@@ -63,11 +64,18 @@ def _key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def start(db: Session, user: StaffUser) -> str:
-    """Store a new session for ``user``; return the token for the cookie. Caller commits."""
+def start(db: Session, user: StaffUser, *, method: str = "password") -> str:
+    """Store a new session for ``user``; return the token for the cookie. Caller commits.
+
+    ``method`` is how it began: "password" or "sso".
+    """
     token = secrets.token_urlsafe(32)
     now = utcnow()
-    db.add(StaffSession(id=_key(token), user_id=user.id, created_at=now, last_seen_at=now))
+    db.add(
+        StaffSession(
+            id=_key(token), user_id=user.id, created_at=now, last_seen_at=now, method=method
+        )
+    )
     return token
 
 
@@ -112,6 +120,18 @@ def end_all(db: Session, user_id: int) -> int:
     """End every session of one person (deactivation, password change). Caller commits."""
     return int(
         db.execute(delete(StaffSession).where(StaffSession.user_id == user_id)).rowcount  # type: ignore[attr-defined]
+    )
+
+
+def end_password_sessions(db: Session, user_ids: Select[Any]) -> int:
+    """End the password sessions of the people ``user_ids`` selects (their area became
+    single sign-on only); single sign-on sessions stay. Caller commits."""
+    return int(
+        db.execute(
+            delete(StaffSession).where(
+                StaffSession.method == "password", StaffSession.user_id.in_(user_ids)
+            )
+        ).rowcount  # type: ignore[attr-defined]
     )
 
 

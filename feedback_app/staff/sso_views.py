@@ -14,8 +14,9 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.models import LocalArea, SsoRoleMapping
+from feedback_app.models import LocalArea, Membership, SsoRoleMapping
 from feedback_app.staff import audit, sso
+from feedback_app.staff import sessions as staff_sessions
 from feedback_app.staff.auth import record_action, requires, sign_in
 from feedback_app.staff.forms import SsoMappingForm, SsoOnlyForm
 from feedback_app.staff.roles import Permission
@@ -100,7 +101,7 @@ def callback() -> HttpResponse:
         roles=signed_on.roles,
         account_made=signed_on.created,
     )
-    sign_in(signed_on.user)
+    sign_in(signed_on.user, method="sso")
     session[SIGNED_ON_KEY] = True
     return redirect(url_for("staff.home"))
 
@@ -217,9 +218,20 @@ def set_sso_only(area: LocalArea) -> tuple[str, int] | HttpResponse:
         )
         return _mapping_page(area, SsoMappingForm(), 400)
     area.sso_only = wanted
-    record_action("sso_only_set", area=area, sso_only=wanted, by=g.staff_user.email)
+    ended = 0
+    if wanted:
+        # Password sessions already open for the area's staff end now (ADR 0038).
+        ended = staff_sessions.end_password_sessions(
+            db.session(), select(Membership.user_id).where(Membership.area_id == area.id)
+        )
+    record_action(
+        "sso_only_set", area=area, sso_only=wanted, by=g.staff_user.email, sessions_ended=ended
+    )
     flash(
-        gettext("Staff of this area now sign in with single sign-on only.")
+        gettext(
+            "Staff of this area now sign in with single sign-on only. Sessions they had"
+            " opened with a password have ended."
+        )
         if wanted
         else gettext("Staff of this area can sign in with single sign-on or a password.")
     )

@@ -32,8 +32,10 @@ from feedback_app.models import LocalArea, StaffUser, Wave
 from feedback_app.respond import journey
 from feedback_app.staff import accounts, audit, sso, sso_views
 from feedback_app.staff.auth import (
+    begin_second_step,
     current_user,
     memberships,
+    must_set_up_second_factor,
     record_action,
     requires,
     sign_in,
@@ -122,15 +124,22 @@ def _welcome(outcome: accounts.LinkOutcome, found: accounts.LinkUse) -> None:
         link_made_by=found.link.created_by_id,
     )
     db.session().commit()
-    sign_in(outcome.user)
-    if outcome.action == "role_added":
-        flash(
-            gettext(
-                "You have been added to the %(area)s workspace. You sign in with"
-                " the same email address and password as before.",
-                area=outcome.area.name,
-            )
+    message = (
+        gettext(
+            "You have been added to the %(area)s workspace. You sign in with"
+            " the same email address and password as before.",
+            area=outcome.area.name,
         )
+        if outcome.action == "role_added"
+        else ""
+    )
+    if outcome.user.totp_secret:
+        # A link proves the e-mail or the password, not the phone: the code still counts.
+        begin_second_step(outcome.user, next_path=f"/staff/{outcome.area.slug}/", message=message)
+        return
+    sign_in(outcome.user)
+    if message:
+        flash(message)
 
 
 def sso_provider_name() -> str:
@@ -160,6 +169,11 @@ def _sign_in_refusal(outcome: accounts.SignInOutcome) -> str | None:
             " instead of a password.",
             provider=sso_provider_name(),
         )
+    if outcome.user.totp_secret:
+        # The password was right; the session starts after the code (ADR 0038).
+        audit.record(db.session(), "login_password_ok", user_id=outcome.user.id)
+        begin_second_step(outcome.user, next_path=_safe_next(request.args.get("next")))
+        return None
     audit.record(db.session(), "login", user_id=outcome.user.id)
     sign_in(outcome.user)
     return None
@@ -210,6 +224,8 @@ def login() -> str | HttpResponse | tuple[str, int] | Refusal:
         if isinstance(checked, tuple):
             return checked
         error = _sign_in_refusal(checked)
+        if error is None and checked.user is not None and checked.user.totp_secret:
+            return redirect(url_for("two_step.code"))
         if error is None:
             return redirect(_safe_next(request.args.get("next")) or url_for("staff.home"))
     status = 400 if (form.errors or error) else 200
@@ -248,6 +264,8 @@ def home() -> str | HttpResponse:
     user = current_user()
     if user is None:
         return redirect(url_for("staff.login", timeout=timeout_reason()))
+    if must_set_up_second_factor(user):
+        return redirect(url_for("two_step.set_up"))
     roles = memberships(user)
     if len(roles) == 1:
         return redirect(url_for("staff.area_home", area_slug=roles[0].area.slug))
@@ -417,11 +435,29 @@ def _use_link_with(
     return None
 
 
+def _sso_only_link(found: accounts.LinkUse) -> bool:
+    """True when using the link would give a password nobody may sign in with: the
+    area it is for, or an area of the account it resets, is single sign-on only."""
+    if found.area.sso_only:
+        return True
+    return found.account is not None and sso.password_refused(db.session(), found.account)
+
+
 @bp.route("/link/<token>", methods=["GET", "POST"])
 def use_link(token: str) -> str | HttpResponse | tuple[str, int] | Refusal:
     found = accounts.find_link(db.session(), token[:100])
     if found is None:
         return render_template("staff/link_used.html"), 404
+    if _sso_only_link(found):
+        # A password would be refused at every sign-in: send them to the provider.
+        if request.method == "POST":
+            audit.record(db.session(), "link_sso_only", area_id=found.area.id)
+        return render_template(
+            "staff/link_sso_only.html",
+            found=found,
+            sso_configured=sso.configured(),
+            sso_provider=sso_provider_name(),
+        ), 400 if request.method == "POST" else 200
     form = SetPasswordForm()
     if found.joins_existing_account:
         form.password.label.text = gettext("Your password")
@@ -432,6 +468,8 @@ def use_link(token: str) -> str | HttpResponse | tuple[str, int] | Refusal:
             return used
         if used is not None:
             _welcome(used, found)
+            if used.user.totp_secret:
+                return redirect(url_for("two_step.code"))
             return redirect(url_for("staff.area_home", area_slug=used.area.slug))
     status = 400 if form.errors else 200
     return render_template("staff/set_password.html", form=form, found=found), status

@@ -14,9 +14,11 @@ from collections import deque
 from urllib.parse import urlsplit
 
 import pytest
+from flask import Flask
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
+from tests.browser import two_step
 from tests.browser.audit import audit, report
 from tests.browser.harness import LiveServer, NewPage
 from tests.support.page_checks import page_problems
@@ -69,7 +71,39 @@ def _sign_in(page: Page, email: str) -> None:
     page.locator("#password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_load_state()
+
+
+def _two_step_pages(page: Page, app: Flask, axe_source: str, email: str) -> list[str]:
+    """Audit every two-step sign-in page (ADR 0038), error states included, as the
+    administrator is made to set it up, signs out, and signs in with a code."""
+    problems: list[str] = []
+
+    def check(what: str, *, expect_error: bool = False) -> None:
+        nonlocal problems
+        problems += audit(page, axe_source, what)
+        problems += [
+            f"{page.url}: {p}" for p in page_problems(page.content(), expect_error=expect_error)
+        ]
+
+    assert page.url.endswith("/staff/account/two-step/set-up"), page.url
+    check("two-step set-up")
+    page.get_by_role("button", name="Turn on two-step sign-in").click()  # empty: the error
+    check("two-step set-up, with errors", expect_error=True)
+    two_step.set_up(page, app, email)
+    page.goto("/staff/account/two-step")
+    check("two-step sign-in settings")
+    page.get_by_role("button", name="Sign out").click()
+    _sign_in(page, email)
+    assert page.url.endswith("/staff/login/code"), page.url
+    check("code after the password")
+    page.get_by_role("button", name="Continue").click()
+    check("code after the password, with errors", expect_error=True)
+    page.get_by_role("link", name="I cannot use my app: use a recovery code").click()
+    check("recovery code")
+    page.get_by_role("link", name="Use a code from my app instead").click()
+    two_step.enter_code(page, app, email)
     assert "/staff/login" not in page.url, "sign-in failed"
+    return problems
 
 
 def _links(page: Page, origin: str) -> list[str]:
@@ -96,6 +130,7 @@ def test_every_linked_staff_page_is_accessible(
     problems = audit(page, axe_source, "sign in, with errors")
     problems += [f"{page.url}: {p}" for p in page_problems(page.content(), expect_error=True)]
     _sign_in(page, administrator)
+    problems += _two_step_pages(page, live_server.app, axe_source, administrator)
 
     queue = deque(["/staff/demo/"])
     seen: set[str] = set()

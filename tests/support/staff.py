@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import re
+import time
+
+import pyotp
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import select
+from werkzeug.test import TestResponse
 
 from feedback_app import db
-from feedback_app.models import LocalArea
+from feedback_app.models import LocalArea, StaffUser
 from feedback_app.plan.service import start_plan_from_bank
 from feedback_app.staff.accounts import create_user
 from feedback_app.staff.areas import create_area
@@ -40,9 +46,62 @@ def make_area_with_staff(app: Flask, slug: str, *, plan: bool = True) -> dict[st
 
 
 def signed_in(client: FlaskClient, email: str, password: str = PASSWORD) -> PageBrowser:
-    """A page browser signed in as ``email``."""
+    """A page browser signed in as ``email``.
+
+    Two-step sign-in is done as a person would: an administrator is sent to set it
+    up at the first sign-in (the key is read from the page, the recovery codes kept),
+    and later sign-ins enter a code, or a kept recovery code when three sign-ins in
+    a minute have used every code the drift window allows.
+    """
     browser = PageBrowser(client)
     browser.get("/staff/login")
     response = browser.post("/staff/login", {"email": email, "password": password})
+    if response.request.path == "/staff/account/two-step/set-up":
+        response = set_up_second_factor(browser, email)
+    elif response.request.path == "/staff/login/code":
+        response = enter_second_factor(browser, email)
     assert "/staff/login" not in response.request.path, "sign-in failed"
     return browser
+
+
+def kept_recovery_codes(app: Flask, email: str) -> list[str]:
+    """The unused recovery codes the helpers were shown for ``email`` in ``app``."""
+    kept: dict[str, list[str]] = app.extensions.setdefault("test_recovery_codes", {})
+    return kept.setdefault(email, [])
+
+
+def set_up_second_factor(browser: PageBrowser, email: str) -> TestResponse:
+    """On the set-up page: type the key shown into an 'app', confirm, keep the codes."""
+    page = browser.get("/staff/account/two-step/set-up").get_data(as_text=True)
+    found = re.search(r'id="secret-key">([A-Z2-7 ]+)<', page)
+    assert found, "the key is shown as text"
+    secret = found.group(1).replace(" ", "")
+    response = browser.post("/staff/account/two-step/set-up", {"code": pyotp.TOTP(secret).now()})
+    codes = re.findall(r"<li><code>([a-z0-9-]+)</code></li>", response.get_data(as_text=True))
+    assert len(codes) == 10, "recovery codes shown"
+    kept_recovery_codes(browser.client.application, email)[:] = codes
+    return browser.get("/staff/")
+
+
+def next_code(app: Flask, email: str) -> str | None:
+    """A code ``email``'s app would show that the service has not accepted yet."""
+    with app.app_context():
+        user = db.session().scalar(select(StaffUser).where(StaffUser.email == email))
+        assert user is not None and user.totp_secret
+        now = int(time.time()) // 30
+        step = max(now - 1, (user.totp_last_step or 0) + 1)
+        if step > now + 1:
+            return None
+        return pyotp.TOTP(user.totp_secret).at(step * 30)
+
+
+def enter_second_factor(browser: PageBrowser, email: str) -> TestResponse:
+    """On the code page: a fresh code, else a kept recovery code."""
+    app = browser.client.application
+    code = next_code(app, email)
+    if code is not None:
+        return browser.post("/staff/login/code", {"code": code})
+    kept = kept_recovery_codes(app, email)
+    assert kept, "no code left to sign in with"
+    browser.get("/staff/login/recovery-code")
+    return browser.post("/staff/login/recovery-code", {"code": kept.pop()})

@@ -19,7 +19,7 @@ from feedback_app.models import AuditEvent, LocalArea, Membership, StaffSession,
 from feedback_app.staff.accounts import create_user
 from feedback_app.staff.roles import Role
 from tests.support.browser import PageBrowser
-from tests.support.staff import PASSWORD, make_area_with_staff, signed_in
+from tests.support.staff import PASSWORD, enter_second_factor, make_area_with_staff, signed_in
 
 COOKIE = "feedback_session"
 ATTACKER_PASSWORD = "the attacker's own passphrase"
@@ -94,6 +94,9 @@ def test_inviting_someone_elses_account_cannot_set_its_password(app: Flask) -> N
     owner = PageBrowser(app.test_client())
     owner.get(link)
     joined = owner.post(link, {"password": PASSWORD})
+    # The victim (an administrator) has two-step sign-in: the link still asks for a code.
+    assert joined.request.path == "/staff/login/code"
+    joined = enter_second_factor(owner, victim)
     assert joined.request.path == "/staff/north/"
     assert "You have been added to the North SEND Partnership workspace" in joined.get_data(
         as_text=True

@@ -192,14 +192,87 @@ def test_a_single_sign_on_only_area_refuses_passwords(sso_app: Flask) -> None:
     page = admin.get("/staff/north/single-sign-on")
     assert page.status_code == 200
     done = admin.post("/staff/north/single-sign-on/only", {"sso_only": "yes"})
-    assert done.request.path == "/staff/north/single-sign-on"
+    # The administrator signed in with a password too: their session ended with the switch.
+    assert done.request.path == "/staff/login"
+    assert "Staff of this area now sign in with single sign-on only" in done.get_data(as_text=True)
     assert [e["sso_only"] for e in _events(sso_app, "sso_only_set")] == [True]
     browser = PageBrowser(sso_app.test_client())
     browser.get("/staff/login")
     refused = browser.post("/staff/login", {"email": "officer@north.example", "password": PASSWORD})
     assert refused.status_code == 400
     assert "Your area signs in with single sign-on" in refused.get_data(as_text=True)
-    assert _count(sso_app, StaffSession) == 1  # only the administrator's earlier one
+    assert _count(sso_app, StaffSession) == 0
     assert _events(sso_app, "login_sso_only")
     # Single sign-on still works for the area.
     assert _signed_on(sso_app.test_client(), "alice") == "/staff/"
+
+
+def test_making_an_area_single_sign_on_only_ends_its_password_sessions(sso_app: Flask) -> None:
+    """Caveat (b) of ADR 0035: sessions opened with a password before the switch end."""
+    officer = signed_in(sso_app.test_client(), "officer@north.example")
+    make_area_with_staff(sso_app, "south")
+    elsewhere = signed_in(sso_app.test_client(), "officer@south.example")
+    alice = sso_app.test_client()
+    assert _signed_on(alice, "alice") == "/staff/"
+    assert officer.client.get("/staff/north/").status_code == 200
+    admin = signed_in(sso_app.test_client(), "administrator@north.example")
+    admin.get("/staff/north/single-sign-on")
+    admin.post("/staff/north/single-sign-on/only", {"sso_only": "yes"})
+    # The officer's password session is gone: the next page asks them to sign in.
+    after = officer.client.get("/staff/north/")
+    assert after.status_code == 302 and after.location.startswith("/staff/login")
+    assert admin.client.get("/staff/north/").status_code == 302
+    # A single sign-on session of the same area, and another area's staff, carry on.
+    assert alice.get("/staff/north/").status_code == 200
+    assert elsewhere.client.get("/staff/south/").status_code == 200
+    (event,) = _events(sso_app, "sso_only_set")
+    assert event["sessions_ended"] == 2
+
+
+def test_an_invitation_to_a_single_sign_on_only_area_sets_no_password(sso_app: Flask) -> None:
+    """Caveat (a) of ADR 0035: the link sends the person to the provider instead."""
+    admin = signed_in(sso_app.test_client(), "administrator@north.example")
+    admin.get("/staff/north/people")
+    made = admin.post("/staff/north/people", {"email": "new@council.example", "role": "officer"})
+    link = made.get_data(as_text=True).split('id="invitation-link" href="')[1].split('"')[0]
+    with sso_app.app_context():
+        area = db.session().scalar(select(LocalArea).where(LocalArea.slug == "north"))
+        assert area is not None
+        area.sso_only = True
+        db.session().commit()
+    person = PageBrowser(sso_app.test_client())
+    page = person.get(link)
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "signs its staff in with single sign-on, so this link cannot set a password" in text
+    assert 'href="/staff/sso/start"' in text and 'type="password"' not in text
+    # Posting a password anyway (an old form, a script) sets nothing.
+    person.get("/staff/login")
+    posted = person.client.post(
+        link, data={"password": "a long new password", "csrf_token": person.csrf_token()}
+    )
+    assert posted.status_code == 400
+    assert _count(sso_app, StaffUser, StaffUser.email == "new@council.example") == 0
+    assert _count(sso_app, StaffSession) == 1  # the administrator's only
+    assert _events(sso_app, "link_sso_only")
+    # A reset link for someone of that area does the same.
+    admin.get("/staff/north/people")
+    with sso_app.app_context():
+        officer_id = db.session().scalar(
+            select(StaffUser.id).where(StaffUser.email == "officer@north.example")
+        )
+    reset = admin.post(f"/staff/north/people/{officer_id}/reset").get_data(as_text=True)
+    reset_link = reset.split('href="http://localhost/staff/link/')[1].split('"')[0]
+    reset_page = PageBrowser(sso_app.test_client()).get(f"/staff/link/{reset_link}")
+    assert "this link cannot set a password" in reset_page.get_data(as_text=True)
+
+
+def test_an_administrator_signed_on_with_the_provider_is_not_asked_for_a_code(
+    sso_app: Flask,
+) -> None:
+    """Multi-factor authentication is the provider's: no TOTP set-up after single sign-on."""
+    bob = sso_app.test_client()
+    assert _signed_on(bob, "bob") == "/staff/"
+    page = bob.get("/staff/", follow_redirects=True)
+    assert page.request.path == "/staff/north/"
+    assert bob.get("/staff/north/people").status_code == 200

@@ -87,3 +87,23 @@ def test_signed_out_visitors_are_sent_to_sign_in(app: Flask) -> None:
             response = client.get(_url(rule, "north"))
             assert response.status_code == 302
             assert response.location.startswith("/staff/login")
+
+
+#: Pages about one's own account, outside any area: every role reaches its own.
+ACCOUNT_PAGES = ("/staff/account/two-step", "/staff/account/two-step/set-up")
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_every_role_reaches_its_own_two_step_settings_and_nobody_elses(
+    app: Flask, role: str
+) -> None:
+    make_area_with_staff(app, "north")
+    browser = signed_in(app.test_client(), f"{role}@north.example")
+    for path in ACCOUNT_PAGES:
+        response = browser.client.get(path, follow_redirects=True)
+        assert response.status_code == 200, f"{role} {path}"
+        assert f"{role}@north.example" in response.get_data(as_text=True), "their own account"
+    signed_out = app.test_client()
+    for path in (*ACCOUNT_PAGES, "/staff/login/code", "/staff/login/recovery-code"):
+        response = signed_out.get(path)
+        assert response.status_code == 302 and response.location.startswith("/staff/login"), path
