@@ -1,7 +1,7 @@
 """personal access tokens for the read-only results API
 
-Revision ID: 0017_api
-Revises: 0016_paper_language
+Revision ID: 0018_api
+Revises: 0017_updates
 Create Date: 2026-12-04
 
 ADR 0036: a token's SHA-256 and the areas it may read.
@@ -12,8 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_api"
-down_revision = "0016_paper_language"
+revision = "0018_api"
+down_revision = "0017_updates"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """two-step sign-in: TOTP secrets, recovery codes, how a staff session began
 
-Revision ID: 0017_totp
-Revises: 0016_paper_language
+Revision ID: 0019_totp
+Revises: 0018_api
 Create Date: 2026-12-04
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_totp"
-down_revision = "0016_paper_language"
+revision = "0019_totp"
+down_revision = "0018_api"
 branch_labels = None
 depends_on = None
 
