@@ -9,32 +9,14 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.designer.drafts import create_draft
-from feedback_app.models import LocalArea, QuestionnaireVersion, StaffUser, Wave
+from feedback_app.models import QuestionnaireVersion, Wave
 from surveys.changes import ChangeKind, keeps_comparability, questionnaire_changes
 from surveys.library import bundled_questionnaires
+from tests.support.drafts import make_draft
 from tests.support.staff import make_area_with_staff, signed_in
 
 #: The change as the pages say it: the question by its text, not its id.
 HINT_CHANGED = "question “What is your child's main area of need?”: hint changed"
-
-
-def _draft(app: Flask) -> int:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        user = session.scalar(
-            select(StaffUser).where(StaffUser.email == "coordinator@north.example")
-        )
-        assert area is not None
-        draft = create_draft(
-            session,
-            area=area,
-            title="Parent survey",
-            user=user,
-            start_from=bundled_questionnaires()["parent_annual"],
-        )
-        return draft.id
 
 
 def _versions(app: Flask) -> list[QuestionnaireVersion]:
@@ -59,7 +41,7 @@ def test_changes_say_whether_results_stay_comparable() -> None:
 
 def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app, title="Parent survey")
     review = f"/staff/north/review/{draft_id}"
     designer = f"/staff/north/designer/{draft_id}/"
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
