@@ -14,9 +14,8 @@ from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, PopulationCount, Response, Wave, utcnow
 from feedback_app.monitor import counts
 from feedback_app.respond import journey
-from feedback_app.review.publishing import publish_version, schedule_wave
-from surveys.library import bundled_questionnaires
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import add_wave, make_wave
 
 FREE_TEXT = "Our family secret about the school"
 
@@ -47,10 +46,9 @@ def _known_wave(app: Flask) -> int:
         session = db.session()
         area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
         area.localities = [["n1", "North Town"], ["s1", "South Town"]]
-        version = publish_version(session, area, bundled_questionnaires()["parent_annual"])
         now = utcnow()
-        wave = schedule_wave(
-            session, version=version, name="Baseline 2026",
+        wave = add_wave(
+            session, questionnaire="parent_annual", name="Baseline 2026",
             opens_at=now - dt.timedelta(days=20), closes_at=now + dt.timedelta(days=20),
         )  # fmt: skip
         session.commit()
@@ -202,15 +200,9 @@ def test_days_are_the_areas_local_days(app: Flask) -> None:
 
 def test_a_questionnaire_without_group_questions_shows_counts_only(app: Flask) -> None:
     staff = make_area_with_staff(app, "north")
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        version = publish_version(session, area, bundled_questionnaires()["event_feedback"])
-        wave = schedule_wave(
-            session, version=version, name="Fair", opens_at=utcnow(), closes_at=None
-        )
-        session.commit()
-        wave_id = wave.id
+    wave_id = make_wave(
+        app, questionnaire="event_feedback", name="Fair", opens_at=utcnow(), closes_at=None
+    ).id
     browser = signed_in(app.test_client(), staff["officer"])
     html = browser.get(f"/staff/north/waves/{wave_id}/monitor").get_data(as_text=True)
     assert "Nobody has started this survey yet." in html
