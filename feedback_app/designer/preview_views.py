@@ -14,15 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.designer.blueprint import bp, draft_or_404
+from feedback_app.designer.blueprint import bp, editable_or_refuse
 from feedback_app.designer.view_model import describe_show_when, preview_fields
-from feedback_app.designer.workbench import editable_questionnaire
 from feedback_app.models import LocalArea, QuestionnaireDraft
 from feedback_app.respond import progress
 from feedback_app.respond.answer_types import cleaned_answers, page_form
@@ -58,15 +57,7 @@ def _languages(draft: QuestionnaireDraft, questionnaire: Questionnaire) -> tuple
 
 
 def _previewed(area: LocalArea, draft_id: int) -> tuple[QuestionnaireDraft, Questionnaire]:
-    draft = draft_or_404(area, draft_id)
-    questionnaire = editable_questionnaire(draft)
-    if questionnaire is None:
-        abort(
-            make_response(
-                render_template("staff/designer/cannot_edit.html", area=area, draft=draft),
-                409,
-            )
-        )
+    draft, questionnaire = editable_or_refuse(area, draft_id)
     # The area's own lists (its localities) fill in, as when it is published.
     localities = tuple((str(c), str(label)) for c, label in (area.localities or []))
     questionnaire = questionnaire.with_area_options(localities=localities)

@@ -23,7 +23,7 @@ from feedback_app.distribution.links import normalise
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
 from feedback_app.review.waves import RETENTION_CHOICES, WaveChange, WavePlan
 from feedback_app.web.choices import select_choices
-from feedback_app.web.forms import DatePartsField
+from feedback_app.web.forms import DatePartsField, text_input
 from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
@@ -77,11 +77,11 @@ class SwitchVersionForm(FlaskForm):
 class WaveForm(FlaskForm):
     """Name, open date and time, close date, who may answer and how long to keep answers."""
 
-    name = StringField(
+    name = text_input(
         _l("Name of the wave"),
         description=_l("For example, Baseline 2026 or Follow-up spring 2027"),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
+        required=InputRequired(_l("Enter a name for the wave")),
+        max_length=200,
     )
     opens = DatePartsField(_l("Open date"), blank_message=_l("Enter the date the wave opens"))
     opens_time = StringField(
@@ -151,10 +151,10 @@ class WaveForm(FlaskForm):
 class WaveChangeForm(FlaskForm):
     """Rename a wave, or move its last day (extend, bring forward, reopen)."""
 
-    name = StringField(
+    name = text_input(
         _l("Name of the wave"),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
+        required=InputRequired(_l("Enter a name for the wave")),
+        max_length=200,
     )
     closes = DatePartsField(_l("Last day"))
     link = StringField(

@@ -7,11 +7,83 @@ that two features borrow lives here, so neither imports the other's forms.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field
-from wtforms.validators import StopValidation
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
+from wtforms import Field, StringField, TextAreaField
+from wtforms.validators import Length, StopValidation
+
+#: A WTForms validator: called with the form and the field, raises to refuse.
+Validator = Callable[[Any, Any], None]
+
+
+def strip_spaces(value: Any) -> Any:
+    """A field filter: leading and trailing spaces off typed text."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text_options(
+    *,
+    max_length: int,
+    too_long: Any,
+    required: Validator | None,
+    description: Any,
+    strip: bool,
+) -> dict[str, Any]:
+    validators: list[Validator] = [] if required is None else [required]
+    validators.append(Length(max=max_length, message=too_long))
+    options: dict[str, Any] = {"validators": validators}
+    if description is not None:
+        options["description"] = description
+    if strip:
+        options["filters"] = [strip_spaces]
+    return options
+
+
+def text_area(
+    label: Any,
+    *,
+    max_length: int,
+    too_long: Any = None,
+    required: Validator | None = None,
+    description: Any = None,
+    strip: bool = True,
+) -> Any:
+    """A GOV.UK text area of at most ``max_length`` characters (``too_long`` is the
+    message, WTForms' own without one). ``required`` is the validator that refuses
+    it blank (``InputRequired(message)`` or ``DataRequired(message)``), none when it
+    may be left blank; typed spaces round the text are stripped unless ``strip`` is
+    False."""
+    options = _text_options(
+        max_length=max_length,
+        too_long=too_long,
+        required=required,
+        description=description,
+        strip=strip,
+    )
+    return TextAreaField(label, widget=GovTextArea(), **options)
+
+
+def text_input(
+    label: Any,
+    *,
+    max_length: int,
+    too_long: Any = None,
+    required: Validator | None = None,
+    description: Any = None,
+    strip: bool = False,
+) -> Any:
+    """A GOV.UK one-line text input, as ``text_area`` (spaces kept unless ``strip``)."""
+    options = _text_options(
+        max_length=max_length,
+        too_long=too_long,
+        required=required,
+        description=description,
+        strip=strip,
+    )
+    return StringField(label, widget=GovTextInput(), **options)
 
 
 class DatePartsField(Field):
