@@ -48,6 +48,17 @@ _TEXT_LIMIT = 1000
 _NOTICE_LIMIT = 3000
 
 
+def _notice(label: Any, *, blank: Any, description: Any = None) -> Any:
+    """Words of the start or end page: required, at most _NOTICE_LIMIT characters."""
+    return text_area(
+        label,
+        description=description,
+        required=InputRequired(blank),
+        max_length=_NOTICE_LIMIT,
+        too_long=_l("This must be 3000 characters or fewer"),
+    )
+
+
 class WholeNumberField(IntegerField):
     """A whole number whose "not a number" message is in plain words."""
 
@@ -226,11 +237,9 @@ class DetailsForm(FlaskForm):
         max_length=200,
         too_long=_l("Title must be 200 characters or fewer"),
     )
-    description = text_area(
+    description = _notice(
         _l("Who this survey is for, and why you are asking"),
-        required=InputRequired(_l("Enter who the survey is for")),
-        max_length=_NOTICE_LIMIT,
-        too_long=_l("This must be 3000 characters or fewer"),
+        blank=_l("Enter who the survey is for"),
     )
     kind = RadioField(
         _l("What kind of survey is it?"),
@@ -247,11 +256,8 @@ class DetailsForm(FlaskForm):
             NumberRange(1, 120, _l("Enter a number of minutes between 1 and 120")),
         ],
     )
-    privacy_notice = text_area(
-        _l("How answers are used and kept"),
-        required=InputRequired(_l("Enter how answers are used and kept")),
-        max_length=_NOTICE_LIMIT,
-        too_long=_l("This must be 3000 characters or fewer"),
+    privacy_notice = _notice(
+        _l("How answers are used and kept"), blank=_l("Enter how answers are used and kept")
     )
     easy_read = RadioField(
         _l("Easy Read"),
@@ -269,10 +275,8 @@ class DetailsForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select whether this is an Easy Read survey"))],
     )
-    next_steps = text_area(
+    next_steps = _notice(
         _l("What happens next"),
+        blank=_l("Enter what happens next"),
         description=_l("Shown after someone sends their answers."),
-        required=InputRequired(_l("Enter what happens next")),
-        max_length=_NOTICE_LIMIT,
-        too_long=_l("This must be 3000 characters or fewer"),
     )

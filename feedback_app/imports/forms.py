@@ -24,7 +24,7 @@ from feedback_app.imports.reading import ImportFile, column_letter
 from feedback_app.models import QuestionnaireVersion
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
-from feedback_app.web.forms import DatePartsField, text_input
+from feedback_app.web.forms import DatePartsField, wave_name
 from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 from surveys import AnswerType, Questionnaire
 
@@ -215,12 +215,7 @@ def chosen_answers(texts: dict[str, Counter[str]], form: FlaskForm) -> dict[str,
 class ImportWaveForm(FlaskForm):
     """The wave the responses become: its name and when it ran (it is closed)."""
 
-    name = text_input(
-        _l("Name of the wave"),
-        description=_l("For example, Baseline 2025 (collected on SurveyMonkey)"),
-        required=InputRequired(_l("Enter a name for the wave")),
-        max_length=200,
-    )
+    name = wave_name(_l("For example, Baseline 2025 (collected on SurveyMonkey)"))
     opens = DatePartsField(
         _l("Date the survey opened"), blank_message=_l("Enter the date the survey opened")
     )

@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
 from wtforms import Field, StringField, TextAreaField
-from wtforms.validators import Length, StopValidation
+from wtforms.validators import InputRequired, Length, StopValidation
 
 #: A WTForms validator: called with the form and the field, raises to refuse.
 Validator = Callable[[Any, Any], None]
@@ -24,22 +24,16 @@ def strip_spaces(value: Any) -> Any:
     return value.strip() if isinstance(value, str) else value
 
 
-def _text_options(
-    *,
-    max_length: int,
-    too_long: Any,
-    required: Validator | None,
-    description: Any,
-    strip: bool,
-) -> dict[str, Any]:
+def _text_field(field: type[Field], widget: Any, label: Any, *, strip: bool, **limits: Any) -> Any:
+    required = limits.get("required")
     validators: list[Validator] = [] if required is None else [required]
-    validators.append(Length(max=max_length, message=too_long))
+    validators.append(Length(max=limits["max_length"], message=limits.get("too_long")))
     options: dict[str, Any] = {"validators": validators}
-    if description is not None:
-        options["description"] = description
+    if limits.get("description") is not None:
+        options["description"] = limits["description"]
     if strip:
         options["filters"] = [strip_spaces]
-    return options
+    return field(label, widget=widget, **options)
 
 
 def text_area(
@@ -56,34 +50,27 @@ def text_area(
     it blank (``InputRequired(message)`` or ``DataRequired(message)``), none when it
     may be left blank; typed spaces round the text are stripped unless ``strip`` is
     False."""
-    options = _text_options(
-        max_length=max_length,
-        too_long=too_long,
-        required=required,
-        description=description,
-        strip=strip,
+    limits = {"max_length": max_length, "too_long": too_long, "required": required}
+    return _text_field(
+        TextAreaField, GovTextArea(), label, strip=strip, description=description, **limits
     )
-    return TextAreaField(label, widget=GovTextArea(), **options)
 
 
-def text_input(
-    label: Any,
-    *,
-    max_length: int,
-    too_long: Any = None,
-    required: Validator | None = None,
-    description: Any = None,
-    strip: bool = False,
-) -> Any:
-    """A GOV.UK one-line text input, as ``text_area`` (spaces kept unless ``strip``)."""
-    options = _text_options(
-        max_length=max_length,
-        too_long=too_long,
-        required=required,
+def text_input(label: Any, *, strip: bool = False, **limits: Any) -> Any:
+    """A GOV.UK one-line text input with ``text_area``'s keywords (``max_length``,
+    ``too_long``, ``required``, ``description``); spaces kept unless ``strip``."""
+    return _text_field(StringField, GovTextInput(), label, strip=strip, **limits)
+
+
+def wave_name(description: Any = None) -> Any:
+    """The name of a wave (scheduling, changing or importing one): required, at most
+    200 characters."""
+    return text_input(
+        _l("Name of the wave"),
         description=description,
-        strip=strip,
+        required=InputRequired(_l("Enter a name for the wave")),
+        max_length=200,
     )
-    return StringField(label, widget=GovTextInput(), **options)
 
 
 class DatePartsField(Field):
