@@ -4,7 +4,7 @@ block in each file."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from flask import Flask
 from sqlalchemy import select
@@ -23,6 +23,26 @@ class MadeWave(NamedTuple):
     version_id: int
 
 
+def _published(session: Session, questionnaire: str | Questionnaire, area_slug: str) -> Any:
+    area = session.scalar(select(LocalArea).where(LocalArea.slug == area_slug))
+    assert area is not None
+    if isinstance(questionnaire, str):
+        questionnaire = bundled_questionnaires()[questionnaire]
+    return publish_version(session, area, questionnaire)
+
+
+def make_version(
+    app: Flask, questionnaire: str | Questionnaire, *, area_slug: str = "north"
+) -> int:
+    """Publish ``questionnaire`` (a bundled one's id, or the questionnaire itself)
+    in area ``area_slug``, committed; the version's id."""
+    with app.app_context():
+        session = db.session()
+        version = _published(session, questionnaire, area_slug)
+        session.commit()
+        return int(version.id)
+
+
 def add_wave(
     session: Session,
     *,
@@ -35,37 +55,32 @@ def add_wave(
 ) -> Wave:
     """Publish ``questionnaire`` (a bundled one's id, or the questionnaire itself) in
     area ``area_slug`` and schedule a wave of it; not committed."""
-    area = session.scalar(select(LocalArea).where(LocalArea.slug == area_slug))
-    assert area is not None
-    if isinstance(questionnaire, str):
-        questionnaire = bundled_questionnaires()[questionnaire]
-    version = publish_version(session, area, questionnaire)
+    version = _published(session, questionnaire, area_slug)
     return schedule_wave(
         session, version=version, name=name, opens_at=opens_at, closes_at=closes_at, slug=slug
     )
 
 
-def make_wave(
-    app: Flask,
-    *,
-    questionnaire: str | Questionnaire,
-    name: str,
-    opens_at: dt.datetime,
-    closes_at: dt.datetime | None,
-    area_slug: str = "north",
-    slug: str | None = None,
-) -> MadeWave:
-    """``add_wave``, committed; the wave's id, slug and version id."""
+def make_wave(app: Flask, **wave: Any) -> MadeWave:
+    """``add_wave`` (same keywords), committed; the wave's id, slug and version id."""
     with app.app_context():
         session = db.session()
-        wave = add_wave(
-            session,
-            questionnaire=questionnaire,
-            name=name,
-            opens_at=opens_at,
-            closes_at=closes_at,
-            area_slug=area_slug,
-            slug=slug,
-        )
+        made = add_wave(session, **wave)
         session.commit()
-        return MadeWave(wave.id, wave.slug, wave.version_id)
+        return MadeWave(made.id, made.slug, made.version_id)
+
+
+def wave_form_data(**fields: str) -> dict[str, str]:
+    """What a coordinator posts to schedule a wave: 1 to 31 July 2030, opening at
+    09:00, answers kept 3 years; ``fields`` change or add to it."""
+    return {
+        "opens-day": "1",
+        "opens-month": "7",
+        "opens-year": "2030",
+        "opens_time": "09:00",
+        "closes-day": "31",
+        "closes-month": "7",
+        "closes-year": "2030",
+        "retention_years": "3",
+        **fields,
+    }

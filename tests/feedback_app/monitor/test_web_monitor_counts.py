@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from html import unescape
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -67,12 +68,17 @@ def _known_wave(app: Flask) -> int:
         return wave.id
 
 
-def test_counts_are_sql_aggregates_of_the_known_responses(app: Flask) -> None:
+@pytest.fixture
+def known_wave_id(app: Flask) -> int:
+    """Area north with its staff, and the wave of ``_known_wave``."""
     make_area_with_staff(app, "north")
-    wave_id = _known_wave(app)
+    return _known_wave(app)
+
+
+def test_counts_are_sql_aggregates_of_the_known_responses(app: Flask, known_wave_id: int) -> None:
     with app.app_context():
         session = db.session()
-        wave = session.get(Wave, wave_id)
+        wave = session.get(Wave, known_wave_id)
         assert counts.by_status(session, wave) == {"in_progress": 7, "submitted": 10}
         days = counts.per_day(session, wave)
         assert [(d.started, d.submitted) for d in days] == [(6, 6), (11, 4)]
@@ -181,16 +187,14 @@ def test_population_counts_flag_under_represented_groups(app: Flask) -> None:
     assert reviewer.client.get(url).status_code == 403
 
 
-def test_days_are_the_areas_local_days(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    wave_id = _known_wave(app)
+def test_days_are_the_areas_local_days(app: Flask, known_wave_id: int) -> None:
     with app.app_context():
         session = db.session()
-        wave = session.get(Wave, wave_id)
+        wave = session.get(Wave, known_wave_id)
         late_evening_bst = dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 July
         session.execute(
             update(Response)
-            .where(Response.wave_id == wave_id, Response.status == "submitted")
+            .where(Response.wave_id == known_wave_id, Response.status == "submitted")
             .values(started_at=late_evening_bst, submitted_at=late_evening_bst)
         )
         session.commit()
