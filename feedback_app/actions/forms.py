@@ -8,21 +8,17 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextArea
-from wtforms import Field, SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length, ValidationError
+from govuk_frontend_wtf.wtforms_widgets import GovSelect
+from wtforms import Field, SelectField
+from wtforms.validators import DataRequired, ValidationError
 
 from feedback_app.actions.service import MAX_TEXT, ActionInput, kpi_choices, theme_choices
 from feedback_app.models import AreaAction
 from feedback_app.web.choices import select_choices
-from feedback_app.web.forms import DatePartsField
+from feedback_app.web.forms import DatePartsField, text_area
 
 #: How far ahead an action's date may be (a date planned for the coming year).
 MAX_AHEAD = dt.timedelta(days=366)
-
-
-def _strip(text: object) -> object:
-    return text.strip() if isinstance(text, str) else text
 
 
 class _OneOf:
@@ -40,27 +36,21 @@ class _OneOf:
 class ActionForm(FlaskForm):
     """You said, we did, the KPI or theme it answers, and its date."""
 
-    you_said = TextAreaField(
+    you_said = text_area(
         _l("You said"),
         description=_l(
             "What families told us, in a sentence or two. Do not include anyone's name."
         ),
-        widget=GovTextArea(),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Enter what families said")),
-            Length(max=MAX_TEXT, message=_l("“You said” must be 2,000 characters or fewer")),
-        ],
+        required=DataRequired(_l("Enter what families said")),
+        max_length=MAX_TEXT,
+        too_long=_l("“You said” must be 2,000 characters or fewer"),
     )
-    we_did = TextAreaField(
+    we_did = text_area(
         _l("We did"),
         description=_l("What the local area did about it, in plain words."),
-        widget=GovTextArea(),
-        filters=[_strip],
-        validators=[
-            DataRequired(_l("Enter what the local area did")),
-            Length(max=MAX_TEXT, message=_l("“We did” must be 2,000 characters or fewer")),
-        ],
+        required=DataRequired(_l("Enter what the local area did")),
+        max_length=MAX_TEXT,
+        too_long=_l("“We did” must be 2,000 characters or fewer"),
     )
     kpi_id = SelectField(
         _l("KPI it answers"),

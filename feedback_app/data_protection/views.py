@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
@@ -12,7 +13,7 @@ from feedback_app.data_protection import deletion
 from feedback_app.data_protection.forms import confirm_form
 from feedback_app.data_protection.retention import DEFAULT_RETENTION_YEARS
 from feedback_app.data_protection.view_model import retention_rows
-from feedback_app.models import LocalArea
+from feedback_app.models import LocalArea, Wave
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_wave_or_404
@@ -50,16 +51,7 @@ def delete_wave(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[str
             )
         )
         return redirect(url_for(".index", area_slug=area.slug))
-    page = render_template(
-        "staff/data_protection/delete.html",
-        area=area,
-        form=form,
-        name=wave.name,
-        heading=gettext("Delete the wave %(wave)s", wave=wave.name),
-        preview=deletion.preview(session, area=area, wave=wave),
-        whole_area=False,
-    )
-    return page, 400 if form.errors else 200
+    return _confirm_page(area, form, wave=wave)
 
 
 @bp.route("/<area_slug>/data-protection/delete-area", methods=["GET", "POST"])
@@ -72,13 +64,23 @@ def delete_area(area: LocalArea) -> str | HttpResponse | tuple[str, int]:
         deletion.delete_area(session, area=area, user_id=g.staff_user.id)
         flash(gettext("%(area)s and everything in it has been deleted", area=name))
         return redirect(url_for("staff.home"))
+    return _confirm_page(area, form)
+
+
+def _confirm_page(area: LocalArea, form: FlaskForm, wave: Wave | None = None) -> tuple[str, int]:
+    """The page that asks to type the name of the wave (or, without one, the area)
+    to delete, with the counts of what goes."""
+    if wave is None:
+        name, heading = area.name, gettext("Delete %(area)s", area=area.name)
+    else:
+        name, heading = wave.name, gettext("Delete the wave %(wave)s", wave=wave.name)
     page = render_template(
         "staff/data_protection/delete.html",
         area=area,
         form=form,
-        name=area.name,
-        heading=gettext("Delete %(area)s", area=area.name),
-        preview=deletion.preview(session, area=area),
-        whole_area=True,
+        name=name,
+        heading=heading,
+        preview=deletion.preview(db.session(), area=area, wave=wave),
+        whole_area=wave is None,
     )
     return page, 400 if form.errors else 200

@@ -11,19 +11,17 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovFileInput,
     GovRadioInput,
-    GovTextArea,
     GovTextInput,
 )
 from wtforms import (
     IntegerField,
     RadioField,
     SelectMultipleField,
-    StringField,
-    TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from feedback_app.web.choices import select_choices
+from feedback_app.web.forms import text_area, text_input
 from surveys import ANSWER_TYPES as ANSWER_TYPE_SPECS
 from surveys import AnswerType
 
@@ -50,8 +48,15 @@ _TEXT_LIMIT = 1000
 _NOTICE_LIMIT = 3000
 
 
-def _stripped(value: Any) -> Any:
-    return value.strip() if isinstance(value, str) else value
+def _notice(label: Any, *, blank: Any, description: Any = None) -> Any:
+    """Words of the start or end page: required, at most _NOTICE_LIMIT characters."""
+    return text_area(
+        label,
+        description=description,
+        required=InputRequired(blank),
+        max_length=_NOTICE_LIMIT,
+        too_long=_l("This must be 3000 characters or fewer"),
+    )
 
 
 class WholeNumberField(IntegerField):
@@ -76,12 +81,12 @@ class NewDraftForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select how you want to start"))],
     )
-    title = StringField(
+    title = text_input(
         _l("Title"),
         description=_l("Needed for a blank questionnaire. For example, Parent survey 2026."),
-        widget=GovTextInput(),
-        filters=[_stripped],
-        validators=[Length(max=200, message=_l("Title must be 200 characters or fewer"))],
+        strip=True,
+        max_length=200,
+        too_long=_l("Title must be 200 characters or fewer"),
     )
 
 
@@ -125,32 +130,27 @@ class ChooseTypeForm(FlaskForm):
 class QuestionForm(FlaskForm):
     """A question's words, hint and options."""
 
-    text = TextAreaField(
+    text = text_area(
         _l("Question"),
-        widget=GovTextArea(),
-        filters=[_stripped],
-        validators=[
-            InputRequired(_l("Enter the question")),
-            Length(max=_TEXT_LIMIT, message=_l("The question must be 1000 characters or fewer")),
-        ],
+        required=InputRequired(_l("Enter the question")),
+        max_length=_TEXT_LIMIT,
+        too_long=_l("The question must be 1000 characters or fewer"),
     )
-    hint = TextAreaField(
+    hint = text_area(
         _l("Hint (optional)"),
         description=_l("Extra help shown under the question."),
-        widget=GovTextArea(),
-        filters=[_stripped],
-        validators=[
-            Length(max=_TEXT_LIMIT, message=_l("The hint must be 1000 characters or fewer"))
-        ],
+        max_length=_TEXT_LIMIT,
+        too_long=_l("The hint must be 1000 characters or fewer"),
     )
-    options = TextAreaField(
+    options = text_area(
         _l("Answers people can choose"),
         description=_l(
             'Write one answer on each line. "Don\'t know" and "Prefer not to say" '
             "are left out when percentages are worked out."
         ),
-        widget=GovTextArea(),
-        validators=[Length(max=10000, message=_l("The answers are too long"))],
+        strip=False,
+        max_length=10000,
+        too_long=_l("The answers are too long"),
     )
     must_answer = RadioField(
         _l("Must people answer this question?"),
@@ -241,23 +241,16 @@ class PositiveForm(FlaskForm):
 class DetailsForm(FlaskForm):
     """The questionnaire's title and the words on its start and end pages."""
 
-    title = StringField(
+    title = text_input(
         _l("Title"),
-        widget=GovTextInput(),
-        filters=[_stripped],
-        validators=[
-            InputRequired(_l("Enter a title")),
-            Length(max=200, message=_l("Title must be 200 characters or fewer")),
-        ],
+        strip=True,
+        required=InputRequired(_l("Enter a title")),
+        max_length=200,
+        too_long=_l("Title must be 200 characters or fewer"),
     )
-    description = TextAreaField(
+    description = _notice(
         _l("Who this survey is for, and why you are asking"),
-        widget=GovTextArea(),
-        filters=[_stripped],
-        validators=[
-            InputRequired(_l("Enter who the survey is for")),
-            Length(max=_NOTICE_LIMIT, message=_l("This must be 3000 characters or fewer")),
-        ],
+        blank=_l("Enter who the survey is for"),
     )
     kind = RadioField(
         _l("What kind of survey is it?"),
@@ -274,14 +267,8 @@ class DetailsForm(FlaskForm):
             NumberRange(1, 120, _l("Enter a number of minutes between 1 and 120")),
         ],
     )
-    privacy_notice = TextAreaField(
-        _l("How answers are used and kept"),
-        widget=GovTextArea(),
-        filters=[_stripped],
-        validators=[
-            InputRequired(_l("Enter how answers are used and kept")),
-            Length(max=_NOTICE_LIMIT, message=_l("This must be 3000 characters or fewer")),
-        ],
+    privacy_notice = _notice(
+        _l("How answers are used and kept"), blank=_l("Enter how answers are used and kept")
     )
     easy_read = RadioField(
         _l("Easy Read"),
@@ -299,13 +286,8 @@ class DetailsForm(FlaskForm):
         widget=GovRadioInput(),
         validators=[InputRequired(_l("Select whether this is an Easy Read survey"))],
     )
-    next_steps = TextAreaField(
+    next_steps = _notice(
         _l("What happens next"),
+        blank=_l("Enter what happens next"),
         description=_l("Shown after someone sends their answers."),
-        widget=GovTextArea(),
-        filters=[_stripped],
-        validators=[
-            InputRequired(_l("Enter what happens next")),
-            Length(max=_NOTICE_LIMIT, message=_l("This must be 3000 characters or fewer")),
-        ],
     )

@@ -14,15 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from flask import abort, g, make_response, redirect, render_template, request, session, url_for
+from flask import abort, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext, refresh
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
-from feedback_app.designer.blueprint import bp, draft_or_404
+from feedback_app.designer.blueprint import bp, editable_or_refuse
 from feedback_app.designer.view_model import describe_show_when, preview_fields
-from feedback_app.designer.workbench import editable_questionnaire
 from feedback_app.models import LocalArea, QuestionnaireDraft
 from feedback_app.respond import progress
 from feedback_app.respond.answer_types import cleaned_answers, page_form
@@ -32,7 +31,7 @@ from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 from feedback_app.translating import content_translation
 from feedback_app.web.languages import NATIVE_NAMES
-from surveys import Questionnaire
+from surveys import Page, Questionnaire
 from surveys.model import AnswerValue
 from surveys.routing import next_page_id, previous_page_id
 
@@ -58,15 +57,7 @@ def _languages(draft: QuestionnaireDraft, questionnaire: Questionnaire) -> tuple
 
 
 def _previewed(area: LocalArea, draft_id: int) -> tuple[QuestionnaireDraft, Questionnaire]:
-    draft = draft_or_404(area, draft_id)
-    questionnaire = editable_questionnaire(draft)
-    if questionnaire is None:
-        abort(
-            make_response(
-                render_template("staff/designer/cannot_edit.html", area=area, draft=draft),
-                409,
-            )
-        )
+    draft, questionnaire = editable_or_refuse(area, draft_id)
     # The area's own lists (its localities) fill in, as when it is published.
     localities = tuple((str(c), str(label)) for c, label in (area.localities or []))
     questionnaire = questionnaire.with_area_options(localities=localities)
@@ -174,30 +165,53 @@ def preview_page(
         target = progress.resume_page(q, answers)
         return redirect(_url(area, draft, target if target is not None else CHECK))
     change = request.args.get("change") == "1"
-    form = page_form(
-        page, answers=answers, formdata=request.form if request.method == "POST" else None
-    )
-    if request.method == "POST":
-        if form.validate():
-            for question_id, value in cleaned_answers(page, form).items():
-                if value is None:
-                    answers.pop(question_id, None)
-                else:
-                    answers[question_id] = value
-            _keep(draft, answers)
-            following = (
-                progress.resume_page(q, answers) if change else next_page_id(q, page.id, answers)
-            )
-            return redirect(_url(area, draft, following if following is not None else CHECK))
-        if "csrf_token" in form.errors:
-            abort(400)
+    posted = request.method == "POST"
+    form = page_form(page, answers=answers, formdata=request.form if posted else None)
+    if posted and form.validate():
+        following = _keep_page(draft, q, page, form, answers, change=change)
+        return redirect(_url(area, draft, following if following is not None else CHECK))
+    if posted and "csrf_token" in form.errors:
+        abort(400)
+    html = _render_page(area, draft, q, page, form, answers, change=change)
+    return (html, 400) if form.errors else html
+
+
+def _keep_page(
+    draft: QuestionnaireDraft,
+    q: Questionnaire,
+    page: Page,
+    form: Any,
+    answers: dict[str, AnswerValue],
+    *,
+    change: bool,
+) -> str | None:
+    """Keep a valid page's answers in the preview's session; the page to go to next."""
+    for question_id, value in cleaned_answers(page, form).items():
+        if value is None:
+            answers.pop(question_id, None)
+        else:
+            answers[question_id] = value
+    _keep(draft, answers)
+    return progress.resume_page(q, answers) if change else next_page_id(q, page.id, answers)
+
+
+def _render_page(
+    area: LocalArea,
+    draft: QuestionnaireDraft,
+    q: Questionnaire,
+    page: Page,
+    form: Any,
+    answers: Mapping[str, AnswerValue],
+    *,
+    change: bool,
+) -> str:
     previous = previous_page_id(q, page.id, answers)
     back_url = _url(area, draft, CHECK) if change else _url(area, draft, previous)
-    html = _render(
+    return _render(
         area,
         draft,
         q,
-        step=page_id,
+        step=page.id,
         kind="question",
         page=page,
         form=form,
@@ -205,15 +219,14 @@ def preview_page(
         heading=page_heading(page),
         title=page_title(page),
         back_url=back_url,
-        post_url=_url(area, draft, page_id, change=change),
+        post_url=_url(area, draft, page.id, change=change),
         show_if=describe_show_when(q, page.show_when),
         where=gettext(
             "Page %(number)d of up to %(count)d",
-            number=[p.id for p in q.pages].index(page_id) + 1,
+            number=[p.id for p in q.pages].index(page.id) + 1,
             count=len(q.pages),
         ),
     )
-    return (html, 400) if form.errors else html
 
 
 @bp.route("/<int:draft_id>/preview/check", methods=["GET", "POST"])

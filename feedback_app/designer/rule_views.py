@@ -22,11 +22,12 @@ from feedback_app.designer.question_views import to_question
 from feedback_app.designer.summaries import question_words
 from feedback_app.designer.view_model import ALWAYS, show_if_choices
 from feedback_app.designer.workbench import save_change
-from feedback_app.models import LocalArea
+from feedback_app.models import LocalArea, QuestionnaireDraft
 from feedback_app.staff.auth import current_user, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
+from surveys import Questionnaire
 
 
 def _to_answers(
@@ -79,20 +80,10 @@ def show_if_answers(
         abort(404)
     form = ShowIfAnswersForm()
     form.codes.choices = select_choices((o.code, content_gettext(o.label)) for o in source.options)
-    if form.validate_on_submit():
-        try:
-            changed = editing.set_show_if(
-                questionnaire, question_id, source_id=source_id, codes=form.codes.data or []
-            )
-        except DesignError as error:
-            form.codes.errors = [str(error.message)]
-        else:
-            summary = (
-                f"show question {question_words(questionnaire, question_id)} only for some"
-                f" answers to {question_words(questionnaire, source_id)}"
-            )
-            save_change(db.session(), draft, changed, user=current_user(), summary=summary)
-            return to_question(area, draft.id, question_id)
+    if form.validate_on_submit() and _set_show_if(
+        draft, questionnaire, question_id, source_id=source_id, form=form
+    ):
+        return to_question(area, draft.id, question_id)
     status = 400 if form.errors else 200
     return render_template(
         "staff/designer/show_if_answers.html",
@@ -102,6 +93,30 @@ def show_if_answers(
         question=question,
         source=source,
     ), status
+
+
+def _set_show_if(
+    draft: QuestionnaireDraft,
+    questionnaire: Questionnaire,
+    question_id: str,
+    *,
+    source_id: str,
+    form: ShowIfAnswersForm,
+) -> bool:
+    """Save "show only for the ticked answers"; False (with the field's error) if refused."""
+    try:
+        changed = editing.set_show_if(
+            questionnaire, question_id, source_id=source_id, codes=form.codes.data or []
+        )
+    except DesignError as error:
+        form.codes.errors = [str(error.message)]
+        return False
+    summary = (
+        f"show question {question_words(questionnaire, question_id)} only for some"
+        f" answers to {question_words(questionnaire, source_id)}"
+    )
+    save_change(db.session(), draft, changed, user=current_user(), summary=summary)
+    return True
 
 
 @bp.route("/<int:draft_id>/questions/<question_id>/positive", methods=["GET", "POST"])

@@ -6,10 +6,11 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextInput
 from wtforms import Field, RadioField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
 from feedback_app.distribution.invitations import MAX_BATCH, MIN_BATCH
 from feedback_app.web.choices import select_choices
+from feedback_app.web.forms import text_input
 
 
 def _whole_number_in_range(_form: FlaskForm, field: Field) -> None:
@@ -34,15 +35,13 @@ class InvitationBatchForm(FlaskForm):
         widget=GovTextInput(),
         validators=[InputRequired(_l("Enter how many links you need")), _whole_number_in_range],
     )
-    label = StringField(
+    label = text_input(
         _l("Label"),
         description=_l("To recognise these links later, like “Year 9 families, March letter”."),
-        widget=GovTextInput(),
-        filters=[lambda text: text.strip() if isinstance(text, str) else text],
-        validators=[
-            DataRequired(_l("Enter a label for these links")),
-            Length(max=200, message=_l("Label must be 200 characters or fewer")),
-        ],
+        strip=True,
+        required=DataRequired(_l("Enter a label for these links")),
+        max_length=200,
+        too_long=_l("Label must be 200 characters or fewer"),
     )
 
     def number_of_links(self) -> int:

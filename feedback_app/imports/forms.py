@@ -15,17 +15,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
     GovRadioInput,
     GovSelect,
-    GovTextInput,
 )
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import RadioField, SelectField, SelectMultipleField
+from wtforms.validators import InputRequired
 
 from feedback_app.imports.mapping import BLANK, IGNORE, LANGUAGE, SEPARATORS, ImportMapping
 from feedback_app.imports.reading import ImportFile, column_letter
 from feedback_app.models import QuestionnaireVersion
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
-from feedback_app.web.forms import DatePartsField
+from feedback_app.web.forms import DatePartsField, wave_name
 from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 from surveys import AnswerType, Questionnaire
 
@@ -216,12 +215,7 @@ def chosen_answers(texts: dict[str, Counter[str]], form: FlaskForm) -> dict[str,
 class ImportWaveForm(FlaskForm):
     """The wave the responses become: its name and when it ran (it is closed)."""
 
-    name = StringField(
-        _l("Name of the wave"),
-        description=_l("For example, Baseline 2025 (collected on SurveyMonkey)"),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
-    )
+    name = wave_name(_l("For example, Baseline 2025 (collected on SurveyMonkey)"))
     opens = DatePartsField(
         _l("Date the survey opened"), blank_message=_l("Enter the date the survey opened")
     )

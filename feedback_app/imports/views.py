@@ -4,6 +4,7 @@ answers, preview, import. Views are thin: form, service call, redirect or render
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +27,9 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
 from feedback_app.imports import checking, forms, mapping, reading, storing, view_model
+from feedback_app.imports.checking import ImportedRow
 from feedback_app.imports.uploads import StoredUpload, UploadExpired, UploadStore
-from feedback_app.models import LocalArea, QuestionnaireVersion, utcnow
+from feedback_app.models import BaselineImport, LocalArea, QuestionnaireVersion, utcnow
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 from feedback_app.translating.content_translation import content_gettext
@@ -312,16 +314,9 @@ def run_import(area: LocalArea, token: str) -> HttpResponse | tuple[str, int]:
     moments = form.moments(area.timezone, utcnow()) if valid else None
     if not checked.valid or moments is None:
         return _preview_page(area, step, form), 400
+    name = (form.name.data or "").strip()
     try:
-        record = storing.import_baseline(
-            db.session(), area=area, version=step.version,
-            details=storing.WaveDetails(
-                name=(form.name.data or "").strip(), opens_at=moments[0], closes_at=moments[1]
-            ),
-            rows=checked.rows, sha256=str(step.upload.state.get("sha256")),
-            filename=str(step.upload.state.get("filename")),
-            mapping=_recorded_mapping(step), user=g.staff_user,
-        )  # fmt: skip
+        record = _import_wave(area, step, checked.rows, name=name, moments=moments)
     except storing.ImportRefused as refused:
         return _preview_page(
             area, step, form, refusal=gettext(refused.message, **refused.params)
@@ -331,10 +326,32 @@ def run_import(area: LocalArea, token: str) -> HttpResponse | tuple[str, int]:
         gettext(
             "%(count)s responses imported as the wave “%(wave)s”",
             count=f"{record.rows:,}",
-            wave=(form.name.data or "").strip(),
+            wave=name,
         )
     )
     return redirect(url_for(".index", area_slug=area.slug))
+
+
+def _import_wave(
+    area: LocalArea,
+    step: _Step,
+    rows: list[ImportedRow],
+    *,
+    name: str,
+    moments: tuple[dt.datetime, dt.datetime],
+) -> BaselineImport:
+    """Store the checked file as a new wave (``storing.ImportRefused`` if it may not be)."""
+    return storing.import_baseline(
+        db.session(),
+        area=area,
+        version=step.version,
+        details=storing.WaveDetails(name=name, opens_at=moments[0], closes_at=moments[1]),
+        rows=rows,
+        sha256=str(step.upload.state.get("sha256")),
+        filename=str(step.upload.state.get("filename")),
+        mapping=_recorded_mapping(step),
+        user=g.staff_user,
+    )
 
 
 def _recorded_mapping(step: _Step) -> dict[str, Any]:

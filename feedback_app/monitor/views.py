@@ -10,7 +10,7 @@ from wtforms.validators import ValidationError
 
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
-from feedback_app.models import LocalArea
+from feedback_app.models import LocalArea, Wave
 from feedback_app.monitor import population
 from feedback_app.monitor.forms import entered, population_form
 from feedback_app.monitor.view_model import dimensions, group_options, group_questions, monitor_page
@@ -39,12 +39,7 @@ def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[st
         if not available:
             abort(404)
         if form.validate_on_submit():
-            population.save_populations(
-                session, area=area, question_id=by, values=entered(options, form),
-                user_id=g.staff_user.id,
-            )  # fmt: skip
-            flash(gettext("Population counts saved"))
-            return redirect(url_for(".wave_monitor", area_slug=area.slug, wave_id=wave.id, by=by))
+            return _save_counts(area, wave, by=by, values=entered(options, form))
         if not form.errors:
             abort(400)
     page = render_template(
@@ -57,6 +52,16 @@ def wave_monitor(area: LocalArea, wave_id: int) -> str | HttpResponse | tuple[st
         **monitor_page(session, wave, questionnaire, by=by, options=options, saved=saved),
     )
     return page, 400 if form.errors else 200
+
+
+def _save_counts(
+    area: LocalArea, wave: Wave, *, by: str, values: dict[str, int | None]
+) -> HttpResponse:
+    population.save_populations(
+        db.session(), area=area, question_id=by, values=values, user_id=g.staff_user.id
+    )
+    flash(gettext("Population counts saved"))
+    return redirect(url_for(".wave_monitor", area_slug=area.slug, wave_id=wave.id, by=by))
 
 
 @bp.post("/<area_slug>/waves/<int:wave_id>/monitor/groups")

@@ -39,6 +39,7 @@ from feedback_app.respond.view_model import (
     QuestionPage,
     personal_data_warnings,
 )
+from feedback_app.sending.backends import Backend
 from feedback_app.translating import content_translation
 from feedback_app.web import throttle
 from feedback_app.web.i18n import offered_languages
@@ -185,16 +186,39 @@ def question(visit: Visit, response: Response, page_id: str) -> ViewResult:
     warnings: Mapping[str, str] = {}
     if posted and form.validate():
         outcome = _save(page, form, response, answers=answers)
-        if outcome.status is journey.SaveStatus.TOO_MANY_SAVES:
-            return _too_many_saves(visit, page.id, outcome.retry_after)
-        if outcome.status is journey.SaveStatus.SAVED:
-            if change:
-                target = progress.resume_page(visit.questionnaire, outcome.answers)
-                return redirect(_page_url(slug, target, change=target is not None))
-            following = next_page_id(visit.questionnaire, page.id, outcome.answers)
-            return redirect(_page_url(slug, following))
+        if outcome.status is not journey.SaveStatus.CONFIRM_CONTACT_DETAILS:
+            return _after_save(visit, page, outcome, change=change)
         warnings = outcome.warnings
-    view = QuestionPage.build(
+    view = _question_page(visit, page, form, answers, warnings=warnings, change=change)
+    page_html = render_template("respond/question.html", visit=visit, view=view)
+    return page_html, 400 if form.errors else 200
+
+
+def _after_save(
+    visit: Visit, page: Page, outcome: journey.SaveOutcome, *, change: bool
+) -> HttpResponse:
+    """Where a page save leads: the next page on the route (back to the check page
+    when changing an answer), or "too many saves"."""
+    if outcome.status is journey.SaveStatus.TOO_MANY_SAVES:
+        return _too_many_saves(visit, page.id, outcome.retry_after)
+    if change:
+        target = progress.resume_page(visit.questionnaire, outcome.answers)
+        return redirect(_page_url(visit.link, target, change=target is not None))
+    following = next_page_id(visit.questionnaire, page.id, outcome.answers)
+    return redirect(_page_url(visit.link, following))
+
+
+def _question_page(
+    visit: Visit,
+    page: Page,
+    form: FlaskForm,
+    answers: Mapping[str, AnswerValue],
+    *,
+    warnings: Mapping[str, str],
+    change: bool,
+) -> QuestionPage:
+    posted = request.method == "POST"
+    return QuestionPage.build(
         page=page,
         form=form,
         fields=answer_fields(page, form, warnings=warnings),
@@ -205,8 +229,6 @@ def question(visit: Visit, response: Response, page_id: str) -> ViewResult:
             request.form.get(signals.TIMER_FIELD) if posted else None, page.id
         ),
     )
-    page_html = render_template("respond/question.html", visit=visit, view=view)
-    return page_html, 400 if form.errors else 200
 
 
 def _back_url(visit: Visit, page: Page, answers: Mapping[str, AnswerValue], *, change: bool) -> str:
@@ -448,11 +470,20 @@ def send_carry_on_link(visit: Visit, response: Response) -> ViewResult:
     found = carry_on.read_contact((form.contact.data or "")[:400], backend.channels_for("carry_on"))
     if isinstance(found, str):
         return _save_page(visit, response, code=None, carry_on_form=form, error=found, status=400)
-    result = carry_on.send_link(
+    result = _send_link(visit, response, backend, found)
+    if result.outcome is carry_on.Outcome.SENT:
+        return _save_page(visit, response, code=result.code, sent=True)
+    return _not_sent_page(visit, response, form, result)
+
+
+def _send_link(
+    visit: Visit, response: Response, backend: Backend, contact: carry_on.Contact
+) -> carry_on.Sent:
+    return carry_on.send_link(
         db.session(),
         backend,
         response=response,
-        contact=found,
+        contact=contact,
         keys=carry_on.keys(
             response_id=response.id, client=throttle.client_address(), secret=throttle.app_secret()
         ),
@@ -462,8 +493,12 @@ def send_carry_on_link(visit: Visit, response: Response) -> ViewResult:
             "respond.resume", slug=visit.wave.slug, code=code.replace(" ", ""), _external=True
         ),
     )
-    if result.outcome is carry_on.Outcome.SENT:
-        return _save_page(visit, response, code=result.code, sent=True)
+
+
+def _not_sent_page(
+    visit: Visit, response: Response, form: CarryOnForm, result: carry_on.Sent
+) -> ViewResult:
+    """The save page again, saying why the link was not sent."""
     if result.outcome is carry_on.Outcome.TOO_MANY:
         minutes = max(1, math.ceil(result.retry_after / 60))
         error = " ".join(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,38 +24,36 @@ from feedback_app.distribution.links import normalise
 from feedback_app.review.comments import MAX_COMMENT_LENGTH
 from feedback_app.review.waves import RETENTION_CHOICES, WaveChange, WavePlan
 from feedback_app.web.choices import select_choices
-from feedback_app.web.forms import DatePartsField
+from feedback_app.web.forms import DatePartsField, wave_name
 from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 
 _TIME = re.compile(r"^\s*(\d{1,2})[:.](\d{2})\s*$")
+
+
+def _comment_body(label: Any, *, blank: Any, too_long: Any) -> Any:
+    """The words of a comment or a reply: required, at most MAX_COMMENT_LENGTH."""
+    length = Length(max=MAX_COMMENT_LENGTH, message=too_long)
+    return TextAreaField(label, validators=[DataRequired(blank), length])
 
 
 class CommentForm(FlaskForm):
     """A comment on a question (``question_id``) or on the whole questionnaire."""
 
     question_id = HiddenField()
-    body = TextAreaField(
+    body = _comment_body(
         _l("Your comment"),
-        validators=[
-            DataRequired(_l("Enter your comment")),
-            Length(
-                max=MAX_COMMENT_LENGTH, message=_l("Your comment must be 2000 characters or fewer")
-            ),
-        ],
+        blank=_l("Enter your comment"),
+        too_long=_l("Your comment must be 2000 characters or fewer"),
     )
 
 
 class ReplyForm(FlaskForm):
     """A coordinator's reply to a comment."""
 
-    body = TextAreaField(
+    body = _comment_body(
         _l("Your reply"),
-        validators=[
-            DataRequired(_l("Enter your reply")),
-            Length(
-                max=MAX_COMMENT_LENGTH, message=_l("Your reply must be 2000 characters or fewer")
-            ),
-        ],
+        blank=_l("Enter your reply"),
+        too_long=_l("Your reply must be 2000 characters or fewer"),
     )
 
 
@@ -77,12 +76,7 @@ class SwitchVersionForm(FlaskForm):
 class WaveForm(FlaskForm):
     """Name, open date and time, close date, who may answer and how long to keep answers."""
 
-    name = StringField(
-        _l("Name of the wave"),
-        description=_l("For example, Baseline 2026 or Follow-up spring 2027"),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
-    )
+    name = wave_name(_l("For example, Baseline 2026 or Follow-up spring 2027"))
     opens = DatePartsField(_l("Open date"), blank_message=_l("Enter the date the wave opens"))
     opens_time = StringField(
         _l("Time it opens"),
@@ -151,11 +145,7 @@ class WaveForm(FlaskForm):
 class WaveChangeForm(FlaskForm):
     """Rename a wave, or move its last day (extend, bring forward, reopen)."""
 
-    name = StringField(
-        _l("Name of the wave"),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter a name for the wave")), Length(max=200)],
-    )
+    name = wave_name()
     closes = DatePartsField(_l("Last day"))
     link = StringField(
         _l("New short link (optional)"),

@@ -7,11 +7,70 @@ that two features borrow lives here, so neither imports the other's forms.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field
-from wtforms.validators import StopValidation
+from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
+from wtforms import Field, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, StopValidation
+
+#: A WTForms validator: called with the form and the field, raises to refuse.
+Validator = Callable[[Any, Any], None]
+
+
+def strip_spaces(value: Any) -> Any:
+    """A field filter: leading and trailing spaces off typed text."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text_field(field: type[Field], widget: Any, label: Any, *, strip: bool, **limits: Any) -> Any:
+    required = limits.get("required")
+    validators: list[Validator] = [] if required is None else [required]
+    validators.append(Length(max=limits["max_length"], message=limits.get("too_long")))
+    options: dict[str, Any] = {"validators": validators}
+    if limits.get("description") is not None:
+        options["description"] = limits["description"]
+    if strip:
+        options["filters"] = [strip_spaces]
+    return field(label, widget=widget, **options)
+
+
+def text_area(
+    label: Any,
+    *,
+    max_length: int,
+    too_long: Any = None,
+    required: Validator | None = None,
+    description: Any = None,
+    strip: bool = True,
+) -> Any:
+    """A GOV.UK text area of at most ``max_length`` characters (``too_long`` is the
+    message, WTForms' own without one). ``required`` is the validator that refuses
+    it blank (``InputRequired(message)`` or ``DataRequired(message)``), none when it
+    may be left blank; typed spaces round the text are stripped unless ``strip`` is
+    False."""
+    limits = {"max_length": max_length, "too_long": too_long, "required": required}
+    return _text_field(
+        TextAreaField, GovTextArea(), label, strip=strip, description=description, **limits
+    )
+
+
+def text_input(label: Any, *, strip: bool = False, **limits: Any) -> Any:
+    """A GOV.UK one-line text input with ``text_area``'s keywords (``max_length``,
+    ``too_long``, ``required``, ``description``); spaces kept unless ``strip``."""
+    return _text_field(StringField, GovTextInput(), label, strip=strip, **limits)
+
+
+def wave_name(description: Any = None) -> Any:
+    """The name of a wave (scheduling, changing or importing one): required, at most
+    200 characters."""
+    return text_input(
+        _l("Name of the wave"),
+        description=description,
+        required=InputRequired(_l("Enter a name for the wave")),
+        max_length=200,
+    )
 
 
 class DatePartsField(Field):

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from feedback_app import db
 from feedback_app.collection.keying import kept_answers
 from feedback_app.models import Answer, LocalArea, PaperReturn, Response, utcnow
-from feedback_app.review.publishing import publish_version, schedule_wave
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.page_checks import page_problems
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import add_wave, make_wave
 
 
 def _wave(app: Flask, *, closed: bool) -> int:
@@ -26,11 +26,10 @@ def _wave(app: Flask, *, closed: bool) -> int:
         area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
         assert area is not None
         area.localities = [["n1", "North Town"], ["s1", "South Town"]]
-        version = publish_version(session, area, bundled_questionnaires()["parent_annual"])
         now = utcnow()
-        wave = schedule_wave(
+        wave = add_wave(
             session,
-            version=version,
+            questionnaire="parent_annual",
             name="Baseline 2026",
             opens_at=now - dt.timedelta(days=60),
             closes_at=now - dt.timedelta(days=1) if closed else now + dt.timedelta(days=30),
@@ -266,18 +265,13 @@ def test_print_numbering_matches_the_entry_screen(app: Flask) -> None:
 
 def test_routes_print_as_go_to_instructions(app: Flask) -> None:
     staff = make_area_with_staff(app, "north")
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        version = publish_version(
-            session, area, bundled_questionnaires()["ehc_assessment_milestone"]
-        )
-        now = utcnow()
-        wave = schedule_wave(
-            session, version=version, name="Milestones", opens_at=now, closes_at=None
-        )
-        session.commit()
-        wave_id = wave.id
+    wave_id = make_wave(
+        app,
+        questionnaire="ehc_assessment_milestone",
+        name="Milestones",
+        opens_at=utcnow(),
+        closes_at=None,
+    ).id
     browser = signed_in(app.test_client(), staff["officer"])
     printed = browser.get(f"/staff/north/waves/{wave_id}/print").get_data(as_text=True)
     assert re.search(r"If you ticked “[^”]+” at question 1, go to question \d+\.", printed)
@@ -324,15 +318,9 @@ def test_easy_read_prints_faces_and_the_returns_list_shows_each_status(app: Flas
         r">F1<.*Keyed once: accept it, or have someone else key it again", listing, re.S
     )
     assert re.search(r">F2<.*Accepted", listing, re.S)
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        version = publish_version(session, area, bundled_questionnaires()["young_people"])
-        easy = schedule_wave(
-            session, version=version, name="Youth", opens_at=utcnow(), closes_at=None
-        )
-        session.commit()
-        easy_id = easy.id
+    easy_id = make_wave(
+        app, questionnaire="young_people", name="Youth", opens_at=utcnow(), closes_at=None
+    ).id
     printed = browser.get(f"/staff/north/waves/{easy_id}/print?size=large").get_data(as_text=True)
     assert re.search(r'class="app-print__picture"><svg', printed)
 

@@ -9,21 +9,14 @@ from sqlalchemy import select
 
 from feedback_app import db
 from feedback_app.distribution.links import WORDS, normalise
-from feedback_app.models import AuditEvent, LocalArea, Wave
-from feedback_app.review.publishing import publish_version
-from surveys.library import bundled_questionnaires
+from feedback_app.models import AuditEvent, Wave
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import make_version
 
 
 def _version(app: Flask) -> int:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        assert area is not None
-        version = publish_version(session, area, bundled_questionnaires()["parent_follow_up"])
-        session.commit()
-        return version.id
+    return make_version(app, "parent_follow_up")
 
 
 def _schedule(browser, version_id: int, *, name: str, link: str = ""):  # type: ignore[no-untyped-def]

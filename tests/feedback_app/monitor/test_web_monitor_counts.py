@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from html import unescape
 
+import pytest
 from flask import Flask
 from sqlalchemy import select, update
 
@@ -14,9 +15,8 @@ from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, PopulationCount, Response, Wave, utcnow
 from feedback_app.monitor import counts
 from feedback_app.respond import journey
-from feedback_app.review.publishing import publish_version, schedule_wave
-from surveys.library import bundled_questionnaires
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import add_wave, make_wave
 
 FREE_TEXT = "Our family secret about the school"
 
@@ -47,10 +47,9 @@ def _known_wave(app: Flask) -> int:
         session = db.session()
         area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
         area.localities = [["n1", "North Town"], ["s1", "South Town"]]
-        version = publish_version(session, area, bundled_questionnaires()["parent_annual"])
         now = utcnow()
-        wave = schedule_wave(
-            session, version=version, name="Baseline 2026",
+        wave = add_wave(
+            session, questionnaire="parent_annual", name="Baseline 2026",
             opens_at=now - dt.timedelta(days=20), closes_at=now + dt.timedelta(days=20),
         )  # fmt: skip
         session.commit()
@@ -69,12 +68,17 @@ def _known_wave(app: Flask) -> int:
         return wave.id
 
 
-def test_counts_are_sql_aggregates_of_the_known_responses(app: Flask) -> None:
+@pytest.fixture
+def known_wave_id(app: Flask) -> int:
+    """Area north with its staff, and the wave of ``_known_wave``."""
     make_area_with_staff(app, "north")
-    wave_id = _known_wave(app)
+    return _known_wave(app)
+
+
+def test_counts_are_sql_aggregates_of_the_known_responses(app: Flask, known_wave_id: int) -> None:
     with app.app_context():
         session = db.session()
-        wave = session.get(Wave, wave_id)
+        wave = session.get(Wave, known_wave_id)
         assert counts.by_status(session, wave) == {"in_progress": 7, "submitted": 10}
         days = counts.per_day(session, wave)
         assert [(d.started, d.submitted) for d in days] == [(6, 6), (11, 4)]
@@ -183,16 +187,14 @@ def test_population_counts_flag_under_represented_groups(app: Flask) -> None:
     assert reviewer.client.get(url).status_code == 403
 
 
-def test_days_are_the_areas_local_days(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    wave_id = _known_wave(app)
+def test_days_are_the_areas_local_days(app: Flask, known_wave_id: int) -> None:
     with app.app_context():
         session = db.session()
-        wave = session.get(Wave, wave_id)
+        wave = session.get(Wave, known_wave_id)
         late_evening_bst = dt.datetime(2026, 7, 1, 23, 30, tzinfo=dt.UTC)  # 00:30 on 2 July
         session.execute(
             update(Response)
-            .where(Response.wave_id == wave_id, Response.status == "submitted")
+            .where(Response.wave_id == known_wave_id, Response.status == "submitted")
             .values(started_at=late_evening_bst, submitted_at=late_evening_bst)
         )
         session.commit()
@@ -202,15 +204,9 @@ def test_days_are_the_areas_local_days(app: Flask) -> None:
 
 def test_a_questionnaire_without_group_questions_shows_counts_only(app: Flask) -> None:
     staff = make_area_with_staff(app, "north")
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        version = publish_version(session, area, bundled_questionnaires()["event_feedback"])
-        wave = schedule_wave(
-            session, version=version, name="Fair", opens_at=utcnow(), closes_at=None
-        )
-        session.commit()
-        wave_id = wave.id
+    wave_id = make_wave(
+        app, questionnaire="event_feedback", name="Fair", opens_at=utcnow(), closes_at=None
+    ).id
     browser = signed_in(app.test_client(), staff["officer"])
     html = browser.get(f"/staff/north/waves/{wave_id}/monitor").get_data(as_text=True)
     assert "Nobody has started this survey yet." in html

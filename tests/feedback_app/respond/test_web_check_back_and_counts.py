@@ -9,19 +9,14 @@ from sqlalchemy import select
 
 from feedback_app import db
 from feedback_app.models import Wave
-from tests.support.browser import PageBrowser
+from tests.support.answers import answer_demo_event
 from tests.support.staff import make_area_with_staff, signed_in
 
 EVENT = "demo-event-feedback"
 
 
 def _send_event(app: Flask) -> None:
-    family = PageBrowser(app.test_client())
-    family.get(f"/s/{EVENT}")
-    family.post(f"/s/{EVENT}/start")
-    family.post(family.path, {"event_useful": "agree"})
-    family.post(family.path, {"do_differently": "no"})
-    family.post(family.path, {"event_comments": ""})
+    family = answer_demo_event(app)
     assert family.path == f"/s/{EVENT}/check"
     page = family.get(family.path).get_data(as_text=True)
     back = re.search(r'<a href="([^"]+)" class="govuk-back-link">', page)

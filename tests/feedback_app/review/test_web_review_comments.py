@@ -9,27 +9,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.designer.drafts import create_draft, save_draft
-from feedback_app.models import AuditEvent, DraftComment, LocalArea, QuestionnaireDraft, StaffUser
-from surveys.library import bundled_questionnaires
+from feedback_app.designer.drafts import save_draft
+from feedback_app.models import AuditEvent, DraftComment, QuestionnaireDraft, StaffUser
+from tests.support.drafts import make_draft
 from tests.support.staff import make_area_with_staff, signed_in
-
-
-def _draft(app: Flask, slug: str = "north") -> int:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == slug))
-        user = session.scalar(
-            select(StaffUser).where(StaffUser.email == f"coordinator@{slug}.example")
-        )
-        draft = create_draft(
-            session,
-            area=area,
-            title="Parent survey 2027",
-            user=user,
-            start_from=bundled_questionnaires()["parent_annual"],
-        )
-        return draft.id
 
 
 def _comments(app: Flask) -> list[DraftComment]:
@@ -49,7 +32,7 @@ def _new_revision(app: Flask, draft_id: int) -> None:
 
 def test_comment_reply_and_resolve_record_who_and_when(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app)
     url = f"/staff/north/review/{draft_id}"
 
     reviewer = signed_in(app.test_client(), "reviewer@north.example")
@@ -101,7 +84,7 @@ def test_comment_reply_and_resolve_record_who_and_when(app: Flask) -> None:
 
 def test_an_empty_or_too_long_comment_is_a_clear_error_and_writes_nothing(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app)
     url = f"/staff/north/review/{draft_id}"
     reviewer = signed_in(app.test_client(), "reviewer@north.example")
     reviewer.get(url)
@@ -121,7 +104,7 @@ def test_an_empty_or_too_long_comment_is_a_clear_error_and_writes_nothing(app: F
 
 def test_reviewers_cannot_reply_resolve_download_or_publish(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app)
     url = f"/staff/north/review/{draft_id}"
     reviewer = signed_in(app.test_client(), "reviewer@north.example")
     reviewer.get(url)
@@ -142,14 +125,14 @@ def test_reviewers_cannot_reply_resolve_download_or_publish(app: Flask) -> None:
 def test_other_areas_drafts_are_not_found(app: Flask) -> None:
     make_area_with_staff(app, "north")
     make_area_with_staff(app, "south")
-    south_draft = _draft(app, "south")
+    south_draft = make_draft(app, area_slug="south")
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
     assert coordinator.client.get(f"/staff/north/review/{south_draft}").status_code == 404
 
 
 def test_evidence_csv_lists_revisions_and_comments_with_formulas_neutralised(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app)
     url = f"/staff/north/review/{draft_id}"
     reviewer = signed_in(app.test_client(), "reviewer@north.example")
     reviewer.get(url)
@@ -201,7 +184,7 @@ def test_evidence_csv_lists_revisions_and_comments_with_formulas_neutralised(app
 
 def test_an_empty_reply_is_an_error_next_to_its_comment(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app)
     url = f"/staff/north/review/{draft_id}"
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
     coordinator.get(url)

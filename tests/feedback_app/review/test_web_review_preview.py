@@ -7,30 +7,12 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.designer.drafts import create_draft
-from feedback_app.models import LocalArea, Response, StaffUser
+from feedback_app.models import Response
 from surveys.library import bundled_questionnaires
 from tests.support.answers import page_form_data
+from tests.support.drafts import make_draft
 from tests.support.page_checks import page_problems
 from tests.support.staff import make_area_with_staff, signed_in
-
-
-def _draft(app: Flask) -> int:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        user = session.scalar(
-            select(StaffUser).where(StaffUser.email == "coordinator@north.example")
-        )
-        assert area is not None
-        return create_draft(
-            session,
-            area=area,
-            title="Follow-up",
-            user=user,
-            start_from=bundled_questionnaires()["parent_follow_up"],
-        ).id
-
 
 ANSWERS = {
     "plan_type": "sen_support",  # not an EHC plan: "listened_to_ehcp" is skipped
@@ -45,7 +27,7 @@ ANSWERS = {
 
 def test_a_reviewer_previews_the_route_and_check_answers(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app, title="Follow-up", start_from="parent_follow_up")
     reviewer = signed_in(app.test_client(), "reviewer@north.example")
     review = reviewer.get(f"/staff/north/review/{draft_id}").get_data(as_text=True)
     preview = f"/staff/north/designer/{draft_id}/preview"
@@ -90,7 +72,7 @@ def test_the_preview_is_offered_in_the_languages_the_draft_is_translated_into(
     app: Flask,
 ) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app, title="Follow-up", start_from="parent_follow_up")
     reviewer = signed_in(app.test_client(), "reviewer@north.example")
     preview = f"/staff/north/designer/{draft_id}/preview"
     html = reviewer.get(preview).get_data(as_text=True)

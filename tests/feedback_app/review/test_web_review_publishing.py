@@ -8,16 +8,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.designer.drafts import create_draft, save_draft
+from feedback_app.designer.drafts import save_draft
 from feedback_app.models import (
     AuditEvent,
-    LocalArea,
     QuestionnaireDraft,
     QuestionnaireVersion,
-    StaffUser,
 )
 from surveys import Questionnaire
 from surveys.library import bundled_questionnaires
+from tests.support.drafts import make_draft
 from tests.support.staff import make_area_with_staff, signed_in
 
 
@@ -34,18 +33,6 @@ def _changed(q: Questionnaire, question_id: str, **update: Any) -> Questionnaire
         )
         pages.append(page.model_copy(update={"questions": questions}))
     return q.model_copy(update={"pages": tuple(pages)})
-
-
-def _draft(app: Flask) -> int:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        user = session.scalar(
-            select(StaffUser).where(StaffUser.email == "coordinator@north.example")
-        )
-        return create_draft(
-            session, area=area, title="Parent survey", user=user, start_from=_annual()
-        ).id
 
 
 def _save(app: Flask, draft_id: int, definition: str | Questionnaire) -> None:
@@ -73,7 +60,7 @@ def _publish_events(app: Flask) -> list[dict[str, Any]]:
 
 def test_publishing_makes_versions_and_never_changes_an_old_one(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app, title="Parent survey")
     url = f"/staff/north/review/{draft_id}"
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
     coordinator.get(url)
@@ -109,7 +96,7 @@ def test_publishing_makes_versions_and_never_changes_an_old_one(app: Flask) -> N
 
 def test_a_draft_with_problems_is_refused_with_the_problems_listed(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app, title="Parent survey")
     _save(app, draft_id, "id: broken\ntitle: Broken\n")
     url = f"/staff/north/review/{draft_id}"
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
@@ -125,7 +112,7 @@ def test_a_draft_with_problems_is_refused_with_the_problems_listed(app: Flask) -
 
 def test_changing_a_kpi_question_needs_confirmation(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app, title="Parent survey")
     url = f"/staff/north/review/{draft_id}"
     officer = signed_in(app.test_client(), "officer@north.example")
     officer.get(url)
@@ -158,7 +145,7 @@ def test_changing_a_kpi_question_needs_confirmation(app: Flask) -> None:
 
 def test_changing_kpi_options_is_explained(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app, title="Parent survey")
     url = f"/staff/north/review/{draft_id}"
     officer = signed_in(app.test_client(), "officer@north.example")
     officer.get(url)

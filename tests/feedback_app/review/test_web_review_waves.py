@@ -9,38 +9,19 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.models import AuditEvent, LocalArea, Response, Wave
-from feedback_app.review.publishing import publish_version
+from feedback_app.models import AuditEvent, Response, Wave
 from feedback_app.web.local_days import end_of_day_utc, local_to_utc
-from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import make_version, wave_form_data
 
 
 def _version(app: Flask) -> int:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        assert area is not None
-        version = publish_version(session, area, bundled_questionnaires()["parent_follow_up"])
-        session.commit()
-        return version.id
+    return make_version(app, "parent_follow_up")
 
 
 def _form(**overrides: str) -> dict[str, Any]:
-    data = {
-        "name": "Follow-up",
-        "opens-day": "1",
-        "opens-month": "7",
-        "opens-year": "2030",
-        "opens_time": "09:00",
-        "closes-day": "31",
-        "closes-month": "7",
-        "closes-year": "2030",
-        "retention_years": "3",
-    }
-    data.update(overrides)
-    return data
+    return wave_form_data(**{"name": "Follow-up", **overrides})
 
 
 def _waves(app: Flask) -> list[Wave]:
@@ -55,6 +36,14 @@ def _utc(moment: dt.datetime | None) -> dt.datetime | None:
     if moment is None:
         return None
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def _on_the_schedule_page(app: Flask, email: str) -> tuple[PageBrowser, str]:
+    """Area north with its staff and a published version; ``email`` signed in, and
+    the address of the page that schedules a wave of that version."""
+    make_area_with_staff(app, "north")
+    url = f"/staff/north/waves/new?version={_version(app)}"
+    return signed_in(app.test_client(), email), url
 
 
 def test_local_times_convert_to_utc_in_summer_and_winter() -> None:
@@ -116,10 +105,7 @@ def test_scheduling_a_summer_and_a_winter_wave(app: Flask) -> None:
 
 
 def test_an_open_ended_wave_opening_now_is_open(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    version_id = _version(app)
-    url = f"/staff/north/waves/new?version={version_id}"
-    officer = signed_in(app.test_client(), "officer@north.example")
+    officer, url = _on_the_schedule_page(app, "officer@north.example")
     officer.get(url)
     page = officer.post(
         url,
@@ -140,10 +126,7 @@ def _errors(app: Flask, browser: PageBrowser, url: str, data: dict[str, Any]) ->
 
 
 def test_bad_dates_are_clear_errors_and_write_nothing(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    version_id = _version(app)
-    url = f"/staff/north/waves/new?version={version_id}"
-    coordinator = signed_in(app.test_client(), "coordinator@north.example")
+    coordinator, url = _on_the_schedule_page(app, "coordinator@north.example")
     coordinator.get(url)
     html = _errors(app, coordinator, url, _form(**{"opens-day": "31", "opens-month": "2"}))
     assert "Enter a real date" in html and 'href="#opens"' in html

@@ -9,32 +9,15 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.designer.drafts import create_draft
-from feedback_app.models import LocalArea, QuestionnaireVersion, StaffUser, Wave
+from feedback_app.models import QuestionnaireVersion, Wave
 from surveys.changes import ChangeKind, keeps_comparability, questionnaire_changes
 from surveys.library import bundled_questionnaires
+from tests.support.drafts import make_draft
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import wave_form_data
 
 #: The change as the pages say it: the question by its text, not its id.
 HINT_CHANGED = "question “What is your child's main area of need?”: hint changed"
-
-
-def _draft(app: Flask) -> int:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        user = session.scalar(
-            select(StaffUser).where(StaffUser.email == "coordinator@north.example")
-        )
-        assert area is not None
-        draft = create_draft(
-            session,
-            area=area,
-            title="Parent survey",
-            user=user,
-            start_from=bundled_questionnaires()["parent_annual"],
-        )
-        return draft.id
 
 
 def _versions(app: Flask) -> list[QuestionnaireVersion]:
@@ -44,6 +27,14 @@ def _versions(app: Flask) -> list[QuestionnaireVersion]:
         )
         db.session().expunge_all()
         return rows
+
+
+def _need_form(text: str, *, hint: str) -> dict[str, str]:
+    """The edit form of the "need" question, with its bundled options."""
+    need = bundled_questionnaires()["parent_annual"].question("need")
+    assert need is not None
+    options = "\n".join(o.label for o in need.options)
+    return {"text": text, "hint": hint, "must_answer": "yes", "options": options}
 
 
 def test_changes_say_whether_results_stay_comparable() -> None:
@@ -59,7 +50,7 @@ def test_changes_say_whether_results_stay_comparable() -> None:
 
 def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    draft_id = _draft(app)
+    draft_id = make_draft(app, title="Parent survey")
     review = f"/staff/north/review/{draft_id}"
     designer = f"/staff/north/designer/{draft_id}/"
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
@@ -74,17 +65,7 @@ def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Fl
     coordinator.get(f"/staff/north/waves/new?version={first.id}")
     coordinator.post(
         f"/staff/north/waves/new?version={first.id}",
-        {
-            "name": "Spring",
-            "opens-day": "1",
-            "opens-month": "7",
-            "opens-year": "2030",
-            "opens_time": "09:00",
-            "closes-day": "31",
-            "closes-month": "7",
-            "closes-year": "2030",
-            "retention_years": "3",
-        },
+        wave_form_data(name="Spring"),
     )
 
     # The designer still edits it: the page that answered 409 after publishing.
@@ -98,15 +79,10 @@ def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Fl
     assert coordinator.last.status_code == 200 and 'name="text"' in form
     page = coordinator.post(
         edit,
-        {
-            "text": "What is your child's main area of need?",
-            "hint": "If your child has more than one need, choose the one that matters most.",
-            "must_answer": "yes",
-            "options": "\n".join(
-                o.label
-                for o in bundled_questionnaires()["parent_annual"].question("need").options  # type: ignore[union-attr]
-            ),
-        },
+        _need_form(
+            "What is your child's main area of need?",
+            hint="If your child has more than one need, choose the one that matters most.",
+        ),
     )
     overview = coordinator.get(designer).get_data(as_text=True)
     assert HINT_CHANGED in unescape(overview)
@@ -133,18 +109,7 @@ def test_a_published_draft_stays_editable_and_publishes_the_next_version(app: Fl
 
     # A change to wording says results will not compare.
     coordinator.get(edit)
-    coordinator.post(
-        edit,
-        {
-            "text": "Which need affects your child most?",
-            "hint": "",
-            "must_answer": "yes",
-            "options": "\n".join(
-                o.label
-                for o in bundled_questionnaires()["parent_annual"].question("need").options  # type: ignore[union-attr]
-            ),
-        },
-    )
+    coordinator.post(edit, _need_form("Which need affects your child most?", hint=""))
     overview = coordinator.get(designer).get_data(as_text=True)
     assert "question “Which need affects your child most?”: wording changed" in unescape(overview)
     assert "Some of these changes mean results will not compare with version 2" in overview

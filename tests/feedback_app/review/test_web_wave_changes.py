@@ -9,11 +9,10 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.models import AuditEvent, LocalArea, Wave, utcnow
-from feedback_app.review.publishing import publish_version, schedule_wave
+from feedback_app.models import AuditEvent, Wave, utcnow
 from feedback_app.web.local_days import end_of_day_utc, last_day
-from surveys.library import bundled_questionnaires
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import add_wave
 
 LONDON = "Europe/London"
 
@@ -21,12 +20,9 @@ LONDON = "Europe/London"
 def _wave(app: Flask, *, closes_at: dt.datetime | None, opens_days_ago: int = 10) -> int:
     with app.app_context():
         session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        assert area is not None
-        version = publish_version(session, area, bundled_questionnaires()["parent_follow_up"])
-        wave = schedule_wave(
+        wave = add_wave(
             session,
-            version=version,
+            questionnaire="parent_follow_up",
             name="Follow-up 2027",
             opens_at=utcnow() - dt.timedelta(days=opens_days_ago),
             closes_at=closes_at,

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from feedback_app import db
 from feedback_app.models import LocalArea, Wave, utcnow
-from feedback_app.review.publishing import publish_version, schedule_wave
+from feedback_app.review.publishing import publish_version
 from feedback_app.web.local_days import end_of_day_utc, last_day
 from surveys.library import bundled_questionnaires
 from tests.feedback_app.results.test_web_results_board import add_wave
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import make_wave
 
 LONDON = "Europe/London"
 
@@ -40,20 +41,13 @@ def test_the_last_day_survives_every_day_of_three_years_in_bst_and_gmt() -> None
 
 
 def _open_wave(app: Flask, last: dt.date, name: str) -> str:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        assert area is not None
-        version = publish_version(session, area, bundled_questionnaires()["parent_follow_up"])
-        wave = schedule_wave(
-            session,
-            version=version,
-            name=name,
-            opens_at=utcnow() - dt.timedelta(days=1),
-            closes_at=end_of_day_utc(last, LONDON),
-        )
-        session.commit()
-        return wave.slug
+    return make_wave(
+        app,
+        questionnaire="parent_follow_up",
+        name=name,
+        opens_at=utcnow() - dt.timedelta(days=1),
+        closes_at=end_of_day_utc(last, LONDON),
+    ).slug
 
 
 def test_staff_list_home_start_page_and_poster_show_the_last_day(app: Flask) -> None:

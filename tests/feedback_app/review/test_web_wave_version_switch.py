@@ -13,12 +13,12 @@ from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
-from feedback_app.models import AuditEvent, LocalArea, Response, Wave, utcnow
-from feedback_app.review.publishing import publish_version, schedule_wave
+from feedback_app.models import AuditEvent, Response, Wave, utcnow
 from surveys import Questionnaire
 from surveys.library import bundled_questionnaires
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import make_version, make_wave
 
 ANSWERS = [
     ("event_useful", {"event_useful": "agree"}),
@@ -38,31 +38,16 @@ def _corrected(**question_changes: Any) -> Questionnaire:
 
 
 def _wave(app: Flask, *, closes_in_days: int = 20) -> tuple[int, str]:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        assert area is not None
-        version = publish_version(session, area, bundled_questionnaires()["event_feedback"])
-        now = utcnow()
-        wave = schedule_wave(
-            session,
-            version=version,
-            name="Coffee morning",
-            opens_at=now - dt.timedelta(days=5),
-            closes_at=now + dt.timedelta(days=closes_in_days),
-        )
-        session.commit()
-        return wave.id, wave.slug
+    now = utcnow()
+    wave = make_wave(
+        app, questionnaire="event_feedback", name="Coffee morning",
+        opens_at=now - dt.timedelta(days=5), closes_at=now + dt.timedelta(days=closes_in_days),
+    )  # fmt: skip
+    return wave.id, wave.slug
 
 
 def _publish(app: Flask, questionnaire: Questionnaire) -> int:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        assert area is not None
-        version = publish_version(session, area, questionnaire)
-        session.commit()
-        return version.id
+    return make_version(app, questionnaire)
 
 
 def _state(app: Flask, wave_id: int) -> tuple[int, list[tuple[str, int]], list[dict[str, Any]]]:

@@ -12,11 +12,11 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.models import AuditEvent, LocalArea, QuestionnaireTranslation
-from feedback_app.review.publishing import publish_version, schedule_wave
+from feedback_app.models import AuditEvent, QuestionnaireTranslation
 from surveys import load_questionnaire
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import make_wave
 
 MINIMAL = (
     Path(__file__).resolve().parents[2] / "fixtures" / "questionnaires" / "valid" / "minimal.yaml"
@@ -24,22 +24,16 @@ MINIMAL = (
 
 
 def _publish_minimal(app: Flask) -> tuple[int, str]:
-    with app.app_context():
-        session = db.session()
-        area = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
-        assert area is not None
-        version = publish_version(session, area, load_questionnaire(MINIMAL))
-        now = dt.datetime.now(dt.UTC)
-        wave = schedule_wave(
-            session,
-            version=version,
-            name="Minimal",
-            opens_at=now - dt.timedelta(days=1),
-            closes_at=now + dt.timedelta(days=30),
-            slug="minimal-wave",
-        )
-        session.commit()
-        return version.id, wave.slug
+    now = dt.datetime.now(dt.UTC)
+    wave = make_wave(
+        app,
+        questionnaire=load_questionnaire(MINIMAL),
+        name="Minimal",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+        slug="minimal-wave",
+    )
+    return wave.version_id, wave.slug
 
 
 def _filled(po: bytes, prefix: str, *, skip: int = 0) -> bytes:

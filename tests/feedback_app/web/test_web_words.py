@@ -10,6 +10,7 @@ from sqlalchemy import select
 from feedback_app import db
 from feedback_app.models import Wave
 from feedback_app.web.languages import SHIPPED_LANGUAGES
+from tests.support.answers import answer_demo_event
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
 
@@ -30,12 +31,7 @@ def test_change_has_a_context_in_every_shipped_language(app: Flask) -> None:
 
 
 def test_check_answers_link_is_the_verb(app: Flask, demo: dict[str, str]) -> None:
-    family = PageBrowser(app.test_client())
-    family.get(f"/s/{EVENT}?lang=pl")
-    family.post(f"/s/{EVENT}/start")
-    family.post(family.path, {"event_useful": "agree"})
-    family.post(family.path, {"do_differently": "no"})
-    family.post(family.path, {"event_comments": ""})
+    family = answer_demo_event(app, lang="pl")
     html = family.get(f"/s/{EVENT}/check").get_data(as_text=True)
     assert "Zmień" in html and "Zmiana" not in html
 
@@ -57,12 +53,7 @@ def test_footer_plurals_instructions_and_dates(app: Flask, demo: dict[str, str])
     assert "Tick all that apply." in text and "Select all that apply." not in text
 
     # One response: "1 response", not "1 responses".
-    family = PageBrowser(app.test_client())
-    family.get(f"/s/{EVENT}")
-    family.post(f"/s/{EVENT}/start")
-    family.post(family.path, {"event_useful": "agree"})
-    family.post(family.path, {"do_differently": "no"})
-    family.post(family.path, {"event_comments": ""})
+    family = answer_demo_event(app)
     family.post(f"/s/{EVENT}/check")
     url = f"/staff/demo/data-protection/waves/{ids[EVENT]}/delete"
     admin.get(url)
