@@ -311,6 +311,7 @@ def _page(area: LocalArea, choice: Choice, *, status: int = 200) -> tuple[str, i
             has_errors=bool(choice.errors),
             language_name=language_name,
             audiences=report_model.AUDIENCES,
+            plan_only_pack=_plan_only(session, area),
         ),
         status,
     )

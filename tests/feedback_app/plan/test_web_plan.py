@@ -349,9 +349,12 @@ def test_an_area_with_only_entered_kpis_has_a_board_pack(app: Flask) -> None:
     )
     assert "Plan imported" in imported.get_data(as_text=True)
 
+    downloads = officer.get("/staff/rutland/downloads").get_data(as_text=True)
+    assert 'id="plan-only-pack"' in downloads and "/staff/rutland/results/report.xlsx" in downloads
     page = officer.get("/staff/rutland/results/report?audience=SEND+Improvement+Board")
     html = unescape(page.get_data(as_text=True))
     assert page.status_code == 200, html[:2000]
+    assert "Improvement plan KPIs for the SEND Improvement Board" in html
     assert "No survey waves are compared" in html
     assert 'id="report-entered"' in html and 'id="report-kpis"' not in html
     assert 'id="who-responded"' not in html and 'id="themes"' not in html
