@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -521,7 +522,9 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
     months (and days), so the stages keep their distance from the start and a
     month's last day stays its last day. Months from the start need no change. A
     target's label naming its due month as Appendix A does ("18 months (Dec-20)")
-    names the new one ("18 months (Dec-26)"), so the label and the date agree.
+    names the new one ("18 months (Dec-26)"), so the label and the date agree; a
+    baseline's source naming its date ("survey closed 18 December 2019") names the
+    new date, so no text states a date the plan no longer has.
 
     >>> template = kpi_bank_from_data({"plan": {"title": "T", "starts_on": "2019-06-30"},
     ...     "kpis": [{"id": "k", "title": "K", "question": "q", "positive": ["yes"],
@@ -547,6 +550,25 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
     def month_text(day: dt.date) -> str:
         return f"{calendar.month_abbr[day.month]}-{day.year % 100:02d}"
 
+    def day_text(day: dt.date) -> str:
+        return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+    def redated(text: str, before: dt.date, after: dt.date) -> str:
+        text = text.replace(day_text(before), day_text(after))
+        text = text.replace(month_text(before), month_text(after))
+        text = text.replace(f"{calendar.month_name[before.month]} {before.year}",
+                            f"{calendar.month_name[after.month]} {after.year}")  # fmt: skip
+        if months % 3 == 0:  # a quarter ("Q1 2019") moves by whole quarters
+
+            def quarter(found: re.Match[str]) -> str:
+                year, index = divmod(int(found[1]) - 1 + months // 3, 4)
+                return f"Q{index + 1} {int(found[2]) + year}"
+
+            text = re.sub(rf"\bQ([1-4]) ({before.year - 1}|{before.year})\b", quarter, text)
+        if re.search(rf"\b{before.year}\b", text):  # a date this cannot move: say so
+            text += f" (the template's date; this plan's baseline is {day_text(after)})"
+        return text
+
     def move(value: Any, key: str = "") -> Any:
         if isinstance(value, dict):
             moved = {k: move(v, k) for k, v in value.items()}
@@ -554,6 +576,10 @@ def moved_plan(plan: KpiBank, *, starts_on: dt.date, title: str | None = None) -
                 before = dt.date.fromisoformat(value["due_on"])
                 after = dt.date.fromisoformat(moved["due_on"])
                 moved["label"] = value["label"].replace(month_text(before), month_text(after))
+            if isinstance(value.get("source"), str) and isinstance(value.get("date"), str):
+                before = dt.date.fromisoformat(value["date"])
+                after = dt.date.fromisoformat(moved["date"])
+                moved["source"] = redated(value["source"], before, after)
             return moved
         if isinstance(value, list):
             return [move(v) for v in value]

@@ -62,11 +62,24 @@ def test_a_template_moves_with_its_start_date() -> None:
     trust = moved.get("kpi_4_1")
     assert trust is not None and trust.agreed_baseline is not None
     assert trust.agreed_baseline.date == dt.date(2025, 12, 18)
+    # The baseline's source names the new date, not the template's 18 December 2019.
+    assert (
+        trust.agreed_baseline.source == "Co-produced parent carer survey, closed 18 December 2025"
+    )
     assert [t.due_on for t in trust.targets] == [dt.date(2026, 12, 31), dt.date(2027, 6, 30)]
     # The labels name the new months, so "18 months (Dec-20)" is not shown due in 2026.
     assert [t.label for t in trust.targets] == ["18 months (Dec-26)", "24 months (Jun-27)"]
     ehcp = moved.get("kpi_1_2")
     assert ehcp is not None and ehcp.targets[1].label is not None
+    assert ehcp.agreed_baseline is not None
+    assert ehcp.agreed_baseline.source == "Q1 2025 statutory return"
+    waits = moved.get("kpi_5_1")
+    assert waits is not None and waits.agreed_baseline is not None
+    assert waits.agreed_baseline.source == "Provider waiting list, June 2025"
+    # No baseline source keeps a template year the plan no longer has.
+    assert not [
+        k.id for k in moved.kpis if k.agreed_baseline and "2019" in k.agreed_baseline.source
+    ]
     assert ehcp.targets[1].label.startswith("18 months (Oct-26): 50% or the national average")
 
 

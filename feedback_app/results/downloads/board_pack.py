@@ -56,9 +56,12 @@ def board_pack_tables(
     about: list[tuple[Cell, ...]] = [
         (gettext("Report for"), audience),
         (gettext("Area"), report["area"]),
-        (gettext("Compared"), gettext("%(latest)s with the baseline, %(baseline)s",
-                                      latest=report["latest"], baseline=report["baseline"])),
-        (gettext("Responses"), report["responses_total"]),
+        *(((gettext("Compared"), gettext("%(latest)s with the baseline, %(baseline)s",
+                                         latest=report["latest"], baseline=report["baseline"])),
+            (gettext("Responses"), report["responses_total"]))
+          if report["waves"] else
+          ((gettext("Compared"), gettext("No survey waves are compared: this board pack "
+                                         "carries the KPIs the area enters.")),)),
         (gettext("Plan version"), gettext("Version %(number)s, as it stood on %(date)s",
                                           number=plan["number"], date=plan["date"])
          if plan else gettext("No plan")),

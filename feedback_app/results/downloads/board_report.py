@@ -87,6 +87,23 @@ def board_report(session: Session, area: LocalArea, selection: Selection) -> dic
     }
 
 
+def plan_only_report(area: LocalArea) -> dict[str, Any]:
+    """The report of an area with a plan but no survey wave yet: no survey figures,
+    so the pack is the plan's entered KPIs (``with_plan_targets`` adds them)."""
+    return {
+        "area": area.name,
+        "baseline": "",
+        "latest": "",
+        "waves": [],
+        "responses": [],
+        "responses_total": 0,
+        "kpis": [],
+        "themes": [],
+        "method": [],
+        "generated": dt.date.today().isoformat(),
+    }
+
+
 #: The longest board name a report title takes.
 AUDIENCE_MAX = 120
 #: Boards officers report to, offered as suggestions (any name can be typed).

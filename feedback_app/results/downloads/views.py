@@ -31,7 +31,7 @@ from werkzeug.wrappers import Response as HttpResponse
 from analysis.render_csv import table_csv
 from analysis.render_xlsx import tables_to_xlsx
 from feedback_app import db
-from feedback_app.models import LocalArea, Wave
+from feedback_app.models import AreaPlan, LocalArea, Wave
 from feedback_app.models import Response as StoredResponse
 from feedback_app.monitor.view_model import language_name
 from feedback_app.plan.actions.service import area_tracker_summary
@@ -168,13 +168,13 @@ def board_report(area: LocalArea) -> str | tuple[str, int]:
     choice, model = _chosen_report(area, fmt="html")
     if model is None:
         return _page(area, choice, status=400)
-    assert choice.selection is not None  # a report model is made from a selection
+    chosen = _selection_args(choice.selection) if choice.selection else {}
     return render_template(
         "staff/results/report.html",
         area=area,
         report=model,
         audience=choice.report_audience,
-        pdf_args={**_selection_args(choice.selection), "audience": choice.audience},
+        pdf_args={**chosen, "audience": choice.audience},
         kpi_figure=report_model.kpi_figure,
         report_css_url=report_model.report_css_url,
     )
@@ -186,7 +186,7 @@ def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
     """The board report as PDF (WeasyPrint renders the same report body)."""
     session = db.session()
     choice, model = _chosen_report(area, fmt="pdf")
-    if model is None or choice.selection is None:
+    if model is None:
         return _page(area, choice, status=400)
     started = time.perf_counter()
     html = render_template(
@@ -197,10 +197,10 @@ def board_report_pdf(area: LocalArea) -> HttpResponse | tuple[str, int]:
         kpi_figure=report_model.kpi_document_figure,
     )
     pdf, pages = report_model.render_pdf(html)
-    selection = choice.selection
+    waves = [w.id for w in choice.selection.waves] if choice.selection else []
     _end_read(session)
     record_action("download_report", area=area, format="pdf",
-        waves=[w.id for w in selection.waves], rows=model["responses_total"], pages=pages,
+        waves=waves, rows=model["responses_total"], pages=pages,
         seconds=round(time.perf_counter() - started, 2),
     )  # fmt: skip
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
@@ -215,15 +215,15 @@ def board_report_xlsx(area: LocalArea) -> HttpResponse | tuple[str, int]:
     """The board report as a workbook: the same figures and words, a sheet per table."""
     session = db.session()
     choice, model = _chosen_report(area, fmt="xlsx")
-    if model is None or choice.selection is None:
+    if model is None:
         return _page(area, choice, status=400)
     named = board_pack_tables(
         model, area_tracker_summary(session, area), audience=choice.report_audience
     )
-    selection = choice.selection
+    waves = [w.id for w in choice.selection.waves] if choice.selection else []
     _end_read(session)
     record_action("download_report", area=area, format="xlsx",
-        waves=[w.id for w in selection.waves], rows=model["responses_total"],
+        waves=waves, rows=model["responses_total"],
         tables=len(named),
     )  # fmt: skip
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
@@ -235,6 +235,16 @@ def board_report_xlsx(area: LocalArea) -> HttpResponse | tuple[str, int]:
 def _chosen_report(area: LocalArea, *, fmt: str) -> tuple[Choice, Any]:
     """The waves chosen in the query string and their report model (None, with
     the choice's errors filled in, when the choice is not a valid one)."""
+    session = db.session()
+    if _plan_only(session, area):
+        # No survey waves yet: the pack carries the plan's entered KPIs alone (issue 13).
+        choice = _analysis_choice(area, fmt=fmt)
+        choice.errors = [(key, text) for key, text in choice.errors if key == "audience"]
+        choice.selection = None
+        if choice.errors:
+            return choice, None
+        model = report_model.plan_only_report(area)
+        return choice, report_model.with_plan_targets(session, area, model)
     choice = _analysis_choice(area, fmt=fmt)
     if choice.errors or choice.selection is None:
         return choice, None
@@ -245,6 +255,14 @@ def _chosen_report(area: LocalArea, *, fmt: str) -> tuple[Choice, Any]:
     except SelectionError as error:
         choice.errors.append(("baseline", str(error)))
         return choice, None
+
+
+def _plan_only(session: Any, area: LocalArea) -> bool:
+    """Whether the area's board pack is its plan alone: it has a plan but no wave
+    yet, so no survey figures can be compared (council and NHS data only)."""
+    has_wave = session.scalar(select(Wave.id).where(Wave.area_id == area.id).limit(1))
+    has_plan = session.scalar(select(AreaPlan.id).where(AreaPlan.area_id == area.id))
+    return has_wave is None and has_plan is not None
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -293,6 +311,7 @@ def _page(area: LocalArea, choice: Choice, *, status: int = 200) -> tuple[str, i
             has_errors=bool(choice.errors),
             language_name=language_name,
             audiences=report_model.AUDIENCES,
+            plan_only_pack=_plan_only(session, area),
         ),
         status,
     )

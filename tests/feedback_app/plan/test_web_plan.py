@@ -329,3 +329,51 @@ def test_an_older_wave_imported_later_rebases_nothing(app: Flask) -> None:
     assert trust.agreed_baseline.agreed_by == "SEND Continuous Improvement Board"
     with app.app_context():
         assert db.session().scalar(select(AreaPlan.version)) == 2
+
+
+def test_an_area_with_only_entered_kpis_has_a_board_pack(app: Flask) -> None:
+    """Issue 13: a plan of council and NHS data with no survey wave yet still makes
+    a board pack (page, PDF, XLSX) of its entered KPIs; the survey parts are absent."""
+    import io
+
+    from openpyxl import load_workbook
+
+    make_area_with_staff(app, "rutland", plan=False)
+    officer = signed_in(app.test_client(), "officer@rutland.example")
+    officer.post("/staff/rutland/plan/start", {"template": "sefton-appendix-a"})
+    exported = officer.client.get("/staff/rutland/plan/plan.yaml").get_data(as_text=True)
+    marker = "  - id: kpi_5_1\n"
+    officer.get("/staff/rutland/plan/import")
+    imported = officer.post(
+        "/staff/rutland/plan/import", {"text": exported.replace(marker, KPI_1_2_VALUES + marker)}
+    )
+    assert "Plan imported" in imported.get_data(as_text=True)
+
+    downloads = officer.get("/staff/rutland/downloads").get_data(as_text=True)
+    assert 'id="plan-only-pack"' in downloads and "/staff/rutland/results/report.xlsx" in downloads
+    page = officer.get("/staff/rutland/results/report?audience=SEND+Improvement+Board")
+    html = unescape(page.get_data(as_text=True))
+    assert page.status_code == 200, html[:2000]
+    assert "Improvement plan KPIs for the SEND Improvement Board" in html
+    assert "No survey waves are compared" in html
+    assert 'id="report-entered"' in html and 'id="report-kpis"' not in html
+    assert 'id="who-responded"' not in html and 'id="themes"' not in html
+    entered = html[html.index('id="report-entered"') :]
+    row = entered[entered.index('data-kpi="kpi_1_2"') :]
+    assert "KPI 1/2" in row[:400]
+    assert "Status" in html and "Targets, due dates and judgements" in html
+
+    book = officer.client.get("/staff/rutland/results/report.xlsx")
+    assert book.status_code == 200
+    sheets = load_workbook(io.BytesIO(book.data), read_only=True)
+    kpis = [r for r in sheets["KPIs"].iter_rows(values_only=True) if r and r[0]]
+    references = {r[0] for r in kpis}
+    assert {"KPI 1/2", "KPI 5/1"} <= references and "KPI 4/1" not in references
+    about = [r for r in sheets["Board pack"].iter_rows(values_only=True) if r and r[0]]
+    assert any("No survey waves are compared" in str(r[1]) for r in about)
+    assert any(r[0] == "KPI 1/2" for r in sheets["Targets"].iter_rows(values_only=True))
+
+    if "sqlite" not in app.config["DATABASE_URL"]:
+        return  # WeasyPrint is slow and the PDF does not depend on the database
+    pdf = officer.client.get("/staff/rutland/results/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
