@@ -36,6 +36,7 @@ from feedback_app.results.board.view_model import WaveFigure, kpi_wave_figures
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission, allows
 from surveys.kpis import (
+    AgreedBaseline,
     KpiBank,
     KpiDefinition,
     dump_plan_yaml,
@@ -295,14 +296,7 @@ def baseline_from_wave(area: LocalArea, kpi_id: str) -> Page:
     if not form.validate_on_submit() or chosen is None:
         problems = [gettext("Choose one of the waves listed, with a figure")]
     else:
-        value = {
-            "value": round_half_away(chosen.percent or 0.0, 1),
-            "date": chosen.last_day.isoformat(),
-            "source": gettext("%(wave)s, closed %(date)s", wave=chosen.label,
-                              date=format_date(chosen.last_day, "d MMMM yyyy")),
-        } | ({"base": chosen.base} if chosen.base else {}) | (
-            {"agreed_by": agreed.agreed_by} if agreed and agreed.agreed_by else {}
-        )  # fmt: skip
+        value = _baseline_of_wave(chosen, agreed)
         try:
             problems = _save(
                 area,
@@ -319,6 +313,19 @@ def baseline_from_wave(area: LocalArea, kpi_id: str) -> Page:
         form=_baseline_form(kpi),
         heading=gettext("Agreed baseline"), button=gettext("Save the agreed baseline"),
         waves=_wave_figures(area, kpi), wave_form=form,
+    )  # fmt: skip
+
+
+def _baseline_of_wave(chosen: WaveFigure, agreed: AgreedBaseline | None) -> dict[str, Any]:
+    """The agreed baseline a wave's figure makes: its percentage (rounded once, as
+    shown), last day, the wave as source, its base, and who agreed the last one."""
+    return {
+        "value": round_half_away(chosen.percent or 0.0, 1),
+        "date": chosen.last_day.isoformat(),
+        "source": gettext("%(wave)s, closed %(date)s", wave=chosen.label,
+                          date=format_date(chosen.last_day, "d MMMM yyyy")),
+    } | ({"base": chosen.base} if chosen.base else {}) | (
+        {"agreed_by": agreed.agreed_by} if agreed and agreed.agreed_by else {}
     )  # fmt: skip
 
 
