@@ -137,9 +137,12 @@ def _one_question(answers: list[str]) -> pd.DataFrame:
 @pytest.mark.parametrize("answers", [["a"] * 3, ["a"] * 2 + ["b"] * 2, ["a"] * 4])
 def test_publication_withholds_a_base_of_1_to_4(answers: list[str]) -> None:
     """Everyone answered a question in a wave of 3 or 4: its base is 1 to 4, withheld."""
-    question = wave_results(_one_question(answers), wave="w", questions=["q"], publication=True)
-    assert question.questions[0].base is None
-    assert all(o.withheld and o.count is None for o in question.questions[0].options)
+    result = wave_results(_one_question(answers), wave="w", questions=["q"], publication=True)
+    assert result.questions[0].base is None
+    assert all(o.withheld and o.count is None for o in result.questions[0].options)
+    # The wave's own total (1 to 4) is withheld too: it would give the base.
+    assert result.responses is None
+    assert wave_results(_one_question(answers), wave="w", questions=["q"]).responses == len(answers)
 
 
 @pytest.mark.parametrize("answers", [["a"] * 7, ["a"] * 9])
