@@ -394,9 +394,9 @@ def question_pattern(
         headlines (a respondent is positive when any chosen option is positive).
         Without ``combinations`` each option is its own combination.
     responses
-        The wave's number of responses, which ``describe`` publishes: when everyone
-        answered the question, the number who answered is known from it and hiding
-        it protects nothing.
+        The wave's number of responses, which ``describe`` publishes (unless it is
+        1 to 4): an upper bound of the number who answered, never more (whether
+        anyone skipped the question is not published).
 
     Examples
     --------
@@ -412,13 +412,21 @@ def question_pattern(
     latent = {combo: tables.unknown(n) for combo, n in combos.items()}
     n_answered = sum(combos.values())
     everyone = responses is not None and responses <= n_answered
-    answered_unit = tables.unit("answered", [n_answered], priority=1, hideable=not everyone)
+    # The number who answered can always be hidden. When everyone answered, the
+    # published number of responses is its upper bound only: the attacker is not
+    # told that nobody skipped the question (the count who did not answer is never
+    # published), so hiding it does protect. A number of responses of 1 to 4 is
+    # itself withheld (primary suppression), so it is not known either.
+    answered_unit = tables.unit("answered", [n_answered], priority=1)
     answered = tables.units[answered_unit].variables[0]
     tables.relate(answered, latent.values())
-    if responses is not None and not everyone:
-        tables.relate(
-            tables.variable(responses), [answered, tables.unknown(responses - n_answered)]
+    if responses is not None:
+        total = (
+            tables.unknown(responses)
+            if 0 < responses < SMALLEST_SHOWN
+            else tables.variable(responses)
         )
+        tables.relate(total, [answered, tables.unknown(max(responses - n_answered, 0))])
     units = {o: tables.unit(o, [option_counts[o]]) for o in options}
     for o in options:
         tables.relate(tables.units[units[o]].variables[0], [latent[c] for c in combos if o in c])

@@ -63,6 +63,7 @@ from analysis.responses import (
     encode,
     encode_waves,
 )
+from analysis.suppression import SMALLEST_SHOWN
 
 METHOD = (
     "percentage of respondents who answered the question (don't know included) with a "
@@ -117,7 +118,8 @@ class WaveResults:
     """The result of :func:`wave_results`."""
 
     wave: str
-    responses: int
+    #: Responses counted; with ``publication``, ``None`` (withheld) when 1 to 4.
+    responses: int | None
     questions: tuple[QuestionResult, ...]
     kpis: tuple[KpiResult, ...]
     method: dict[str, str]
@@ -194,7 +196,13 @@ def wave_results(
     method["publication"] = PUBLICATION_METHOD if publication else "none (officer view)"
     return WaveResults(
         wave=wave,
-        responses=description.responses,
+        # A total of 1 to 4 is withheld like any count (the disclosure patterns
+        # already treat it as unknown, so the bases it would give are hidden too).
+        responses=(
+            None
+            if publication and 0 < description.responses < SMALLEST_SHOWN
+            else description.responses
+        ),
         questions=found,
         kpis=tuple(measured),
         method=method,

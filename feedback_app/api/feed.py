@@ -371,18 +371,14 @@ def breakdown_rows(session: Session, area: LocalArea, chosen: Selection) -> list
 def wave_result_rows(session: Session, area: LocalArea, wave: Wave) -> list[dict[str, Any]]:
     """:data:`WAVE_RESULTS`' rows: the wave's report (publication suppression on).
 
-    Two more guards than the wave report, found by the API's property test: a
-    question's base from 1 to 4 is withheld, and so is the base of a single-choice
-    question with exactly one withheld option (else base minus the shown options
-    would give it).
+    The cells withheld are the report's own (``analysis.disclosure``): a base of 1
+    to 4, or one that would give away a withheld option, is already withheld there.
     """
     result = wave_service.results(session, area, wave, publication=True)["results"]
     rows = []
     for question in result["questions"]:
         options = question["options"]
-        single = not question["multiple_choice"]
-        lone = single and sum(1 for option in options if option.get("withheld")) == 1
-        base = None if lone else published_total(question["base"])
+        base = question["base"]
         rows += [
             {
                 "question": question["question"],

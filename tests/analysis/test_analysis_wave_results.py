@@ -126,3 +126,38 @@ def test_publication_withholds_a_small_positive_count_and_what_reveals_it() -> N
     assert "excellent" in withheld
     # The positive count (3) cannot be had as the base minus the other options.
     assert withheld - {"excellent"}
+
+
+def _one_question(answers: list[str]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"response_id": range(len(answers)), "wave": ["w"] * len(answers), "q": answers}
+    )
+
+
+@pytest.mark.parametrize("answers", [["a"] * 3, ["a"] * 2 + ["b"] * 2, ["a"] * 4])
+def test_publication_withholds_a_base_of_1_to_4(answers: list[str]) -> None:
+    """Everyone answered a question in a wave of 3 or 4: its base is 1 to 4, withheld."""
+    result = wave_results(_one_question(answers), wave="w", questions=["q"], publication=True)
+    assert result.questions[0].base is None
+    assert all(o.withheld and o.count is None for o in result.questions[0].options)
+    # The wave's own total (1 to 4) is withheld too: it would give the base.
+    assert result.responses is None
+    assert wave_results(_one_question(answers), wave="w", questions=["q"]).responses == len(answers)
+
+
+@pytest.mark.parametrize("answers", [["a"] * 7, ["a"] * 9])
+def test_publication_never_leaves_one_withheld_option_beside_the_base(
+    answers: list[str],
+) -> None:
+    """A single-choice question where the only answer given is withheld (a count of 5
+    to 9 is a base under 10): with the base shown, base minus the shown options (0)
+    would give it. The base is withheld with it, though everyone answered."""
+    for kpis in ([], [KpiDefinition(id="k", title="A", question="q", positive=("a",))]):
+        result = wave_results(
+            _one_question(answers), wave="w", questions=["q"], kpis=kpis, publication=True
+        )
+        question = result.questions[0]
+        withheld = [o for o in question.options if o.withheld]
+        assert not question.multiple_choice and len(withheld) == 1
+        assert question.base is None
+        assert all(o.percent is None for o in question.options)

@@ -185,7 +185,7 @@ def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
     _end_read(session)
     audit.record(
         session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="pdf",
-        waves=[chosen.id], rows=result["results"]["responses"], pages=pages,
+        waves=[chosen.id], rows=result["who"]["responses"], pages=pages,
         seconds=round(time.perf_counter() - started, 2), chosen=query,
     )  # fmt: skip
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
@@ -209,7 +209,7 @@ def report_xlsx(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]
     _end_read(session)
     audit.record(
         session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="xlsx",
-        waves=[chosen.id], rows=result["results"]["responses"], chosen=query,
+        waves=[chosen.id], rows=result["who"]["responses"], chosen=query,
     )  # fmt: skip
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
     spooled.write(workbook)
