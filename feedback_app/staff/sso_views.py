@@ -203,24 +203,12 @@ def remove_mapping(area: LocalArea, mapping_id: int) -> HttpResponse:
     return redirect(url_for("sso.mappings", area_slug=area.slug))
 
 
-@bp.post("/<area_slug>/single-sign-on/only")
-@requires(Permission.MANAGE_USERS)
-def set_sso_only(area: LocalArea) -> tuple[str, int] | HttpResponse:
-    form = SsoOnlyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    wanted = form.sso_only.data == "yes"
-    if wanted and not sso.configured():
-        flash(
-            gettext(
-                "Single sign-on is not set up for this service, so it cannot be the only way in."
-            )
-        )
-        return _mapping_page(area, SsoMappingForm(), 400)
+def _apply_sso_only(area: LocalArea, wanted: bool) -> None:
+    """Set the area's sign-in rule; turning it on ends the password sessions its
+    staff already have open (ADR 0038). Records the change and says so."""
     area.sso_only = wanted
     ended = 0
     if wanted:
-        # Password sessions already open for the area's staff end now (ADR 0038).
         ended = staff_sessions.end_password_sessions(
             db.session(), select(Membership.user_id).where(Membership.area_id == area.id)
         )
@@ -235,4 +223,21 @@ def set_sso_only(area: LocalArea) -> tuple[str, int] | HttpResponse:
         if wanted
         else gettext("Staff of this area can sign in with single sign-on or a password.")
     )
+
+
+@bp.post("/<area_slug>/single-sign-on/only")
+@requires(Permission.MANAGE_USERS)
+def set_sso_only(area: LocalArea) -> tuple[str, int] | HttpResponse:
+    form = SsoOnlyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    wanted = form.sso_only.data == "yes"
+    if wanted and not sso.configured():
+        flash(
+            gettext(
+                "Single sign-on is not set up for this service, so it cannot be the only way in."
+            )
+        )
+        return _mapping_page(area, SsoMappingForm(), 400)
+    _apply_sso_only(area, wanted)
     return redirect(url_for("sso.mappings", area_slug=area.slug))
