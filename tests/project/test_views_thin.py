@@ -25,12 +25,6 @@ ALLOWED: dict[str, str] = {
     "feedback_app.sending.views:contacts": (
         "sending pages were being changed by another issue (updates16) when views were thinned"
     ),
-    "feedback_app.staff.sso_views:callback": (
-        "single sign-on was being changed by another issue (totp16) when views were thinned"
-    ),
-    "feedback_app.staff.sso_views:add_mapping": (
-        "single sign-on was being changed by another issue (totp16) when views were thinned"
-    ),
     "feedback_app.staff.views:people": (
         "accounts (invitations) were being changed by another issue (totp16) when views"
         " were thinned"
