@@ -22,9 +22,6 @@ ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 
 #: "module:function" -> why it is longer than MAX_LINES for now.
 ALLOWED: dict[str, str] = {
-    "feedback_app.sending.views:contacts": (
-        "sending pages were being changed by another issue (updates16) when views were thinned"
-    ),
     "feedback_app.staff.views:people": (
         "accounts (invitations) were being changed by another issue (totp16) when views"
         " were thinned"
