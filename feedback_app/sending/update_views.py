@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
 from feedback_app.extensions import csrf
-from feedback_app.models import AreaAction, LocalArea, Wave
+from feedback_app.models import AreaAction, AreaUpdate, LocalArea, Wave
 from feedback_app.respond import journey
 from feedback_app.sending import updates
 from feedback_app.sending.forms import UpdateForm
@@ -52,55 +52,63 @@ def _update_list_offered() -> bool:
     return bool(_offered())
 
 
-@public_bp.route("/a/<area_slug>/updates", methods=["GET", "POST"])
-def join(area_slug: str) -> HttpResponse | tuple[str, int]:
-    """Join the area's update list: the same answer whoever is already on it."""
-    area = _public_area(area_slug)
-    offered = _offered()
-    form = FlaskForm()
-    problems: dict[str, str] = {}
-    values = {"email": "", "mobile": "", "topics": ["actions", "surveys"]}
-    status = 200
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        values = {
-            "email": request.form.get("email", "")[:320],
-            "mobile": request.form.get("mobile", "")[:30],
-            "topics": request.form.getlist("topics")[:5],
-        }
-        secret = throttle.app_secret()
-        session = db.session()
-        keys = updates.client_keys(secret, throttle.client_address())
-        wait = throttle.wait_seconds(session, keys)
-        if wait:
-            response = render_template("public/updates/too_many.html", area=area)
-            return response, 429
-        checked = updates.read_sign_up(
-            email=str(values["email"]),
-            mobile=str(values["mobile"]),
-            topics=list(values["topics"]),
-            offered=offered,
-            language=str(get_locale() or "en"),
-        )
-        if isinstance(checked, dict):
-            problems, status = checked, 400
-        else:
-            throttle.note_failure(session, keys)
-            outcome = updates.sign_up(
-                session,
-                area,
-                checked,
-                secret=secret,
-                offered=offered,
-                confirm_hours=int(
-                    current_app.config.get("UPDATE_CONFIRM_HOURS", updates.DEFAULT_CONFIRM_HOURS)
-                ),
-            )
-            audit.record(
-                session, "sign_up", area_id=area.id, what="update_list", people=1, outcome=outcome
-            )
-            return redirect(url_for(".check", area_slug=area.slug))
+#: What the sign-up form shows before anything is entered.
+_JOIN_DEFAULTS: dict[str, str | list[str]] = {
+    "email": "",
+    "mobile": "",
+    "topics": ["actions", "surveys"],
+}
+
+
+def _submitted_sign_up() -> dict[str, str | list[str]]:
+    return {
+        "email": request.form.get("email", "")[:320],
+        "mobile": request.form.get("mobile", "")[:30],
+        "topics": request.form.getlist("topics")[:5],
+    }
+
+
+def _sign_up(
+    area: LocalArea, offered: frozenset[str], values: dict[str, str | list[str]]
+) -> HttpResponse | tuple[str, int] | dict[str, str]:
+    """Throttle, check and record a sign-up: the response once it is done (or
+    refused as too many), else the problems to show on the form."""
+    secret = throttle.app_secret()
+    session = db.session()
+    keys = updates.client_keys(secret, throttle.client_address())
+    if throttle.wait_seconds(session, keys):
+        return render_template("public/updates/too_many.html", area=area), 429
+    checked = updates.read_sign_up(
+        email=str(values["email"]),
+        mobile=str(values["mobile"]),
+        topics=list(values["topics"]),
+        offered=offered,
+        language=str(get_locale() or "en"),
+    )
+    if isinstance(checked, dict):
+        return checked
+    throttle.note_failure(session, keys)
+    outcome = updates.sign_up(
+        session,
+        area,
+        checked,
+        secret=secret,
+        offered=offered,
+        confirm_hours=int(
+            current_app.config.get("UPDATE_CONFIRM_HOURS", updates.DEFAULT_CONFIRM_HOURS)
+        ),
+    )
+    audit.record(session, "sign_up", area_id=area.id, what="update_list", people=1, outcome=outcome)
+    return redirect(url_for(".check", area_slug=area.slug))
+
+
+def _join_page(
+    area: LocalArea,
+    form: FlaskForm,
+    offered: frozenset[str],
+    problems: dict[str, str],
+    values: dict[str, str | list[str]],
+) -> tuple[str, int]:
     return render_template(
         "public/updates/join.html",
         area=area,
@@ -112,7 +120,24 @@ def join(area_slug: str) -> HttpResponse | tuple[str, int]:
             for name, text in problems.items()
         ],
         values=values,
-    ), status
+    ), 400 if problems else 200
+
+
+@public_bp.route("/a/<area_slug>/updates", methods=["GET", "POST"])
+def join(area_slug: str) -> HttpResponse | tuple[str, int]:
+    """Join the area's update list: the same answer whoever is already on it."""
+    area = _public_area(area_slug)
+    offered = _offered()
+    form = FlaskForm()
+    if request.method != "POST":
+        return _join_page(area, form, offered, {}, _JOIN_DEFAULTS)
+    if not form.validate_on_submit():
+        abort(400)
+    values = _submitted_sign_up()
+    outcome = _sign_up(area, offered, values)
+    if isinstance(outcome, dict):
+        return _join_page(area, form, offered, outcome, values)
+    return outcome
 
 
 @public_bp.get("/a/<area_slug>/updates/check")
@@ -182,6 +207,43 @@ def _choices(area: LocalArea) -> list[tuple[str, str]]:
     return choices
 
 
+def _send_update(area: LocalArea, about: str, offered: frozenset[str]) -> AreaUpdate:
+    """Queue the chosen update (``action:<id>`` or ``wave:<id>``) for the area's
+    list, and record who sent it."""
+    session = db.session()
+    kind, _, number = about.partition(":")
+    action = wave = None
+    if kind == "action":
+        action = session.get(AreaAction, int(number))
+        link = url_for("actions_public.you_said_we_did", area_slug=area.slug, _external=True)
+    else:
+        wave = session.get(Wave, int(number))
+        assert wave is not None
+        link = url_for("respond.start", slug=wave.slug, _external=True)
+    update = updates.compose(
+        session,
+        area,
+        action=action,
+        wave=wave,
+        link=link,
+        offered=offered,
+        created_by_id=g.staff_user.id,
+    )
+    audit.record(
+        session,
+        "send",
+        user_id=g.staff_user.id,
+        area_id=area.id,
+        commit=False,
+        what="update",
+        update_id=update.id,
+        kind=update.kind,
+        recipients=update.recipients,
+    )
+    session.commit()
+    return update
+
+
 @bp.route("/<area_slug>/updates", methods=["GET", "POST"])
 @requires(Permission.RUN_SURVEYS)
 def index(area: LocalArea) -> HttpResponse | tuple[str, int]:
@@ -195,36 +257,7 @@ def index(area: LocalArea) -> HttpResponse | tuple[str, int]:
         form.about.errors = [gettext("Sending is not set up: an administrator sets SEND_BACKEND")]
         refused = True
     elif form.is_submitted() and not form.errors:
-        kind, _, number = str(form.about.data).partition(":")
-        action = wave = None
-        if kind == "action":
-            action = session.get(AreaAction, int(number))
-            link = url_for("actions_public.you_said_we_did", area_slug=area.slug, _external=True)
-        else:
-            wave = session.get(Wave, int(number))
-            assert wave is not None
-            link = url_for("respond.start", slug=wave.slug, _external=True)
-        update = updates.compose(
-            session,
-            area,
-            action=action,
-            wave=wave,
-            link=link,
-            offered=offered,
-            created_by_id=g.staff_user.id,
-        )
-        audit.record(
-            session,
-            "send",
-            user_id=g.staff_user.id,
-            area_id=area.id,
-            commit=False,
-            what="update",
-            update_id=update.id,
-            kind=update.kind,
-            recipients=update.recipients,
-        )
-        session.commit()
+        update = _send_update(area, str(form.about.data), offered)
         flash(
             gettext(
                 "Update queued for %(count)d people. It goes out the next time sending runs.",
@@ -232,7 +265,6 @@ def index(area: LocalArea) -> HttpResponse | tuple[str, int]:
             )
         )
         return redirect(url_for(".index", area_slug=area.slug))
-    status = 400 if (refused or form.errors) else 200
     return render_template(
         "staff/sending/updates.html",
         area=area,
@@ -240,4 +272,4 @@ def index(area: LocalArea) -> HttpResponse | tuple[str, int]:
         offered=offered,
         counts=updates.list_counts(session, area),
         sent=updates.update_counts(session, area),
-    ), status
+    ), 400 if (refused or form.errors) else 200

@@ -25,7 +25,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
 from feedback_app.models import LocalArea, Wave, WaveReminder
-from feedback_app.sending.contacts import read_contacts, store_contacts
+from feedback_app.sending.contacts import ContactCheck, read_contacts, store_contacts
 from feedback_app.sending.forms import ContactListForm, RemindersForm, parse_dates
 from feedback_app.sending.worker import WaveSending, wave_sending
 from feedback_app.staff import audit
@@ -64,6 +64,41 @@ def _wave(area: LocalArea, wave_id: int) -> Wave:
     return wave
 
 
+def _store_list(area: LocalArea, wave: Wave, check: ContactCheck, label: str) -> None:
+    """Store a checked contact list, record the upload and say what was added."""
+    upload = store_contacts(
+        db.session(),
+        wave=wave,
+        check=check,
+        label=label,
+        secret_key=current_app.config["SECRET_KEY"],
+        created_by_id=g.staff_user.id,
+    )
+    audit.record(
+        db.session(),
+        "upload",
+        user_id=g.staff_user.id,
+        area_id=area.id,
+        commit=False,
+        what="contact_list",
+        wave_id=wave.id,
+        list_id=upload.id,
+        added=len(check.people),
+        duplicates=check.duplicates,
+        already_listed=check.already_listed,
+    )
+    db.session().commit()
+    flash(
+        gettext(
+            "%(added)d people added (%(repeated)d repeated in the file, %(listed)d"
+            " already on the list). They are sent their link the next time sending runs.",
+            added=len(check.people),
+            repeated=check.duplicates,
+            listed=check.already_listed,
+        )
+    )
+
+
 @bp.route(WAVE + "/contacts", methods=["GET", "POST"])
 @requires(Permission.RUN_SURVEYS)
 def contacts(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
@@ -78,37 +113,7 @@ def contacts(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
             check.problems.insert(0, gettext("The file is bigger than 1 MB"))
         problems = check.problems
         if not problems:
-            upload = store_contacts(
-                db.session(),
-                wave=wave,
-                check=check,
-                label=form.label.data or "",
-                secret_key=current_app.config["SECRET_KEY"],
-                created_by_id=g.staff_user.id,
-            )
-            audit.record(
-                db.session(),
-                "upload",
-                user_id=g.staff_user.id,
-                area_id=area.id,
-                commit=False,
-                what="contact_list",
-                wave_id=wave.id,
-                list_id=upload.id,
-                added=len(check.people),
-                duplicates=check.duplicates,
-                already_listed=check.already_listed,
-            )
-            db.session().commit()
-            flash(
-                gettext(
-                    "%(added)d people added (%(repeated)d repeated in the file, %(listed)d"
-                    " already on the list). They are sent their link the next time sending runs.",
-                    added=len(check.people),
-                    repeated=check.duplicates,
-                    listed=check.already_listed,
-                )
-            )
+            _store_list(area, wave, check, form.label.data or "")
             return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))
     status = 400 if (form.errors or problems) else 200
     return render_template(

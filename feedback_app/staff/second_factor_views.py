@@ -197,6 +197,31 @@ def set_up() -> Page:
     ), 400 if form.errors else 200
 
 
+def _turn_off_with_code(user: StaffUser, form: CodeForm) -> Page | None:
+    """Turn two-step sign-in off if the form's code is right: the response when it
+    is off (or the person is throttled), else None with the form's error set."""
+    keys = _keys(user)
+    if wait := throttle.wait_seconds(db.session(), keys):
+        return _throttled(user, wait)
+    db.begin_write(db.session())
+    checked = second_factor.check_code(db.session(), user, form.code.data or "")
+    if checked is second_factor.Checked.OK:
+        second_factor.turn_off(db.session(), user)
+        audit.record_for_account(db.session(), "second_factor_off", user_id=user.id)
+        flash(gettext("Two-step sign-in is off. You sign in with your password only."))
+        return redirect(url_for("two_step.manage"))
+    throttle.note_failure(db.session(), keys)
+    audit.record_for_account(
+        db.session(), "second_factor_off_refused", user_id=user.id, reason=checked.value
+    )
+    form.code.errors = [
+        gettext("That code has already been used. Wait for your app to show a new one.")
+        if checked is second_factor.Checked.REPLAYED
+        else gettext("Enter the code your app shows now")
+    ]
+    return None
+
+
 @bp.post("/account/two-step/turn-off")
 def turn_off() -> Page:
     user = _signed_in()
@@ -217,25 +242,9 @@ def turn_off() -> Page:
             status=403,
         )
     if form.validate_on_submit():
-        keys = _keys(user)
-        if wait := throttle.wait_seconds(db.session(), keys):
-            return _throttled(user, wait)
-        db.begin_write(db.session())
-        checked = second_factor.check_code(db.session(), user, form.code.data or "")
-        if checked is second_factor.Checked.OK:
-            second_factor.turn_off(db.session(), user)
-            audit.record_for_account(db.session(), "second_factor_off", user_id=user.id)
-            flash(gettext("Two-step sign-in is off. You sign in with your password only."))
-            return redirect(url_for("two_step.manage"))
-        throttle.note_failure(db.session(), keys)
-        audit.record_for_account(
-            db.session(), "second_factor_off_refused", user_id=user.id, reason=checked.value
-        )
-        form.code.errors = [
-            gettext("That code has already been used. Wait for your app to show a new one.")
-            if checked is second_factor.Checked.REPLAYED
-            else gettext("Enter the code your app shows now")
-        ]
+        done = _turn_off_with_code(user, form)
+        if done is not None:
+            return done
     return _manage_page(user, form, status=400)
 
 
@@ -252,12 +261,9 @@ def _manage_page(
     ), status
 
 
-@bp.post("/<area_slug>/people/<int:user_id>/two-step/reset")
-@requires(Permission.MANAGE_USERS)
-def reset(area: LocalArea, user_id: int) -> Page:
-    """Turn someone's two-step sign-in off (a lost phone); they sign in again."""
-    if not FlaskForm().validate_on_submit():
-        abort(400)
+def _person_to_reset(area: LocalArea, user_id: int) -> StaffUser:
+    """The area's member whose two-step sign-in is to be reset: 404 if they are
+    not a member or have it off."""
     membership = db.session().scalar(
         select(Membership).where(Membership.user_id == user_id, Membership.area_id == area.id)
     )
@@ -266,6 +272,23 @@ def reset(area: LocalArea, user_id: int) -> Page:
     person = membership.user
     if not person.totp_secret:
         abort(404)
+    return person
+
+
+def _record_reset(event: str, area: LocalArea, person: StaffUser) -> None:
+    audit.record_for_person(
+        db.session(),
+        event,
+        person=person,
+        user_id=g.staff_user.id,
+        area_id=area.id,
+        via_area=area.slug,
+    )
+
+
+def _reset_refused(area: LocalArea, person: StaffUser) -> tuple[str, int] | None:
+    """The refusal page when the signed-in administrator may not reset this
+    person's two-step sign-in, else None."""
     if person.id == g.staff_user.id:
         # As deactivating oneself: another administrator checks it is really you.
         return render_template(
@@ -276,14 +299,7 @@ def reset(area: LocalArea, user_id: int) -> Page:
             ),
         ), 400
     if not accounts.may_manage_account(db.session(), actor=g.staff_user, person=person):
-        audit.record_for_person(
-            db.session(),
-            "second_factor_reset_refused",
-            person=person,
-            user_id=g.staff_user.id,
-            area_id=area.id,
-            via_area=area.slug,
-        )
+        _record_reset("second_factor_reset_refused", area, person)
         return render_template(
             "staff/people_refused.html",
             area=area,
@@ -292,15 +308,21 @@ def reset(area: LocalArea, user_id: int) -> Page:
                 " an area you do not administer. They can ask the service's operator."
             ),
         ), 403
+    return None
+
+
+@bp.post("/<area_slug>/people/<int:user_id>/two-step/reset")
+@requires(Permission.MANAGE_USERS)
+def reset(area: LocalArea, user_id: int) -> Page:
+    """Turn someone's two-step sign-in off (a lost phone); they sign in again."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    person = _person_to_reset(area, user_id)
+    refused = _reset_refused(area, person)
+    if refused is not None:
+        return refused
     second_factor.reset(db.session(), person)
-    audit.record_for_person(
-        db.session(),
-        "second_factor_reset",
-        person=person,
-        user_id=g.staff_user.id,
-        area_id=area.id,
-        via_area=area.slug,
-    )
+    _record_reset("second_factor_reset", area, person)
     flash(
         gettext(
             "Two-step sign-in is off for %(email)s and they have been signed out. They can"

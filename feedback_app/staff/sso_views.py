@@ -4,6 +4,8 @@ provider's own sign-out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from authlib.common.errors import AuthlibBaseError
 from flask import Blueprint, abort, flash, g, redirect, render_template, session, url_for
 from flask_babel import gettext
@@ -60,6 +62,37 @@ def _refused(reason: str, *, status: int = 400) -> HttpResponse:
     return HttpResponse(render_template("staff/sso_refused.html", message=message), status=status)
 
 
+def _record_refusal(refusal: sso.Refused, claims: dict[str, Any]) -> None:
+    """Undo what signing on had begun and record why it was refused: against the
+    account when there is one, else with the e-mail address the provider sent."""
+    db.session().rollback()
+    if refusal.user_id is not None:
+        audit.record_for_account(
+            db.session(), "sso_refused", user_id=refusal.user_id, reason=refusal.reason
+        )
+    else:
+        audit.record(
+            db.session(),
+            "sso_refused",
+            reason=refusal.reason,
+            email=str(claims.get("email", ""))[:320],
+        )
+
+
+def _sign_in(signed_on: sso.SignedOn) -> None:
+    """Record the sign-on and start a session marked as begun with single sign-on."""
+    audit.record_for_account(
+        db.session(),
+        "sso_login",
+        user_id=signed_on.user.id,
+        commit=False,
+        roles=signed_on.roles,
+        account_made=signed_on.created,
+    )
+    sign_in(signed_on.user, method="sso")
+    session[SIGNED_ON_KEY] = True
+
+
 @bp.get("/sso/callback")
 def callback() -> HttpResponse:
     """Check what the provider sent back and sign in, or refuse with no session.
@@ -80,29 +113,9 @@ def callback() -> HttpResponse:
     try:
         signed_on = sso.sign_on(db.session(), claims)
     except sso.Refused as refusal:
-        db.session().rollback()
-        if refusal.user_id is not None:
-            audit.record_for_account(
-                db.session(), "sso_refused", user_id=refusal.user_id, reason=refusal.reason
-            )
-        else:
-            audit.record(
-                db.session(),
-                "sso_refused",
-                reason=refusal.reason,
-                email=str(claims.get("email", ""))[:320],
-            )
+        _record_refusal(refusal, claims)
         return _refused(refusal.reason, status=403)
-    audit.record_for_account(
-        db.session(),
-        "sso_login",
-        user_id=signed_on.user.id,
-        commit=False,
-        roles=signed_on.roles,
-        account_made=signed_on.created,
-    )
-    sign_in(signed_on.user, method="sso")
-    session[SIGNED_ON_KEY] = True
+    _sign_in(signed_on)
     return redirect(url_for("staff.home"))
 
 
@@ -147,6 +160,39 @@ def mappings(area: LocalArea) -> tuple[str, int]:
     return _mapping_page(area, SsoMappingForm())
 
 
+def _has_mapping(area: LocalArea, claim: str, value: str) -> bool:
+    return (
+        db.session().scalar(
+            select(SsoRoleMapping.id).where(
+                SsoRoleMapping.area_id == area.id,
+                SsoRoleMapping.claim == claim,
+                SsoRoleMapping.value == value,
+            )
+        )
+        is not None
+    )
+
+
+def _add_mapping(area: LocalArea, claim: str, value: str, role: str, *, creates: bool) -> None:
+    db.session().add(
+        SsoRoleMapping(
+            area_id=area.id,
+            claim=claim,
+            value=value,
+            role=role,
+            creates_accounts=creates,
+        )
+    )
+    record_action(
+        "sso_mapping_added",
+        area=area,
+        claim=claim,
+        value=value,
+        role=role,
+        creates_accounts=creates,
+    )
+
+
 @bp.post("/<area_slug>/single-sign-on")
 @requires(Permission.MANAGE_USERS)
 def add_mapping(area: LocalArea) -> tuple[str, int] | HttpResponse:
@@ -156,34 +202,10 @@ def add_mapping(area: LocalArea) -> tuple[str, int] | HttpResponse:
     claim, value = form.claim.data or "", (form.value.data or "").strip()
     if claim == "email":
         value = value.lower()
-    exists = db.session().scalar(
-        select(SsoRoleMapping.id).where(
-            SsoRoleMapping.area_id == area.id,
-            SsoRoleMapping.claim == claim,
-            SsoRoleMapping.value == value,
-        )
-    )
-    if exists is not None or not value:
+    if _has_mapping(area, claim, value) or not value:
         form.value.errors = [gettext("This area already has a mapping for that value")]
         return _mapping_page(area, form, 400)
-    creates = form.creates_accounts.data == "yes"
-    db.session().add(
-        SsoRoleMapping(
-            area_id=area.id,
-            claim=claim,
-            value=value,
-            role=form.role.data,
-            creates_accounts=creates,
-        )
-    )
-    record_action(
-        "sso_mapping_added",
-        area=area,
-        claim=claim,
-        value=value,
-        role=form.role.data,
-        creates_accounts=creates,
-    )
+    _add_mapping(area, claim, value, form.role.data, creates=form.creates_accounts.data == "yes")
     flash(gettext("Mapping added"))
     return redirect(url_for("sso.mappings", area_slug=area.slug))
 
@@ -203,24 +225,12 @@ def remove_mapping(area: LocalArea, mapping_id: int) -> HttpResponse:
     return redirect(url_for("sso.mappings", area_slug=area.slug))
 
 
-@bp.post("/<area_slug>/single-sign-on/only")
-@requires(Permission.MANAGE_USERS)
-def set_sso_only(area: LocalArea) -> tuple[str, int] | HttpResponse:
-    form = SsoOnlyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    wanted = form.sso_only.data == "yes"
-    if wanted and not sso.configured():
-        flash(
-            gettext(
-                "Single sign-on is not set up for this service, so it cannot be the only way in."
-            )
-        )
-        return _mapping_page(area, SsoMappingForm(), 400)
+def _apply_sso_only(area: LocalArea, wanted: bool) -> None:
+    """Set the area's sign-in rule; turning it on ends the password sessions its
+    staff already have open (ADR 0038). Records the change and says so."""
     area.sso_only = wanted
     ended = 0
     if wanted:
-        # Password sessions already open for the area's staff end now (ADR 0038).
         ended = staff_sessions.end_password_sessions(
             db.session(), select(Membership.user_id).where(Membership.area_id == area.id)
         )
@@ -235,4 +245,21 @@ def set_sso_only(area: LocalArea) -> tuple[str, int] | HttpResponse:
         if wanted
         else gettext("Staff of this area can sign in with single sign-on or a password.")
     )
+
+
+@bp.post("/<area_slug>/single-sign-on/only")
+@requires(Permission.MANAGE_USERS)
+def set_sso_only(area: LocalArea) -> tuple[str, int] | HttpResponse:
+    form = SsoOnlyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    wanted = form.sso_only.data == "yes"
+    if wanted and not sso.configured():
+        flash(
+            gettext(
+                "Single sign-on is not set up for this service, so it cannot be the only way in."
+            )
+        )
+        return _mapping_page(area, SsoMappingForm(), 400)
+    _apply_sso_only(area, wanted)
     return redirect(url_for("sso.mappings", area_slug=area.slug))

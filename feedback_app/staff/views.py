@@ -286,34 +286,38 @@ def area_home(area: LocalArea) -> str:
     )
 
 
+def _invite(area: LocalArea, form: InviteForm) -> str | None:
+    """Issue an invitation link for the form's e-mail address and role, or set the
+    form's error and give None."""
+    try:
+        token = accounts.issue_link(
+            db.session(),
+            purpose=accounts.INVITE,
+            area=area,
+            email=form.email.data or "",
+            role=Role(form.role.data),
+            created_by=current_user(),
+        )
+    except (accounts.AccountError, ValueError):
+        form.email.errors = [
+            gettext("Enter an email address in the correct format, like name@example.org")
+        ]
+        return None
+    record_action(
+        "invite",
+        area=area,
+        commit=False,
+        role=form.role.data,
+    )
+    db.session().commit()
+    return url_for("staff.use_link", token=token, _external=True)
+
+
 @bp.route("/<area_slug>/people", methods=["GET", "POST"])
 @requires(Permission.MANAGE_USERS)
 def people(area: LocalArea) -> str | tuple[str, int]:
     form = InviteForm()
-    link = None
-    if form.validate_on_submit():
-        try:
-            token = accounts.issue_link(
-                db.session(),
-                purpose=accounts.INVITE,
-                area=area,
-                email=form.email.data or "",
-                role=Role(form.role.data),
-                created_by=current_user(),
-            )
-        except (accounts.AccountError, ValueError):
-            form.email.errors = [
-                gettext("Enter an email address in the correct format, like name@example.org")
-            ]
-        else:
-            record_action(
-                "invite",
-                area=area,
-                commit=False,
-                role=form.role.data,
-            )
-            db.session().commit()
-            link = url_for("staff.use_link", token=token, _external=True)
+    link = _invite(area, form) if form.validate_on_submit() else None
     rows = accounts.people_in_area(db.session(), area=area, actor=g.staff_user)
     status = 400 if form.errors else 200
     return (

@@ -22,19 +22,6 @@ ROUTE_DECORATORS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 
 #: "module:function" -> why it is longer than MAX_LINES for now.
 ALLOWED: dict[str, str] = {
-    "feedback_app.sending.views:contacts": (
-        "sending pages were being changed by another issue (updates16) when views were thinned"
-    ),
-    "feedback_app.staff.sso_views:callback": (
-        "single sign-on was being changed by another issue (totp16) when views were thinned"
-    ),
-    "feedback_app.staff.sso_views:add_mapping": (
-        "single sign-on was being changed by another issue (totp16) when views were thinned"
-    ),
-    "feedback_app.staff.views:people": (
-        "accounts (invitations) were being changed by another issue (totp16) when views"
-        " were thinned"
-    ),
     "feedback_app.results.wave.views:breakdown": (
         "results pages were being changed by another issue (results14) when views were thinned"
     ),

@@ -152,23 +152,19 @@ def report(area: LocalArea, wave_id: int) -> Page:
     )
 
 
-@bp.get("/<area_slug>/results/waves/<int:wave_id>/report.pdf")
-@requires(Permission.DOWNLOAD_RESPONSES)
-def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
-    """The wave's report as tagged PDF (WeasyPrint, like the board report)."""
-    session = db.session()
-    chosen = area_wave_or_404(area, wave_id)
-    started = time.perf_counter()
-    try:
-        extras, query = _report_extras(area, chosen)
-    except ResultsError as error:
-        return _report_problem(area, chosen, error)
-    result = service.results(session, area, chosen, publication=True)
+def _report_document(
+    area: LocalArea,
+    chosen: Wave,
+    result: dict[str, Any],
+    extras: dict[str, Any],
+    query: dict[str, str],
+) -> str:
+    """The report's printable HTML, its charts drawn for a document."""
     figures = {
         key: figure.for_document()
         for key, figure in view_model.question_figures(result["results"]).items()
     }
-    html = render_template(
+    return render_template(
         "staff/results/wave_report_document.html",
         area=area,
         wave=chosen,
@@ -181,7 +177,21 @@ def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
             for key, figure in view_model.report_extra_figures(extras).items()
         },
     )
-    pdf, pages = report_files.render_pdf(html)
+
+
+@bp.get("/<area_slug>/results/waves/<int:wave_id>/report.pdf")
+@requires(Permission.DOWNLOAD_RESPONSES)
+def report_pdf(area: LocalArea, wave_id: int) -> HttpResponse | tuple[str, int]:
+    """The wave's report as tagged PDF (WeasyPrint, like the board report)."""
+    session = db.session()
+    chosen = area_wave_or_404(area, wave_id)
+    started = time.perf_counter()
+    try:
+        extras, query = _report_extras(area, chosen)
+    except ResultsError as error:
+        return _report_problem(area, chosen, error)
+    result = service.results(session, area, chosen, publication=True)
+    pdf, pages = report_files.render_pdf(_report_document(area, chosen, result, extras, query))
     _end_read(session)
     audit.record(
         session, "download_report", user_id=g.staff_user.id, area_id=area.id, format="pdf",
