@@ -34,7 +34,7 @@ def register_blueprints(app: Flask) -> None:
     from feedback_app.results.themes.views import bp as themes_bp
     from feedback_app.results.wave.views import bp as wave_results_bp
     from feedback_app.review.views import bp as review_bp
-    from feedback_app.sending.update_views import bp as updates_bp
+    from feedback_app.sending.staff_update_views import bp as updates_bp
     from feedback_app.sending.update_views import public_bp as updates_public_bp
     from feedback_app.sending.views import bp as sending_bp
     from feedback_app.staff.navigation import staff_links

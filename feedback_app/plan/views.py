@@ -284,8 +284,7 @@ def _wave_figures(area: LocalArea, kpi: KpiDefinition) -> list[WaveFigure]:
 @bp.post("/<area_slug>/plan/kpis/<kpi_id>/baseline/wave")
 @requires(Permission.MANAGE_RESULTS)
 def baseline_from_wave(area: LocalArea, kpi_id: str) -> Page:
-    """Take the agreed baseline from a closed wave's figure: chosen by a person, as
-    an older wave imported later never re-bases a KPI on its own (issue 13 §3)."""
+    """The agreed baseline from a closed wave's figure, chosen by a person (§3)."""
     plan = _plan_or_404(area)
     kpi = _kpi_or_404(plan, kpi_id)
     form = WaveBaselineForm()
@@ -317,7 +316,8 @@ def baseline_from_wave(area: LocalArea, kpi_id: str) -> Page:
 
 
 def _baseline_of_wave(chosen: WaveFigure, agreed: AgreedBaseline | None) -> dict[str, Any]:
-    """The agreed baseline a wave's figure makes: its percentage (rounded once, as
+    """Only a person re-bases a KPI: an older wave imported later never does so on
+    its own (issue 13 §3). The agreed baseline a wave's figure makes: its percentage (rounded once, as
     shown), last day, the wave as source, its base, and who agreed the last one."""
     return {
         "value": round_half_away(chosen.percent or 0.0, 1),

@@ -4,5 +4,5 @@
 ``contacts``: contact lists uploaded for invitation-only waves.
 ``worker``: the ``feedback-app send`` command's batch, idempotent per person and step.
 ``updates``: an area's update list: double opt-in, leave links, updates (ADR 0039);
-``update_views`` its public and staff pages.
+``update_views`` its public pages and ``staff_update_views`` the staff page.
 """

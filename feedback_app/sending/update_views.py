@@ -1,6 +1,7 @@
-"""The update list's pages (ADR 0039): public sign-up, confirm and leave, and the
-staff page to send an update and follow its progress. Views stay thin: the rules
-are in ``feedback_app.sending.updates``.
+"""The update list's public pages (ADR 0039): sign-up, confirm and leave, in the
+reader's language (this module is in the respondent catalog). The staff page is
+``staff_update_views``. Views stay thin: the rules are in
+``feedback_app.sending.updates``.
 """
 
 from __future__ import annotations
@@ -9,47 +10,40 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
-    g,
     redirect,
     render_template,
     request,
     url_for,
 )
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app import db
 from feedback_app.extensions import csrf
-from feedback_app.models import AreaAction, AreaUpdate, LocalArea, Wave
-from feedback_app.respond import journey
+from feedback_app.models import LocalArea
 from feedback_app.sending import updates
-from feedback_app.sending.forms import UpdateForm
 from feedback_app.staff import audit
-from feedback_app.staff.auth import requires
-from feedback_app.staff.roles import Permission
 from feedback_app.web import throttle
 
-bp = Blueprint("updates", __name__, url_prefix="/staff")
 public_bp = Blueprint("updates_public", __name__)
 
 
-def _offered() -> frozenset[str]:
+def offered_channels() -> frozenset[str]:
     return updates.channels(current_app.config)
 
 
 def _public_area(area_slug: str) -> LocalArea:
     area = db.session().scalar(select(LocalArea).where(LocalArea.slug == area_slug))
-    if area is None or not _offered():
+    if area is None or not offered_channels():
         abort(404)
     return area
 
 
 @public_bp.app_template_global("update_list_offered")
 def _update_list_offered() -> bool:
-    return bool(_offered())
+    return bool(offered_channels())
 
 
 #: What the sign-up form shows before anything is entered.
@@ -127,7 +121,7 @@ def _join_page(
 def join(area_slug: str) -> HttpResponse | tuple[str, int]:
     """Join the area's update list: the same answer whoever is already on it."""
     area = _public_area(area_slug)
-    offered = _offered()
+    offered = offered_channels()
     form = FlaskForm()
     if request.method != "POST":
         return _join_page(area, form, offered, {}, _JOIN_DEFAULTS)
@@ -143,7 +137,7 @@ def join(area_slug: str) -> HttpResponse | tuple[str, int]:
 @public_bp.get("/a/<area_slug>/updates/check")
 def check(area_slug: str) -> str:
     area = _public_area(area_slug)
-    return render_template("public/updates/check.html", area=area, offered=_offered())
+    return render_template("public/updates/check.html", area=area, offered=offered_channels())
 
 
 @public_bp.route("/updates/confirm/<token>", methods=["GET", "POST"])
@@ -183,93 +177,3 @@ def leave(token: str) -> str:
 
 
 csrf.exempt(leave)
-
-
-# --- Staff ------------------------------------------------------------------------
-
-
-def _choices(area: LocalArea) -> list[tuple[str, str]]:
-    session = db.session()
-    actions = session.scalars(
-        select(AreaAction)
-        .where(AreaAction.area_id == area.id, AreaAction.published.is_(True))
-        .order_by(AreaAction.action_date.desc(), AreaAction.id.desc())
-    ).all()
-    choices = [("", gettext("Choose what to send"))]
-    choices += [
-        (f"action:{a.id}", gettext("You said, we did: %(text)s", text=a.you_said[:80]))
-        for a in actions
-    ]
-    choices += [
-        (f"wave:{w.id}", gettext("New survey: %(name)s", name=w.name))
-        for w in journey.public_waves(session, area)
-    ]
-    return choices
-
-
-def _send_update(area: LocalArea, about: str, offered: frozenset[str]) -> AreaUpdate:
-    """Queue the chosen update (``action:<id>`` or ``wave:<id>``) for the area's
-    list, and record who sent it."""
-    session = db.session()
-    kind, _, number = about.partition(":")
-    action = wave = None
-    if kind == "action":
-        action = session.get(AreaAction, int(number))
-        link = url_for("actions_public.you_said_we_did", area_slug=area.slug, _external=True)
-    else:
-        wave = session.get(Wave, int(number))
-        assert wave is not None
-        link = url_for("respond.start", slug=wave.slug, _external=True)
-    update = updates.compose(
-        session,
-        area,
-        action=action,
-        wave=wave,
-        link=link,
-        offered=offered,
-        created_by_id=g.staff_user.id,
-    )
-    audit.record(
-        session,
-        "send",
-        user_id=g.staff_user.id,
-        area_id=area.id,
-        commit=False,
-        what="update",
-        update_id=update.id,
-        kind=update.kind,
-        recipients=update.recipients,
-    )
-    session.commit()
-    return update
-
-
-@bp.route("/<area_slug>/updates", methods=["GET", "POST"])
-@requires(Permission.RUN_SURVEYS)
-def index(area: LocalArea) -> HttpResponse | tuple[str, int]:
-    """The update list: counts, sending an update, and each update's progress."""
-    session = db.session()
-    form = UpdateForm()
-    form.about.choices = _choices(area)
-    offered = _offered()
-    refused = False
-    if form.validate_on_submit() and not offered:
-        form.about.errors = [gettext("Sending is not set up: an administrator sets SEND_BACKEND")]
-        refused = True
-    elif form.is_submitted() and not form.errors:
-        update = _send_update(area, str(form.about.data), offered)
-        flash(
-            gettext(
-                "Update queued for %(count)d people. It goes out the next time sending runs.",
-                count=update.recipients,
-            )
-        )
-        return redirect(url_for(".index", area_slug=area.slug))
-    return render_template(
-        "staff/sending/updates.html",
-        area=area,
-        form=form,
-        offered=offered,
-        counts=updates.list_counts(session, area),
-        sent=updates.update_counts(session, area),
-    ), 400 if (refused or form.errors) else 200
