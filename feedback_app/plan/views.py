@@ -316,9 +316,10 @@ def baseline_from_wave(area: LocalArea, kpi_id: str) -> Page:
 
 
 def _baseline_of_wave(chosen: WaveFigure, agreed: AgreedBaseline | None) -> dict[str, Any]:
-    """Only a person re-bases a KPI: an older wave imported later never does so on
-    its own (issue 13 §3). The agreed baseline a wave's figure makes: its percentage (rounded once, as
-    shown), last day, the wave as source, its base, and who agreed the last one."""
+    """The agreed baseline a wave's figure makes: its percentage (rounded once, as
+    shown), last day, the wave as source, its base, and who agreed the last one.
+    Only a person does this: an older wave imported later never re-bases a KPI on
+    its own (issue 13 §3)."""
     return {
         "value": round_half_away(chosen.percent or 0.0, 1),
         "date": chosen.last_day.isoformat(),
