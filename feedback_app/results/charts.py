@@ -40,7 +40,7 @@ from dataclasses import dataclass, replace
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
-from analysis.rounding import format_number, format_percent
+from analysis.rounding import format_number, format_percent, publication_text
 
 #: Drawing width of every chart (user units; the SVG scales to its container).
 WIDTH = 640
@@ -72,6 +72,9 @@ class Point:
     #: Withheld for publication (a count of 1 to 4, or one that would reveal it):
     #: not drawn, and said so rather than "base under 10".
     withheld: bool = False
+    #: A published figure: its labels are written as the publication tables write
+    #: them (whole numbers, "<1%"), by the one rule in ``analysis.rounding``.
+    published: bool = False
 
 
 def _not_shown(point: Point) -> str:
@@ -204,7 +207,9 @@ def interval_chart(
                 parts.append(_whisker_v(x=x, y1=y(point.low), y2=y(point.high), colour=colour))
             parts.append(_marker(number, x=x, y=py, hollow=point.caution))
             label_y = _value_label_y(py, None if target is None else y(target))
-            parts.append(_text(_pct(point.percent), x=x + 9, y=label_y, anchor="start", size=14))
+            parts.append(
+                _text(_point_pct(point, point.percent), x=x + 9, y=label_y, anchor="start", size=14)
+            )
         if len(line) > 1:
             dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
             parts.insert(
@@ -316,6 +321,14 @@ def _categories(series: Iterable[Series]) -> list[str]:
         for point in one.points:
             seen.setdefault(point.label, None)
     return list(seen)
+
+
+def _point_pct(point: Point, value: float | None) -> str:
+    """One of a point's figures (its percentage or an interval end) as its table
+    writes it: the publication rule for a published figure, else one decimal."""
+    if point.published:
+        return "" if value is None else publication_text(value)
+    return _pct(value)
 
 
 def _pct(value: float | None, *, digits: int = 1) -> str:
@@ -460,7 +473,9 @@ def _bar(
             f'fill="none"></path>'
         )
         label_at = max(end, high)
-    out.append(_text(_pct(point.percent), x=label_at + 6, y=y + 14, anchor="start", size=14))
+    out.append(
+        _text(_point_pct(point, point.percent), x=label_at + 6, y=y + 14, anchor="start", size=14)
+    )
     return out
 
 
@@ -582,11 +597,15 @@ def _cells(point: Point | None) -> list[Markup]:
             cell.format("–"),
             cell.format(base),
         ]
-    shown = _pct(point.percent)
+    shown = _point_pct(point, point.percent)
     if point.caution:
         shown = gettext("%(value)s (treat with caution)", value=shown)
     interval = (
-        gettext("%(low)s to %(high)s", low=_pct(point.low), high=_pct(point.high))
+        gettext(
+            "%(low)s to %(high)s",
+            low=_point_pct(point, point.low),
+            high=_point_pct(point, point.high),
+        )
         if point.low is not None and point.high is not None
         else "–"
     )

@@ -511,6 +511,7 @@ def _series(
         "changes": changes,
         "trend": trend,
         "together": together,
+        "publication": publication,
     }
 
 

@@ -18,7 +18,9 @@ from feedback_app.results.wave import service
 from surveys import Questionnaire
 
 
-def _point(label: str, share: dict[str, Any], *, base: int | None, caution: bool) -> Point:
+def _point(
+    label: str, share: dict[str, Any], *, base: int | None, caution: bool, published: bool
+) -> Point:
     return Point(
         label=label,
         percent=share.get("percent"),
@@ -27,6 +29,7 @@ def _point(label: str, share: dict[str, Any], *, base: int | None, caution: bool
         base=base,
         caution=caution,
         withheld=bool(share.get("withheld")),
+        published=published,
     )
 
 
@@ -37,7 +40,13 @@ def question_figures(result: dict[str, Any]) -> dict[str, Figure]:
         if item["base"] is not None and item["suppressed"]:
             continue
         points = tuple(
-            _point(o["label"], o, base=item["base"], caution=bool(item["caution"]))
+            _point(
+                o["label"],
+                o,
+                base=item["base"],
+                caution=bool(item["caution"]),
+                published=bool(result.get("publication")),
+            )
             for o in item["options"]
         )
         figures[item["question"]] = bar_chart(
@@ -67,7 +76,13 @@ def crosstab_figure(result: dict[str, Any]) -> Figure:
     series = []
     for i, label in enumerate(result["option_labels"]):
         points = tuple(
-            _point(row["label"], row["options"][i], base=row["base"], caution=bool(row["caution"]))
+            _point(
+                row["label"],
+                row["options"][i],
+                base=row["base"],
+                caution=bool(row["caution"]),
+                published=bool(result.get("publication")),
+            )
             for row in result["rows"]
         )
         series.append(Series(label, points))
@@ -96,6 +111,7 @@ def trend_figures(result: dict[str, Any]) -> dict[str, Figure]:
                 base=step["estimate"]["base"],
                 caution=bool(step["estimate"]["caution"]),
                 withheld=bool(step["estimate"].get("withheld")),
+                published=bool(result.get("publication")),
             )
             for step in item["steps"]
         )

@@ -136,3 +136,20 @@ def test_a_sparkline_names_itself_shows_its_numbers_and_leaves_gaps() -> None:
     weeks = str(sparkline([SparkPoint("a", 9), SparkPoint("b", 8.25)], spark_id="w", title="t",
                           percentage=False, unit="weeks"))  # fmt: skip
     assert re.findall(r"</span>([^<]+)</li>", weeks) == ["9.0 weeks", "8.3 weeks"]
+
+
+def test_a_published_chart_writes_its_figures_as_the_publication_tables_do() -> None:
+    """One rounding and writing rule wherever a figure shows (issue 14 §4): a
+    published chart says "78%" and "<1%" like the report's tables, not "78.0%"."""
+    points = (
+        Point("Agree", 78.0, 70.0, 85.0, base=120, published=True),
+        Point("Disagree", 0.4, 0.1, 2.0, base=120, published=True),
+    )
+    figure = bar_chart([Series("Wave", points)], chart_id="p", title="Published")
+    words = str(figure)
+    assert "78%" in words and "70% to 85%" in words and "&lt;1%" in words
+    assert not re.search(r"\d\.\d%", words)
+    officer = bar_chart(
+        [Series("Wave", (Point("Agree", 78.0, 70.0, 85.0, base=120),))], chart_id="o", title="Own"
+    )
+    assert "78.0%" in str(officer) and "70.0% to 85.0%" in str(officer)
