@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask
 from sqlalchemy import select
 
@@ -20,6 +22,9 @@ def test_make_list_and_revoke_a_token(app: Flask) -> None:
     assert page.status_code == 200 and "You have no tokens" in page.get_data(as_text=True)
     # south is not offered: the officer has no role there.
     assert f'value="{ids["south"]}"' not in page.get_data(as_text=True)
+    # Each group of choices is named by its legend (an empty legend names nothing).
+    legends = re.findall(r"<legend[^>]*>\s*(.*?)\s*</legend>", page.get_data(as_text=True), re.S)
+    assert legends == ["Areas it can read", "Expires after"]
     made = browser.client.post(
         "/staff/north/api-tokens",
         data={"csrf_token": browser.csrf_token(), "name": "Board dashboard",
