@@ -91,6 +91,18 @@ _TEXT_SPACING = """(on) => {
 }"""
 
 
+#: GOV.UK form controls are at least 16 px (19 px from the tablet width up): below
+#: that, a component's styles are missing from the stylesheet (a select once showed
+#: at the browser's own 13 px) and phones zoom in on focus.
+MIN_CONTROL_PX = 16
+
+_SMALL_CONTROLS = """(minimum) => [...document.querySelectorAll(
+        "select.govuk-select, input.govuk-input, textarea.govuk-textarea")]
+    .filter((el) => el.getClientRects().length > 0)
+    .filter((el) => parseFloat(getComputedStyle(el).fontSize) < minimum - 0.01)
+    .map((el) => `${el.tagName.toLowerCase()}#${el.id} ${getComputedStyle(el).fontSize}`)"""
+
+
 def _horizontal_scroll(page: Page, where: str) -> list[str]:
     overflow = page.evaluate(_OVERFLOW)
     if overflow["scrollWidth"] <= overflow["clientWidth"]:
@@ -141,6 +153,8 @@ def audit(
             page.evaluate(_TEXT_SPACING, True)
             problems += _horizontal_scroll(page, f"{where} with WCAG text spacing")
             page.evaluate(_TEXT_SPACING, False)
+        for small in page.evaluate(_SMALL_CONTROLS, MIN_CONTROL_PX):
+            problems.append(f"{where}: form control text under {MIN_CONTROL_PX} px: {small}")
         for small in page.evaluate(_SMALL_TARGETS, MIN_TARGET):
             problems.append(f"{where}: answer option smaller than 44×44 px to tap: {small}")
         if lang is not None:
