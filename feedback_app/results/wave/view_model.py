@@ -174,45 +174,53 @@ def crosstab_table(result: dict[str, Any]) -> Table:
     )
 
 
+#: The columns of a table of every closed question's answers (labels, then codes).
+OPTION_COLUMNS = (
+    "question",
+    "answer",
+    "question_code",
+    "answer_code",
+    "base",
+    "count",
+    "percent",
+    "ci_low",
+    "ci_high",
+    "note",
+)
+
+
+def _option_rows(outcome: dict[str, Any]) -> list[tuple[Cell, ...]]:
+    """One row per answer of each closed question in a wave's (or period's) results."""
+    return [
+        (
+            item["text"],
+            option["label"],
+            item["question"],
+            option["option"],
+            item["base"],
+            option["count"],
+            option["percent"],
+            option["ci_low"],
+            option["ci_high"],
+            gettext("withheld") if option["withheld"] else "",
+        )
+        for item in outcome["questions"]
+        for option in item["options"]
+    ]
+
+
 def period_tables(result: dict[str, Any]) -> list[tuple[str, Table]]:
     """The wave by period: each period's questions, and each KPI's (and each % positive's)
     trend with the change from the period before."""
-    rows: list[tuple[Cell, ...]] = []
-    for outcome in [*result["per_period"], result["together"]]:
-        for item in outcome["questions"]:
-            for option in item["options"]:
-                rows.append(
-                    (
-                        outcome["wave"],
-                        item["text"],
-                        option["label"],
-                        item["question"],
-                        option["option"],
-                        item["base"],
-                        option["count"],
-                        option["percent"],
-                        option["ci_low"],
-                        option["ci_high"],
-                        gettext("withheld") if option["withheld"] else "",
-                    )
-                )
     periods = Table(
         "periods",
         gettext("Every closed question, period by period (then all periods together)"),
-        (
-            "period",
-            "question",
-            "answer",
-            "question_code",
-            "answer_code",
-            "base",
-            "count",
-            "percent",
-            "ci_low",
-            "ci_high",
-            "note",
+        ("period", *OPTION_COLUMNS),
+        tuple(
+            (outcome["wave"], *row)
+            for outcome in [*result["per_period"], result["together"]]
+            for row in _option_rows(outcome)
         ),
-        tuple(rows),
         frozenset({"percent", "ci_low", "ci_high"}),
     )
     steps: list[tuple[Cell, ...]] = []
@@ -307,39 +315,11 @@ def report_workbook(result: dict[str, Any], extras: dict[str, Any] | None = None
         ),
         frozenset({"percent", "ci_low", "ci_high", "agreed_baseline", "target"}),
     )
-    rows: list[tuple[Cell, ...]] = []
-    for item in outcome["questions"]:
-        for option in item["options"]:
-            rows.append(
-                (
-                    item["text"],
-                    option["label"],
-                    item["question"],
-                    option["option"],
-                    item["base"],
-                    option["count"],
-                    option["percent"],
-                    option["ci_low"],
-                    option["ci_high"],
-                    gettext("withheld") if option["withheld"] else "",
-                )
-            )
     questions = Table(
         "questions",
         gettext("Every closed question"),
-        (
-            "question",
-            "answer",
-            "question_code",
-            "answer_code",
-            "base",
-            "count",
-            "percent",
-            "ci_low",
-            "ci_high",
-            "note",
-        ),
-        tuple(rows),
+        OPTION_COLUMNS,
+        tuple(_option_rows(outcome)),
         frozenset({"percent", "ci_low", "ci_high"}),
     )
     positive = positive_table(
