@@ -13,6 +13,7 @@ from functools import singledispatch
 from analysis.comparison import Comparison
 from analysis.describe import WaveDescription
 from analysis.free_text import ThemeReport
+from analysis.suppression import published_total
 from analysis.tables import (
     CHANGE_FIELDS,
     WAVE_FIELDS,
@@ -113,11 +114,14 @@ def description_tables(description: WaveDescription) -> tuple[Table, ...]:
         for d in description.distributions
         for o in d.options
     )
+    shown = (
+        published_total(description.responses) if description.publication else description.responses
+    )
+    counted = "number of responses withheld" if shown is None else f"{shown} responses"
     tables = [
         Table(
             "distributions",
-            f"Answers to closed questions, wave {description.wave} "
-            f"({description.responses} responses)",
+            f"Answers to closed questions, wave {description.wave} ({counted})",
             ("question", "wave", "answered", "multiple_choice", "option", "count", "percent"),
             rows,
             frozenset({"percent"}),

@@ -12,6 +12,7 @@ measure: any hidden cell could then hold anything from 0 to that sum.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
@@ -38,6 +39,36 @@ def primary_suppression(counts: npt.ArrayLike) -> BoolArray:
     """
     table = np.atleast_2d(np.asarray(counts, dtype=np.int64))
     return np.asarray(((table >= 1) & (table < SMALLEST_SHOWN)).any(axis=1), dtype=np.bool_)
+
+
+def published_total(count: int) -> int | None:
+    """A count of responses as a publication shows it: ``None`` (withheld) when 1 to 4.
+
+    A wave's number of responses is a count like any other: a report that says
+    "3 responses" tells the reader who they are among. Zero and 5 or more show.
+
+    Examples
+    --------
+    >>> published_total(3), published_total(0), published_total(57)
+    (None, 0, 57)
+    """
+    return None if 0 < count < SMALLEST_SHOWN else count
+
+
+def published_sum(counts: Iterable[int]) -> int | None:
+    """The sum of counts as a publication shows it: withheld when any part is
+    withheld (the total less the shown parts would give the hidden one) or when
+    the sum itself is 1 to 4.
+
+    Examples
+    --------
+    >>> published_sum([3, 120]), published_sum([0, 120]), published_sum([])
+    (None, 120, 0)
+    """
+    parts = list(counts)
+    if any(published_total(part) is None for part in parts):
+        return None
+    return published_total(sum(parts))
 
 
 def protect_cells(counts: npt.ArrayLike) -> BoolArray:

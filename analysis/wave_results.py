@@ -63,7 +63,7 @@ from analysis.responses import (
     encode,
     encode_waves,
 )
-from analysis.suppression import SMALLEST_SHOWN
+from analysis.suppression import published_total
 
 METHOD = (
     "percentage of respondents who answered the question (don't know included) with a "
@@ -199,9 +199,7 @@ def wave_results(
         # A total of 1 to 4 is withheld like any count (the disclosure patterns
         # already treat it as unknown, so the bases it would give are hidden too).
         responses=(
-            None
-            if publication and 0 < description.responses < SMALLEST_SHOWN
-            else description.responses
+            published_total(description.responses) if publication else description.responses
         ),
         questions=found,
         kpis=tuple(measured),

@@ -11,6 +11,7 @@ from analysis.codeframe import load_codeframe
 from analysis.describe import describe_wave
 from analysis.free_text import themes
 from analysis.redaction import redact
+from analysis.result_tables import tables_for
 from analysis.sentiment import looks_english, sentiment_distribution
 
 
@@ -52,6 +53,19 @@ def test_published_distribution_hides_counts_of_1_to_4() -> None:
     assert options["maybe"].withheld and options["maybe"].count is None
     assert options["no"].withheld  # secondary: otherwise 40 - 30 - 7 gives "maybe" away
     assert options["yes"].count == 30
+
+
+@pytest.mark.parametrize("size", [1, 3, 4])
+def test_published_description_withholds_a_wave_of_1_to_4_responses(size: int) -> None:
+    """``analysis describe --publication`` names the wave's size in its table title:
+    a wave of 1 to 4 responses is a count of 1 to 4, withheld like any other."""
+    frame = pd.DataFrame({"response_id": range(size), "wave": ["w"] * size, "q": ["yes"] * size})
+    published = tables_for(describe_wave(frame, wave="w", publication=True))[0].title
+    assert published.endswith("(number of responses withheld)")
+    assert f"({size} responses)" in tables_for(describe_wave(frame, wave="w"))[0].title
+    bigger = pd.concat([frame] * 5, ignore_index=True).assign(response_id=range(size * 5))
+    shown = tables_for(describe_wave(bigger, wave="w", publication=True))[0].title
+    assert shown.endswith(f"({size * 5} responses)")
 
 
 def test_reach_flags_under_represented_groups() -> None:

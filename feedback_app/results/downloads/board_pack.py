@@ -58,7 +58,8 @@ def board_pack_tables(
         (gettext("Area"), report["area"]),
         *(((gettext("Compared"), gettext("%(latest)s with the baseline, %(baseline)s",
                                          latest=report["latest"], baseline=report["baseline"])),
-            (gettext("Responses"), report["responses_total"]))
+            (gettext("Responses"), gettext("withheld") if report["responses_total"] is None
+             else report["responses_total"]))
           if report["waves"] else
           ((gettext("Compared"), gettext("No survey waves are compared: this board pack "
                                          "carries the KPIs the area enters.")),)),

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from analysis import WaveEstimate
 from analysis.render_csv import publication_percent
 from analysis.rounding import format_number, format_percent
+from analysis.suppression import published_sum, published_total
 from analysis.tables import flag
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import AreaPlan, LocalArea
@@ -79,7 +80,9 @@ def board_report(session: Session, area: LocalArea, selection: Selection) -> dic
         "latest": results.labels[-1],
         "waves": list(results.labels),
         "responses": _responses(results),
-        "responses_total": sum(d.responses for d in results.descriptions),
+        # The report is published: a wave of 1 to 4 responses is withheld, and so
+        # is the total that would give it away (analysis.suppression).
+        "responses_total": published_sum(d.responses for d in results.descriptions),
         "kpis": [_kpi(item, results, questionnaire) for item in latest.kpis],
         "themes": _themes(results, selection),
         "method": [[name, str(value)] for name, value in asdict(latest.method).items()],
@@ -437,7 +440,7 @@ def _responses(results: Results) -> list[dict[str, Any]]:
         rows.append(
             {
                 "wave": description.wave,
-                "responses": description.responses,
+                "responses": published_total(description.responses),
                 "channels": [
                     [group_name("channel", o.option, None), o.count, percent_text(o.percent)]
                     for o in (channels.options if channels else ())

@@ -187,3 +187,39 @@ def test_publication_downloads_and_public_page_protect_every_hidden_count(
     html = public.get_data(as_text=True)
     assert not re.search(r"\d+\.\d+%", html)
     assert not re.search(r"\bn=\d", html)
+
+
+def test_the_board_report_withholds_a_wave_of_fewer_than_five_responses(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    """A wave's number of responses is a count like any other: 1 to 4 is withheld in
+    the published board report and its workbook, and so is the total that would give
+    it away (the other waves' counts subtracted from it)."""
+    with app.app_context():
+        session = db.session()
+        load_demo_results(session, responses_per_wave=3)
+        ids = {
+            w.slug.removeprefix("demo-results-"): w.id
+            for w in session.scalars(select(Wave).where(Wave.slug.like("demo-results-%")))
+        }
+    make_area_with_staff(app, "demo")
+    officer = signed_in(app.test_client(), "officer@demo.example")
+    query = f"baseline={ids['baseline']}&follow_up={ids['follow-up']}"
+    page = officer.get(f"/staff/demo/results/report?{query}")
+    html = re.sub(r"\s+", " ", page.get_data(as_text=True))
+    assert page.status_code == 200
+    table = html[html.index('id="report-responses"') :]
+    table = table[: table.index("</table>")]
+    counts = re.findall(r'govuk-table__cell--numeric">([^<]*)</td>', table)
+    assert counts == ["withheld", "withheld"]
+    assert "from 6 responses" not in html and "from 3 responses" not in html
+    assert "including the number of responses to a wave of fewer than 5" in html
+
+    workbook = officer.get(f"/staff/demo/results/report.xlsx?{query}")
+    assert workbook.status_code == 200
+    from openpyxl import load_workbook
+
+    sheets = load_workbook(io.BytesIO(workbook.data), read_only=True)
+    pack = sheets["Board pack"].iter_rows(values_only=True)
+    about = {row[0]: row[1] for row in pack if row}
+    assert about["Responses"] == "withheld"
