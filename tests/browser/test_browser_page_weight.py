@@ -1,6 +1,6 @@
 """Light on a phone: what the first question page costs over the wire, measured in Chromium.
 
-Budget (shared/docs/quality-bar.md): the first question page loaded with an empty
+Budget (README.md, "Light on a phone"): the first question page loaded with an empty
 cache is at most 50 KB transferred in total (compression on) in at most 6
 requests, all from our own origin, no web fonts; a later page loads only its
 HTML (the assets come from the cache: versioned URLs, ``immutable``).
