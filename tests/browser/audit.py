@@ -1,4 +1,4 @@
-"""Accessibility checks of the page a real browser shows (WCAG 2.2 AA, as the accessibility statement at /accessibility says).
+"""Accessibility checks of the page a real browser shows (WCAG 2.2 AA, as /accessibility says).
 
 axe-core with the WCAG 2.0/2.1/2.2 A and AA tags, plus checks axe does not make:
 no horizontal scroll at 320 px (WCAG 1.4.10 Reflow), also with the WCAG 1.4.12
