@@ -37,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from feedback_app import create_app, db
 from feedback_app.migrate import upgrade
 from feedback_app.models import Base, Response, Wave, utcnow
+from feedback_app.plan.service import start_plan_from_bank
 from feedback_app.results import data
 from feedback_app.review.publishing import publish_version, schedule_wave
 from feedback_app.staff.accounts import create_user
@@ -64,6 +65,8 @@ def _populate(url: str, responses: int) -> None:
     with app.app_context():
         session = db.session()
         area = create_area(session, slug="bench", name="Bench SEND Partnership")
+        # The board reads the area's own plan (issue 13): the KPI bank, as an upgraded area has.
+        start_plan_from_bank(session, area)
         create_user(
             session, area=area, email="officer@bench.example", role=Role.OFFICER, password=PASSWORD
         )
