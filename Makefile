@@ -84,6 +84,7 @@ bench: install assets
 	$(BIN)/python bench/analysis_bench.py
 	$(BIN)/python bench/load/run_all.py $(LOAD_ARGS)
 	$(BIN)/python bench/results_bench.py
+	$(BIN)/python bench/board_pdf_bench.py
 	$(BIN)/python bench/downloads_bench.py --keep bench/out/downloads
 	$(BIN)/python bench/respond_bench.py --backend sqlite
 	$(BIN)/python bench/respond_bench.py --backend postgresql
