@@ -7,12 +7,18 @@ an error page. Nothing about the deployment is revealed.
 
 ``warm_up`` readies a process before it serves: gunicorn calls it in the master
 (deploy/gunicorn.conf.py), so every forked worker, including one replaced after
-a crash, starts with templates compiled and the open waves' questionnaires
-parsed. Measured: a cold worker's first survey page took about 0.7 s.
+a crash, starts with templates compiled, the open waves' questionnaires
+parsed and the libraries of the results pages and documents imported (pandas,
+scipy, WeasyPrint, openpyxl, TextBlob: ``RESULTS_LIBRARIES``). Measured: a cold
+worker's first survey page took about 0.7 s; its first board report PDF 4.5 s,
+1.6 s of it importing (``bench/board_pdf_bench.py``). ``create_app()`` itself
+still imports none of them (tests/project/test_startup_imports.py): the command
+line and the tests start light, and only the gunicorn master pays, once.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 
 from flask import Blueprint, Flask, jsonify
@@ -37,17 +43,41 @@ def healthz() -> tuple[HttpResponse, int]:
     return jsonify(status="ok"), 200
 
 
-def warm_up(app: Flask) -> dict[str, int]:
-    """Compile every template and parse every open wave's questionnaire, once.
+#: Imported by ``warm_up`` so a forked worker's first results page, PDF, workbook
+#: or themes page does not import them (each is loaded on first use otherwise).
+RESULTS_LIBRARIES = (
+    "pandas",
+    "scipy.stats",
+    "scipy.optimize",
+    "weasyprint",
+    "openpyxl",
+    "textblob",
+    "analysis.comparison",
+    "analysis.disclosure",
+    "feedback_app.results.downloads.board_report",
+)
 
-    Best effort: a database that is not reachable yet only skips the second
-    part. Returns what was done (for the log). Leaves no connection open.
+
+def warm_up(app: Flask) -> dict[str, int]:
+    """Compile every template, import the results libraries and parse every open
+    wave's questionnaire, once.
+
+    Best effort: a database that is not reachable yet only skips the last part,
+    a library that cannot be imported is left to fail where it is used. Returns
+    what was done (for the log). Leaves no connection open.
     """
     from feedback_app.definitions import questionnaire_for
     from feedback_app.models import Wave
     from feedback_app.translating import content_translation
 
-    done = {"templates": 0, "questionnaires": 0}
+    done = {"templates": 0, "libraries": 0, "questionnaires": 0}
+    for module in RESULTS_LIBRARIES:
+        try:
+            importlib.import_module(module)
+        except ImportError as error:
+            log.warning("warm-up could not import %s (%s)", module, error)
+            continue
+        done["libraries"] += 1
     for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith(".html")):
         try:
             app.jinja_env.get_template(name)

@@ -109,3 +109,38 @@ def test_fingerprinted_assets_are_cached_for_a_year(app: Flask) -> None:
     if response.status_code == 404:
         pytest.skip("assets not built (make assets)")
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_warm_up_imports_the_results_libraries_a_worker_would_import_on_first_use(
+    tmp_path: Path,
+) -> None:
+    """The gunicorn master imports them once, so no forked worker's first board
+    report, workbook or themes page pays for it; ``create_app`` alone still does not."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    script = (
+        "import json, sys\n"
+        "from feedback_app import create_app\n"
+        "from feedback_app.web.health import warm_up\n"
+        f"app = create_app({{'SECRET_KEY': 's' * 48, 'DATABASE_URL': 'sqlite:///{tmp_path}/w.db'}})\n"
+        "before = {m.split('.')[0] for m in sys.modules}\n"
+        "done = warm_up(app)\n"
+        "after = {m.split('.')[0] for m in sys.modules}\n"
+        "print(json.dumps([done, sorted(before), sorted(after)]))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"},
+    )
+    done, before, after = json.loads(result.stdout.strip().splitlines()[-1])
+    heavy = {"pandas", "scipy", "weasyprint", "openpyxl", "textblob"}
+    assert not heavy & set(before)
+    assert heavy <= set(after)
+    assert done["libraries"] == 9
