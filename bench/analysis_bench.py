@@ -2,8 +2,9 @@
 
 Generates a responses CSV (3 waves, 6 KPIs, 5 grouping columns, a free-text column)
 under bench/out/, then prints from one run: the time pandas needs to read the file,
-the time of the full comparison with all breakdowns, and peak memory. The goal is a
-comparison faster than reading the file.
+the time of the full comparison with all breakdowns, and peak memory. The goal
+(issue 17 target 5, as ``bench/figures.py`` judges it) is a comparison taking at
+most 1.5 times as long as pandas reading the file.
 
 Run: .venv/bin/python bench/analysis_bench.py [--rows N] [--regenerate]
 """
@@ -22,6 +23,8 @@ import pandas as pd
 from analysis import compare_waves, load_kpis
 
 OUT = Path(__file__).resolve().parent / "out"
+#: Compare time over read time, at most (issue 17 target 5).
+GOAL_RATIO = 1.5
 KPIS = Path(__file__).resolve().parents[1] / "surveys" / "library" / "kpis.yaml"
 AGREE = ["strongly_agree", "agree", "neither", "disagree", "strongly_disagree", "dont_know"]
 RATING = ["very_good", "good", "neither", "poor", "very_poor", "dont_know"]
@@ -117,8 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             "ratio": compare_seconds / read_seconds,
         },
     )
+    ratio = compare_seconds / read_seconds
     print(
-        "goal met" if compare_seconds < read_seconds else "goal NOT met: compare slower than read"
+        f"goal (issue 17: compare within {GOAL_RATIO}x the read) "
+        + ("met" if ratio <= GOAL_RATIO else "NOT met")
     )
     return 0
 
