@@ -8,8 +8,9 @@ an error page. Nothing about the deployment is revealed.
 ``warm_up`` readies a process before it serves: gunicorn calls it in the master
 (deploy/gunicorn.conf.py), so every forked worker, including one replaced after
 a crash, starts with templates compiled, the open waves' questionnaires
-parsed and the libraries of the results pages and documents imported (pandas,
-scipy, WeasyPrint, openpyxl, TextBlob: ``RESULTS_LIBRARIES``). Measured: a cold
+parsed, the libraries of the results pages and documents imported (pandas,
+scipy, WeasyPrint, openpyxl, TextBlob: ``RESULTS_LIBRARIES``) and the first-name
+list of free-text redaction read. Measured: a cold
 worker's first survey page took about 0.7 s; its first board report PDF 4.5 s,
 1.6 s of it importing (``bench/board_pdf_bench.py``). ``create_app()`` itself
 still imports none of them (tests/project/test_startup_imports.py): the command
@@ -59,8 +60,8 @@ RESULTS_LIBRARIES = (
 
 
 def warm_up(app: Flask) -> dict[str, int]:
-    """Compile every template, import the results libraries and parse every open
-    wave's questionnaire, once.
+    """Compile every template, import the results libraries, read the redaction's
+    name list and parse every open wave's questionnaire, once.
 
     Best effort: a database that is not reachable yet only skips the last part,
     a library that cannot be imported is left to fail where it is used. Returns
@@ -70,7 +71,7 @@ def warm_up(app: Flask) -> dict[str, int]:
     from feedback_app.models import Wave
     from feedback_app.translating import content_translation
 
-    done = {"templates": 0, "libraries": 0, "questionnaires": 0}
+    done = {"templates": 0, "libraries": 0, "first_names": 0, "questionnaires": 0}
     for module in RESULTS_LIBRARIES:
         try:
             importlib.import_module(module)
@@ -78,6 +79,11 @@ def warm_up(app: Flask) -> dict[str, int]:
             log.warning("warm-up could not import %s (%s)", module, error)
             continue
         done["libraries"] += 1
+    # The first-name list free-text redaction reads from Faker's sources (about a
+    # second): every download, themes page and board report quote needs it.
+    from analysis.redaction import first_names
+
+    done["first_names"] = len(first_names())
     for name in app.jinja_env.list_templates(filter_func=lambda n: n.endswith(".html")):
         try:
             app.jinja_env.get_template(name)
