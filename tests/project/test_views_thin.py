@@ -25,9 +25,6 @@ ALLOWED: dict[str, str] = {
     "feedback_app.results.downloads.views:analysis_tables": (
         "results pages were being changed by another issue (results14) when views were thinned"
     ),
-    "feedback_app.results.downloads.views:responses": (
-        "results pages were being changed by another issue (results14) when views were thinned"
-    ),
     "feedback_app.results.board.views:settings": (
         "results pages were being changed by another issue (results14) when views were thinned"
     ),

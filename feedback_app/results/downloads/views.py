@@ -89,29 +89,20 @@ def responses(area: LocalArea) -> HttpResponse | tuple[str, int]:
     """Responses of the chosen waves as CSV or XLSX."""
     session = db.session()
     choice = _response_choice(area)
-    covering = downloads.snapshot(session, choice.waves) if choice.waves else None
-    if covering is not None and choice.fmt == "xlsx" and covering.rows > XLSX_MAX_ROWS:
-        choice.errors.append(
-            (
-                "format",
-                gettext(
-                    "Excel downloads hold up to %(n)s responses: choose CSV for these waves",
-                    n=f"{XLSX_MAX_ROWS:,}",
-                ),
-            )
-        )
+    covering = _covering(session, choice)
     if choice.errors or covering is None:
         return _page(area, choice, status=400)
     waves = choice.waves
     columns = downloads.response_columns(waves)
     zone = ZoneInfo(area.timezone)
     name = f"responses-{area.slug}-{_today(zone)}.{choice.fmt}"
-    detail: dict[str, Any] = {
-        "format": choice.fmt,
-        "waves": [w.id for w in waves],
-        "rows": covering.rows,
-    }
-    record_action("download_responses", area=area, **detail)
+    record_action(
+        "download_responses",
+        area=area,
+        format=choice.fmt,
+        waves=[w.id for w in waves],
+        rows=covering.rows,
+    )
     rows = downloads.response_rows(session, waves, columns=columns, covering=covering, zone=zone)
     if choice.fmt == "csv":
         return csv_response(downloads.csv_rows(rows), name)
@@ -348,6 +339,23 @@ def _response_choice(area: LocalArea) -> Choice:
     else:
         choice.waves = sorted((w for w in waves if w is not None), key=lambda w: w.opens_at)
     return choice
+
+
+def _covering(session: Any, choice: Choice) -> downloads.Snapshot | None:
+    """The responses a download of the chosen waves holds (None when no wave is
+    chosen); more than a worksheet takes adds an error to an Excel choice."""
+    covering = downloads.snapshot(session, choice.waves) if choice.waves else None
+    if covering is not None and choice.fmt == "xlsx" and covering.rows > XLSX_MAX_ROWS:
+        choice.errors.append(
+            (
+                "format",
+                gettext(
+                    "Excel downloads hold up to %(n)s responses: choose CSV for these waves",
+                    n=f"{XLSX_MAX_ROWS:,}",
+                ),
+            )
+        )
+    return covering
 
 
 def _analysis_choice(area: LocalArea, *, fmt: str | None = None) -> Choice:
