@@ -17,7 +17,7 @@ from feedback_app.plan.statuses.forms import (
     scheme_form,
     statuses_from_form,
 )
-from feedback_app.plan.statuses.schemes import KIND_NAMES, preset, presets
+from feedback_app.plan.statuses.schemes import KIND_NAMES, Scheme, preset, presets
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 
@@ -97,28 +97,14 @@ def edit(area: LocalArea) -> HttpResponse | tuple[str, int]:
 @bp.route("/<area_slug>/plan/kpi-status", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def kpi_status(area: LocalArea) -> HttpResponse | tuple[str, int]:
+    """Override a KPI's status, or end its override; the overrides now and before."""
     session = db.session()
     scheme = service.area_scheme(session, area)
     kpis = service.plan_kpis(area)
     form = OverrideForm(kpis=kpis, scheme=scheme, data={"kpi": request.args.get("kpi", "")})
     if request.method == "POST":
         if form.validate_on_submit():
-            status = None if form.status.data == END_OVERRIDE else scheme.get(form.status.data)
-            reference = form.kpi.data or ""
-            service.set_override(
-                session,
-                area,
-                kpi_reference=reference,
-                status=status,
-                reason=form.reason.data or "",
-                user_id=g.staff_user.id,
-            )
-            flash(
-                gettext("Status of %(kpi)s overridden", kpi=reference)
-                if status
-                else gettext("Override of %(kpi)s ended", kpi=reference)
-            )
-            return redirect(url_for(".kpi_status", area_slug=area.slug))
+            return _save_override(area, form, scheme)
         if not form.errors:
             abort(400)
     history = service.override_history(session, area)
@@ -133,3 +119,23 @@ def kpi_status(area: LocalArea) -> HttpResponse | tuple[str, int]:
         scheme=scheme,
     )
     return page, 400 if form.errors else 200
+
+
+def _save_override(area: LocalArea, form: OverrideForm, scheme: Scheme) -> HttpResponse:
+    """Set the status chosen (or end the override), say so, and show the page again."""
+    status = None if form.status.data == END_OVERRIDE else scheme.get(form.status.data)
+    reference = form.kpi.data or ""
+    service.set_override(
+        db.session(),
+        area,
+        kpi_reference=reference,
+        status=status,
+        reason=form.reason.data or "",
+        user_id=g.staff_user.id,
+    )
+    flash(
+        gettext("Status of %(kpi)s overridden", kpi=reference)
+        if status
+        else gettext("Override of %(kpi)s ended", kpi=reference)
+    )
+    return redirect(url_for(".kpi_status", area_slug=area.slug))

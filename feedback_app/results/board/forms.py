@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -17,11 +17,14 @@ from feedback_app.results.board.status_rules import (
     DUE_NAMES,
     MAX_RULES,
     MAX_WORDS,
+    SETTINGS_KEY,
     STATUS_NAMES,
     RuleError,
     StatusRule,
     parse_rule,
+    to_settings,
 )
+from feedback_app.results.board.view_model import BASELINE_KEY
 from feedback_app.web.choices import select_choices
 
 #: Longest commentary kept.
@@ -131,6 +134,23 @@ def rules_from_form(form: FlaskForm) -> list[StatusRule] | None:
         form["rule_1_status"].errors = [str(_l("Keep at least one rule"))]
         return None
     return rules
+
+
+def settings_from_form(form: FlaskForm, saved: Mapping[str, object]) -> dict[str, object] | None:
+    """The area's results settings ``saved`` with the rules and baseline wave entered
+    (no baseline chosen: the earliest closed wave again).
+
+    Returns None (with an error on the form) when a rule is not valid or none is left.
+    """
+    rules = rules_from_form(form)
+    if rules is None:
+        return None
+    entered = {**saved, SETTINGS_KEY: to_settings(rules)}
+    if form.baseline.data:
+        entered[BASELINE_KEY] = int(form.baseline.data)
+    else:
+        entered.pop(BASELINE_KEY, None)
+    return entered
 
 
 class ResetForm(FlaskForm):

@@ -16,14 +16,13 @@ from feedback_app.results.board.benchmarks import other_areas_average
 from feedback_app.results.board.forms import (
     CommentaryForm,
     ResetForm,
-    rules_from_form,
     settings_form,
+    settings_from_form,
 )
 from feedback_app.results.board.status_rules import (
     SETTINGS_KEY,
     area_rules,
     default_rules,
-    to_settings,
 )
 from feedback_app.results.charts import (
     SPARK_POINTS,
@@ -151,12 +150,11 @@ def save_commentary(area: LocalArea, kpi_id: str) -> HttpResponse | tuple[str, i
 @bp.route("/<area_slug>/results/settings", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def settings(area: LocalArea) -> str | HttpResponse | tuple[str, int]:
-    session = db.session()
+    """The area's status rules and baseline wave: shown, saved, or reset to the defaults."""
     saved = dict(area.results_settings or {})
-    waves = boards.closed_waves(session, area, now=utcnow())
     form = settings_form(
         area_rules(saved),
-        waves=waves,
+        waves=boards.closed_waves(db.session(), area, now=utcnow()),
         baseline_wave_id=saved.get(boards.BASELINE_KEY),
         formdata=request.form or None,
     )
@@ -169,16 +167,8 @@ def settings(area: LocalArea) -> str | HttpResponse | tuple[str, int]:
         if not form.validate_on_submit():
             if not form.errors:
                 abort(400)
-        else:
-            rules = rules_from_form(form)
-            if rules is not None:
-                saved[SETTINGS_KEY] = to_settings(rules)
-                baseline = form.baseline.data
-                if baseline:
-                    saved[boards.BASELINE_KEY] = int(baseline)
-                else:
-                    saved.pop(boards.BASELINE_KEY, None)
-                return _save_settings(area, saved, gettext("Results settings saved"))
+        elif (entered := settings_from_form(form, saved)) is not None:
+            return _save_settings(area, entered, gettext("Results settings saved"))
     page = render_template(
         "staff/results/settings.html", area=area, form=form, defaults=default_rules()
     )

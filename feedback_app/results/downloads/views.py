@@ -30,6 +30,7 @@ from werkzeug.wrappers import Response as HttpResponse
 
 from analysis.render_csv import table_csv
 from analysis.render_xlsx import tables_to_xlsx
+from analysis.tables import Table
 from feedback_app import db
 from feedback_app.models import AreaPlan, LocalArea, Wave
 from feedback_app.models import Response as StoredResponse
@@ -89,29 +90,20 @@ def responses(area: LocalArea) -> HttpResponse | tuple[str, int]:
     """Responses of the chosen waves as CSV or XLSX."""
     session = db.session()
     choice = _response_choice(area)
-    covering = downloads.snapshot(session, choice.waves) if choice.waves else None
-    if covering is not None and choice.fmt == "xlsx" and covering.rows > XLSX_MAX_ROWS:
-        choice.errors.append(
-            (
-                "format",
-                gettext(
-                    "Excel downloads hold up to %(n)s responses: choose CSV for these waves",
-                    n=f"{XLSX_MAX_ROWS:,}",
-                ),
-            )
-        )
+    covering = _covering(session, choice)
     if choice.errors or covering is None:
         return _page(area, choice, status=400)
     waves = choice.waves
     columns = downloads.response_columns(waves)
     zone = ZoneInfo(area.timezone)
     name = f"responses-{area.slug}-{_today(zone)}.{choice.fmt}"
-    detail: dict[str, Any] = {
-        "format": choice.fmt,
-        "waves": [w.id for w in waves],
-        "rows": covering.rows,
-    }
-    record_action("download_responses", area=area, **detail)
+    record_action(
+        "download_responses",
+        area=area,
+        format=choice.fmt,
+        waves=[w.id for w in waves],
+        rows=covering.rows,
+    )
     rows = downloads.response_rows(session, waves, columns=columns, covering=covering, zone=zone)
     if choice.fmt == "csv":
         return csv_response(downloads.csv_rows(rows), name)
@@ -133,11 +125,7 @@ def analysis_tables(area: LocalArea) -> HttpResponse | tuple[str, int]:
         return _page(area, choice, status=400)
     selection = choice.selection
     if choice.fmt in ("html", "pdf"):
-        endpoint = ".board_report" if choice.fmt == "html" else ".board_report_pdf"
-        args: dict[str, Any] = _selection_args(selection)
-        if choice.audience:
-            args["audience"] = choice.audience
-        return redirect(url_for(endpoint, area_slug=area.slug, **args))
+        return _to_board_report(area, choice, selection)
     try:
         named = report.cached_tables(session, area, selection, publication=choice.publication)
     except SelectionError as error:
@@ -154,11 +142,26 @@ def analysis_tables(area: LocalArea) -> HttpResponse | tuple[str, int]:
     if choice.fmt == "xlsx":
         spooled.write(tables_to_xlsx(named, publication=choice.publication))
         return _file_response(spooled, f"{name}.xlsx", XLSX_TYPE)
-    with zipfile.ZipFile(spooled, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for sheet, table in named:
-            text = BOM + table_csv(table, publication=choice.publication)
-            archive.writestr(f"{sheet}.csv", text.encode("utf-8"))
+    _write_csv_zip(spooled, named, publication=choice.publication)
     return _file_response(spooled, f"{name}.zip", "application/zip")
+
+
+def _to_board_report(area: LocalArea, choice: Choice, selection: Selection) -> HttpResponse:
+    """The board report of the chosen waves, as a page or a PDF (``format=html`` or
+    ``pdf`` on the analysis download), for the audience named."""
+    endpoint = ".board_report" if choice.fmt == "html" else ".board_report_pdf"
+    args: dict[str, Any] = _selection_args(selection)
+    if choice.audience:
+        args["audience"] = choice.audience
+    return redirect(url_for(endpoint, area_slug=area.slug, **args))
+
+
+def _write_csv_zip(file: Any, named: list[tuple[str, Table]], *, publication: bool) -> None:
+    """The analysis tables as CSV files in a zip (each with a BOM, so Excel reads UTF-8)."""
+    with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for sheet, table in named:
+            text = BOM + table_csv(table, publication=publication)
+            archive.writestr(f"{sheet}.csv", text.encode("utf-8"))
 
 
 @bp.route("/<area_slug>/results/report")
@@ -348,6 +351,23 @@ def _response_choice(area: LocalArea) -> Choice:
     else:
         choice.waves = sorted((w for w in waves if w is not None), key=lambda w: w.opens_at)
     return choice
+
+
+def _covering(session: Any, choice: Choice) -> downloads.Snapshot | None:
+    """The responses a download of the chosen waves holds (None when no wave is
+    chosen); more than a worksheet takes adds an error to an Excel choice."""
+    covering = downloads.snapshot(session, choice.waves) if choice.waves else None
+    if covering is not None and choice.fmt == "xlsx" and covering.rows > XLSX_MAX_ROWS:
+        choice.errors.append(
+            (
+                "format",
+                gettext(
+                    "Excel downloads hold up to %(n)s responses: choose CSV for these waves",
+                    n=f"{XLSX_MAX_ROWS:,}",
+                ),
+            )
+        )
+    return covering
 
 
 def _analysis_choice(area: LocalArea, *, fmt: str | None = None) -> Choice:

@@ -59,6 +59,14 @@ def correct(area: LocalArea, answer_id: int) -> HttpResponse:
         abort(404)
     wave, question_id = saved
     flash(gettext("Themes saved. They now replace the automatic coding for this comment."))
+    return _back_to_comment(area, wave.id, question_id, answer_id)
+
+
+def _back_to_comment(
+    area: LocalArea, wave_id: int, question_id: str, answer_id: int
+) -> HttpResponse:
+    """Back to the corrected comment, on the page of comments the form was sent from
+    (the first page when the form does not say which)."""
     try:
         page = max(1, int(request.form.get("page", "1")))
     except ValueError:
@@ -67,7 +75,7 @@ def correct(area: LocalArea, answer_id: int) -> HttpResponse:
         url_for(
             ".comments",
             area_slug=area.slug,
-            wave_id=wave.id,
+            wave_id=wave_id,
             question_id=question_id,
             page=page,
             _anchor=f"comment-{answer_id}",

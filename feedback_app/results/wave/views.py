@@ -30,6 +30,7 @@ from feedback_app.staff import audit
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_wave_or_404
+from surveys import Questionnaire
 
 bp = Blueprint("wave_results", __name__, url_prefix="/staff")
 
@@ -76,6 +77,16 @@ def wave(area: LocalArea, wave_id: int) -> str:
     )
 
 
+def _check_crosstab(questionnaire: Questionnaire, question_id: str, by: str) -> None:
+    """A breakdown the officer asked for: an unknown question or grouping is a 404,
+    the same question twice a ``ResultsError`` (the page says so, with a 400)."""
+    closed = {q.id for q in service.closed_questions(questionnaire)}
+    if question_id not in closed or by not in dict(view_model.group_choices(questionnaire)):
+        abort(404)
+    if by == question_id:
+        raise ResultsError(gettext("Choose a different question to break it down by"), "by")
+
+
 def _report_extras(area: LocalArea, chosen: Wave) -> tuple[dict[str, Any], dict[str, str]]:
     """The breakdown and periods an officer chose on the results pages, for the
     report: (figures, the query that asks for them again).
@@ -91,12 +102,7 @@ def _report_extras(area: LocalArea, chosen: Wave) -> tuple[dict[str, Any], dict[
     extras: dict[str, Any] = {"crosstab": None, "periods": None, "every": None}
     question_id, by = request.args.get("question", ""), request.args.get("by", "")
     if question_id or by:
-        questionnaire = questionnaire_for(chosen.version)
-        closed = {q.id for q in service.closed_questions(questionnaire)}
-        if question_id not in closed or by not in dict(view_model.group_choices(questionnaire)):
-            abort(404)
-        if by == question_id:
-            raise ResultsError(gettext("Choose a different question to break it down by"), "by")
+        _check_crosstab(questionnaire_for(chosen.version), question_id, by)
         extras["crosstab"] = service.cross(
             session, area, chosen, question_id=question_id, by=by, publication=True
         )
@@ -235,40 +241,23 @@ def breakdown(area: LocalArea, wave_id: int) -> Page:
     questionnaire = questionnaire_for(chosen.version)
     questions = service.closed_questions(questionnaire)
     groups = view_model.group_choices(questionnaire)
-    if not questions:
-        return render_template(
-            "staff/results/wave_breakdown.html", area=area, wave=chosen, questions=[],
-            groups=groups, question_id="", by="", result=None, error=None, figure=None,
-        )  # fmt: skip
-    question_id = request.args.get("question", questions[0].id)
-    by = request.args.get("by", next(code for code, _ in groups if code != question_id))
-    if questionnaire.question(question_id) is None or question_id not in {q.id for q in questions}:
-        abort(404)
-    if by not in dict(groups):
-        abort(404)
-    error: ResultsError | None = None
-    result: Any = None
-    if by == question_id:
-        error = ResultsError(gettext("Choose a different question to break it down by"), "by")
-    else:
+    question_id, by, result, error = "", "", None, None
+    if questions:
+        question_id = request.args.get("question", questions[0].id)
+        by = request.args.get("by", next(code for code, _ in groups if code != question_id))
         try:
+            _check_crosstab(questionnaire, question_id, by)
             result = service.cross(
                 db.session(), area, chosen, question_id=question_id, by=by, publication=True
             )
         except ResultsError as exc:
             error = exc
     page = render_template(
-        "staff/results/wave_breakdown.html",
-        area=area,
-        wave=chosen,
+        "staff/results/wave_breakdown.html", area=area, wave=chosen, groups=groups,
         questions=[(q.id, service.question_text(questionnaire, q.id)) for q in questions],
-        groups=groups,
-        question_id=question_id,
-        by=by,
-        result=result,
-        error=error,
+        question_id=question_id, by=by, result=result, error=error,
         figure=view_model.crosstab_figure(result) if result else None,
-    )
+    )  # fmt: skip
     return (page, 400) if error is not None else page
 
 
