@@ -3,11 +3,13 @@ from (issue 13 §7), on the page and in the PDF; a name too long is refused plai
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from html import unescape
 
 import pikepdf
+import yaml
 from flask import Flask
 from openpyxl import load_workbook
 
@@ -154,7 +156,20 @@ def test_the_board_pack_carries_status_commentary_targets_trend_and_entered_kpis
     headline = html.split('id="report-kpis"', 1)[1].split("</table>", 1)[0]
     row_4_1 = headline.split('data-kpi="kpi_4_1"', 1)[1].split("</tr>", 1)[0]
     assert 'data-figure="status"' in row_4_1
-    assert "due 31 May 2026" in row_4_1 and "due 30 Nov 2026" in row_4_1
+    # Both staged targets: "due <date>" until their date, then met or not met on a
+    # wave. The demo plan's dates move with today (demo_plan_start), so they are
+    # read from the plan rather than written here.
+    kpi_4_1 = next(k for k in yaml.safe_load(plan)["kpis"] if k["id"] == "kpi_4_1")
+    for target in kpi_4_1["targets"]:
+        due = dt.date.fromisoformat(str(target["due_on"]))
+        if due > dt.date.today():
+            assert f"due {due.day} {due:%b %Y}" in row_4_1
+    judged = sum(
+        1
+        for target in kpi_4_1["targets"]
+        if dt.date.fromisoformat(str(target["due_on"])) <= dt.date.today()
+    )
+    assert row_4_1.count("met (on ") == judged
     commentary = html.split('id="report-commentary"', 1)[1].split("</dl>", 1)[0]
     assert "Trust rose after the co-production events" in commentary
     assert "officer@demo.example" in commentary
@@ -186,7 +201,10 @@ def test_the_board_pack_carries_status_commentary_targets_trend_and_entered_kpis
     for reference, row in rows.items():
         assert row["Status"] and row["Status"] in text, reference
     targets = [r for r in book["Targets"].iter_rows(min_row=3, values_only=True)]
-    assert [r[3] for r in targets if r[0] == "KPI 4/1"] == ["31 May 2026", "30 Nov 2026"]
+    due_dates = [dt.date.fromisoformat(str(t["due_on"])) for t in kpi_4_1["targets"]]
+    assert [r[3] for r in targets if r[0] == "KPI 4/1"] == [
+        f"{due.day} {due:%b %Y}" for due in due_dates
+    ]
     assert any(r[0] == "KPI 1/2" for r in targets)
     benchmarks = [r for r in book["Benchmarks"].iter_rows(min_row=3, values_only=True)]
     assert ("KPI 1/2", "England", "46.4%") in [r[:3] for r in benchmarks]
