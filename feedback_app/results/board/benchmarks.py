@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +21,9 @@ from analysis.benchmarks import Benchmark, benchmark, kpi_estimates
 from feedback_app.models import LocalArea
 from feedback_app.results import data
 from feedback_app.results.board.view_model import bank_digest, closed_waves, kpi_waves
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def latest_estimates(
@@ -36,9 +39,9 @@ def latest_estimates(
         return {}
     used = sorted({wave.id: wave for wave in latest.values()}.values(), key=lambda w: w.id)
 
-    def compute() -> dict[str, WaveEstimate]:
-        frame = data.wave_frame(session, used, questions=sorted({k.question for k in kpis}))
-        labels = data.wave_labels(used)
+    labels = data.wave_labels(used)
+
+    def estimates(frame: pd.DataFrame) -> dict[str, WaveEstimate]:
         found: dict[str, WaveEstimate] = {}
         for wave in used:
             members = [k for k in kpis if latest.get(k.id) is wave]
@@ -54,7 +57,7 @@ def latest_estimates(
         "kpi_latest_estimates",
         {"bank": bank_digest(kpis)},
         used,
-        compute,
+        lambda: data.question_figures(session, used, sorted({k.question for k in kpis}), estimates),
         encode=lambda found: {k: asdict(v) for k, v in found.items()},
         decode=_decode,
     )

@@ -323,16 +323,19 @@ def kpi_wave_figures(
     if not waves:
         return []
     labels = data.wave_labels(waves)
-    frame = data.wave_frame(session, waves, questions=[kpi.question])
     zone = _zone(area)
-    found = []
-    for wave in waves:
-        (estimate,) = kpi_estimates(frame, [kpi], wave=labels[wave.id])
-        found.append(
-            WaveFigure(wave.id, labels[wave.id], _last_day(wave, zone), estimate.percent,
-                       estimate.base)
-        )  # fmt: skip
-    return found
+
+    def figures(frame: pd.DataFrame) -> list[WaveFigure]:
+        found = []
+        for wave in waves:
+            (estimate,) = kpi_estimates(frame, [kpi], wave=labels[wave.id])
+            found.append(
+                WaveFigure(wave.id, labels[wave.id], _last_day(wave, zone), estimate.percent,
+                           estimate.base)
+            )  # fmt: skip
+        return found
+
+    return data.question_figures(session, waves, [kpi.question], figures)
 
 
 # --- figures (cached) ---------------------------------------------------------------
@@ -435,20 +438,33 @@ def bank_digest(kpis: Sequence[KpiDefinition]) -> str:
 
 
 def area_figures(
-    session: Session, area: LocalArea, *, now: dt.datetime
+    session: Session,
+    area: LocalArea,
+    *,
+    now: dt.datetime,
+    series: Mapping[str, Sequence[Wave]] | None = None,
 ) -> tuple[dict[str, KpiFigures], Method]:
-    """Every KPI's figures for ``area`` (from the cache when still current)."""
+    """Every KPI's figures for ``area`` (from the cache when still current).
+
+    ``series`` is :func:`plan_series`' first result when the caller has it already
+    (each call reads every closed wave's counts again)."""
     kpis = data.area_kpis(area)
     baseline_id = (area.results_settings or {}).get(BASELINE_KEY)
-    plan, _older = plan_series(session, area, kpis, now=now)
+    plan = series if series is not None else plan_series(session, area, kpis, now=now)[0]
     used = sorted({w.id: w for ws in plan.values() for w in ws}.values(), key=_closing)
     if not used:
         return {}, describe_method()
     zone = _zone(area)
 
+    labels = data.wave_labels(used)
+
     def compute() -> dict[str, KpiFigures]:
-        frame = data.wave_frame(session, used, questions=sorted({k.question for k in kpis}))
-        return compute_figures(frame, plan, kpis, labels=data.wave_labels(used), zone=zone)
+        return data.question_figures(
+            session,
+            used,
+            sorted({k.question for k in kpis}),
+            lambda frame: compute_figures(frame, plan, kpis, labels=labels, zone=zone),
+        )
 
     figures = data.cached(
         session,
@@ -535,8 +551,8 @@ def build_board(
     plan = data.area_plan(area)
     if plan is None or not plan.kpis:
         return Board(rows=(), method=describe_method(), today=today)
-    figures, method = area_figures(session, area, now=now)
-    _series, older = plan_series(session, area, data.area_kpis(area), now=now)
+    series, older = plan_series(session, area, data.area_kpis(area), now=now)
+    figures, method = area_figures(session, area, now=now, series=series)
     rules = area_rules(area.results_settings)
     notes = commentary(session, area)
     statuses = kpi_statuses(session, area)  # the area's labels and manual overrides

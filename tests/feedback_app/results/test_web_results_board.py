@@ -275,3 +275,21 @@ def test_commentary_keeps_every_version_and_roles_are_checked(app: Flask) -> Non
     assert reviewer.client.get(url).status_code == 403
     with app.app_context():
         assert db.session().query(KpiCommentary).count() == 2
+
+
+def test_an_answer_analysis_cannot_read_is_named_by_its_real_response(app: Flask) -> None:
+    """The board reads counts; when analysis refuses an answer, the problem still names
+    the response that gave it, not a row of counts."""
+    staff = _known_area(app)
+    with app.app_context():
+        session = db.session()
+        north = session.scalar(select(LocalArea).where(LocalArea.slug == "north"))
+        version = _versions(session, north)["parent_annual"]
+        wave = add_wave(session, version, "Late 2026", closed_days_ago=2,
+                        answers={"trust_confidence": [*_split(agree=12), "sideways"]})  # fmt: skip
+        odd = session.scalar(
+            select(Response.id).where(Response.wave_id == wave.id).order_by(Response.id.desc())
+        )
+    html = unescape(signed_in(app.test_client(), staff["officer"]).get("/staff/north/results")
+                    .get_data(as_text=True))  # fmt: skip
+    assert f"(response_id {odd}): column 'trust_confidence': code 'sideways'" in html

@@ -97,3 +97,53 @@ def test_kpi_bank_is_loaded_once_with_its_targets() -> None:
     assert [k.id for k in kpis][:2] == ["kpi_4_1", "kpi_4_2"]
     assert kpis[0].target is not None
     assert data.bank_kpis() is kpis
+
+
+def test_marginal_frame_has_wave_frames_answers_per_wave_and_question(app: Flask) -> None:
+    """The board reads counts, not every answer: each wave's answers to each question
+    are the same as in the full frame, and so are every KPI figure, change and trend."""
+    import random
+
+    from analysis import compare_waves, trend_kpis
+    from feedback_app.review.publishing import publish_version
+    from feedback_app.staff.areas import create_area
+    from surveys.library import bundled_questionnaires
+    from tests.feedback_app.results.test_web_results_board import add_wave
+
+    picks = random.Random(17)
+    kpis = data.bank_kpis()[:3]
+    questions = sorted({kpi.question for kpi in kpis})
+    # Each question's own options (those left out of the base too) and no answer ("").
+    asked = bundled_questionnaires()["parent_annual"]
+    scale = {q: [*(o.code for o in asked.question(q).options), "", ""] for q in questions}
+    with app.app_context():
+        session = db.session()
+        area = create_area(session, slug="counts", name="Counts")
+        version = publish_version(session, area, bundled_questionnaires()["parent_annual"])
+        waves = [
+            add_wave(session, version, name, closed_days_ago=days,
+                     answers={q: [picks.choice(scale[q]) for _ in range(size)] for q in questions})
+            for name, days, size in (("First", 700, 230), ("Second", 300, 180), ("Third", 20, 95))
+        ]  # fmt: skip
+        # An excluded response in the middle wave.
+        excluded = session.scalars(select(Response).where(Response.wave_id == waves[1].id)).first()
+        assert excluded is not None
+        excluded.review = "excluded"
+        session.commit()
+
+        full = data.wave_frame(session, waves, questions=questions)
+        marginal = data.marginal_frame(session, waves, questions=questions)
+
+        assert list(marginal.columns) == [*data.META_COLUMNS, *questions]
+        assert marginal["response_id"].is_unique
+        for label in full["wave"].unique():
+            left, right = full[full["wave"] == label], marginal[marginal["wave"] == label]
+            assert len(left) == len(right)
+            for question in questions:
+                assert sorted(left[question]) == sorted(right[question])
+        names = ["First", "Second", "Third"]
+        assert compare_waves(full, kpis, baseline="First", follow_up="Third") == compare_waves(
+            marginal, kpis, baseline="First", follow_up="Third"
+        )
+        assert trend_kpis(full, kpis, waves=names) == trend_kpis(marginal, kpis, waves=names)
+        assert data.marginal_frame(session, [], questions=questions).empty
