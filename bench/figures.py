@@ -131,6 +131,27 @@ def rows() -> list[Row]:
                 2.5,
             )
         )
+    scaling = (load.get("postgresql") or {}).get("scaling") or {}
+    runs = scaling.get("runs") or []
+    table.append(
+        Row(
+            "6",
+            f"saves/s, {runs[-1]['instances'] if runs else 'n'} one-worker instances over one"
+            " PostgreSQL / one instance",
+            "near-linear",
+            _get(scaling, "factor"),
+            "x",
+        )
+    )
+    table.append(
+        Row(
+            "6",
+            "PostgreSQL CPU per save at saturation (the next limit)",
+            "-",
+            runs[-1].get("postgres_cpu_ms_per_save") if runs else None,
+            "ms",
+        )
+    )
     results = _read("results")
     for database in ("SQLite", "PostgreSQL"):
         for page in ("board", "KPI detail"):

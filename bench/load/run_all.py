@@ -9,6 +9,9 @@ the demo, starts gunicorn with deploy/gunicorn.conf.py, and runs:
 2. **fault**: the same load, and at a third and two thirds of the way through a
    worker is killed with SIGKILL. Respondents whose request failed carry on (retry or resume code).
 3. **saturation**: answer-save POSTs with no pauses, against the same server.
+4. **scaling** (PostgreSQL only, with ``--parts ...,scaling``): one one-worker
+   instance pinned to a core, saturated; then one such instance per core, each
+   saturated by its own locust, over the same PostgreSQL (issue 17 target 6).
 
 After runs 1 and 2 every acknowledged answer (the POST was answered with a
 redirect) is looked up in the database. A bare Flask "hello world" is then
@@ -193,6 +196,8 @@ class Server:
     env: dict[str, str]
     port: int = field(default_factory=_free_port)
     process: subprocess.Popen[bytes] | None = None
+    #: Pin the instance (master and workers) to these CPUs (``taskset -c``), or not.
+    cpus: str | None = None
 
     @property
     def url(self) -> str:
@@ -208,8 +213,9 @@ class Server:
             **self.env,
         }
         log = (WORK / f"{self.name}.gunicorn.log").open("wb")
+        pinned = ["taskset", "-c", self.cpus] if self.cpus else []
         self.process = subprocess.Popen(
-            _niced([str(VENV_BIN / "gunicorn"), "-c", str(GUNICORN_CONF), *self.app]),
+            [*pinned, *_niced([str(VENV_BIN / "gunicorn"), "-c", str(GUNICORN_CONF), *self.app])],
             cwd=ROOT,
             env=env,
             stdout=log,
@@ -539,6 +545,70 @@ def saturation_run(backend: str, url: str, settings: Settings) -> dict[str, Any]
     return {**throughput(recorded["samples"], "saturation save", cpu), "cpu": cpu.report()}
 
 
+def scaling_run(url: str, settings: Settings, instances: int) -> dict[str, Any]:
+    """``instances`` application instances over one PostgreSQL, saturated together.
+
+    Each instance is gunicorn with one worker, pinned to a core of its own, and
+    gets its own locust of ``saturation_users`` SaveHammer users: what a load
+    balancer splitting traffic evenly gives each instance. Run once with one
+    instance and once with as many as the machine has cores, the total saves/s
+    shows how the application scales out, and the PostgreSQL CPU per save where
+    the next limit is. locust and PostgreSQL share the same cores here, so on a
+    small machine the total understates what separate machines would give; the
+    CPU per save of each instance is the figure that does not depend on that.
+    """
+    cores = os.cpu_count() or 1
+    env = {"DATABASE_URL": url, "WEB_CONCURRENCY": "1"}
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(Server(f"scaling-{instances}-{i}", [], env, cpus=str(i % cores)))
+            for i in range(instances)
+        ]
+        meters = [
+            stack.enter_context(CpuMeter({"gunicorn": server.process.pid}))  # type: ignore[union-attr]
+            for server in servers
+        ]
+        meters[0].watch_database(_database_name(url))
+        recorded: list[dict[str, Any]] = [{} for _ in servers]
+
+        def hammer(i: int) -> None:
+            recorded[i] = run_locust(
+                host=servers[i].url,
+                user_class="SaveHammer",
+                users=settings.saturation_users,
+                spawn_rate=settings.saturation_users,
+                seconds=settings.saturation_s + SETUP_ALLOWANCE_S,
+                out=WORK / f"scaling-{instances}-{i}.json",
+                cpu=meters[i],
+            )
+
+        threads = [threading.Thread(target=hammer, args=(i,)) for i in range(instances)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    each = [
+        {**throughput(found["samples"], "saturation save", meter), "cpu": meter.report()}
+        for found, meter in zip(recorded, meters, strict=True)
+    ]
+    total = round(sum(item["per_s"] for item in each), 1)
+    postgres_s = meters[0].report().get("postgres_cpu_s")
+    wall = meters[0].report()["wall_s"]
+    saves = sum(item["count"] for item in each)
+    return {
+        "instances": instances,
+        "saves_per_s": total,
+        "errors": sum(item["errors"] for item in each),
+        "gunicorn_cpu_ms_per_save": [item.get("gunicorn_cpu_ms_per_request") for item in each],
+        "postgres_cpu_ms_per_save": round(1000 * postgres_s / saves, 2)
+        if postgres_s and saves
+        else None,
+        "postgres_cores": round(postgres_s / wall, 2) if postgres_s else None,
+        "machine_cores_busy": meters[0].report()["machine_cores_busy"],
+        "each": each,
+    }
+
+
 def hello_run(settings: Settings) -> dict[str, Any]:
     app = ["--pythonpath", str(ROOT / "bench" / "load"), "hello:app"]
     with Server("hello", app, settings.server_env()) as server:
@@ -568,6 +638,17 @@ def backend_runs(backend: str, url: str, settings: Settings, *, parts: set[str])
     if "saturation" in parts:
         print(f"[{backend}] saturation of the answer-save POST, {settings.saturation_s}s")
         result["saturation"] = saturation_run(backend, url, settings)
+    if "scaling" in parts and backend == "postgresql":
+        # SQLite is one machine; scaling out is PostgreSQL's.
+        cores = os.cpu_count() or 1
+        print(f"[{backend}] scaling: 1, then {cores} one-worker instances, pinned, saturated")
+        runs = [scaling_run(url, settings, n) for n in sorted({1, cores})]
+        result["scaling"] = {
+            "runs": runs,
+            "factor": round(runs[-1]["saves_per_s"] / runs[0]["saves_per_s"], 2)
+            if runs[0]["saves_per_s"]
+            else None,
+        }
     return result
 
 
@@ -648,6 +729,23 @@ def table(results: dict[str, Any]) -> str:
             f"| hello world | {hello['per_s']} | {hello['errors']} | 1 "
             f"| {_fmt(hello.get('gunicorn_cpu_ms_per_request'))} | 1 |"
         )
+    scaling = results.get("postgresql", {}).get("scaling")
+    if scaling:
+        lines += [
+            "",
+            "| instances (1 worker each, pinned) | saves/s | errors "
+            "| gunicorn CPU ms per save, each | PostgreSQL CPU ms per save "
+            "| PostgreSQL cores | machine cores busy |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in scaling["runs"]:
+            lines.append(
+                f"| {r['instances']} | {r['saves_per_s']} | {r['errors']} "
+                f"| {' / '.join(_fmt(v) for v in r['gunicorn_cpu_ms_per_save'])} "
+                f"| {_fmt(r['postgres_cpu_ms_per_save'])} | {_fmt(r['postgres_cores'])} "
+                f"| {_fmt(r['machine_cores_busy'])} |"
+            )
+        lines.append(f"\nScaling factor (most instances / one): {_fmt(scaling['factor'])}")
     return "\n".join(lines)
 
 
@@ -655,7 +753,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="short runs (smoke test)")
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--parts", default="journey,fault,saturation")
+    parser.add_argument("--parts", default="journey,fault,saturation,scaling")
     parser.add_argument("--users", type=int, default=100)
     parser.add_argument("--workers", type=int, help="WEB_CONCURRENCY (default: the config's)")
     parser.add_argument("--threads", type=int, help="GUNICORN_THREADS (default: the config's)")
