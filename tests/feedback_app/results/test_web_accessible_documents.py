@@ -129,3 +129,14 @@ def test_analysis_workbook_reads_well(app: Flask, demo: dict[str, str]) -> None:
             assert isinstance(sheet["A1"].value, str) and sheet["A1"].value.strip()
             header = [c.value for c in sheet[2]]
             assert all(isinstance(h, str) and h for h in header), sheet.title
+
+
+def test_pdf_fonts_are_subset_by_harfbuzz_not_fonttools() -> None:
+    """WeasyPrint subsets the report's fonts with HarfBuzz's C subsetter when the system
+    has it (Debian: libharfbuzz-subset0, installed by .ci/run and listed in
+    docs/production.md); without it, it falls back to fontTools, which took about
+    0.8 s more CPU per board report PDF (bench/board_pdf_bench.py)."""
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    assert harfbuzz_subset is not None, "install libharfbuzz-subset0 (docs/production.md)"
+    assert harfbuzz.hb_version_atleast(4, 1, 0)
