@@ -102,13 +102,27 @@ def place_names(db: Session, version_id: int) -> frozenset[str]:
     return frozenset(str(label) for _code, label in (area.localities if area else []))
 
 
-def coverage(db: Session, *, version_id: int, questionnaire: Questionnaire) -> list[Coverage]:
-    """Coverage of the version in every shipped language (place names need none)."""
+def coverage(
+    db: Session,
+    *,
+    version_id: int,
+    questionnaire: Questionnaire,
+    uploads: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Coverage]:
+    """Coverage of the version in every shipped language (place names need none).
+
+    ``uploads`` (language -> messages, every upload of the version) saves a
+    query per language when the caller has read them already.
+    """
     names = place_names(db, version_id)
     messages = [m for m, _note in version_messages(questionnaire) if m not in names]
     result = []
     for language in SHIPPED_LANGUAGES:
-        uploaded = uploaded_messages(db, version_id, language)
+        uploaded = (
+            uploads.get(language, {})
+            if uploads is not None
+            else uploaded_messages(db, version_id, language)
+        )
         done = sum(1 for m in messages if translation_for(m, language, uploaded))
         result.append(Coverage(language, done, len(messages)))
     return result
