@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -32,6 +31,7 @@ from wtforms.validators import ValidationError
 
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
+from feedback_app.web.request_translations import gettext
 from surveys import Question
 from surveys.answers import AnswerError, clean_answer
 

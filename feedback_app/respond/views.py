@@ -21,7 +21,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, gettext, ngettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 from wtforms import StringField
@@ -43,6 +42,7 @@ from feedback_app.sending.backends import Backend
 from feedback_app.translating import content_translation
 from feedback_app.web import throttle
 from feedback_app.web.i18n import offered_languages
+from feedback_app.web.request_translations import gettext, language, ngettext
 from surveys import Page, Questionnaire
 from surveys.model import AnswerValue
 from surveys.routing import next_page_id, previous_page_id
@@ -157,7 +157,7 @@ def _remember(slug: str, response: Response) -> None:
 
 
 def _language() -> str:
-    return str(get_locale() or "en")
+    return language()
 
 
 @bp.get("/<slug>")

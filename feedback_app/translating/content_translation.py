@@ -20,12 +20,13 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.support import Translations
 from flask import g, has_request_context
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app.config import PROJECT_DIR
 from feedback_app.models import LocalArea, QuestionnaireTranslation, QuestionnaireVersion, utcnow
+from feedback_app.web import request_translations
 from feedback_app.web.languages import SHIPPED_LANGUAGES
 from surveys import Questionnaire
 from surveys.extract import questionnaire_messages
@@ -255,7 +256,7 @@ def use_version(db: Session, version_id: int) -> None:
 
 def current_language() -> str:
     """The request's language code (``en`` outside a request)."""
-    return str(get_locale() or "en") if has_request_context() else "en"
+    return request_translations.language() if has_request_context() else "en"
 
 
 def uses_uploaded_text() -> bool:
@@ -278,4 +279,4 @@ def content_gettext(text: str | None) -> str:
         uploaded: Mapping[str, str] = g.get("content_messages") or {}
         if text in uploaded:
             return uploaded[text]
-    return str(get_translations().ugettext(text))
+    return str(request_translations.translations().ugettext(text))
