@@ -145,6 +145,28 @@ class _Remembered:
         return drawn
 
 
+def remembered(macro: Any, params: dict[str, Any]) -> Markup:
+    """``{{ remembered(govukButton, {...}) }}``: a govuk-frontend macro's HTML, drawn
+    once per process for each set of parameters (issue 17).
+
+    For the page's fixed furniture (buttons, back link, skip link), imported
+    without context, so the HTML depends on nothing but ``params``: the button
+    texts in the page's language, the back link's address. Parameters that
+    cannot be a key are drawn every time.
+    """
+    try:
+        key = (f"macro:{macro._func.__code__.co_filename}:{macro.name}", _frozen(params))
+    except (TypeError, AttributeError):
+        return Markup(macro(params))  # noqa: S704 - the macro's own autoescaped output
+    drawn = _DRAWN.get(key)
+    if drawn is None:
+        drawn = Markup(macro(params))  # noqa: S704 - the macro's own autoescaped output
+        if len(_DRAWN) >= DRAWN_LIMIT:
+            _DRAWN.clear()
+        _DRAWN[key] = drawn
+    return drawn
+
+
 class DividedRadios(_Remembered, _Dividers, GovRadioInput):
     """GOV.UK radios that can have an "or" divider."""
 

@@ -32,6 +32,7 @@ from feedback_app.models import Response, Wave, utcnow
 from feedback_app.quality import signals
 from feedback_app.respond import carry_on, journey, progress, wave_cache
 from feedback_app.respond.answer_types import answer_fields, cleaned_answers, page_form
+from feedback_app.respond.forms import remembered
 from feedback_app.respond.view_model import (
     KEEP_FIELD,
     SAVE_LATER_FIELD,
@@ -48,6 +49,7 @@ from surveys.model import AnswerValue
 from surveys.routing import next_page_id, previous_page_id
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
+bp.add_app_template_global(remembered, "remembered")
 #: Posted (as a language code) by the language buttons on a question page.
 SWITCH_LANGUAGE_FIELD = "switch_language"
 
