@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
@@ -59,7 +60,7 @@ class VersionTexts:
 _CACHE: dict[tuple[object, ...], VersionTexts] = {}
 
 
-def stamp_columns() -> tuple[object, object, object]:
+def stamp_columns() -> tuple[Any, Any, Any]:
     """Three scalar subqueries of the uploads of ``Wave.version_id``, for the wave's query."""
     table = QuestionnaireTranslation
     of_version = table.version_id == Wave.version_id

@@ -24,14 +24,14 @@ _KEY = "_request_translations"
 def _found() -> tuple[Any, NullTranslations, str]:
     """(locale, catalog, language code) of the request, looked up at most once per locale."""
     try:
-        request_g = g._get_current_object()  # type: ignore[attr-defined]
+        request_g = g._get_current_object()
     except RuntimeError:  # outside an application context: Flask-Babel's answer
         return None, get_translations(), "en"
     babel = request_g.__dict__.get("_flask_babel")
     locale = getattr(babel, "babel_locale", None) if babel is not None else None
     cached = request_g.__dict__.get(_KEY)
     if cached is not None and locale is not None and cached[0] is locale:
-        return cached  # type: ignore[no-any-return]
+        return cached
     catalog = get_translations()
     locale = get_locale()
     found = (locale, catalog, str(locale or "en"))
@@ -58,7 +58,7 @@ def gettext(string: str, **variables: Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
     """Flask-Babel's ``ngettext`` through the request's catalog (``num`` is a variable too)."""
     variables.setdefault("num", num)
-    return translations().ungettext(singular, plural, num) % variables  # type: ignore[no-any-return]
+    return translations().ungettext(singular, plural, num) % variables
 
 
 def init_app(app: Flask) -> None:
