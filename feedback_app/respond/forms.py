@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any, ClassVar
 
-from flask_babel import gettext
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -32,6 +31,7 @@ from wtforms.validators import ValidationError
 
 from feedback_app.translating.content_translation import content_gettext
 from feedback_app.web.choices import select_choices
+from feedback_app.web.request_translations import gettext
 from surveys import Question
 from surveys.answers import AnswerError, clean_answer
 
@@ -143,6 +143,28 @@ class _Remembered:
                 _DRAWN.clear()
             _DRAWN[key] = drawn
         return drawn
+
+
+def remembered(macro: Any, params: dict[str, Any]) -> Markup:
+    """``{{ remembered(govukButton, {...}) }}``: a govuk-frontend macro's HTML, drawn
+    once per process for each set of parameters (issue 17).
+
+    For the page's fixed furniture (buttons, back link, skip link), imported
+    without context, so the HTML depends on nothing but ``params``: the button
+    texts in the page's language, the back link's address. Parameters that
+    cannot be a key are drawn every time.
+    """
+    try:
+        key = (f"macro:{macro._func.__code__.co_filename}:{macro.name}", _frozen(params))
+    except (TypeError, AttributeError):
+        return Markup(macro(params))  # noqa: S704 - the macro's own autoescaped output
+    drawn = _DRAWN.get(key)
+    if drawn is None:
+        drawn = Markup(macro(params))  # noqa: S704 - the macro's own autoescaped output
+        if len(_DRAWN) >= DRAWN_LIMIT:
+            _DRAWN.clear()
+        _DRAWN[key] = drawn
+    return drawn
 
 
 class DividedRadios(_Remembered, _Dividers, GovRadioInput):

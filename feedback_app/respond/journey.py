@@ -32,6 +32,7 @@ from feedback_app.models import (
     WaveLink,
     utcnow,
 )
+from feedback_app.respond import wave_cache
 from feedback_app.web import throttle
 from surveys import Questionnaire
 from surveys.model import AnswerValue
@@ -55,11 +56,17 @@ def find_wave(db: Session, slug: str) -> Wave | None:
         # The invitation guard and the view both look the wave up in one request.
         return found[slug]
     by_slug, by_link = _wave_statements()
-    wave = db.scalar(by_slug, {"slug": slug})
-    if wave is None:
-        wave = db.scalar(by_link, {"name": slug.lower()})
-    if wave is not None:
-        found[slug] = wave
+    row = db.execute(by_slug, {"slug": slug}).first()
+    if row is None:
+        row = db.execute(by_link, {"name": slug.lower()}).first()
+    if row is None:
+        return None
+    wave, uploads, latest, upload_ids = row
+    # Read with the wave, so the cached languages and translations are as fresh as it.
+    wave_cache.remember_stamp(
+        db, wave.id, wave_cache.UploadStamp(int(uploads or 0), latest, int(upload_ids or 0))
+    )
+    found[slug] = wave
     return wave
 
 
@@ -68,9 +75,12 @@ def _wave_statements() -> tuple[Any, Any]:
     """The two wave look-ups of ``find_wave``, built once (parameters ``slug``, ``name``).
 
     Its version (the questionnaire) and area (the page's name and calendar) come
-    in the same query: every journey page needs both.
+    in the same query: every journey page needs both. So does the stamp of the
+    version's uploaded translations, which keeps ``wave_cache`` fresh.
     """
-    loaded = select(Wave).options(joinedload(Wave.version), joinedload(Wave.area))
+    loaded = select(Wave, *wave_cache.stamp_columns()).options(
+        joinedload(Wave.version), joinedload(Wave.area)
+    )
     return (
         loaded.where(Wave.slug == bindparam("slug")),
         loaded.join(WaveLink, WaveLink.wave_id == Wave.id).where(
@@ -125,9 +135,63 @@ def get_response(db: Session, wave: Wave, response_id: object) -> Response | Non
     return response if response is not None and response.wave_id == wave.id else None
 
 
+@dataclass(frozen=True)
+class Answering:
+    """A response as a question page needs it: read with its answers by one statement.
+
+    What the page save reads and writes of the response (its id, status and bot
+    signals), without building an ORM object; the other journey pages use the
+    ``Response`` itself.
+    """
+
+    id: int
+    wave_id: int
+    status: str
+    flags: dict[str, Any] | None
+    #: Every saved answer, by question id (as ``saved_answers`` gives them).
+    answers: dict[str, AnswerValue]
+
+    @property
+    def is_submitted(self) -> bool:
+        """True once the respondent has sent their answers."""
+        return self.status == "submitted"
+
+
+#: The response and its answers (one row per answer, one with no answer when
+#: there are none), built once; parameter ``response_id``.
+_RESPONSE_AND_ANSWERS = (
+    select(
+        Response.id,
+        Response.wave_id,
+        Response.status,
+        Response.flags,
+        Answer.question_id,
+        Answer.value,
+    )
+    .outerjoin(Answer, Answer.response_id == Response.id)
+    .where(Response.id == bindparam("response_id"))
+)
+
+
+def read_answering(db: Session, wave: Wave, response_id: object) -> Answering | None:
+    """The response with this id, with its answers, if it belongs to ``wave``."""
+    if not isinstance(response_id, int):
+        return None
+    rows = db.execute(_RESPONSE_AND_ANSWERS, {"response_id": response_id}).all()
+    if not rows or rows[0][1] != wave.id:
+        return None
+    found_id, wave_id, status, flags, _qid, _value = rows[0]
+    answers = {qid: _from_json(value) for *_, qid, value in rows if qid is not None}
+    return Answering(found_id, wave_id, status, flags, answers)
+
+
 def saved_answers(db: Session, response: Response) -> dict[str, AnswerValue]:
     """Every saved answer of a response, by question id."""
-    rows = db.execute(_SAVED_ANSWERS, {"response_id": response.id}).all()
+    return _answers_of(db, response.id)
+
+
+def _answers_of(db: Session, response_id: int) -> dict[str, AnswerValue]:
+    rows = db.execute(_SAVED_ANSWERS, {"response_id": response_id}).all()
     return {qid: _from_json(value) for qid, value in rows}
 
 
@@ -185,7 +249,7 @@ def _count_save_statement(with_flags: bool) -> Any:
 
 def _count_save(
     db: Session,
-    response: Response,
+    response: Response | Answering,
     *,
     now: dt.datetime,
     limit: SaveLimit,
@@ -241,7 +305,7 @@ class SaveOutcome:
 
 def save_answers(
     db: Session,
-    response: Response,
+    response: Response | Answering,
     *,
     cleaned: Mapping[str, AnswerValue | None],
     language: str,
@@ -283,13 +347,14 @@ def save_answers(
             .execution_options(synchronize_session=False)
         )
     db.commit()
-    # The UPDATE above bypassed the identity map; keep the object truthful.
-    set_committed_value(response, "updated_at", now)
-    set_committed_value(response, "language", language)
-    if flags is not None:
-        set_committed_value(response, "flags", flags)
+    if isinstance(response, Response):
+        # The UPDATE above bypassed the identity map; keep the object truthful.
+        set_committed_value(response, "updated_at", now)
+        set_committed_value(response, "language", language)
+        if flags is not None:
+            set_committed_value(response, "flags", flags)
     if before is None:
-        return SaveOutcome(SaveStatus.SAVED, answers=saved_answers(db, response))
+        return SaveOutcome(SaveStatus.SAVED, answers=_answers_of(db, response.id))
     after = dict(before)
     for qid, value in cleaned.items():
         if value is None:

@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from feedback_app.quality import signals
 from feedback_app.respond.forms import DIVIDER_BEFORE
 from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web.request_translations import gettext
 from feedback_app.web.static_files import picture_svg
 from surveys import Page, Question
 from surveys.model import AnswerValue

@@ -21,7 +21,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, gettext, ngettext
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response as HttpResponse
 from wtforms import StringField
@@ -31,8 +30,9 @@ from feedback_app.definitions import questionnaire_for
 from feedback_app.distribution import gate
 from feedback_app.models import Response, Wave, utcnow
 from feedback_app.quality import signals
-from feedback_app.respond import carry_on, journey, progress
+from feedback_app.respond import carry_on, journey, progress, wave_cache
 from feedback_app.respond.answer_types import answer_fields, cleaned_answers, page_form
+from feedback_app.respond.forms import remembered
 from feedback_app.respond.view_model import (
     KEEP_FIELD,
     SAVE_LATER_FIELD,
@@ -43,24 +43,36 @@ from feedback_app.sending.backends import Backend
 from feedback_app.translating import content_translation
 from feedback_app.web import throttle
 from feedback_app.web.i18n import offered_languages
+from feedback_app.web.request_translations import gettext, language, ngettext
 from surveys import Page, Questionnaire
 from surveys.model import AnswerValue
 from surveys.routing import next_page_id, previous_page_id
 
 bp = Blueprint("respond", __name__, url_prefix="/s")
+bp.add_app_template_global(remembered, "remembered")
 #: Posted (as a language code) by the language buttons on a question page.
 SWITCH_LANGUAGE_FIELD = "switch_language"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Visit:
     """The wave, its questionnaire and this visitor's response, if any."""
 
     wave: Wave
     questionnaire: Questionnaire
-    response: Response | None
     #: The slug as the visitor typed it (the wave's own, or a readable link).
     link: str
+    #: The response id kept in the visitor's session for this wave (not checked yet).
+    response_id: object = None
+
+    @functools.cached_property
+    def response(self) -> Response | None:
+        """This visitor's response to the wave, read when first asked for."""
+        return journey.get_response(db.session(), self.wave, self.response_id)
+
+    def answering(self) -> journey.Answering | None:
+        """The response with its answers in one statement (the question page's way)."""
+        return journey.read_answering(db.session(), self.wave, self.response_id)
 
 
 #: What a journey view returns: a page, a page with its status, or a redirect.
@@ -73,14 +85,12 @@ def _visit(slug: str) -> Visit:
         abort(404)
     questionnaire = questionnaire_for(wave.version)
     # Before anything asks for the locale: only complete translations are offered.
-    g.wave_languages = content_translation.offered_languages(
-        db.session(), version_id=wave.version_id, questionnaire=questionnaire
-    )
-    content_translation.use_version(db.session(), wave.version_id)
+    texts = wave_cache.version_texts(db.session(), wave, questionnaire)
+    g.wave_languages = texts.offered
+    g.content_messages = texts.messages(_language())
     # Kept under the wave's own slug: a readable link opens the same response.
     response_id = session.get("responses", {}).get(wave.slug)
-    response = journey.get_response(db.session(), wave, response_id)
-    return Visit(wave, questionnaire, response, slug)
+    return Visit(wave, questionnaire, slug, response_id)
 
 
 def _closed(visit: Visit) -> tuple[str, int]:
@@ -125,6 +135,22 @@ def answering(view: Callable[..., ViewResult]) -> Callable[..., ViewResult]:
     return open_visit(wrapped)
 
 
+def answering_page(view: Callable[..., ViewResult]) -> Callable[..., ViewResult]:
+    """``answering`` for the question page: the view gets ``visit`` and the response
+    with its answers (``journey.Answering``), read by one statement, not the ORM."""
+
+    @functools.wraps(view)
+    def wrapped(visit: Visit, **kwargs: Any) -> ViewResult:
+        found = visit.answering()
+        if found is None:
+            return redirect(url_for("respond.start", slug=visit.wave.slug))
+        if found.is_submitted:
+            return redirect(url_for("respond.done", slug=visit.wave.slug))
+        return view(visit, found, **kwargs)
+
+    return open_visit(wrapped)
+
+
 def _remember(slug: str, response: Response) -> None:
     responses = dict(session.get("responses", {}))
     responses[slug] = response.id
@@ -133,7 +159,7 @@ def _remember(slug: str, response: Response) -> None:
 
 
 def _language() -> str:
-    return str(get_locale() or "en")
+    return language()
 
 
 @bp.get("/<slug>")
@@ -168,13 +194,13 @@ def _page_url(slug: str, page_id: str | None, *, change: bool = False) -> str:
 
 @bp.route("/<slug>/q/<page_id>", methods=["GET", "POST"])
 @db.reads_first
-@answering
-def question(visit: Visit, response: Response, page_id: str) -> ViewResult:
+@answering_page
+def question(visit: Visit, response: journey.Answering, page_id: str) -> ViewResult:
     page = visit.questionnaire.page(page_id)
     if page is None:
         abort(404)
     slug = visit.link
-    answers = journey.saved_answers(db.session(), response)
+    answers = response.answers
     if page_id not in progress.path(visit.questionnaire, answers):
         # Routed past this page (or not reached yet): go where the answers lead.
         return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))
@@ -240,7 +266,7 @@ def _back_url(visit: Visit, page: Page, answers: Mapping[str, AnswerValue], *, c
 
 
 def _save(
-    page: Page, form: FlaskForm, response: Response, *, answers: Mapping[str, AnswerValue]
+    page: Page, form: FlaskForm, response: journey.Answering, *, answers: Mapping[str, AnswerValue]
 ) -> journey.SaveOutcome:
     """Save a validated page: saved, refused for contact details to confirm, or too many."""
     cleaned = cleaned_answers(page, form)
@@ -262,7 +288,9 @@ def _save(
     )
 
 
-def _save_as_it_is(visit: Visit, page: Page, form: FlaskForm, response: Response) -> HttpResponse:
+def _save_as_it_is(
+    visit: Visit, page: Page, form: FlaskForm, response: journey.Answering
+) -> HttpResponse:
     """Keep a half-done page before leaving it ("save and come back later", or a
     change of language): every answer that is valid is saved, the rest is left
     as it was, and no error is shown."""
@@ -305,7 +333,7 @@ def _save_limit() -> journey.SaveLimit:
     )
 
 
-def _bot_flags(response: Response, page_id: str) -> dict[str, Any] | None:
+def _bot_flags(response: journey.Answering, page_id: str) -> dict[str, Any] | None:
     # Recorded with the save; the respondent sees nothing different either way.
     found = signals.noticed(request.form, page_id=page_id)
     return signals.with_signals(response.flags, found, now=utcnow())

@@ -20,12 +20,13 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 from babel.support import Translations
 from flask import g, has_request_context
-from flask_babel import get_locale, get_translations
+from flask_babel import get_locale
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app.config import PROJECT_DIR
 from feedback_app.models import LocalArea, QuestionnaireTranslation, QuestionnaireVersion, utcnow
+from feedback_app.web import request_translations
 from feedback_app.web.languages import SHIPPED_LANGUAGES
 from surveys import Questionnaire
 from surveys.extract import questionnaire_messages
@@ -102,13 +103,27 @@ def place_names(db: Session, version_id: int) -> frozenset[str]:
     return frozenset(str(label) for _code, label in (area.localities if area else []))
 
 
-def coverage(db: Session, *, version_id: int, questionnaire: Questionnaire) -> list[Coverage]:
-    """Coverage of the version in every shipped language (place names need none)."""
+def coverage(
+    db: Session,
+    *,
+    version_id: int,
+    questionnaire: Questionnaire,
+    uploads: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Coverage]:
+    """Coverage of the version in every shipped language (place names need none).
+
+    ``uploads`` (language -> messages, every upload of the version) saves a
+    query per language when the caller has read them already.
+    """
     names = place_names(db, version_id)
     messages = [m for m, _note in version_messages(questionnaire) if m not in names]
     result = []
     for language in SHIPPED_LANGUAGES:
-        uploaded = uploaded_messages(db, version_id, language)
+        uploaded = (
+            uploads.get(language, {})
+            if uploads is not None
+            else uploaded_messages(db, version_id, language)
+        )
         done = sum(1 for m in messages if translation_for(m, language, uploaded))
         result.append(Coverage(language, done, len(messages)))
     return result
@@ -241,7 +256,7 @@ def use_version(db: Session, version_id: int) -> None:
 
 def current_language() -> str:
     """The request's language code (``en`` outside a request)."""
-    return str(get_locale() or "en") if has_request_context() else "en"
+    return request_translations.language() if has_request_context() else "en"
 
 
 def uses_uploaded_text() -> bool:
@@ -264,4 +279,4 @@ def content_gettext(text: str | None) -> str:
         uploaded: Mapping[str, str] = g.get("content_messages") or {}
         if text in uploaded:
             return uploaded[text]
-    return str(get_translations().ugettext(text))
+    return str(request_translations.translations().ugettext(text))

@@ -10,6 +10,7 @@ from flask_babel import Babel, format_date, format_datetime
 from werkzeug.wrappers import Response as HttpResponse
 
 from feedback_app.translating.content_translation import content_gettext
+from feedback_app.web import request_translations
 from feedback_app.web.languages import NATIVE_NAMES, RTL_LANGUAGES, SHIPPED_LANGUAGES
 from feedback_app.web.redirects import safe_redirect
 
@@ -50,6 +51,7 @@ def text_direction(locale: str) -> str:
 def init_app(app: Flask) -> None:
     """Initialise Flask-Babel and the template helpers."""
     Babel(app, locale_selector=select_locale)
+    request_translations.init_app(app)
     app.before_request(remember_language_choice)
     app.add_template_global(format_date)
     # Questionnaire text: a version's uploaded translation first, then the catalog.
