@@ -3,8 +3,9 @@
 For each size, a temporary SQLite database gets one closed wave of the parent
 survey with that many submitted responses (Core bulk inserts: about 13 answers
 each, a third with free text). Then, each in a fresh process so peak RSS means
-something, the CSV download (``csv_lines`` over ``response_rows``, as the view
-streams it) and the XLSX download (``write_xlsx`` into a spooled temporary file)
+something, the CSV download (``exports.csv_text`` over the responses'
+``csv_lines``, as the view streams it) and the XLSX download (``write_xlsx`` over
+``response_rows`` into a spooled temporary file)
 are run to the end. Printed per run: rows, seconds, peak RSS growth over the
 process after setup, and (with ``--tracemalloc``) the Python heap's peak.
 
@@ -133,7 +134,7 @@ def run(path: Path, fmt: str, *, trace: bool) -> dict[str, object]:
     from feedback_app import create_app, db
     from feedback_app.models import Wave
     from feedback_app.results.downloads import responses as downloads
-    from feedback_app.web.exports import csv_lines
+    from feedback_app.web.exports import csv_text
 
     app = create_app({"DATABASE_URL": f"sqlite:///{path}", "SECRET_KEY": "bench-" + "x" * 40})
     with app.test_request_context():
@@ -141,9 +142,7 @@ def run(path: Path, fmt: str, *, trace: bool) -> dict[str, object]:
         waves = list(session.scalars(select(Wave)))
         columns = downloads.response_columns(waves)
         covering = downloads.snapshot(session, waves)
-        rows = downloads.response_rows(
-            session, waves, columns=columns, covering=covering, zone=ZoneInfo("Europe/London")
-        )
+        zone = ZoneInfo("Europe/London")
         # Warm up imports and the first batch, so RSS growth is the download itself.
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         if trace:
@@ -152,9 +151,15 @@ def run(path: Path, fmt: str, *, trace: bool) -> dict[str, object]:
         cpu_started = time.process_time()
         size = 0
         if fmt == "csv":
-            for line in csv_lines(downloads.csv_rows(rows)):
-                size += len(line.encode("utf-8"))
+            lines = downloads.csv_lines(
+                session, waves, columns=columns, covering=covering, zone=zone
+            )
+            for chunk in csv_text(lines):
+                size += len(chunk.encode("utf-8"))
         else:
+            rows = downloads.response_rows(
+                session, waves, columns=columns, covering=covering, zone=zone
+            )
             with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as target:
                 downloads.write_xlsx(rows, target, columns=columns)
                 size = target.tell()
