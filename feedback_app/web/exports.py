@@ -66,7 +66,7 @@ def safe_row(row: Sequence[Any]) -> list[Any]:
 
 
 def csv_fields(cells: Sequence[Any]) -> str:
-    """``cells`` as a piece of a CSV line (no line end): each made safe (``safe_row``)
+    r"""``cells`` as a piece of a CSV line (no line end): each made safe (``safe_row``)
     and quoted as ``csv.writer`` quotes it.
 
     Pieces joined with ``","`` and ended with :data:`LINE_END` are, byte for byte,
