@@ -330,12 +330,14 @@ def _answers_object(session: Session) -> Any:
     """
     present = Answer.question_id.is_not(None)
     if session.get_bind().dialect.name == "postgresql":
-        return func.json_object_agg(Answer.question_id, cast(Answer.value, Text)).filter(present)
+        # As text: decoded here (``_decoded``), faster than the driver's JSON loader.
+        answers = func.json_object_agg(Answer.question_id, cast(Answer.value, Text))
+        return cast(answers.filter(present), Text)
     return func.json_group_object(Answer.question_id, Answer.value).filter(present)
 
 
 def _decoded(stored: Any) -> dict[str, Any]:
-    # PostgreSQL's driver hands back a dict already; SQLite a JSON text (or None).
+    # A JSON text (or None; a dict if a driver decoded it).
     if stored is None:
         return {}
     if isinstance(stored, dict):
