@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # UK numbers: +44 or 0, then 9-10 more digits with optional spaces, dots or dashes.
@@ -114,16 +114,9 @@ def redact(text: str) -> str:
     >>> redact("Amelia Jones left Oakfield Primary School; NHS number 943 476 5919.")
     '[name] left [school]; NHS number [NHS number].'
     """
-    text = EMAIL.sub("[email]", text)
-    text = PHONE.sub("[phone]", text)
-    text = NHS_NUMBER.sub("[NHS number]", text)
-    text = POSTCODE.sub("[postcode]", text)
-    text = ADDRESS.sub("[address]", text)
-    text = SCHOOL.sub(_school, text)
-    text = TITLED_NAME.sub("[name]", text)
-    text = RELATION_NAME.sub(lambda m: _cued(m, strict=False), text)
-    text = THE_RELATION_NAME.sub(lambda m: _cued(m, strict=True), text)
-    text = INTRODUCED_NAME.sub(lambda m: _cued(m, strict=True), text)
+    for needed, pattern, replacement in STEPS:
+        if needed is None or needed.search(text):
+            text = pattern.sub(replacement, text)
     return _listed_names(text)
 
 
@@ -152,6 +145,38 @@ def _cued(match: re.Match[str], *, strict: bool) -> str:
     start = match.start(1) - match.start(0)
     whole = match.group(0)
     return whole[:start] + "[name]" + whole[start + len(name) :]
+
+
+def _cued_loose(match: re.Match[str]) -> str:
+    return _cued(match, strict=False)
+
+
+def _cued_strict(match: re.Match[str]) -> str:
+    return _cued(match, strict=True)
+
+
+#: Something every match of a pattern contains (case as the pattern has it): a text
+#: without it has nothing that pattern would replace, so the pattern is not run.
+#: The placeholders put in by earlier steps contain none of them.
+_AT = re.compile("@")
+_DIGIT = re.compile(r"\d")
+_SCHOOL_WORD = re.compile("School|Academy|College|Nursery|Primary")
+_TITLE = re.compile("Mr|Ms|Mx|Miss|Dr|Prof")
+
+#: The replacements ``redact`` makes, in order: (what a match needs, or None for
+#: every text; the pattern; what replaces a match).
+STEPS: Final[tuple[tuple[re.Pattern[str] | None, re.Pattern[str], Any], ...]] = (
+    (_AT, EMAIL, "[email]"),
+    (_DIGIT, PHONE, "[phone]"),
+    (_DIGIT, NHS_NUMBER, "[NHS number]"),
+    (_DIGIT, POSTCODE, "[postcode]"),
+    (_DIGIT, ADDRESS, "[address]"),
+    (_SCHOOL_WORD, SCHOOL, _school),
+    (_TITLE, TITLED_NAME, "[name]"),
+    (None, RELATION_NAME, _cued_loose),
+    (None, THE_RELATION_NAME, _cued_strict),
+    (None, INTRODUCED_NAME, _cued_strict),
+)
 
 
 def _listed_names(text: str) -> str:

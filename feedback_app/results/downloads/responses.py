@@ -19,6 +19,13 @@ Rows come from one query over responses and their answers ordered by response,
 fetched in batches (``yield_per``), so memory does not grow with the number of
 responses. A download covers the responses counted when it started: the audited
 row count and the rows are the same even while a wave is still open.
+
+Answers repeat (option codes, often the same comment): each distinct value of a
+question is worked out once per download (labels looked up, comment redacted,
+then for CSV neutralised and quoted) and reused, a bounded number kept per
+question. The CSV download is written as text lines from those pieces
+(``csv_lines``), byte for byte what writing every cell of ``response_rows``
+gives.
 """
 
 from __future__ import annotations
@@ -26,19 +33,20 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Generic, TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from analysis import redact
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import Answer, Response, Wave
 from feedback_app.results.data import counted, wave_labels
-from feedback_app.web.exports import safe_cell
+from feedback_app.web.exports import LINE_END, csv_fields, safe_cell
 from surveys.answer_types import spec_of
 from surveys.model import AnswerType
 
@@ -139,14 +147,163 @@ def response_rows(
     """The header, then one row per counted response (see the module docstring)."""
     yield list[Cell](header(columns))
     labels = wave_labels(waves)
-    options = _option_labels(waves)
-    # The database gathers each response's answers into one JSON object (C code,
-    # one row per response rather than one per answer). A closed question's cells
-    # are worked out once per distinct value (a few dozen), not once per answer.
-    # Free text is never cached, so memory stays flat.
+    plans = _Plans(columns, _option_labels(waves), _as_cells)
+    for number, (wave_id, version_id, channel, language, submitted_at, stored) in enumerate(
+        _stored(session, labels, covering), start=1
+    ):
+        row_out: list[Cell] = [
+            number,
+            labels[wave_id],
+            channel,
+            language,
+            _local_date(submitted_at, zone),
+        ]
+        plan = plans.of(version_id)
+        answers = _decoded(stored).get
+        for question_id, memo, work_out in zip(
+            plan.question_ids, plan.memos, plan.work_out, strict=True
+        ):
+            value = answers(question_id)
+            cells = memo.get(value)
+            row_out.extend(work_out(value) if cells is None else cells)
+        yield row_out
+
+
+def csv_lines(
+    session: Session,
+    waves: Sequence[Wave],
+    *,
+    columns: Sequence[ResponseColumn],
+    covering: Snapshot,
+    zone: ZoneInfo,
+) -> Iterator[str]:
+    """The CSV lines of ``response_rows`` (header first), dates as ``YYYY-MM-DD``:
+    byte for byte what ``exports.csv_lines`` writes for those rows.
+
+    Each distinct value of a question (an option code, a comment) is worked out,
+    redacted, neutralised and quoted once (``exports.csv_fields``), and its text
+    is reused; a line is those texts joined.
+    """
+    yield csv_fields(header(columns)) + LINE_END
+    labels = wave_labels(waves)
+    plans = _Plans(columns, _option_labels(waves), _as_text)
+    metas: dict[tuple[int, str, str], str] = {}
+    days: dict[dt.date | None, str] = {}
+    for number, (wave_id, version_id, channel, language, submitted_at, stored) in enumerate(
+        _stored(session, labels, covering), start=1
+    ):
+        meta = metas.get((wave_id, channel, language))
+        if meta is None:
+            meta = csv_fields([labels[wave_id], channel, language])
+            _remember(metas, (wave_id, channel, language), meta)
+        day = _local_date(submitted_at, zone)
+        submitted = days.get(day)
+        if submitted is None:
+            submitted = _remember(days, day, csv_fields([day.isoformat() if day else None]))
+        plan = plans.of(version_id)
+        # Looked up in C (map): the stored values, then their remembered texts.
+        values = list(map(_decoded(stored).get, plan.question_ids))
+        known: list[str | None] = list(map(dict.get, plan.memos, values))
+        texts = (
+            [
+                text if text is not None else work_out(value)
+                for text, value, work_out in zip(known, values, plan.work_out, strict=True)
+            ]
+            if None in known
+            else typing.cast("list[str]", known)
+        )
+        yield f"{number},{meta},{submitted}{''.join(texts)}{LINE_END}"
+
+
+#: Distinct stored values whose cells are kept per question while a download runs
+#: (the oldest forgotten first). A closed question has a few dozen; comments are
+#: mostly unique, and this bounds the memory they take.
+REMEMBERED = 2_000
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+def _remember(memo: dict[K, V], key: K, value: V) -> V:
+    if len(memo) >= REMEMBERED:
+        del memo[next(iter(memo))]
+    memo[key] = value
+    return value
+
+
+def _as_cells(cells: tuple[Cell, ...]) -> tuple[Cell, ...]:
+    return cells
+
+
+def _as_text(cells: tuple[Cell, ...]) -> str:
+    # Each led by the comma before it: a line is the texts joined.
+    return "," + csv_fields(cells)
+
+
+@dataclass(frozen=True)
+class _Plan(Generic[V]):
+    """One version's columns: question ids, the remembered cells of each distinct
+    stored value, and how to work them out (remembering them)."""
+
+    question_ids: list[str]
+    memos: list[dict[Any, V]]
+    work_out: list[Callable[[Any], V]]
+
+
+class _Plans(Generic[V]):
+    """Per questionnaire version, each column's way from a stored answer to its cells.
+
+    ``finish`` turns a value's cells into what a row holds (the cells, or their CSV
+    text). Each distinct stored value of a question is worked out once: its option
+    labels looked up, or its comment redacted (``analysis.redact``), and finished;
+    at most :data:`REMEMBERED` are kept per question.
+    """
+
+    def __init__(
+        self,
+        columns: Sequence[ResponseColumn],
+        options: dict[int, dict[str, dict[str, str]]],
+        finish: Callable[[tuple[Cell, ...]], V],
+    ) -> None:
+        self._columns = columns
+        self._options = options
+        self._finish = finish
+        self._plans: dict[int, _Plan[V]] = {}
+
+    def of(self, version_id: int) -> _Plan[V]:
+        """The plan for responses to ``version_id``."""
+        plan = self._plans.get(version_id)
+        if plan is None:
+            options = self._options.get(version_id, {})
+            memos: list[dict[Any, V]] = [{} for _ in self._columns]
+            plan = self._plans[version_id] = _Plan(
+                [c.question_id for c in self._columns],
+                memos,
+                [self._worker(c, options, m) for c, m in zip(self._columns, memos, strict=True)],
+            )
+        return plan
+
+    def _worker(
+        self, column: ResponseColumn, options: dict[str, dict[str, str]], memo: dict[Any, V]
+    ) -> Callable[[Any], V]:
+        finish = self._finish
+
+        def work_out(stored: Any) -> V:
+            return _remember(memo, stored, finish(_answer_cells(column, _value(stored), options)))
+
+        return work_out
+
+
+def _stored(session: Session, labels: dict[int, str], covering: Snapshot) -> Iterator[Any]:
+    """Counted responses of the waves ``labels`` names, in the order they were started:
+    wave id, version id, channel, language, submitted at, and the answers.
+
+    The database gathers each response's answers into one JSON object (C code, one
+    row per response rather than one per answer) of question id -> the value as
+    stored (see ``_answers_object``), fetched in batches.
+    """
     query = (
         select(
-            Response.id,
             Response.wave_id,
             Response.version_id,
             Response.channel,
@@ -160,72 +317,43 @@ def response_rows(
         .order_by(Response.id)
         .execution_options(yield_per=FETCH_ROWS)
     )
-    plan = [(c.question_id, c.closed, c) for c in columns]
-    closed_cells: dict[tuple[int, str, Any], tuple[Cell, ...]] = {}
-    result = session.connection().execute(query)
-    number = 0
-    for partition in result.partitions():
-        for _id, wave_id, version_id, channel, language, submitted_at, stored in partition:
-            number += 1
-            answers = _decoded(stored)
-            row_out: list[Cell] = [
-                number,
-                labels[wave_id],
-                channel,
-                language,
-                _local_date(submitted_at, zone),
-            ]
-            version_options = options.get(version_id, {})
-            for question_id, closed, column in plan:
-                value = answers.get(question_id)
-                if value is None:
-                    row_out.extend(_BLANK_CLOSED if closed else _BLANK)
-                elif closed:
-                    key = (version_id, question_id, tuple(value) if type(value) is list else value)
-                    cells = closed_cells.get(key)
-                    if cells is None:
-                        cells = closed_cells[key] = _answer_cells(column, value, version_options)
-                    row_out.extend(cells)
-                else:
-                    row_out.extend(_answer_cells(column, value, version_options))
-            yield row_out
-
-
-_BLANK: tuple[Cell, ...] = (None,)
-_BLANK_CLOSED: tuple[Cell, ...] = (None, None)
+    for partition in session.connection().execute(query).partitions():
+        yield from partition
 
 
 def _answers_object(session: Session) -> Any:
-    """The aggregate that makes one JSON object of a response's answers, per dialect."""
+    """The aggregate that makes one JSON object of a response's answers, per dialect.
+
+    Each value is left as stored, its JSON text as a string (SQLite hands back a
+    number it keeps as one), and decoded only the first time it is seen
+    (``_value``): most answers repeat.
+    """
     present = Answer.question_id.is_not(None)
     if session.get_bind().dialect.name == "postgresql":
-        return func.json_object_agg(Answer.question_id, Answer.value).filter(present)
-    # SQLite stores JSON as text: json() keeps each value JSON inside the object.
-    return func.json_group_object(Answer.question_id, func.json(Answer.value)).filter(present)
+        # As text: decoded here (``_decoded``), faster than the driver's JSON loader.
+        answers = func.json_object_agg(Answer.question_id, cast(Answer.value, Text))
+        return cast(answers.filter(present), Text)
+    return func.json_group_object(Answer.question_id, Answer.value).filter(present)
 
 
 def _decoded(stored: Any) -> dict[str, Any]:
-    # PostgreSQL's driver hands back a dict already; SQLite a JSON text (or None).
+    # A JSON text (or None; a dict if a driver decoded it).
     if stored is None:
         return {}
     if isinstance(stored, dict):
         return stored
-    decoded: dict[str, Any] = json.loads(stored)
+    decoded: dict[str, Any] = _DECODE(stored)[0]
     return decoded
 
 
-def csv_rows(rows: Iterable[Sequence[Cell]]) -> Iterator[list[Any]]:
-    """Rows as CSV cells: dates as ``YYYY-MM-DD`` (``exports.csv_lines`` neutralises).
+#: The JSON decoder without ``json.loads``'s checks for white space around the
+#: object (the database writes none).
+_DECODE = json.JSONDecoder().raw_decode
 
-    Only the ``submitted`` column holds dates.
-    """
-    at = META_HEADER.index("submitted")
-    for row in rows:
-        cells = list(row)
-        moment = cells[at]
-        if isinstance(moment, dt.date):
-            cells[at] = moment.isoformat()
-        yield cells
+
+def _value(stored: Any) -> Any:
+    """An answer's value from what ``_answers_object`` gives for it."""
+    return json.loads(stored) if isinstance(stored, str) else stored
 
 
 def write_xlsx(

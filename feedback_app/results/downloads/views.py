@@ -45,7 +45,7 @@ from feedback_app.results.downloads.board_pack import board_pack_tables
 from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 from feedback_app.web.area_records import area_wave
-from feedback_app.web.exports import BOM, csv_response
+from feedback_app.web.exports import BOM, csv_text_response
 
 bp = Blueprint("downloads", __name__, url_prefix="/staff")
 
@@ -104,9 +104,10 @@ def responses(area: LocalArea) -> HttpResponse | tuple[str, int]:
         waves=[w.id for w in waves],
         rows=covering.rows,
     )
-    rows = downloads.response_rows(session, waves, columns=columns, covering=covering, zone=zone)
     if choice.fmt == "csv":
-        return csv_response(downloads.csv_rows(rows), name)
+        lines = downloads.csv_lines(session, waves, columns=columns, covering=covering, zone=zone)
+        return csv_text_response(lines, name)
+    rows = downloads.response_rows(session, waves, columns=columns, covering=covering, zone=zone)
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - closed by file_chunks
     downloads.write_xlsx(rows, spooled, columns=columns)
     return _file_response(spooled, name, XLSX_TYPE)
