@@ -15,6 +15,7 @@ from feedback_app.models import (
     QuestionnaireVersion,
 )
 from surveys import Questionnaire
+from tests.support.browser import PageBrowser
 from tests.support.drafts import make_draft
 from tests.support.questionnaires import annual, with_question_changed
 from tests.support.staff import make_area_with_staff, signed_in
@@ -99,20 +100,27 @@ def test_a_draft_with_problems_is_refused_with_the_problems_listed(app: Flask) -
     assert _publish_events(app) == []
 
 
-def test_changing_a_kpi_question_needs_confirmation(app: Flask) -> None:
+def _kpi_question_changed_after_version_1(
+    app: Flask, question_id: str, **update: Any
+) -> tuple[PageBrowser, str]:
+    """An officer publishes version 1 of a draft of the annual survey, then the draft's
+    question ``question_id`` is changed; the officer, on the draft's review page, and
+    that page's address."""
     make_area_with_staff(app, "north")
     draft_id = make_draft(app, title="Parent survey")
     url = f"/staff/north/review/{draft_id}"
     officer = signed_in(app.test_client(), "officer@north.example")
     officer.get(url)
     officer.post(f"{url}/publish")
-    _save(
-        app,
-        draft_id,
-        with_question_changed(annual(), "trust_confidence", text="I trust the council"),
-    )
-
+    _save(app, draft_id, with_question_changed(annual(), question_id, **update))
     officer.get(url)
+    return officer, url
+
+
+def test_changing_a_kpi_question_needs_confirmation(app: Flask) -> None:
+    officer, url = _kpi_question_changed_after_version_1(
+        app, "trust_confidence", text="I trust the council"
+    )
     page = officer.post(f"{url}/publish")
     assert page.status_code == 200
     assert page.request.path == f"{url}/publish"
@@ -137,17 +145,12 @@ def test_changing_a_kpi_question_needs_confirmation(app: Flask) -> None:
 
 
 def test_changing_kpi_options_is_explained(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    draft_id = make_draft(app, title="Parent survey")
-    url = f"/staff/north/review/{draft_id}"
-    officer = signed_in(app.test_client(), "officer@north.example")
-    officer.get(url)
-    officer.post(f"{url}/publish")
     question = annual().question("help_support_rating")
     assert question is not None
     options = tuple(o for o in question.options if o.code != "neither")
-    _save(app, draft_id, with_question_changed(annual(), "help_support_rating", options=options))
-    officer.get(url)
+    officer, url = _kpi_question_changed_after_version_1(
+        app, "help_support_rating", options=options
+    )
     html = officer.post(f"{url}/publish").get_data(as_text=True)
     assert "The answer options have changed." in html and "KPI 4/2" in html
     assert "neither: Neither good nor poor" in html
