@@ -22,6 +22,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analysis import KpiDefinition, compare_waves, describe_wave, to_dict, trend_kpis
 from analysis.disclosure import PROTECTION_INTERVAL
+from tests.support.disclosure_attack import integer_ranges
 
 KPI = KpiDefinition(
     id="k",
@@ -96,20 +97,7 @@ class Attacker:
         # The true counts satisfy every equation: the model must be feasible.
         check = milp(np.zeros(n), integrality=np.ones(n), bounds=bounds, constraints=constraints)
         assert check.status == 0, check.message
-        found = []
-        for name, row in self.targets:
-            ends = []
-            for sign in (1.0, -1.0):
-                result = milp(
-                    sign * row, integrality=np.ones(n), bounds=bounds, constraints=constraints
-                )
-                if sign < 0 and result.status in (3, 4):  # feasible, so unbounded above
-                    ends.append(math.inf)
-                    continue
-                assert result.status == 0, result.message
-                ends.append(sign * result.fun)
-            found.append((name, ends[0], ends[1]))
-        return found
+        return integer_ranges(n, self.rows, self.low, self.high, self.targets)
 
 
 def _group(attacker: Attacker, name: str, wards: Sequence[str], published: dict[str, Any]) -> None:

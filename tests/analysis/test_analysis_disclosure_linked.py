@@ -17,11 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analysis import KpiDefinition, compare_waves, describe_wave, to_dict
 from analysis.disclosure import PROTECTION_INTERVAL, SHOWN_BASE
 from analysis.weighting import PopulationMargins
+from tests.support.disclosure_attack import integer_ranges
 
 WARDS = {"w1": "north", "w2": "north", "w3": "south", "w4": "south", "w5": "east", "w6": "east"}
 Combo = tuple[str, ...]
@@ -55,24 +55,10 @@ class Attacker:
         self.targets.append((name, row))
 
     def narrow(self) -> list[tuple[str, float, float]]:
-        n = len(self.cells)
-        constraints = [LinearConstraint(np.array(self.rows), self.low, self.high)]
-        bounds = Bounds(np.zeros(n), np.full(n, np.inf))
-        found = []
-        for name, row in self.targets:
-            ends = []
-            for sign in (1.0, -1.0):
-                result = milp(
-                    sign * row, integrality=np.ones(n), bounds=bounds, constraints=constraints
-                )
-                if sign < 0 and result.status in (3, 4):
-                    ends.append(math.inf)
-                    continue
-                assert result.status == 0, result.message
-                ends.append(sign * result.fun)
-            if ends[1] > 0 and ends[1] - ends[0] < PROTECTION_INTERVAL:
-                found.append((name, ends[0], ends[1]))
-        return found
+        ranges = integer_ranges(len(self.cells), self.rows, self.low, self.high, self.targets)
+        return [
+            (name, lo, hi) for name, lo, hi in ranges if hi > 0 and hi - lo < PROTECTION_INTERVAL
+        ]
 
 
 def _kpi_cell(

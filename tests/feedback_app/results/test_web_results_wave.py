@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from flask import Flask
 from openpyxl import load_workbook
-from scipy.optimize import Bounds, LinearConstraint, milp
 from sqlalchemy import select
 
 from analysis import to_dict
@@ -27,6 +26,7 @@ from feedback_app.models import Wave
 from feedback_app.results import data
 from feedback_app.results.wave import service
 from tests.support.browser import PageBrowser
+from tests.support.disclosure_attack import integer_ranges
 from tests.support.staff import make_area_with_staff, signed_in
 from tests.support.waves import add_submitted_response
 
@@ -263,22 +263,7 @@ def _attack(table: dict[str, Any], counts: np.ndarray) -> list[tuple[str, float,
             else:
                 assert not 1 <= option["count"] <= 4
                 known(expr, option["count"])
-    constraints = [LinearConstraint(np.array(rows), low, high)]
-    bounds = Bounds(np.zeros(n), np.full(n, np.inf))
-    found = []
-    for name, expr in targets:
-        ends = []
-        for sign in (1.0, -1.0):
-            result = milp(
-                sign * expr, integrality=np.ones(n), bounds=bounds, constraints=constraints
-            )
-            if sign < 0 and result.status in (3, 4):
-                ends.append(math.inf)
-                continue
-            assert result.status == 0, result.message
-            ends.append(sign * result.fun)
-        found.append((name, ends[0], ends[1]))
-    return found
+    return integer_ranges(n, rows, low, high, targets)
 
 
 def _role_frame(seed: int) -> tuple[pd.DataFrame, np.ndarray]:
