@@ -116,3 +116,19 @@ def add_submitted_response(
         Answer(response_id=response.id, question_id=q, value=v) for q, v in (answers or {}).items()
     )
     return response
+
+
+def add_later_wave(session: Session, first: Wave, *, slug: str, name: str, days: int) -> Wave:
+    """Another wave of ``first``'s area and version (as an event series has), opening
+    ``days`` after it and never closing; flushed, not committed."""
+    later = Wave(
+        area_id=first.area_id,
+        version_id=first.version_id,
+        slug=slug,
+        name=name,
+        opens_at=first.opens_at + dt.timedelta(days=days),
+        closes_at=None,
+    )
+    session.add(later)
+    session.flush()
+    return later

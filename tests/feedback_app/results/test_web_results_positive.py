@@ -26,7 +26,7 @@ from feedback_app.results import data
 from feedback_app.results.wave import service
 from surveys.loading import parse_questionnaire
 from tests.support.staff import make_area_with_staff, signed_in
-from tests.support.waves import add_submitted_response
+from tests.support.waves import add_later_wave, add_submitted_response
 
 BASE = "/staff/demo/results/waves"
 
@@ -87,16 +87,9 @@ def _own_version(app: Flask) -> tuple[int, int]:
         session.add(version)
         session.flush()
         first.version_id = version.id
-        second = Wave(
-            area_id=first.area_id,
-            version_id=version.id,
-            slug="demo-event-later",
-            name="Later event",
-            opens_at=first.opens_at + dt.timedelta(days=40),
-            closes_at=None,
+        second = add_later_wave(
+            session, first, slug="demo-event-later", name="Later event", days=40
         )
-        session.add(second)
-        session.flush()
         # First event: 30 excellent, 12 good, 10 poor, 12 don't know (42 of 52
         # positive); the later event: 13 excellent, 10 good, 30 poor (23 of 53).
         plans = {

@@ -28,7 +28,7 @@ from feedback_app.results.wave import service
 from tests.support.browser import PageBrowser
 from tests.support.disclosure_attack import integer_ranges
 from tests.support.staff import make_area_with_staff, signed_in
-from tests.support.waves import add_submitted_response
+from tests.support.waves import add_later_wave, add_submitted_response
 
 BASE = "/staff/demo/results/waves"
 MILESTONES = ("week_6", "week_16", "week_20")
@@ -181,16 +181,7 @@ def test_event_series_one_event_or_all_together(app: Flask, demo: dict[str, str]
         session = db.session()
         first = session.scalar(select(Wave).where(Wave.slug == "demo-event-feedback"))
         assert first is not None
-        second = Wave(
-            area_id=first.area_id,
-            version_id=first.version_id,
-            slug="demo-event-two",
-            name="Second event",
-            opens_at=first.opens_at + dt.timedelta(days=30),
-            closes_at=None,
-        )
-        session.add(second)
-        session.flush()
+        second = add_later_wave(session, first, slug="demo-event-two", name="Second event", days=30)
         for wave, yes in ((first, 20), (second, 35)):
             for i in range(40):
                 add_submitted_response(
