@@ -90,21 +90,29 @@ def _count(app: Flask, *where: Any, model: type = UpdateSubscriber) -> int:
         return db.session().scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
-def _publish_action(app: Flask) -> int:
+def _add_action(
+    app: Flask, *, you_said: str, we_did: str, on: dt.date, published: bool = True
+) -> int:
+    """A "you said, we did" action of the demo area, committed; its id."""
     with app.app_context():
         session = db.session()
         area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
         assert area is not None
         action = AreaAction(
-            area_id=area.id,
-            you_said="Letters about reviews came too late",
-            we_did="Every review letter now goes out four weeks before",
-            action_date=dt.date(2026, 11, 1),
-            published=True,
+            area_id=area.id, you_said=you_said, we_did=we_did, action_date=on, published=published
         )
         session.add(action)
         session.commit()
         return action.id
+
+
+def _publish_action(app: Flask) -> int:
+    return _add_action(
+        app,
+        you_said="Letters about reviews came too late",
+        we_did="Every review letter now goes out four weeks before",
+        on=dt.date(2026, 11, 1),
+    )
 
 
 def _texts(box: MailBox, to: str) -> list[Any]:
@@ -281,21 +289,12 @@ def test_staff_can_send_only_their_areas_published_news(app: Flask, demo: dict[s
     emails = make_area_with_staff(app, "demo")
     make_area_with_staff(app, "other")
     coordinator = signed_in(app.test_client(), emails["coordinator"])
+    hidden_id = _add_action(app, you_said="x", we_did="y", on=dt.date(2026, 1, 1), published=False)
     with app.app_context():
         session = db.session()
         other = session.scalar(select(LocalArea).where(LocalArea.slug == "other"))
         demo_area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
         assert other is not None and demo_area is not None
-        hidden = AreaAction(
-            area_id=demo_area.id,
-            you_said="x",
-            we_did="y",
-            action_date=dt.date(2026, 1, 1),
-            published=False,
-        )
-        session.add(hidden)
-        session.commit()
-        hidden_id = hidden.id
         wave = session.scalars(select(Wave).where(Wave.area_id == demo_area.id)).first()
         assert wave is not None
         session.execute(update(Wave).where(Wave.id == wave.id).values(area_id=other.id))
