@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 
@@ -36,3 +38,49 @@ def integer_ranges(
             ends.append(sign * result.fun)
         found.append((name, ends[0], ends[1]))
     return found
+
+
+class Equations:
+    """What an attacker knows about the unknown counts of ``cells``: equations
+    ``low <= row · counts <= high`` from the output, and the sums it wants (targets)."""
+
+    def __init__(self, cells: Sequence[Any]) -> None:
+        self.cells = list(cells)
+        self.rows: list[np.ndarray] = []
+        self.low: list[float] = []
+        self.high: list[float] = []
+        self.targets: list[tuple[str, np.ndarray]] = []
+
+    def known(self, row: np.ndarray, value: float) -> None:
+        """A published sum."""
+        self.rows.append(row)
+        self.low.append(value)
+        self.high.append(value)
+
+    def at_least(self, row: np.ndarray, value: float) -> None:
+        """A sum known to be ``value`` or more (a withheld cell that is listed holds
+        someone: at least 1)."""
+        self.rows.append(row)
+        self.low.append(value)
+        self.high.append(math.inf)
+
+    def hidden(self, name: str, row: np.ndarray) -> None:
+        """A withheld sum the attacker would like to know."""
+        self.targets.append((name, row))
+
+    def target_ranges(self) -> list[tuple[str, float, float]]:
+        """``integer_ranges`` of every target under the equations so far."""
+        return integer_ranges(len(self.cells), self.rows, self.low, self.high, self.targets)
+
+
+def ward_frame(rows: Sequence[tuple[str, str, str, str]]) -> pd.DataFrame:
+    """Responses from (wave, ward, locality, answer to ``q``) rows, numbered from 0."""
+    return pd.DataFrame(
+        {
+            "response_id": [str(i) for i in range(len(rows))],
+            "wave": [r[0] for r in rows],
+            "ward": [r[1] for r in rows],
+            "locality": [r[2] for r in rows],
+            "q": [r[3] for r in rows],
+        }
+    )
