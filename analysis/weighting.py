@@ -187,16 +187,17 @@ def rake(
         totals = shares.sum(axis=1, keepdims=True)
         # A wave where nobody answered the column keeps its weights on that margin.
         targets.append(np.divide(shares, totals, out=np.zeros_like(shares), where=totals > 0))
+    raked = [
+        _Margin(codes, share, wave_index, active)
+        for (codes, _), share in zip(margin_codes, targets, strict=True)
+    ]
     converged = np.zeros(n_waves, dtype=np.bool_)
     sweeps = np.full(n_waves, MAX_ITERATIONS, dtype=np.int64)
     for iteration in range(1, MAX_ITERATIONS + 1):
-        for (codes, _), share in zip(margin_codes, targets, strict=True):
-            weights = _adjust(weights, codes, share, wave_index=wave_index, active=active)
+        for margin in raked:
+            weights = margin.adjust(weights)
         weights = _normalise_and_cap(weights, wave_index=wave_index, n_waves=n_waves, cap=cap)
-        gaps = [
-            _gap(weights, codes, share, wave_index=wave_index, active=active)
-            for (codes, _), share in zip(margin_codes, targets, strict=True)
-        ]
+        gaps = [margin.gap(weights) for margin in raked]
         worst = np.max(np.vstack(gaps), axis=0) if gaps else np.zeros(n_waves)
         newly = (worst < TOLERANCE) & ~converged
         sweeps[newly] = iteration
@@ -205,13 +206,9 @@ def rake(
             break
     # How far each wave is from the population itself (not the respondents' categories).
     missed = [
-        _gap(
-            weights,
-            codes,
-            np.broadcast_to(population, (n_waves, len(population))),
-            wave_index=wave_index,
-            active=active,
-        )
+        _Margin(
+            codes, np.broadcast_to(population, (n_waves, len(population))), wave_index, active
+        ).gap(weights)
         for codes, population in margin_codes
     ]
     gap_pp = (np.max(np.vstack(missed), axis=0) if missed else np.zeros(n_waves)) * 100.0
@@ -305,25 +302,41 @@ def _margin_codes(
     return remap[encoded.codes], values / values.sum()
 
 
-def _adjust(
-    weights: FloatArray,
-    codes: IntArray,
-    share: FloatArray,
-    *,
-    wave_index: IntArray,
-    active: npt.NDArray[np.bool_],
-) -> FloatArray:
-    n_waves, n_categories = share.shape
-    known = active & (codes >= 0)
-    cell = wave_index[known] * n_categories + codes[known]
-    current = np.bincount(cell, weights=weights[known], minlength=n_waves * n_categories)
-    total = current.reshape(n_waves, n_categories).sum(axis=1, keepdims=True)
-    wanted = (share * total).ravel()
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(current > 0, wanted / current, 1.0)
-    adjusted = weights.copy()
-    adjusted[known] = weights[known] * factor[cell]
-    return adjusted
+@dataclass(frozen=True, slots=True)
+class _Margin:
+    """One margin of the raking: each row's category code (-1: not known) and the
+    share each wave should have of each category, for the rows of ``active`` waves."""
+
+    codes: IntArray
+    share: FloatArray
+    wave_index: IntArray
+    active: npt.NDArray[np.bool_]
+
+    def _cells(self, weights: FloatArray) -> tuple[npt.NDArray[np.bool_], IntArray, FloatArray]:
+        """The rows with a known category, each one's (wave, category) cell in a flat
+        wave-by-category table, and the table's weighted counts (flat)."""
+        n_waves, n_categories = self.share.shape
+        known = self.active & (self.codes >= 0)
+        cell = self.wave_index[known] * n_categories + self.codes[known]
+        current = np.bincount(cell, weights=weights[known], minlength=n_waves * n_categories)
+        return known, cell, np.asarray(current, dtype=np.float64)
+
+    def adjust(self, weights: FloatArray) -> FloatArray:
+        """``weights`` scaled so that each wave meets this margin's shares."""
+        known, cell, current = self._cells(weights)
+        total = current.reshape(self.share.shape).sum(axis=1, keepdims=True)
+        wanted = (self.share * total).ravel()
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = np.where(current > 0, wanted / current, 1.0)
+        adjusted = weights.copy()
+        adjusted[known] = weights[known] * factor[cell]
+        return adjusted
+
+    def gap(self, weights: FloatArray) -> FloatArray:
+        """Per wave, the largest difference between a weighted share and its target."""
+        current = self._cells(weights)[2].reshape(self.share.shape)
+        total = np.maximum(current.sum(axis=1, keepdims=True), 1e-300)
+        return np.asarray(np.abs(current / total - self.share).max(axis=1), dtype=np.float64)
 
 
 def _normalise_and_cap(
@@ -343,23 +356,6 @@ def _normalise_and_cap(
             return clipped
         weights = clipped
     return weights
-
-
-def _gap(
-    weights: FloatArray,
-    codes: IntArray,
-    share: FloatArray,
-    *,
-    wave_index: IntArray,
-    active: npt.NDArray[np.bool_],
-) -> FloatArray:
-    n_waves, n_categories = share.shape
-    known = active & (codes >= 0)
-    cell = wave_index[known] * n_categories + codes[known]
-    current = np.bincount(cell, weights=weights[known], minlength=n_waves * n_categories)
-    current = current.reshape(n_waves, n_categories)
-    total = np.maximum(current.sum(axis=1, keepdims=True), 1e-300)
-    return np.asarray(np.abs(current / total - share).max(axis=1), dtype=np.float64)
 
 
 def _summary(

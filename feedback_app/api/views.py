@@ -12,11 +12,12 @@ endpoint per 15 minutes with a count, ``staff.audit.GROUPED_ACTIONS``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn
 
 from flask import Blueprint, Response, jsonify, request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from feedback_app import db
 from feedback_app.api import feed, tokens
@@ -202,31 +203,35 @@ def waves(area_slug: str, fmt: str = "json") -> Response:
     return _tabular(feed.WAVES, feed.wave_rows(db.session(), area), area, fmt)
 
 
+def _selected_rows(
+    table: feed.Table,
+    rows_for: Callable[[Session, LocalArea, Selection], list[dict[str, Any]]],
+    area_slug: str,
+    fmt: str,
+) -> Response:
+    """A table of the KPIs the request selects (``_selection``), for a reader of the area."""
+    area, _token = _reader(area_slug)
+    chosen = _selection(area)
+    rows = _rows(lambda: rows_for(db.session(), area, chosen))
+    return _tabular(table, rows, area, fmt, **_selection_about(chosen))
+
+
 @bp.get("/areas/<area_slug>/kpis")
 @bp.get("/areas/<area_slug>/kpis.csv", endpoint="kpis_csv", defaults={"fmt": "csv"})
 def kpis(area_slug: str, fmt: str = "json") -> Response:
-    area, _token = _reader(area_slug)
-    chosen = _selection(area)
-    rows = _rows(lambda: feed.kpi_rows(db.session(), area, chosen))
-    return _tabular(feed.KPIS, rows, area, fmt, **_selection_about(chosen))
+    return _selected_rows(feed.KPIS, feed.kpi_rows, area_slug, fmt)
 
 
 @bp.get("/areas/<area_slug>/kpi-series")
 @bp.get("/areas/<area_slug>/kpi-series.csv", endpoint="kpi_series_csv", defaults={"fmt": "csv"})
 def kpi_series(area_slug: str, fmt: str = "json") -> Response:
-    area, _token = _reader(area_slug)
-    chosen = _selection(area)
-    rows = _rows(lambda: feed.kpi_series_rows(db.session(), area, chosen))
-    return _tabular(feed.KPI_SERIES, rows, area, fmt, **_selection_about(chosen))
+    return _selected_rows(feed.KPI_SERIES, feed.kpi_series_rows, area_slug, fmt)
 
 
 @bp.get("/areas/<area_slug>/breakdowns")
 @bp.get("/areas/<area_slug>/breakdowns.csv", endpoint="breakdowns_csv", defaults={"fmt": "csv"})
 def breakdowns(area_slug: str, fmt: str = "json") -> Response:
-    area, _token = _reader(area_slug)
-    chosen = _selection(area)
-    rows = _rows(lambda: feed.breakdown_rows(db.session(), area, chosen))
-    return _tabular(feed.BREAKDOWNS, rows, area, fmt, **_selection_about(chosen))
+    return _selected_rows(feed.BREAKDOWNS, feed.breakdown_rows, area_slug, fmt)
 
 
 @bp.get("/areas/<area_slug>/waves/<int:wave_id>/results")

@@ -3,6 +3,8 @@ the respondent side of invitation and always-on links. Views stay thin."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import (
     Blueprint,
     Response,
@@ -100,7 +102,19 @@ def set_access(area: LocalArea, wave_id: int) -> HttpResponse:
     return redirect(url_for("distribution.share", area_slug=area.slug, wave_id=wave.id))
 
 
-def _qr_download(area: LocalArea, wave: Wave, *, kind: str, body: bytes, mimetype: str) -> Response:
+#: Each QR code's kind: how it is drawn, and its media type.
+_QR_KINDS: dict[str, tuple[Callable[[str], bytes], str]] = {
+    "svg": (sharing.qr_svg, "image/svg+xml"),
+    "png": (sharing.qr_png, "image/png"),
+}
+
+
+def _qr_download(area: LocalArea, wave_id: int, kind: str) -> Response:
+    """The wave's public link as a QR code of ``kind``; with ``download=1`` an
+    attachment, and the download audited."""
+    wave = area_wave_or_404(area, wave_id)
+    draw, mimetype = _QR_KINDS[kind]
+    body = draw(_public_link(wave))
     headers = {}
     if request.args.get("download") == "1":
         headers["Content-Disposition"] = f'attachment; filename="survey-{wave.slug}-qr.{kind}"'
@@ -117,17 +131,13 @@ def _qr_download(area: LocalArea, wave: Wave, *, kind: str, body: bytes, mimetyp
 @bp.get(WAVE + "/share/qr.svg")
 @requires(Permission.RUN_SURVEYS)
 def qr_svg(area: LocalArea, wave_id: int) -> Response:
-    wave = area_wave_or_404(area, wave_id)
-    body = sharing.qr_svg(_public_link(wave))
-    return _qr_download(area, wave, kind="svg", body=body, mimetype="image/svg+xml")
+    return _qr_download(area, wave_id, "svg")
 
 
 @bp.get(WAVE + "/share/qr.png")
 @requires(Permission.RUN_SURVEYS)
 def qr_png(area: LocalArea, wave_id: int) -> Response:
-    wave = area_wave_or_404(area, wave_id)
-    body = sharing.qr_png(_public_link(wave))
-    return _qr_download(area, wave, kind="png", body=body, mimetype="image/png")
+    return _qr_download(area, wave_id, "png")
 
 
 @bp.get(WAVE + "/share/poster")

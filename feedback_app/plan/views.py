@@ -22,7 +22,6 @@ from feedback_app.plan import service, sheet
 from feedback_app.plan.forms import (
     MAX_TEXT,
     BaselineForm,
-    ConfirmForm,
     ImportForm,
     KpiForm,
     PlanDetailsForm,
@@ -31,6 +30,12 @@ from feedback_app.plan.forms import (
     ValueForm,
     ValuesUploadForm,
     WaveBaselineForm,
+)
+from feedback_app.plan.lookups import (
+    entered_kpi_or_404,
+    plan_kpi_or_404,
+    plan_or_404,
+    removal_or_404,
 )
 from feedback_app.results.board.view_model import WaveFigure, kpi_wave_figures
 from feedback_app.staff.auth import requires
@@ -49,20 +54,6 @@ from surveys.problems import QuestionnaireError
 bp = Blueprint("plan", __name__, url_prefix="/staff")
 
 Page = str | HttpResponse | tuple[str, int]
-
-
-def _plan_or_404(area: LocalArea) -> KpiBank:
-    plan = service.area_plan(db.session(), area)
-    if plan is None:
-        abort(404)
-    return plan
-
-
-def _kpi_or_404(plan: KpiBank, kpi_id: str) -> KpiDefinition:
-    kpi = plan.get(kpi_id)
-    if kpi is None:
-        abort(404)
-    return kpi
 
 
 def _problems(error: QuestionnaireError) -> list[str]:
@@ -199,7 +190,7 @@ def _changed(data: dict[str, Any]) -> KpiBank:
 @bp.route("/<area_slug>/plan/details", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def details(area: LocalArea) -> Page:
-    plan = _plan_or_404(area)
+    plan = plan_or_404(area)
     header = plan.plan
     form = PlanDetailsForm(
         data={
@@ -224,7 +215,7 @@ def details(area: LocalArea) -> Page:
 @bp.route("/<area_slug>/plan/kpis/new", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def new_kpi(area: LocalArea) -> Page:
-    plan = _plan_or_404(area)
+    plan = plan_or_404(area)
     form = KpiForm()
     data = plan_data(plan)
     outcome = _change_plan(
@@ -243,8 +234,7 @@ def new_kpi(area: LocalArea) -> Page:
 @bp.route("/<area_slug>/plan/kpis/<kpi_id>/baseline", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def baseline(area: LocalArea, kpi_id: str) -> Page:
-    plan = _plan_or_404(area)
-    kpi = _kpi_or_404(plan, kpi_id)
+    plan, kpi = plan_kpi_or_404(area, kpi_id)
     form = _baseline_form(kpi)
     outcome = _change_plan(
         area, form,
@@ -285,8 +275,7 @@ def _wave_figures(area: LocalArea, kpi: KpiDefinition) -> list[WaveFigure]:
 @requires(Permission.MANAGE_RESULTS)
 def baseline_from_wave(area: LocalArea, kpi_id: str) -> Page:
     """The agreed baseline from a closed wave's figure, chosen by a person (§3)."""
-    plan = _plan_or_404(area)
-    kpi = _kpi_or_404(plan, kpi_id)
+    plan, kpi = plan_kpi_or_404(area, kpi_id)
     form = WaveBaselineForm()
     figures = {str(f.wave_id): f for f in _wave_figures(area, kpi) if f.percent is not None}
     chosen = figures.get((form.wave.data or "").strip())
@@ -333,8 +322,7 @@ def _baseline_of_wave(chosen: WaveFigure, agreed: AgreedBaseline | None) -> dict
 @bp.route("/<area_slug>/plan/kpis/<kpi_id>/targets", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def add_target(area: LocalArea, kpi_id: str) -> Page:
-    plan = _plan_or_404(area)
-    kpi = _kpi_or_404(plan, kpi_id)
+    plan, kpi = plan_kpi_or_404(area, kpi_id)
     form = TargetForm()
     targets = [t.model_dump(mode="json", exclude_unset=True) for t in kpi.targets]
     outcome = _change_plan(
@@ -353,12 +341,7 @@ def add_target(area: LocalArea, kpi_id: str) -> Page:
 @bp.post("/<area_slug>/plan/kpis/<kpi_id>/targets/<int:number>/remove")
 @requires(Permission.MANAGE_RESULTS)
 def remove_target(area: LocalArea, kpi_id: str, number: int) -> HttpResponse:
-    plan = _plan_or_404(area)
-    kpi = _kpi_or_404(plan, kpi_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if not 1 <= number <= len(kpi.all_targets):
-        abort(404)
+    plan, kpi = removal_or_404(area, kpi_id, number, lambda kpi: kpi.all_targets)
     kept = [t for i, t in enumerate(kpi.all_targets, start=1) if i != number]
     changed = _with_kpi(
         plan, kpi.id, target=None,
@@ -373,10 +356,7 @@ def remove_target(area: LocalArea, kpi_id: str, number: int) -> HttpResponse:
 @bp.route("/<area_slug>/plan/kpis/<kpi_id>/values", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def enter_value(area: LocalArea, kpi_id: str) -> Page:
-    plan = _plan_or_404(area)
-    kpi = _kpi_or_404(plan, kpi_id)
-    if kpi.kind != "entered":
-        abort(404)
+    plan, kpi = entered_kpi_or_404(area, kpi_id)
     form = ValueForm()
 
     def with_value() -> KpiBank:
@@ -408,10 +388,7 @@ def enter_value(area: LocalArea, kpi_id: str) -> Page:
 @requires(Permission.MANAGE_RESULTS)
 def upload_values(area: LocalArea, kpi_id: str) -> Page:
     """One entered KPI's values from a CSV: every bad row listed, nothing saved then."""
-    plan = _plan_or_404(area)
-    kpi = _kpi_or_404(plan, kpi_id)
-    if kpi.kind != "entered":
-        abort(404)
+    plan, kpi = entered_kpi_or_404(area, kpi_id)
     upload_form = ValuesUploadForm()
     upload = upload_form.values_file.data
     name = str(getattr(upload, "filename", None) or "values.csv")
@@ -496,21 +473,21 @@ def _pasted_plan(text: str, *, source: str | None = None) -> KpiBank:
 @bp.get("/<area_slug>/plan/plan.yaml")
 @requires(Permission.VIEW_WORKSPACE)
 def export_plan(area: LocalArea) -> HttpResponse:
-    plan = _plan_or_404(area)
+    plan = plan_or_404(area)
     return _download(dump_plan_yaml(plan), "application/yaml", f"{area.slug}-plan.yaml")
 
 
 @bp.get("/<area_slug>/plan/plan.xlsx")
 @requires(Permission.VIEW_WORKSPACE)
 def export_plan_xlsx(area: LocalArea) -> HttpResponse:
-    plan = _plan_or_404(area)
+    plan = plan_or_404(area)
     return _download(sheet.plan_workbook(plan), XLSX, f"{area.slug}-plan.xlsx")
 
 
 @bp.get("/<area_slug>/plan/plan.csv")
 @requires(Permission.VIEW_WORKSPACE)
 def export_plan_csv(area: LocalArea) -> HttpResponse:
-    plan = _plan_or_404(area)
+    plan = plan_or_404(area)
     return _download(sheet.plan_csv(plan), "text/csv", f"{area.slug}-plan.csv")
 
 

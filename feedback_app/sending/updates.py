@@ -24,6 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from flask_babel import force_locale, gettext
@@ -42,11 +43,10 @@ from feedback_app.models import (
 )
 from feedback_app.sending.backends import KINDS, Backend, Message, SendFailure
 from feedback_app.sending.worker import (
-    DEFAULT_CLAIM_TIMEOUT_SECONDS,
-    DEFAULT_MAX_ATTEMPTS,
-    DEFAULT_RETRY_SECONDS,
+    SendCounts,
+    SendSettings,
     claim,
-    record_failure,
+    message_tally,
     reference,
     refresh_statuses,
     settle_claims,
@@ -360,31 +360,15 @@ def update_counts(db: Session, area: LocalArea, *, limit: int = 20) -> list[Upda
     ).all()
     found = []
     for update in updates:
-        states: Counter[str] = Counter(
-            dict(
-                db.execute(
-                    select(UpdateMessage.state, func.count())
-                    .where(UpdateMessage.update_id == update.id)
-                    .group_by(UpdateMessage.state)
-                ).all()
-            )
-        )
-        accepted = (
-            db.scalar(
-                select(func.count()).where(
-                    UpdateMessage.update_id == update.id, UpdateMessage.provider_ref.is_not(None)
-                )
-            )
-            or 0
-        )
+        tally = message_tally(db, UpdateMessage, UpdateMessage.update_id == update.id)
         found.append(
             UpdateCounts(
                 update=update,
-                sent=accepted,
-                delivered=states["delivered"],
-                waiting=states["pending"] + states["retry"] + states["claimed"],
-                failed=states["failed"],
-                skipped=states["skipped"],
+                sent=tally.sent,
+                delivered=tally.delivered,
+                waiting=tally.waiting,
+                failed=tally.states["failed"],
+                skipped=tally.states["skipped"],
             )
         )
     return found
@@ -394,15 +378,9 @@ def update_counts(db: Session, area: LocalArea, *, limit: int = 20) -> list[Upda
 
 
 @dataclass
-class UpdateReport:
+class UpdateReport(SendCounts):
     """What one run did with update-list messages (counts per area, for the audit)."""
 
-    sent: int = 0
-    failed: int = 0
-    retrying: int = 0
-    skipped: int = 0
-    settled: int = 0
-    statuses: int = 0
     confirmations_by_area: Counter[int] = field(default_factory=Counter)
     updates_by_area: Counter[int] = field(default_factory=Counter)
     failed_by_area: Counter[int] = field(default_factory=Counter)
@@ -467,17 +445,11 @@ def send_updates(
 ) -> UpdateReport:
     """Settle old claims, then send up to ``limit`` due update-list messages."""
     report = UpdateReport()
+    settings = SendSettings.read(config, backend)
+    secret = settings.secret
     report.settled = settle_claims(
-        db,
-        backend,
-        now=clock(),
-        timeout=float(config.get("SEND_CLAIM_TIMEOUT_SECONDS", DEFAULT_CLAIM_TIMEOUT_SECONDS)),
-        model=UpdateMessage,
+        db, backend, now=clock(), timeout=settings.claim_timeout, model=UpdateMessage
     )
-    max_attempts = int(config.get("SEND_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
-    retry_base = float(config.get("SEND_RETRY_SECONDS", DEFAULT_RETRY_SECONDS))
-    gap = 60.0 / max(backend.per_minute, 1)
-    secret = str(config["SECRET_KEY"])
     for _ in range(limit):
         message: UpdateMessage | None = claim(db, now=clock(), model=UpdateMessage)
         if message is None:
@@ -526,28 +498,28 @@ def send_updates(
             body=body,
             leave_link=leave_for_message,
         )
-        message.attempts += 1
-        try:
-            if not to or message.channel not in backend.channels_for(kind):
-                raise SendFailure("no way to reach (back end)", temporary=False)
-            message.provider_ref = backend.send(outgoing)
-            message.state, message.reason = "sent", None
-            report.sent += 1
+        reachable = bool(to) and message.channel in backend.channels_for(kind)
+        outcome = report.attempt(
+            db,
+            message,
+            partial(_send_if_reachable, backend, outgoing, reachable=reachable),
+            settings=settings,
+            clock=clock,
+            sleep=sleep,
+        )
+        if outcome == "sent":
             counter = report.confirmations_by_area if is_confirmation else report.updates_by_area
             counter[area.id] += 1
-        except SendFailure as failure:
-            if record_failure(
-                message, failure, now=clock(), max_attempts=max_attempts, retry_base=retry_base
-            ):
-                report.retrying += 1
-            else:
-                report.failed += 1
-                report.failed_by_area[area.id] += 1
-        message.updated_at = clock()
-        db.commit()
-        sleep(gap)
+        elif outcome == "failed":
+            report.failed_by_area[area.id] += 1
     report.statuses = refresh_statuses(db, backend, limit=limit, now=clock(), model=UpdateMessage)
     return report
+
+
+def _send_if_reachable(backend: Backend, outgoing: Message, *, reachable: bool) -> str:
+    if not reachable:
+        raise SendFailure("no way to reach (back end)", temporary=False)
+    return backend.send(outgoing)
 
 
 def read_sign_up(

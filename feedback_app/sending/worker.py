@@ -15,11 +15,12 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, Literal
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from feedback_app.models import (
@@ -41,17 +42,89 @@ DEFAULT_CLAIM_TIMEOUT_SECONDS = 600.0
 SENT_STATES = ("sent", "delivered")
 
 
-@dataclass
-class RunReport:
-    """What one run did, for the command's output and the audit log."""
+#: What became of one attempt to send a message.
+Outcome = Literal["sent", "retrying", "failed"]
 
-    planned: int = 0
+
+@dataclass(frozen=True)
+class SendSettings:
+    """The sending settings of one run, read from the app's config and the back end."""
+
+    max_attempts: int
+    retry_base: float
+    claim_timeout: float
+    #: Seconds between two sends, to keep to the back end's rate.
+    gap: float
+    secret: str
+
+    @classmethod
+    def read(cls, config: Mapping[str, Any], backend: Backend) -> SendSettings:
+        return cls(
+            max_attempts=int(config.get("SEND_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS)),
+            retry_base=float(config.get("SEND_RETRY_SECONDS", DEFAULT_RETRY_SECONDS)),
+            claim_timeout=float(
+                config.get("SEND_CLAIM_TIMEOUT_SECONDS", DEFAULT_CLAIM_TIMEOUT_SECONDS)
+            ),
+            gap=60.0 / max(backend.per_minute, 1),
+            secret=str(config["SECRET_KEY"]),
+        )
+
+
+@dataclass
+class SendCounts:
+    """What one run did with one kind of message (invitations, update-list messages),
+    and the one way a claimed message is sent and its outcome counted."""
+
     sent: int = 0
     failed: int = 0
     retrying: int = 0
     skipped: int = 0
     settled: int = 0
     statuses: int = 0
+
+    def attempt(
+        self,
+        db: Session,
+        message: ContactMessage | UpdateMessage,
+        send: Callable[[], str],
+        *,
+        settings: SendSettings,
+        clock: Callable[[], dt.datetime],
+        sleep: Callable[[float], None],
+    ) -> Outcome:
+        """Send a claimed ``message`` (``send`` returns the provider's reference or
+        raises ``SendFailure``), note and count the outcome, commit, then wait the gap."""
+        message.attempts += 1
+        outcome: Outcome
+        try:
+            message.provider_ref = send()
+            message.state, message.reason = "sent", None
+            self.sent += 1
+            outcome = "sent"
+        except SendFailure as failure:
+            if record_failure(
+                message,
+                failure,
+                now=clock(),
+                max_attempts=settings.max_attempts,
+                retry_base=settings.retry_base,
+            ):
+                self.retrying += 1
+                outcome = "retrying"
+            else:
+                self.failed += 1
+                outcome = "failed"
+        message.updated_at = clock()
+        db.commit()
+        sleep(settings.gap)
+        return outcome
+
+
+@dataclass
+class RunReport(SendCounts):
+    """What one run did, for the command's output and the audit log."""
+
+    planned: int = 0
     #: Messages sent, and failed for good, per wave (for the audit log).
     by_wave: Counter[int] = field(default_factory=Counter)
     failed_by_wave: Counter[int] = field(default_factory=Counter)
@@ -212,17 +285,9 @@ def send_due(
 ) -> RunReport:
     """Plan, settle old claims, then send up to ``limit`` due messages."""
     report = RunReport()
-    report.settled = settle_claims(
-        db,
-        backend,
-        now=clock(),
-        timeout=float(config.get("SEND_CLAIM_TIMEOUT_SECONDS", DEFAULT_CLAIM_TIMEOUT_SECONDS)),
-    )
+    settings = SendSettings.read(config, backend)
+    report.settled = settle_claims(db, backend, now=clock(), timeout=settings.claim_timeout)
     report.planned = plan_messages(db, now=clock(), channels=backend.channels)
-    max_attempts = int(config.get("SEND_MAX_ATTEMPTS", DEFAULT_MAX_ATTEMPTS))
-    retry_base = float(config.get("SEND_RETRY_SECONDS", DEFAULT_RETRY_SECONDS))
-    gap = 60.0 / max(backend.per_minute, 1)
-    secret = str(config["SECRET_KEY"])
     for _ in range(limit):
         message = claim(db, now=clock())
         if message is None:
@@ -241,27 +306,22 @@ def send_due(
             to=to or "",
             survey=wave.name,
             area=wave.area.name,
-            link=link_for(link_token(secret, contact.id)),
+            link=link_for(link_token(settings.secret, contact.id)),
             reminder=message.step > 0,
             reference=reference(message),
         )
-        message.attempts += 1
-        try:
-            message.provider_ref = backend.send(outgoing)
-            message.state, message.reason = "sent", None
-            report.sent += 1
+        outcome = report.attempt(
+            db,
+            message,
+            partial(backend.send, outgoing),
+            settings=settings,
+            clock=clock,
+            sleep=sleep,
+        )
+        if outcome == "sent":
             report.by_wave[wave.id] += 1
-        except SendFailure as failure:
-            if record_failure(
-                message, failure, now=clock(), max_attempts=max_attempts, retry_base=retry_base
-            ):
-                report.retrying += 1
-            else:
-                report.failed += 1
-                report.failed_by_wave[wave.id] += 1
-        message.updated_at = clock()
-        db.commit()
-        sleep(gap)
+        elif outcome == "failed":
+            report.failed_by_wave[wave.id] += 1
     report.statuses = refresh_statuses(db, backend, limit=limit, now=clock())
     return report
 
@@ -294,6 +354,33 @@ def refresh_statuses(
 
 
 @dataclass(frozen=True)
+class MessageTally:
+    """How many of some messages (one wave's, one update's) the provider accepted,
+    and how many stand in each state: the counts the staff pages show."""
+
+    #: Accepted by Notify or the relay (including any that bounced later).
+    sent: int
+    states: Counter[str]
+
+    @property
+    def delivered(self) -> int:
+        return self.states["delivered"]
+
+    @property
+    def waiting(self) -> int:
+        return self.states["pending"] + self.states["retry"] + self.states["claimed"]
+
+
+def message_tally(db: Session, model: MessageRow, mine: ColumnElement[bool]) -> MessageTally:
+    """The tally of the messages of ``model`` that ``mine`` picks out."""
+    states: Counter[str] = Counter(
+        dict(db.execute(select(model.state, func.count()).where(mine).group_by(model.state)).all())
+    )
+    accepted = db.scalar(select(func.count()).where(mine, model.provider_ref.is_not(None))) or 0
+    return MessageTally(sent=accepted, states=states)
+
+
+@dataclass(frozen=True)
 class WaveSending:
     """The wave page's counts: never who, only how many."""
 
@@ -310,27 +397,13 @@ class WaveSending:
 def wave_sending(db: Session, wave: Wave) -> WaveSending:
     """Counts of people, messages and used links for ``wave``'s contact lists."""
     contacts = db.scalar(select(func.count()).where(WaveContact.wave_id == wave.id)) or 0
-    states = dict(
-        db.execute(
-            select(ContactMessage.state, func.count())
-            .where(ContactMessage.wave_id == wave.id)
-            .group_by(ContactMessage.state)
-        ).all()
-    )
+    tally = message_tally(db, ContactMessage, ContactMessage.wave_id == wave.id)
     failed = dict(
         db.execute(
             select(ContactMessage.reason, func.count())
             .where(ContactMessage.wave_id == wave.id, ContactMessage.state == "failed")
             .group_by(ContactMessage.reason)
         ).all()
-    )
-    accepted = (
-        db.scalar(
-            select(func.count()).where(
-                ContactMessage.wave_id == wave.id, ContactMessage.provider_ref.is_not(None)
-            )
-        )
-        or 0
     )
     used = (
         db.scalar(
@@ -350,9 +423,9 @@ def wave_sending(db: Session, wave: Wave) -> WaveSending:
     )
     return WaveSending(
         contacts=contacts,
-        sent=accepted,
-        delivered=states.get("delivered", 0),
-        waiting=states.get("pending", 0) + states.get("retry", 0) + states.get("claimed", 0),
+        sent=tally.sent,
+        delivered=tally.delivered,
+        waiting=tally.waiting,
         failed={str(k or "unknown"): v for k, v in failed.items()},
         used=used,
         reminders=reminders,

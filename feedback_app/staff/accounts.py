@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -503,6 +504,28 @@ def _membership(db: Session, *, area: LocalArea, person_id: int) -> Membership:
     return membership
 
 
+def _audit_for_person(
+    db: Session,
+    action: str,
+    person: StaffUser,
+    area: LocalArea,
+    actor: StaffUser,
+    **detail: Any,
+) -> None:
+    """Audit what ``actor``, working in ``area``, did to ``person``'s account, in every
+    area the person works in (the caller commits)."""
+    audit.record_for_person(
+        db,
+        action,
+        person=person,
+        user_id=actor.id,
+        area_id=area.id,
+        commit=False,
+        via_area=area.slug,
+        **detail,
+    )
+
+
 def issue_reset_link(
     db: Session, *, area: LocalArea, actor: StaffUser, person_id: int
 ) -> tuple[StaffUser, str]:
@@ -514,15 +537,7 @@ def issue_reset_link(
     """
     person = _membership(db, area=area, person_id=person_id).user
     if not may_manage_account(db, actor=actor, person=person):
-        audit.record_for_person(
-            db,
-            "password_reset_refused",
-            person=person,
-            user_id=actor.id,
-            area_id=area.id,
-            commit=False,
-            via_area=area.slug,
-        )
+        _audit_for_person(db, "password_reset_refused", person, area, actor)
         raise NotYours(
             "You cannot reset this person's password, because they also work in an area"
             " you do not administer. They can ask the service's operator for a reset link."
@@ -530,15 +545,7 @@ def issue_reset_link(
     token = issue_link(
         db, purpose=RESET, area=area, email=person.email, role=None, created_by=actor
     )
-    audit.record_for_person(
-        db,
-        "password_reset_link",
-        person=person,
-        user_id=actor.id,
-        area_id=area.id,
-        commit=False,
-        via_area=area.slug,
-    )
+    _audit_for_person(db, "password_reset_link", person, area, actor)
     return person, token
 
 
@@ -573,17 +580,7 @@ def deactivate(db: Session, *, area: LocalArea, actor: StaffUser, person_id: int
     if signed_out:
         staff_sessions.end_all(db, person.id)
     slugs = sorted(m.area.slug for m in changed)
-    audit.record_for_person(
-        db,
-        "deactivate",
-        person=person,
-        user_id=actor.id,
-        area_id=area.id,
-        commit=False,
-        via_area=area.slug,
-        areas=slugs,
-        signed_out=signed_out,
-    )
+    _audit_for_person(db, "deactivate", person, area, actor, areas=slugs, signed_out=signed_out)
     return AccessChange(person, slugs, signed_out)
 
 
@@ -596,16 +593,7 @@ def reactivate(db: Session, *, area: LocalArea, actor: StaffUser, person_id: int
             "This account was deactivated for the whole service. Ask the service's operator."
         )
     membership.active = True
-    audit.record_for_person(
-        db,
-        "reactivate",
-        person=person,
-        user_id=actor.id,
-        area_id=area.id,
-        commit=False,
-        via_area=area.slug,
-        areas=[area.slug],
-    )
+    _audit_for_person(db, "reactivate", person, area, actor, areas=[area.slug])
     return AccessChange(person, [area.slug])
 
 

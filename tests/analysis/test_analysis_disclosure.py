@@ -10,7 +10,6 @@ range must be at least the documented protection interval.
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -22,6 +21,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analysis import KpiDefinition, compare_waves, describe_wave, to_dict, trend_kpis
 from analysis.disclosure import PROTECTION_INTERVAL
+from tests.support.disclosure_attack import Equations, ward_frame
 
 KPI = KpiDefinition(
     id="k",
@@ -50,44 +50,19 @@ def _frame(seed: int) -> pd.DataFrame:
     rng = random.Random(seed)
     rows = _wave_rows(rng, "b") + _wave_rows(rng, "f")
     rows += [("g", ward, locality, "yes") for ward, locality in WARDS.items()] * 5
-    return pd.DataFrame(
-        {
-            "response_id": [str(i) for i in range(len(rows))],
-            "wave": [r[0] for r in rows],
-            "ward": [r[1] for r in rows],
-            "locality": [r[2] for r in rows],
-            "q": [r[3] for r in rows],
-        }
-    )
+    return ward_frame(rows)
 
 
-class Attacker:
+class Attacker(Equations):
     """Unknowns: respondents per (ward, answer) in one wave; equations from the output."""
 
     def __init__(self) -> None:
-        self.cells = [(ward, answer) for ward in WARDS for answer in ANSWERS]
-        self.rows: list[np.ndarray] = []
-        self.low: list[float] = []
-        self.high: list[float] = []
-        self.targets: list[tuple[str, np.ndarray]] = []
+        super().__init__([(ward, answer) for ward in WARDS for answer in ANSWERS])
 
     def sum_of(self, *, wards: Sequence[str], answers: Sequence[str]) -> np.ndarray:
         return np.array(
             [1.0 if w in wards and a in answers else 0.0 for w, a in self.cells], dtype=float
         )
-
-    def known(self, row: np.ndarray, value: float) -> None:
-        self.rows.append(row)
-        self.low.append(value)
-        self.high.append(value)
-
-    def at_least(self, row: np.ndarray, value: float) -> None:
-        self.rows.append(row)
-        self.low.append(value)
-        self.high.append(math.inf)
-
-    def hidden(self, name: str, row: np.ndarray) -> None:
-        self.targets.append((name, row))
 
     def ranges(self) -> list[tuple[str, float, float]]:
         n = len(self.cells)
@@ -96,20 +71,7 @@ class Attacker:
         # The true counts satisfy every equation: the model must be feasible.
         check = milp(np.zeros(n), integrality=np.ones(n), bounds=bounds, constraints=constraints)
         assert check.status == 0, check.message
-        found = []
-        for name, row in self.targets:
-            ends = []
-            for sign in (1.0, -1.0):
-                result = milp(
-                    sign * row, integrality=np.ones(n), bounds=bounds, constraints=constraints
-                )
-                if sign < 0 and result.status in (3, 4):  # feasible, so unbounded above
-                    ends.append(math.inf)
-                    continue
-                assert result.status == 0, result.message
-                ends.append(sign * result.fun)
-            found.append((name, ends[0], ends[1]))
-        return found
+        return self.target_ranges()
 
 
 def _group(attacker: Attacker, name: str, wards: Sequence[str], published: dict[str, Any]) -> None:
@@ -203,15 +165,7 @@ def test_the_issue_example_two_withheld_groups_of_one() -> None:
     rows = [("f", "w1", "no")] * 50 + [("f", "w3", "no")] * 40
     rows += [("f", "w5", "no"), ("f", "w6", "no")]
     rows += [(wave, w, "yes") for wave in ("b", "g") for w in WARDS for _ in range(20)]
-    frame = pd.DataFrame(
-        {
-            "response_id": [str(i) for i in range(len(rows))],
-            "wave": [r[0] for r in rows],
-            "ward": [r[1] for r in rows],
-            "locality": [WARDS[r[1]] for r in rows],
-            "q": [r[2] for r in rows],
-        }
-    )
+    frame = ward_frame([(wave, ward, WARDS[ward], answer) for wave, ward, answer in rows])
     for name, low, high in attack_wave(frame, "f"):
         if high > 0:
             assert high - low >= PROTECTION_INTERVAL, (name, low, high)

@@ -9,7 +9,6 @@ value of each hidden count. No range may be narrower than the protection interva
 
 from __future__ import annotations
 
-import math
 import random
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -17,62 +16,34 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from scipy.optimize import Bounds, LinearConstraint, milp
 
 from analysis import KpiDefinition, compare_waves, describe_wave, to_dict
 from analysis.disclosure import PROTECTION_INTERVAL, SHOWN_BASE
 from analysis.weighting import PopulationMargins
+from tests.support.disclosure_attack import Equations, ward_frame
 
 WARDS = {"w1": "north", "w2": "north", "w3": "south", "w4": "south", "w5": "east", "w6": "east"}
 Combo = tuple[str, ...]
 
 
-class Attacker:
+class Attacker(Equations):
     """Unknowns: respondents per (ward, answer combination); equations from the output."""
 
     def __init__(self, combos: Sequence[Combo]) -> None:
-        self.cells = [(ward, combo) for ward in WARDS for combo in combos]
-        self.rows: list[np.ndarray] = []
-        self.low: list[float] = []
-        self.high: list[float] = []
-        self.targets: list[tuple[str, np.ndarray]] = []
+        super().__init__([(ward, combo) for ward in WARDS for combo in combos])
 
     def sum_of(self, *, wards: Sequence[str], where: Callable[[Combo], bool]) -> np.ndarray:
         return np.array([1.0 if w in wards and where(c) else 0.0 for w, c in self.cells])
 
-    def known(self, row: np.ndarray, value: float) -> None:
-        self.rows.append(row)
-        self.low.append(value)
-        self.high.append(value)
-
     def at_least_one(self, row: np.ndarray) -> None:
         """A withheld cell that is listed holds someone."""
-        self.rows.append(row)
-        self.low.append(1.0)
-        self.high.append(math.inf)
-
-    def hidden(self, name: str, row: np.ndarray) -> None:
-        self.targets.append((name, row))
+        self.at_least(row, 1.0)
 
     def narrow(self) -> list[tuple[str, float, float]]:
-        n = len(self.cells)
-        constraints = [LinearConstraint(np.array(self.rows), self.low, self.high)]
-        bounds = Bounds(np.zeros(n), np.full(n, np.inf))
-        found = []
-        for name, row in self.targets:
-            ends = []
-            for sign in (1.0, -1.0):
-                result = milp(
-                    sign * row, integrality=np.ones(n), bounds=bounds, constraints=constraints
-                )
-                if sign < 0 and result.status in (3, 4):
-                    ends.append(math.inf)
-                    continue
-                assert result.status == 0, result.message
-                ends.append(sign * result.fun)
-            if ends[1] > 0 and ends[1] - ends[0] < PROTECTION_INTERVAL:
-                found.append((name, ends[0], ends[1]))
-        return found
+        ranges = self.target_ranges()
+        return [
+            (name, lo, hi) for name, lo, hi in ranges if hi > 0 and hi - lo < PROTECTION_INTERVAL
+        ]
 
 
 def _kpi_cell(
@@ -192,15 +163,7 @@ def _frame(seed: int, answers: Sequence[str], *, multiple: bool = False) -> pd.D
                 else:
                     answer = rng.choices(answers, weights=weights)[0]
                 rows.append((wave, ward, locality, answer))
-    return pd.DataFrame(
-        {
-            "response_id": [str(i) for i in range(len(rows))],
-            "wave": [r[0] for r in rows],
-            "ward": [r[1] for r in rows],
-            "locality": [r[2] for r in rows],
-            "q": [r[3] for r in rows],
-        }
-    )
+    return ward_frame(rows)
 
 
 ANSWERS = ("strongly_agree", "agree", "disagree", "dont_know")
@@ -236,15 +199,7 @@ def test_two_kpis_the_example() -> None:
     for ward in ("w2", "w3", "w4", "w5", "w6"):
         rows += [("f", ward, a) for a in ANSWERS[:3] for _ in range(12)]
     rows += [("b", w, "agree") for w in WARDS for _ in range(20)]
-    frame = pd.DataFrame(
-        {
-            "response_id": [str(i) for i in range(len(rows))],
-            "wave": [r[0] for r in rows],
-            "ward": [r[1] for r in rows],
-            "locality": [WARDS[r[1]] for r in rows],
-            "q": [r[2] for r in rows],
-        }
-    )
+    frame = ward_frame([(wave, ward, WARDS[ward], answer) for wave, ward, answer in rows])
     assert _attack(frame, [STRICT, BROAD], [(a,) for a in ANSWERS]) == []
 
 

@@ -27,7 +27,7 @@ from feedback_app import create_app, db
 from feedback_app.migrate import upgrade
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.harness import serving
-from tests.support.staff import PASSWORD, make_area_with_staff, signed_in
+from tests.support.staff import make_area_with_staff, sign_in_page, signed_in
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "images" / "plan"
 #: Most colours a screenshot keeps (text and GOV.UK colours need far fewer).
@@ -151,11 +151,7 @@ def _set_up(app: Any) -> dict[str, Any]:
 
 
 def _sign_in(page: Page, email: str) -> None:
-    page.goto("/staff/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    sign_in_page(page, email)
     assert "/staff/login" not in page.url, "sign-in failed"
 
 

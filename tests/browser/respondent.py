@@ -8,7 +8,7 @@ and the published definition: questions are found by their visible wording
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -97,18 +97,26 @@ def save_and_continue(page: Page) -> None:
     click_and_wait(page, page.get_by_role("button", name="Save and continue"))
 
 
+def question_pages(page: Page, questionnaire: Questionnaire) -> Iterator[SurveyPage]:
+    """Each of ``questionnaire``'s pages the browser is on, one after another, for as
+    long as it is on a question page (at most once per page and once more): the
+    caller answers it and moves on before asking for the next."""
+    for _step in range(len(questionnaire.pages) + 1):
+        page_id = current_page_id(page)
+        if page_id is None:
+            return
+        survey_page = questionnaire.page(page_id)
+        assert survey_page is not None, page.url
+        yield survey_page
+
+
 def walk_to_check_answers(
     page: Page, questionnaire: Questionnaire, answers: Mapping[str, AnswerValue]
 ) -> list[str]:
     """From the first question, answer each page until "Check your answers"; the pages seen."""
     seen: list[str] = []
-    for _step in range(len(questionnaire.pages) + 1):
-        page_id = current_page_id(page)
-        if page_id is None:
-            break
-        survey_page = questionnaire.page(page_id)
-        assert survey_page is not None, page.url
-        seen.append(page_id)
+    for survey_page in question_pages(page, questionnaire):
+        seen.append(survey_page.id)
         answer_page(page, survey_page, answers)
         save_and_continue(page)
     assert page.url.endswith("/check"), f"expected check answers, at {page.url}"

@@ -48,6 +48,7 @@ from tests.browser.respondent import (
     current_page_id,
     open_in,
     press_main_button,
+    question_pages,
     start_in,
 )
 from tests.support.sending import API_KEY, EMAIL_TEMPLATE, SMS_TEMPLATE, notify_stand_in
@@ -119,12 +120,8 @@ def test_every_page_of_a_bundled_survey_is_accessible(
         if audited == reachable and end_pages_audited:
             break
         start_in(page, slug)
-        for _step in range(len(questionnaire.pages) + 1):
-            page_id = current_page_id(page)
-            if page_id is None:
-                break
-            survey_page = questionnaire.page(page_id)
-            assert survey_page is not None, page.url
+        for survey_page in question_pages(page, questionnaire):
+            page_id = survey_page.id
             if page_id not in audited:
                 if not audited:
                     _screenshot(page, questionnaire_id, lang)

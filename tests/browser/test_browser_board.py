@@ -16,6 +16,7 @@ from tests.browser import two_step
 from tests.browser.audit import audit, report
 from tests.browser.harness import LiveServer, NewPage
 from tests.support.page_checks import page_problems
+from tests.support.staff import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -62,11 +63,7 @@ def administrator(live_server: LiveServer) -> str:
 
 
 def _sign_in(page: Page, app: Flask, email: str) -> None:
-    page.goto("/staff/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    sign_in_page(page, email, PASSWORD)
     two_step.complete(page, app, email)
     assert "/staff/login" not in page.url, "sign-in failed"
 

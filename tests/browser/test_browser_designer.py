@@ -5,21 +5,12 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
 
 from tests.browser.audit import audit, report
 from tests.browser.harness import LiveServer, NewPage
-from tests.support.staff import PASSWORD, make_area_with_staff
+from tests.support.staff import make_area_with_staff, sign_in_page
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/staff/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_designer_pages_are_accessible(
@@ -27,7 +18,7 @@ def test_designer_pages_are_accessible(
 ) -> None:
     make_area_with_staff(live_server.app, "designer-a11y")
     page = new_page()
-    _sign_in(page, "coordinator@designer-a11y.example")
+    sign_in_page(page, "coordinator@designer-a11y.example")
     problems: list[str] = []
 
     def check(state: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from tests.browser.audit import audit, report
 from tests.browser.harness import LiveServer, NewPage
 from tests.support.page_checks import page_problems
+from tests.support.staff import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -36,11 +37,7 @@ def test_invitation_links_are_confirmed_on_screen(
         )
         session.commit()
     page = new_page()
-    page.goto("/staff/login")
-    page.locator("#email").fill(EMAIL)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    sign_in_page(page, EMAIL, PASSWORD)
     page.goto(f"/staff/demo/waves/{wave_id}/invitations")
     page.locator("#size").fill("3")
     page.locator("#label").fill("Year 9 families, March letter")

@@ -23,8 +23,8 @@ from tests.browser.harness import LiveServer, NewPage
 from tests.browser.languages import LANGUAGES, direction
 from tests.browser.respondent import (
     answer_page_by_code,
-    current_page_id,
     press_main_button,
+    question_pages,
     start_in,
 )
 
@@ -52,13 +52,8 @@ def test_a_survey_can_be_completed_without_javascript(
     expect(page.locator("html")).to_have_attribute("dir", direction(lang))
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bjs-enabled\b"))
     seen = []
-    for _step in range(len(questionnaire.pages) + 1):
-        page_id = current_page_id(page)
-        if page_id is None:
-            break
-        survey_page = questionnaire.page(page_id)
-        assert survey_page is not None, page.url
-        seen.append(page_id)
+    for survey_page in question_pages(page, questionnaire):
+        seen.append(survey_page.id)
         answer_page_by_code(page, survey_page, answers)
         press_main_button(page)
     assert tuple(seen) == path(questionnaire, answers)

@@ -22,7 +22,7 @@ from feedback_app.review.publishing import publish_version
 from surveys import Questionnaire
 from tests.browser.audit import audit, report
 from tests.browser.harness import LiveServer, NewPage, serving
-from tests.support.staff import PASSWORD, make_area_with_staff
+from tests.support.staff import make_area_with_staff, sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -55,14 +55,6 @@ def _day(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/staff/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def _no_sideways_scroll(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], width  # type: ignore[index]
@@ -73,7 +65,7 @@ def test_a_season_from_design_to_results(
 ) -> None:
     make_area_with_staff(live_server.app, "season")
     coordinator = new_page(**STAFF)
-    _sign_in(coordinator, "coordinator@season.example")
+    sign_in_page(coordinator, "coordinator@season.example")
 
     # Design: a copy of the event feedback questionnaire.
     coordinator.goto("/staff/season/designer/")
@@ -85,7 +77,7 @@ def test_a_season_from_design_to_results(
 
     # Co-production: the parent reviewer previews the real journey (was 403).
     reviewer = new_page(**PHONE)
-    _sign_in(reviewer, "reviewer@season.example")
+    sign_in_page(reviewer, "reviewer@season.example")
     reviewer.goto(draft.replace("/designer/", "/review/").rstrip("/"))
     reviewer.locator("#preview-link").click()
     reviewer.wait_for_load_state()
@@ -176,7 +168,7 @@ def test_a_season_from_design_to_results(
 
     # The officer sees the response.
     officer = new_page(**STAFF)
-    _sign_in(officer, "officer@season.example")
+    sign_in_page(officer, "officer@season.example")
     officer.goto(f"/staff/season/waves/{wave_id}/monitor")
     _shot(officer, "6-officer-monitor")
     # One response: shown as "fewer than 5" so no family can be picked out.

@@ -22,6 +22,7 @@ from tests.browser import two_step
 from tests.browser.audit import audit, report
 from tests.browser.harness import LiveServer, NewPage
 from tests.support.page_checks import page_problems
+from tests.support.staff import sign_in_page
 
 pytestmark = pytest.mark.browser
 
@@ -65,14 +66,6 @@ def administrator(live_server: LiveServer) -> str:
     return EMAIL
 
 
-def _sign_in(page: Page, email: str) -> None:
-    page.goto("/staff/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
-
-
 def _two_step_pages(page: Page, app: Flask, axe_source: str, email: str) -> list[str]:
     """Audit every two-step sign-in page (ADR 0038), error states included, as the
     administrator is made to set it up, signs out, and signs in with a code."""
@@ -93,7 +86,7 @@ def _two_step_pages(page: Page, app: Flask, axe_source: str, email: str) -> list
     page.goto("/staff/account/two-step")
     check("two-step sign-in settings")
     page.get_by_role("button", name="Sign out").click()
-    _sign_in(page, email)
+    sign_in_page(page, email, PASSWORD)
     assert page.url.endswith("/staff/login/code"), page.url
     check("code after the password")
     page.get_by_role("button", name="Continue").click()
@@ -129,7 +122,7 @@ def test_every_linked_staff_page_is_accessible(
     page.get_by_role("button", name="Sign in").click()  # empty: the error state
     problems = audit(page, axe_source, "sign in, with errors")
     problems += [f"{page.url}: {p}" for p in page_problems(page.content(), expect_error=True)]
-    _sign_in(page, administrator)
+    sign_in_page(page, administrator, PASSWORD)
     problems += _two_step_pages(page, live_server.app, axe_source, administrator)
 
     queue = deque(["/staff/demo/"])

@@ -43,6 +43,7 @@ from feedback_app.models import (
     Wave,
 )
 from surveys.model import AnswerType
+from tests.support.waves import add_submitted_response
 
 
 def question_ids(wave: Wave) -> tuple[str, str]:
@@ -58,17 +59,7 @@ def add_response(
 ) -> Response:
     """A submitted response with a free-text and a closed answer, and a theme correction."""
     text_id, closed_id = question_ids(wave)
-    response = Response(
-        wave_id=wave.id,
-        version_id=wave.version_id,
-        token_hash=secrets.token_hex(32),
-        status="submitted",
-        started_at=at,
-        updated_at=at,
-        submitted_at=at,
-    )
-    session.add(response)
-    session.flush()
+    response = add_submitted_response(session, wave, when=at)
     text = Answer(response_id=response.id, question_id=text_id, value=free_text, updated_at=at)
     closed = Answer(response_id=response.id, question_id=closed_id, value="x", updated_at=at)
     session.add_all([text, closed])

@@ -8,10 +8,13 @@ HS256, signed with the secret part of the API key, ``iss`` the service id and
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import socket
 import ssl
 import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -274,3 +277,107 @@ def smtp_server(directory: Path, *, username: str, password: str) -> Iterator[Ma
         yield box
     finally:
         controller.stop()
+
+
+# --- Settings and the worker process, as the sending tests use them ----------------
+
+ROOT = Path(__file__).resolve().parents[2]
+#: The app's secret in the worker process's environment.
+WORKER_SECRET = "test-" + "x" * 40
+#: ``feedback-app send``, run as its own process.
+SEND_COMMAND = [sys.executable, "-c", "from feedback_app.cli import main; main()", "send"]
+#: The Notify templates of the update list's messages (confirmation and update).
+UPDATE_TEMPLATES = {
+    "NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
+    "NOTIFY_UPDATE_CONFIRM_SMS_TEMPLATE_ID": SMS_TEMPLATE,
+    "NOTIFY_UPDATE_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
+    "NOTIFY_UPDATE_SMS_TEMPLATE_ID": SMS_TEMPLATE,
+}
+
+
+def smtp_settings(box: MailBox) -> dict[str, Any]:
+    """The app's settings for sending through ``box`` (STARTTLS and a sign-in)."""
+    return {
+        "SEND_BACKEND": "smtp",
+        "SMTP_HOST": box.host,
+        "SMTP_PORT": box.port,
+        "SMTP_FROM": "send.voice@northshire.example.gov.uk",
+        "SMTP_USERNAME": "relay-user",
+        "SMTP_PASSWORD": "relay-password",
+        "SMTP_STARTTLS": True,
+        "SMTP_CA_FILE": box.ca_file,
+    }
+
+
+def notify_settings(
+    stand_in: NotifyStandIn, *, sms_invitations: bool = False, updates: bool = False
+) -> dict[str, Any]:
+    """The app's settings for sending through the Notify stand-in, retrying at once:
+    invitations by e-mail; with ``sms_invitations`` by text message too, with
+    ``updates`` the update list's messages too."""
+    return {
+        "SEND_BACKEND": "notify",
+        "NOTIFY_API_KEY": API_KEY,
+        "NOTIFY_BASE_URL": stand_in.url,
+        "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
+        **({"NOTIFY_SMS_TEMPLATE_ID": SMS_TEMPLATE} if sms_invitations else {}),
+        **(UPDATE_TEMPLATES if updates else {}),
+        "SEND_RETRY_SECONDS": 0,
+    }
+
+
+def worker_env(database_url: str, stand_in: NotifyStandIn, **extra: str) -> dict[str, str]:
+    """The environment of a ``feedback-app send`` process sending through the Notify
+    stand-in as fast as Notify allows and settling every claim it finds."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": WORKER_SECRET,
+        "SEND_BACKEND": "notify",
+        "NOTIFY_API_KEY": API_KEY,
+        "NOTIFY_BASE_URL": stand_in.url,
+        "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
+        **extra,
+        "SEND_PER_MINUTE": "3000",
+        "SEND_CLAIM_TIMEOUT_SECONDS": "0",
+    }
+
+
+def kill_worker_after(
+    stand_in: NotifyStandIn, env: dict[str, str], *, accepted: int, of: int
+) -> tuple[int, subprocess.CompletedProcess[str]]:
+    """Start ``feedback-app send``, SIGKILL it once Notify has accepted ``accepted``
+    messages (while it waits for Notify's answer), then run it again to the end.
+
+    Returns how many Notify had accepted when the worker was killed (checked to be at
+    least ``accepted`` and fewer than ``of``, all there are to send) and the rerun."""
+    stand_in.delay = 0.3
+    worker = subprocess.Popen(SEND_COMMAND, env=env, cwd=ROOT)
+    deadline = time.monotonic() + 120
+    while len(stand_in.accepted) < accepted and time.monotonic() < deadline:
+        assert worker.poll() is None, "the worker ended before it was killed"
+        time.sleep(0.01)
+    worker.send_signal(signal.SIGKILL)
+    worker.wait(timeout=30)
+    before_kill = len(stand_in.accepted)
+    assert accepted <= before_kill < of
+    stand_in.delay = 0
+    rerun = subprocess.run(
+        SEND_COMMAND, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
+    )
+    assert rerun.returncode == 0, rerun.stderr
+    return before_kill, rerun
+
+
+def code_that_names(packages: tuple[str, ...], words: tuple[str, ...]) -> list[str]:
+    """The Python files of ``packages`` (of feedback_app, or ``analysis``) that name
+    any of ``words``, relative to the repository."""
+    readers = []
+    for package in packages:
+        base = ROOT / ("analysis" if package == "analysis" else f"feedback_app/{package}")
+        for path in base.rglob("*.py"):
+            text = path.read_text(encoding="utf-8")
+            if any(word in text for word in words):
+                readers.append(str(path.relative_to(ROOT)))
+    return readers

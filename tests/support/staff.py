@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from typing import TYPE_CHECKING
 
 import pyotp
 from flask import Flask
@@ -18,6 +19,9 @@ from feedback_app.staff.accounts import create_user
 from feedback_app.staff.areas import create_area
 from feedback_app.staff.roles import Role
 from tests.support.browser import PageBrowser
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 PASSWORD = "correct horse battery staple"
 
@@ -105,3 +109,13 @@ def enter_second_factor(browser: PageBrowser, email: str) -> TestResponse:
     assert kept, "no code left to sign in with"
     browser.get("/staff/login/recovery-code")
     return browser.post("/staff/login/recovery-code", {"code": kept.pop()})
+
+
+def sign_in_page(page: Page, email: str, password: str = PASSWORD) -> None:
+    """Sign in on the staff sign-in page in a real browser (the browser tests' way in);
+    a person with two-step sign-in is left on the page that asks for the code."""
+    page.goto("/staff/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()

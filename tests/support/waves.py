@@ -4,6 +4,8 @@ block in each file."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 from flask import Flask
@@ -11,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app import db
-from feedback_app.models import LocalArea, Wave
+from feedback_app.models import Answer, LocalArea, Response, Wave
 from feedback_app.review.publishing import publish_version, schedule_wave
 from surveys import Questionnaire
 from surveys.library import bundled_questionnaires
@@ -84,3 +86,49 @@ def wave_form_data(**fields: str) -> dict[str, str]:
         "retention_years": "3",
         **fields,
     }
+
+
+def add_submitted_response(
+    session: Session,
+    wave: Wave,
+    answers: Mapping[str, Any] | None = None,
+    *,
+    when: dt.datetime,
+    channel: str = "online",
+    language: str = "en",
+) -> Response:
+    """A response to ``wave`` started, last changed and submitted at ``when``, with
+    ``answers`` (question id -> value), flushed so it has its id."""
+    response = Response(
+        wave_id=wave.id,
+        version_id=wave.version_id,
+        token_hash=secrets.token_hex(32),
+        status="submitted",
+        channel=channel,
+        language=language,
+        started_at=when,
+        updated_at=when,
+        submitted_at=when,
+    )
+    session.add(response)
+    session.flush()
+    session.add_all(
+        Answer(response_id=response.id, question_id=q, value=v) for q, v in (answers or {}).items()
+    )
+    return response
+
+
+def add_later_wave(session: Session, first: Wave, *, slug: str, name: str, days: int) -> Wave:
+    """Another wave of ``first``'s area and version (as an event series has), opening
+    ``days`` after it and never closing; flushed, not committed."""
+    later = Wave(
+        area_id=first.area_id,
+        version_id=first.version_id,
+        slug=slug,
+        name=name,
+        opens_at=first.opens_at + dt.timedelta(days=days),
+        closes_at=None,
+    )
+    session.add(later)
+    session.flush()
+    return later

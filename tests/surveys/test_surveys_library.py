@@ -11,15 +11,8 @@ import surveys
 from surveys import AnswerType, Questionnaire
 from surveys.checks import EASY_READ_MAX_WORDS, sentence_word_counts
 from surveys.library import LIBRARY_DIR, bundled_paths, bundled_questionnaires, kpi_bank
+from tests.support.questionnaires import KPI_QUESTIONS
 
-KPI_QUESTIONS = (
-    "trust_confidence",
-    "help_support_rating",
-    "assessment_information_rating",
-    "influence_change",
-    "listened_to_ehcp",
-    "communication_improved",
-)
 LIBRARY = bundled_questionnaires()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext
@@ -120,20 +121,20 @@ def create_action(
     return action
 
 
+def _audit(session: Session, action: PlanAction, what: str, *, user_id: int, **detail: Any) -> None:
+    """Audit a change to ``action`` (or one of its milestones) by ``user_id``."""
+    audit.record(
+        session, what, user_id=user_id, area_id=action.area_id, plan_action_id=action.id, **detail
+    )
+
+
 def update_action(session: Session, action: PlanAction, data: ActionInput, *, user_id: int) -> None:
     """Change an action's details and commit (the audit names the fields changed)."""
     before = {name: getattr(action, name) for name in FIELDS}
     _fill(action, data)
     changed = [name for name in FIELDS if getattr(action, name) != before[name]]
     action.updated_at = utcnow()
-    audit.record(
-        session,
-        "plan_action_changed",
-        user_id=user_id,
-        area_id=action.area_id,
-        plan_action_id=action.id,
-        fields=changed,
-    )
+    _audit(session, action, "plan_action_changed", fields=changed, user_id=user_id)
 
 
 def set_status(
@@ -168,15 +169,14 @@ def set_status(
     action.updated_at = change.set_at
     action.history.insert(0, change)
     session.flush()
-    audit.record(
+    _audit(
         session,
+        action,
         "plan_action_status_set",
-        user_id=user_id,
-        area_id=action.area_id,
-        plan_action_id=action.id,
         before=before,
         after=status.colour.value,
         status_date=status_date.isoformat(),
+        user_id=user_id,
     )
     return change
 
@@ -188,14 +188,7 @@ def add_milestone(
     milestone = PlanMilestone(action_id=action.id, title=title, due_on=due_on)
     action.milestones.append(milestone)
     session.flush()
-    audit.record(
-        session,
-        "plan_milestone_added",
-        user_id=user_id,
-        area_id=action.area_id,
-        plan_action_id=action.id,
-        milestone_id=milestone.id,
-    )
+    _audit(session, action, "plan_milestone_added", milestone_id=milestone.id, user_id=user_id)
     return milestone
 
 
@@ -209,13 +202,12 @@ def mark_done(
 ) -> None:
     """Record a milestone as done on ``on`` (or not done again when already done)."""
     milestone.done_on = None if milestone.done_on else on
-    audit.record(
+    _audit(
         session,
+        action,
         "plan_milestone_done" if milestone.done_on else "plan_milestone_reopened",
-        user_id=user_id,
-        area_id=action.area_id,
-        plan_action_id=action.id,
         milestone_id=milestone.id,
+        user_id=user_id,
     )
 
 
@@ -226,14 +218,7 @@ def remove_milestone(
     milestone_id = milestone.id
     action.milestones.remove(milestone)
     session.flush()
-    audit.record(
-        session,
-        "plan_milestone_removed",
-        user_id=user_id,
-        area_id=action.area_id,
-        plan_action_id=action.id,
-        milestone_id=milestone_id,
-    )
+    _audit(session, action, "plan_milestone_removed", milestone_id=milestone_id, user_id=user_id)
 
 
 # --- what changed since the last board ----------------------------------------------

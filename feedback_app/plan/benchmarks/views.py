@@ -13,28 +13,15 @@ from feedback_app.plan import service as plans
 from feedback_app.plan.benchmarks import service
 from feedback_app.plan.benchmarks.forms import MAX_CSV, BenchmarkForm, BenchmarkUploadForm
 from feedback_app.plan.forms import ConfirmForm
+from feedback_app.plan.lookups import plan_kpi_or_404, plan_or_404, removal_or_404
 from feedback_app.staff.auth import requires
 from feedback_app.staff.roles import Permission, allows
-from surveys.kpis import KpiBank, KpiDefinition
+from surveys.kpis import KpiBank
 from surveys.problems import QuestionnaireError
 
 bp = Blueprint("plan_benchmarks", __name__, url_prefix="/staff")
 
 Page = str | HttpResponse | tuple[str, int]
-
-
-def _plan_or_404(area: LocalArea) -> KpiBank:
-    plan = plans.area_plan(db.session(), area)
-    if plan is None:
-        abort(404)
-    return plan
-
-
-def _kpi_or_404(plan: KpiBank, kpi_id: str) -> KpiDefinition:
-    kpi = plan.get(kpi_id)
-    if kpi is None:
-        abort(404)
-    return kpi
 
 
 def _save(area: LocalArea, change: KpiBank | None, summary: str) -> list[str]:
@@ -71,8 +58,7 @@ def index(area: LocalArea) -> str:
 @bp.route("/<area_slug>/plan/kpis/<kpi_id>/benchmarks", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def add(area: LocalArea, kpi_id: str) -> Page:
-    plan = _plan_or_404(area)
-    kpi = _kpi_or_404(plan, kpi_id)
+    plan, kpi = plan_kpi_or_404(area, kpi_id)
     form = BenchmarkForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -96,12 +82,7 @@ def add(area: LocalArea, kpi_id: str) -> Page:
 @bp.post("/<area_slug>/plan/kpis/<kpi_id>/benchmarks/<int:number>/remove")
 @requires(Permission.MANAGE_RESULTS)
 def remove(area: LocalArea, kpi_id: str, number: int) -> HttpResponse:
-    plan = _plan_or_404(area)
-    kpi = _kpi_or_404(plan, kpi_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    if not 1 <= number <= len(kpi.benchmarks):
-        abort(404)
+    plan, kpi = removal_or_404(area, kpi_id, number, lambda kpi: kpi.benchmarks)
     figure = kpi.benchmarks[number - 1]
     changed = service.without_figure(plan, kpi.id, number)
     summary = f"Benchmark {figure.comparator} {figure.period} of {kpi.reference or kpi.id} removed"
@@ -114,7 +95,7 @@ def remove(area: LocalArea, kpi_id: str, number: int) -> HttpResponse:
 @bp.route("/<area_slug>/plan/benchmarks/upload", methods=["GET", "POST"])
 @requires(Permission.MANAGE_RESULTS)
 def upload(area: LocalArea) -> Page:
-    plan = _plan_or_404(area)
+    plan = plan_or_404(area)
     form = BenchmarkUploadForm()
     problems: list[str] = []
     if form.validate_on_submit():

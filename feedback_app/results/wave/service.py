@@ -445,10 +445,11 @@ def _series(
     from analysis.wave_results import wave_results  # these run on frames: pandas is loaded
 
     option_order = _option_order(asked)
-    per_period = [
-        analysis.to_dict(
+
+    def results_of(rows: pd.DataFrame, label: str) -> dict[str, Any]:
+        return analysis.to_dict(
             wave_results(
-                frame,
+                rows,
                 wave=label,
                 questions=[q.id for q in asked],
                 option_order=option_order,
@@ -457,8 +458,8 @@ def _series(
                 publication=publication,
             )
         )
-        for label in order
-    ]
+
+    per_period = [results_of(frame, label) for label in order]
     for result in per_period:
         for item in result["questions"]:
             _label_question(item, questionnaire)
@@ -491,18 +492,7 @@ def _series(
         )
         for item in trend["kpis"]:
             item["kpi"]["title"] = _positive_title(item["kpi"], questionnaire)
-    everyone = frame.assign(wave=ALL_EVENTS)
-    together = analysis.to_dict(
-        wave_results(
-            everyone,
-            wave=ALL_EVENTS,
-            questions=[q.id for q in asked],
-            option_order=option_order,
-            kpis=kpis,
-            positive=positives,
-            publication=publication,
-        )
-    )
+    together = results_of(frame.assign(wave=ALL_EVENTS), ALL_EVENTS)
     for item in together["questions"]:
         _label_question(item, questionnaire)
     return {

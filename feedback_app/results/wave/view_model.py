@@ -135,6 +135,10 @@ def report_extra_figures(extras: dict[str, Any]) -> dict[str, Figure]:
     return figures
 
 
+#: The figures of each answer in a table of answers, after what the row is about.
+ANSWER_FIGURES = ("base", "count", "percent", "ci_low", "ci_high", "note")
+
+
 def crosstab_table(result: dict[str, Any]) -> Table:
     """A cross-tabulation, one row per group and answer: labels first, codes after."""
     rows: list[tuple[Cell, ...]] = []
@@ -157,36 +161,14 @@ def crosstab_table(result: dict[str, Any]) -> Table:
     return Table(
         "breakdown",
         gettext("%(question)s, by group", question=result["question_text"]),
-        (
-            "group",
-            "answer",
-            "group_code",
-            "answer_code",
-            "base",
-            "count",
-            "percent",
-            "ci_low",
-            "ci_high",
-            "note",
-        ),
+        ("group", "answer", "group_code", "answer_code", *ANSWER_FIGURES),
         tuple(rows),
         frozenset({"percent", "ci_low", "ci_high"}),
     )
 
 
 #: The columns of a table of every closed question's answers (labels, then codes).
-OPTION_COLUMNS = (
-    "question",
-    "answer",
-    "question_code",
-    "answer_code",
-    "base",
-    "count",
-    "percent",
-    "ci_low",
-    "ci_high",
-    "note",
-)
+OPTION_COLUMNS = ("question", "answer", "question_code", "answer_code", *ANSWER_FIGURES)
 
 
 def _option_rows(outcome: dict[str, Any]) -> list[tuple[Cell, ...]]:

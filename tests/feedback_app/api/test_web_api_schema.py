@@ -8,7 +8,6 @@ results, so the board report behind the KPI endpoints is computed once.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,41 +17,23 @@ import schemathesis
 from flask import Flask
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
-from sqlalchemy import select
 
-from feedback_app import create_app, db
-from feedback_app.api import tokens
+from feedback_app import db
 from feedback_app.api.openapi import document
-from feedback_app.migrate import upgrade
-from feedback_app.models import LocalArea, StaffUser, utcnow
 from tests.feedback_app.api.published import suppression_problems
-from tests.support.staff import make_area_with_staff
+from tests.support.api import demo_app, demo_officer_token
 
 
 @pytest.fixture(scope="module")
 def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str]]:
-    from feedback_app.demo.loading import load_demo
     from feedback_app.demo.results import load_demo_results
 
     path: Path = tmp_path_factory.mktemp("api") / "api.sqlite"
-    url = f"sqlite:///{path}"
-    upgrade(url)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-" + "x" * 40})
-    with app.app_context():
-        load_demo(db.session())
-    make_area_with_staff(app, "demo")
-    make_area_with_staff(app, "north")
+    app = demo_app(f"sqlite:///{path}", "demo", "north")
     with app.app_context():
         session = db.session()
         load_demo_results(session, responses_per_wave=40)
-        user = session.scalars(
-            select(StaffUser).where(StaffUser.email == "officer@demo.example")
-        ).one()
-        area = session.scalars(select(LocalArea).where(LocalArea.slug == "demo")).one()
-        _token, secret = tokens.issue(
-            session, user, name="schemathesis", area_ids=[area.id],
-            expires_at=utcnow() + dt.timedelta(days=1),
-        )  # fmt: skip
+        secret = demo_officer_token(session, "schemathesis")
         session.commit()
     schema.app = app  # every request, probes included, goes to the app in-process (WSGI)
     yield app, secret

@@ -9,7 +9,6 @@ no withheld cell recoverable from its table's total (``published.py``).
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 import secrets
 from collections.abc import Iterator
@@ -21,40 +20,25 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select
 
-from feedback_app import create_app, db
-from feedback_app.api import tokens
+from feedback_app import db
 from feedback_app.definitions import questionnaire_for
-from feedback_app.migrate import upgrade
-from feedback_app.models import Answer, LocalArea, Response, StaffUser, Wave, utcnow
+from feedback_app.models import Answer, Response, Wave
 from surveys import AnswerType
 from tests.feedback_app.api.published import suppression_problems
-from tests.support.staff import make_area_with_staff
+from tests.support.api import demo_app, demo_officer_token
 
 TABLES = ("plan", "waves", "kpis", "kpi-series", "breakdowns")
 
 
 @pytest.fixture(scope="module")
 def small_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Flask, str, list[int]]]:
-    from feedback_app.demo.loading import load_demo
     from feedback_app.demo.results import DEMO_WAVES, load_demo_results
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('suppression') / 'api.sqlite'}"
-    upgrade(url)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test-" + "x" * 40})
-    with app.app_context():
-        load_demo(db.session())
-    make_area_with_staff(app, "demo")
+    app = demo_app(f"sqlite:///{tmp_path_factory.mktemp('suppression') / 'api.sqlite'}", "demo")
     with app.app_context():
         session = db.session()
         load_demo_results(session, responses_per_wave=5)
-        user = session.scalars(
-            select(StaffUser).where(StaffUser.email == "officer@demo.example")
-        ).one()
-        area = session.scalars(select(LocalArea).where(LocalArea.slug == "demo")).one()
-        _token, secret = tokens.issue(
-            session, user, name="property", area_ids=[area.id],
-            expires_at=utcnow() + dt.timedelta(days=1),
-        )  # fmt: skip
+        secret = demo_officer_token(session, "property")
         slugs = [w.slug for w in DEMO_WAVES]
         wave_ids = list(session.scalars(select(Wave.id).where(Wave.slug.in_(slugs))))
         session.commit()

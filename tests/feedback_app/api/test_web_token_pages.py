@@ -12,6 +12,12 @@ from feedback_app.models import ApiToken, AuditEvent, LocalArea
 from tests.support.staff import make_area_with_staff, signed_in
 
 
+def _read_waves(app: Flask, secret: str) -> int:
+    """The status of an API read of north's waves with the token ``secret``."""
+    headers = {"Authorization": f"Bearer {secret}"}
+    return app.test_client().get("/api/areas/north/waves", headers=headers).status_code
+
+
 def test_make_list_and_revoke_a_token(app: Flask) -> None:
     make_area_with_staff(app, "north")
     make_area_with_staff(app, "south")
@@ -36,12 +42,7 @@ def test_make_list_and_revoke_a_token(app: Flask) -> None:
     assert len(secret) >= 40
     listed = browser.get("/staff/north/api-tokens").get_data(as_text=True)
     assert "Board dashboard" in listed and secret not in listed and "Never" in listed
-    assert (
-        app.test_client()
-        .get("/api/areas/north/waves", headers={"Authorization": f"Bearer {secret}"})
-        .status_code
-        == 200
-    )
+    assert _read_waves(app, secret) == 200
     with app.app_context():
         token = db.session().scalars(select(ApiToken)).one()
         assert secret not in token.token_hash
@@ -51,12 +52,7 @@ def test_make_list_and_revoke_a_token(app: Flask) -> None:
     )
     assert revoked.status_code == 302
     assert "Revoked" in browser.get("/staff/north/api-tokens").get_data(as_text=True)
-    assert (
-        app.test_client()
-        .get("/api/areas/north/waves", headers={"Authorization": f"Bearer {secret}"})
-        .status_code
-        == 401
-    )
+    assert _read_waves(app, secret) == 401
     with app.app_context():
         actions = set(db.session().scalars(select(AuditEvent.action)))
     assert {"api_token_created", "api_token_revoked", "api_read", "api_refused"} <= actions

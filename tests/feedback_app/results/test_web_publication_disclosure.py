@@ -19,7 +19,6 @@ from typing import Any
 
 import numpy as np
 from flask import Flask
-from scipy.optimize import Bounds, LinearConstraint, milp
 from sqlalchemy import select
 
 from analysis.disclosure import PROTECTION_INTERVAL
@@ -28,6 +27,7 @@ from feedback_app.demo.results import load_demo_results
 from feedback_app.models import Wave
 from feedback_app.results.data import bank_kpis
 from tests.support.browser import PageBrowser
+from tests.support.disclosure_attack import integer_ranges
 from tests.support.staff import make_area_with_staff, signed_in
 
 PER_WAVE = 30
@@ -63,25 +63,13 @@ class Equations:
         for i, row in enumerate(self.rows):
             for j, coefficient in row.items():
                 matrix[i, j] += coefficient
-        constraints = [LinearConstraint(matrix, self.low, self.high)]
-        bounds = Bounds(np.zeros(n), np.full(n, np.inf))
-        found = []
+        objectives = []
         for name, row in self.targets:
             objective = np.zeros(n)
             for j, coefficient in row.items():
                 objective[j] += coefficient
-            ends = []
-            for sign in (1.0, -1.0):
-                result = milp(
-                    sign * objective, integrality=np.ones(n), bounds=bounds, constraints=constraints
-                )
-                if sign < 0 and result.status in (3, 4):
-                    ends.append(math.inf)
-                    continue
-                assert result.status == 0, (name, result.message)
-                ends.append(sign * result.fun)
-            found.append((name, ends[0], ends[1]))
-        return found
+            objectives.append((name, objective))
+        return integer_ranges(n, list(matrix), self.low, self.high, objectives)
 
 
 def _cell(equations: Equations, name: str, row: dict[str, str], side: str) -> tuple[int, int]:

@@ -25,6 +25,7 @@ from feedback_app.models import (
 )
 from feedback_app.respond import journey
 from feedback_app.results import data
+from tests.support.questionnaires import KPI_QUESTIONS
 from tests.support.staff import make_area_with_staff, signed_in
 
 PER_WAVE = 60
@@ -115,15 +116,7 @@ def test_two_waves_show_analysis_figures_and_only_shared_questions(
     # The annual survey against the short follow-up: only what both ask.
     html = browser.get(f"{BASE}/compare?baseline={first}&follow_up={mid}").get_data(as_text=True)
     tables = set(re.findall(r'<table class="govuk-table" id="q-(\w+)"', html))
-    assert tables == {
-        "plan_type",
-        "trust_confidence",
-        "help_support_rating",
-        "assessment_information_rating",
-        "influence_change",
-        "listened_to_ehcp",
-        "communication_improved",
-    }
+    assert tables == {"plan_type", *KPI_QUESTIONS}
     assert len(re.findall(r'data-kpi="kpi_', html)) == 6
     text = browser.get(f"{BASE}/compare/free-text?baseline={first}&follow_up={mid}")
     assert "These waves share no free-text question" in text.get_data(as_text=True)

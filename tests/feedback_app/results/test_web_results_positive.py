@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import secrets
-from typing import Any
 
 import yaml
 from flask import Flask
@@ -23,11 +21,12 @@ from sqlalchemy import select
 from analysis import question_positive, to_dict
 from analysis.wave_results import wave_results
 from feedback_app import db
-from feedback_app.models import Answer, QuestionnaireVersion, Response, Wave
+from feedback_app.models import QuestionnaireVersion, Wave
 from feedback_app.results import data
 from feedback_app.results.wave import service
 from surveys.loading import parse_questionnaire
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import add_later_wave, add_submitted_response
 
 BASE = "/staff/demo/results/waves"
 
@@ -88,16 +87,9 @@ def _own_version(app: Flask) -> tuple[int, int]:
         session.add(version)
         session.flush()
         first.version_id = version.id
-        second = Wave(
-            area_id=first.area_id,
-            version_id=version.id,
-            slug="demo-event-later",
-            name="Later event",
-            opens_at=first.opens_at + dt.timedelta(days=40),
-            closes_at=None,
+        second = add_later_wave(
+            session, first, slug="demo-event-later", name="Later event", days=40
         )
-        session.add(second)
-        session.flush()
         # First event: 30 excellent, 12 good, 10 poor, 12 don't know (42 of 52
         # positive); the later event: 13 excellent, 10 good, 30 poor (23 of 53).
         plans = {
@@ -108,7 +100,7 @@ def _own_version(app: Flask) -> tuple[int, int]:
             i = 0
             for code, n in plan:
                 for _ in range(n):
-                    _add(
+                    add_submitted_response(
                         session,
                         wave,
                         {
@@ -116,30 +108,11 @@ def _own_version(app: Flask) -> tuple[int, int]:
                             "who_you_are": "parent" if i % 3 else "professional",
                             "event_useful": "agree" if i % 4 else "disagree",
                         },
+                        when=wave.opens_at + dt.timedelta(hours=1),
                     )
                     i += 1
         session.commit()
         return first.id, second.id
-
-
-def _add(session: Any, wave: Wave, answers: dict[str, str]) -> None:
-    when = wave.opens_at + dt.timedelta(hours=1)
-    response = Response(
-        wave_id=wave.id,
-        version_id=wave.version_id,
-        token_hash=secrets.token_hex(32),
-        status="submitted",
-        channel="online",
-        language="en",
-        started_at=when,
-        updated_at=when,
-        submitted_at=when,
-    )
-    session.add(response)
-    session.flush()
-    session.add_all(
-        Answer(response_id=response.id, question_id=q, value=v) for q, v in answers.items()
-    )
 
 
 def _block(html: str, question: str) -> str:

@@ -7,14 +7,14 @@ import datetime as dt
 import io
 import math
 import random
-import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from flask import Flask
 from openpyxl import load_workbook
-from scipy.optimize import Bounds, LinearConstraint, milp
 from sqlalchemy import select
 
 from analysis import to_dict
@@ -22,40 +22,16 @@ from analysis.disclosure import PROTECTION_INTERVAL
 from analysis.wave_results import crosstab, wave_results
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
-from feedback_app.models import Answer, Response, Wave
+from feedback_app.models import Wave
 from feedback_app.results import data
 from feedback_app.results.wave import service
+from tests.support.browser import PageBrowser
+from tests.support.disclosure_attack import integer_ranges
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.waves import add_later_wave, add_submitted_response
 
 BASE = "/staff/demo/results/waves"
 MILESTONES = ("week_6", "week_16", "week_20")
-
-
-def _add(
-    session: Any,
-    wave: Wave,
-    answers: dict[str, Any],
-    *,
-    when: dt.datetime,
-    channel: str = "online",
-    language: str = "en",
-) -> None:
-    response = Response(
-        wave_id=wave.id,
-        version_id=wave.version_id,
-        token_hash=secrets.token_hex(32),
-        status="submitted",
-        channel=channel,
-        language=language,
-        started_at=when,
-        updated_at=when,
-        submitted_at=when,
-    )
-    session.add(response)
-    session.flush()
-    session.add_all(
-        Answer(response_id=response.id, question_id=q, value=v) for q, v in answers.items()
-    )
 
 
 def _wave(app: Flask, slug: str) -> int:
@@ -63,6 +39,31 @@ def _wave(app: Flask, slug: str) -> int:
         wave = db.session().scalar(select(Wave).where(Wave.slug == slug))
         assert wave is not None
         return wave.id
+
+
+def _officer_with(app: Flask, make_wave: Callable[[Flask], int]) -> tuple[PageBrowser, int]:
+    """The demo area's officer, signed in, and the wave ``make_wave`` makes (after the
+    area's staff, as each test here needs them)."""
+    make_area_with_staff(app, "demo")
+    wave_id = make_wave(app)
+    return signed_in(app.test_client(), "officer@demo.example"), wave_id
+
+
+def _ok_html(browser: PageBrowser, url: str) -> str:
+    """The page at ``url``, checked to answer 200."""
+    page = browser.get(url)
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
+@contextmanager
+def _wave_in_request(app: Flask, wave_id: int) -> Iterator[tuple[Any, Wave]]:
+    """A request context, its session and wave ``wave_id`` in it."""
+    with app.test_request_context():
+        session = db.session()
+        wave = session.get(Wave, wave_id)
+        assert wave is not None
+        yield session, wave
 
 
 def _milestone_responses(app: Flask) -> int:
@@ -80,7 +81,7 @@ def _milestone_responses(app: Flask) -> int:
             if stage == "week_6":
                 answers["understand_next"] = rng.choice(["yes", "yes", "no"])
             answers["professionals_count"] = rng.randint(0, 5)
-            _add(
+            add_submitted_response(
                 session,
                 wave,
                 answers,
@@ -94,19 +95,12 @@ def _milestone_responses(app: Flask) -> int:
 def test_single_wave_results_equal_analysis_and_report_in_three_formats(
     app: Flask, demo: dict[str, str]
 ) -> None:
-    make_area_with_staff(app, "demo")
-    wave_id = _milestone_responses(app)
-    browser = signed_in(app.test_client(), "officer@demo.example")
-    page = browser.get(f"{BASE}/{wave_id}")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    browser, wave_id = _officer_with(app, _milestone_responses)
+    html = _ok_html(browser, f"{BASE}/{wave_id}")
     # Labels, never codes.
     assert "Week 16: the draft EHC plan" in html
     assert ">week_16<" not in html
-    with app.test_request_context():
-        session = db.session()
-        wave = session.get(Wave, wave_id)
-        assert wave is not None
+    with _wave_in_request(app, wave_id) as (session, wave):
         frame = data.wave_frame(session, [wave])
         label = data.wave_labels([wave])[wave.id]
         expected = to_dict(
@@ -148,33 +142,22 @@ def test_single_wave_results_equal_analysis_and_report_in_three_formats(
 def test_a_wave_with_no_responses_has_a_results_page_and_report(
     app: Flask, demo: dict[str, str]
 ) -> None:
-    make_area_with_staff(app, "demo")
-    wave_id = _wave(app, "demo-parent-annual")
-    browser = signed_in(app.test_client(), "officer@demo.example")
+    browser, wave_id = _officer_with(app, lambda app: _wave(app, "demo-parent-annual"))
     for path in ("", "/report", "/report.xlsx", "/periods", "/series", "/breakdown"):
         assert browser.get(f"{BASE}/{wave_id}{path}").status_code == 200, path
 
 
 def test_milestone_wave_by_milestone_and_by_quarter(app: Flask, demo: dict[str, str]) -> None:
-    make_area_with_staff(app, "demo")
-    wave_id = _milestone_responses(app)
-    browser = signed_in(app.test_client(), "officer@demo.example")
+    browser, wave_id = _officer_with(app, _milestone_responses)
     # By milestone: a breakdown by the wave's own closed question (was a 404).
-    page = browser.get(f"{BASE}/{wave_id}/breakdown?question=understand_next&by=milestone")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    html = _ok_html(browser, f"{BASE}/{wave_id}/breakdown?question=understand_next&by=milestone")
     assert "Week 6: the decision whether to assess" in html
     # By quarter: three quarters, each with its base, and the change between them.
-    page = browser.get(f"{BASE}/{wave_id}/periods?every=quarter")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    html = _ok_html(browser, f"{BASE}/{wave_id}/periods?every=quarter")
     for quarter in ("2026 Q1", "2026 Q2", "2026 Q3"):
         assert f'data-period="{quarter}"' in html or quarter in html
     assert "2026 Q1 to 2026 Q2" in html
-    with app.test_request_context():
-        session = db.session()
-        wave = session.get(Wave, wave_id)
-        assert wave is not None
+    with _wave_in_request(app, wave_id) as (session, wave):
         result = service.periods(session, wave.area, [wave], every="quarter")
     assert result["periods"] == ["2026 Q1", "2026 Q2", "2026 Q3"]
     bases = [
@@ -198,19 +181,10 @@ def test_event_series_one_event_or_all_together(app: Flask, demo: dict[str, str]
         session = db.session()
         first = session.scalar(select(Wave).where(Wave.slug == "demo-event-feedback"))
         assert first is not None
-        second = Wave(
-            area_id=first.area_id,
-            version_id=first.version_id,
-            slug="demo-event-two",
-            name="Second event",
-            opens_at=first.opens_at + dt.timedelta(days=30),
-            closes_at=None,
-        )
-        session.add(second)
-        session.flush()
+        second = add_later_wave(session, first, slug="demo-event-two", name="Second event", days=30)
         for wave, yes in ((first, 20), (second, 35)):
             for i in range(40):
-                _add(
+                add_submitted_response(
                     session,
                     wave,
                     {"event_useful": "agree" if i < yes else "disagree"},
@@ -221,14 +195,9 @@ def test_event_series_one_event_or_all_together(app: Flask, demo: dict[str, str]
     browser = signed_in(app.test_client(), "officer@demo.example")
     one = browser.get(f"{BASE}/{first_id}")
     assert one.status_code == 200
-    page = browser.get(f"{BASE}/{second_id}/series")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    html = _ok_html(browser, f"{BASE}/{second_id}/series")
     assert "All events together" in html and "Second event" in html
-    with app.test_request_context():
-        session = db.session()
-        wave = session.get(Wave, second_id)
-        assert wave is not None
+    with _wave_in_request(app, second_id) as (session, wave):
         waves = service.series_waves(session, wave.area, wave)
         result = service.periods(session, wave.area, waves, every="wave", by_wave=True)
     together = next(q for q in result["together"]["questions"] if q["question"] == "event_useful")
@@ -285,22 +254,7 @@ def _attack(table: dict[str, Any], counts: np.ndarray) -> list[tuple[str, float,
             else:
                 assert not 1 <= option["count"] <= 4
                 known(expr, option["count"])
-    constraints = [LinearConstraint(np.array(rows), low, high)]
-    bounds = Bounds(np.zeros(n), np.full(n, np.inf))
-    found = []
-    for name, expr in targets:
-        ends = []
-        for sign in (1.0, -1.0):
-            result = milp(
-                sign * expr, integrality=np.ones(n), bounds=bounds, constraints=constraints
-            )
-            if sign < 0 and result.status in (3, 4):
-                ends.append(math.inf)
-                continue
-            assert result.status == 0, result.message
-            ends.append(sign * result.fun)
-        found.append((name, ends[0], ends[1]))
-    return found
+    return integer_ranges(n, rows, low, high, targets)
 
 
 def _role_frame(seed: int) -> tuple[pd.DataFrame, np.ndarray]:
@@ -364,7 +318,7 @@ def _custom_question_wave(app: Flask) -> int:
         ]
         for differently, useful, n in plan:
             for _ in range(n):
-                _add(
+                add_submitted_response(
                     session,
                     wave,
                     {"do_differently": differently, "event_useful": useful},
@@ -377,17 +331,10 @@ def _custom_question_wave(app: Flask) -> int:
 def test_breakdown_by_a_custom_question_withholds_small_cells_on_the_page(
     app: Flask, demo: dict[str, str]
 ) -> None:
-    make_area_with_staff(app, "demo")
-    wave_id = _custom_question_wave(app)
-    browser = signed_in(app.test_client(), "officer@demo.example")
-    page = browser.get(f"{BASE}/{wave_id}/breakdown?question=event_useful&by=do_differently")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    browser, wave_id = _officer_with(app, _custom_question_wave)
+    html = _ok_html(browser, f"{BASE}/{wave_id}/breakdown?question=event_useful&by=do_differently")
     assert "withheld" in html
-    with app.test_request_context():
-        session = db.session()
-        wave = session.get(Wave, wave_id)
-        assert wave is not None
+    with _wave_in_request(app, wave_id) as (session, wave):
         table = service.cross(
             session, wave.area, wave, question_id="event_useful", by="do_differently",
             publication=True,
@@ -415,9 +362,7 @@ def test_breakdown_by_a_custom_question_withholds_small_cells_on_the_page(
 def test_unknown_breakdown_choices_are_404_and_same_question_is_400(
     app: Flask, demo: dict[str, str]
 ) -> None:
-    make_area_with_staff(app, "demo")
-    wave_id = _wave(app, "demo-event-feedback")
-    browser = signed_in(app.test_client(), "officer@demo.example")
+    browser, wave_id = _officer_with(app, lambda app: _wave(app, "demo-event-feedback"))
     assert browser.get(f"{BASE}/{wave_id}/breakdown?question=nope").status_code == 404
     assert browser.get(f"{BASE}/{wave_id}/breakdown?by=nope").status_code == 404
     same = browser.get(f"{BASE}/{wave_id}/breakdown?question=event_useful&by=do_differently")
@@ -481,9 +426,7 @@ def test_coordinator_chooses_the_groups_a_wave_is_monitored_by(
         f"{monitor}/groups", data={"csrf_token": token, "question": "milestone"}
     )
     assert saved.status_code == 302
-    page = browser.get(f"{monitor}?by=milestone")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    html = _ok_html(browser, f"{monitor}?by=milestone")
     assert 'data-group="week_16"' in html and "Week 16: the draft EHC plan" in html
     # Population counts per group of the chosen question, then reach on results.
     with app.app_context():
@@ -523,15 +466,11 @@ def _sheet_rows(data: bytes, name: str) -> list[dict[str, Any]]:
 def test_report_carries_the_chosen_breakdown_with_no_recoverable_small_cell(
     app: Flask, demo: dict[str, str]
 ) -> None:
-    make_area_with_staff(app, "demo")
-    wave_id = _custom_question_wave(app)
-    browser = signed_in(app.test_client(), "officer@demo.example")
+    browser, wave_id = _officer_with(app, _custom_question_wave)
     chosen = "question=event_useful&by=do_differently"
     offered = browser.get(f"{BASE}/{wave_id}/breakdown?{chosen}").get_data(as_text=True)
     assert f"/report?{chosen}" in offered.replace("&amp;", "&")  # "Add to the report"
-    page = browser.get(f"{BASE}/{wave_id}/report?{chosen}")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    html = _ok_html(browser, f"{BASE}/{wave_id}/report?{chosen}")
     assert "Breakdown: Today" in html and "by group" not in html
     table = html[html.index('id="crosstab"') : html.index("</table>", html.index('id="crosstab"'))]
     # Labels, never codes; the count of 3 is withheld, not printed.
@@ -580,14 +519,10 @@ def test_report_carries_the_chosen_breakdown_with_no_recoverable_small_cell(
 def test_report_carries_the_chosen_periods_and_refuses_bad_choices(
     app: Flask, demo: dict[str, str]
 ) -> None:
-    make_area_with_staff(app, "demo")
-    wave_id = _milestone_responses(app)
-    browser = signed_in(app.test_client(), "officer@demo.example")
+    browser, wave_id = _officer_with(app, _milestone_responses)
     offered = browser.get(f"{BASE}/{wave_id}/periods?every=quarter").get_data(as_text=True)
     assert "/report?every=quarter" in offered
-    page = browser.get(f"{BASE}/{wave_id}/report?every=quarter")
-    assert page.status_code == 200
-    html = page.get_data(as_text=True)
+    html = _ok_html(browser, f"{BASE}/{wave_id}/report?every=quarter")
     assert "By quarter" in html and "2026 Q1 to 2026 Q2" in html
     assert "Week 6: the decision whether to assess" in html
     xlsx = browser.get(f"{BASE}/{wave_id}/report.xlsx?every=quarter")

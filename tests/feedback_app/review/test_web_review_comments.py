@@ -11,6 +11,7 @@ from sqlalchemy import select
 from feedback_app import db
 from feedback_app.designer.drafts import save_draft
 from feedback_app.models import AuditEvent, DraftComment, QuestionnaireDraft, StaffUser
+from tests.support.browser import PageBrowser
 from tests.support.drafts import make_draft
 from tests.support.staff import make_area_with_staff, signed_in
 
@@ -28,6 +29,17 @@ def _new_revision(app: Flask, draft_id: int) -> None:
         draft = db.session().get(QuestionnaireDraft, draft_id)
         assert draft is not None
         save_draft(db.session(), draft, definition=draft.definition, user=None, summary="tidied")
+
+
+def _on_a_draft(app: Flask, role: str) -> tuple[PageBrowser, str, int]:
+    """North's ``role``, signed in and on the review page of a new draft; that page's
+    address and the draft's id."""
+    make_area_with_staff(app, "north")
+    draft_id = make_draft(app)
+    url = f"/staff/north/review/{draft_id}"
+    browser = signed_in(app.test_client(), f"{role}@north.example")
+    browser.get(url)
+    return browser, url, draft_id
 
 
 def test_comment_reply_and_resolve_record_who_and_when(app: Flask) -> None:
@@ -83,11 +95,7 @@ def test_comment_reply_and_resolve_record_who_and_when(app: Flask) -> None:
 
 
 def test_an_empty_or_too_long_comment_is_a_clear_error_and_writes_nothing(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    draft_id = make_draft(app)
-    url = f"/staff/north/review/{draft_id}"
-    reviewer = signed_in(app.test_client(), "reviewer@north.example")
-    reviewer.get(url)
+    reviewer, url, _ = _on_a_draft(app, "reviewer")
     page = reviewer.post(f"{url}/comments", {"question_id": "need", "body": "   "})
     assert page.status_code == 400
     html = page.get_data(as_text=True)
@@ -103,11 +111,7 @@ def test_an_empty_or_too_long_comment_is_a_clear_error_and_writes_nothing(app: F
 
 
 def test_reviewers_cannot_reply_resolve_download_or_publish(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    draft_id = make_draft(app)
-    url = f"/staff/north/review/{draft_id}"
-    reviewer = signed_in(app.test_client(), "reviewer@north.example")
-    reviewer.get(url)
+    reviewer, url, _ = _on_a_draft(app, "reviewer")
     reviewer.post(f"{url}/comments", {"question_id": "need", "body": "Clear"})
     (comment,) = _comments(app)
     token = reviewer.csrf_token()
@@ -131,11 +135,7 @@ def test_other_areas_drafts_are_not_found(app: Flask) -> None:
 
 
 def test_evidence_csv_lists_revisions_and_comments_with_formulas_neutralised(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    draft_id = make_draft(app)
-    url = f"/staff/north/review/{draft_id}"
-    reviewer = signed_in(app.test_client(), "reviewer@north.example")
-    reviewer.get(url)
+    reviewer, url, draft_id = _on_a_draft(app, "reviewer")
     reviewer.post(
         f"{url}/comments",
         {"question_id": "trust_confidence", "body": '=HYPERLINK("http://evil.example","x")'},
@@ -183,11 +183,7 @@ def test_evidence_csv_lists_revisions_and_comments_with_formulas_neutralised(app
 
 
 def test_an_empty_reply_is_an_error_next_to_its_comment(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    draft_id = make_draft(app)
-    url = f"/staff/north/review/{draft_id}"
-    coordinator = signed_in(app.test_client(), "coordinator@north.example")
-    coordinator.get(url)
+    coordinator, url, _ = _on_a_draft(app, "coordinator")
     coordinator.post(f"{url}/comments", {"question_id": "need", "body": "Add autism?"})
     (comment,) = _comments(app)
     page = coordinator.post(f"{url}/comments/{comment.id}/reply", {"body": ""})

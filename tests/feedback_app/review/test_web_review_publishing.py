@@ -15,24 +15,10 @@ from feedback_app.models import (
     QuestionnaireVersion,
 )
 from surveys import Questionnaire
-from surveys.library import bundled_questionnaires
+from tests.support.browser import PageBrowser
 from tests.support.drafts import make_draft
+from tests.support.questionnaires import annual, with_question_changed
 from tests.support.staff import make_area_with_staff, signed_in
-
-
-def _annual() -> Questionnaire:
-    return bundled_questionnaires()["parent_annual"]
-
-
-def _changed(q: Questionnaire, question_id: str, **update: Any) -> Questionnaire:
-    pages = []
-    for page in q.pages:
-        questions = tuple(
-            question.model_copy(update=update) if question.id == question_id else question
-            for question in page.questions
-        )
-        pages.append(page.model_copy(update={"questions": questions}))
-    return q.model_copy(update={"pages": tuple(pages)})
 
 
 def _save(app: Flask, draft_id: int, definition: str | Questionnaire) -> None:
@@ -78,7 +64,11 @@ def test_publishing_makes_versions_and_never_changes_an_old_one(app: Flask) -> N
     assert "Nothing has changed since version 1" in page.get_data(as_text=True)
     assert len(_versions(app)) == 1
 
-    _save(app, draft_id, _changed(_annual(), "plan_type", text="What help does your child get?"))
+    _save(
+        app,
+        draft_id,
+        with_question_changed(annual(), "plan_type", text="What help does your child get?"),
+    )
     coordinator.get(url)
     page = coordinator.post(f"{url}/publish")
     assert "Published as version 2" in page.get_data(as_text=True)
@@ -110,16 +100,27 @@ def test_a_draft_with_problems_is_refused_with_the_problems_listed(app: Flask) -
     assert _publish_events(app) == []
 
 
-def test_changing_a_kpi_question_needs_confirmation(app: Flask) -> None:
+def _kpi_question_changed_after_version_1(
+    app: Flask, question_id: str, **update: Any
+) -> tuple[PageBrowser, str]:
+    """An officer publishes version 1 of a draft of the annual survey, then the draft's
+    question ``question_id`` is changed; the officer, on the draft's review page, and
+    that page's address."""
     make_area_with_staff(app, "north")
     draft_id = make_draft(app, title="Parent survey")
     url = f"/staff/north/review/{draft_id}"
     officer = signed_in(app.test_client(), "officer@north.example")
     officer.get(url)
     officer.post(f"{url}/publish")
-    _save(app, draft_id, _changed(_annual(), "trust_confidence", text="I trust the council"))
-
+    _save(app, draft_id, with_question_changed(annual(), question_id, **update))
     officer.get(url)
+    return officer, url
+
+
+def test_changing_a_kpi_question_needs_confirmation(app: Flask) -> None:
+    officer, url = _kpi_question_changed_after_version_1(
+        app, "trust_confidence", text="I trust the council"
+    )
     page = officer.post(f"{url}/publish")
     assert page.status_code == 200
     assert page.request.path == f"{url}/publish"
@@ -144,17 +145,12 @@ def test_changing_a_kpi_question_needs_confirmation(app: Flask) -> None:
 
 
 def test_changing_kpi_options_is_explained(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    draft_id = make_draft(app, title="Parent survey")
-    url = f"/staff/north/review/{draft_id}"
-    officer = signed_in(app.test_client(), "officer@north.example")
-    officer.get(url)
-    officer.post(f"{url}/publish")
-    question = _annual().question("help_support_rating")
+    question = annual().question("help_support_rating")
     assert question is not None
     options = tuple(o for o in question.options if o.code != "neither")
-    _save(app, draft_id, _changed(_annual(), "help_support_rating", options=options))
-    officer.get(url)
+    officer, url = _kpi_question_changed_after_version_1(
+        app, "help_support_rating", options=options
+    )
     html = officer.post(f"{url}/publish").get_data(as_text=True)
     assert "The answer options have changed." in html and "KPI 4/2" in html
     assert "neither: Neither good nor poor" in html

@@ -8,10 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -36,17 +33,17 @@ from feedback_app.sending.worker import RunReport, send_due
 from tests.support.browser import PageBrowser
 from tests.support.sending import (
     API_KEY,
-    EMAIL_TEMPLATE,
-    SMS_TEMPLATE,
-    MailBox,
-    NotifyStandIn,
+    ROOT,
+    SEND_COMMAND,
+    code_that_names,
+    kill_worker_after,
+    notify_settings,
     notify_stand_in,
     smtp_server,
+    smtp_settings,
+    worker_env,
 )
 from tests.support.staff import make_area_with_staff, signed_in
-
-ROOT = Path(__file__).resolve().parents[3]
-SECRET = "test-" + "x" * 40
 
 
 def _wave_id(app: Flask, slug: str) -> int:
@@ -101,30 +98,6 @@ def _send(app: Flask, settings: dict[str, Any], **kwargs: Any) -> RunReport:
             session.close()
 
 
-def _smtp_settings(box: MailBox) -> dict[str, Any]:
-    return {
-        "SEND_BACKEND": "smtp",
-        "SMTP_HOST": box.host,
-        "SMTP_PORT": box.port,
-        "SMTP_FROM": "send.voice@northshire.example.gov.uk",
-        "SMTP_USERNAME": "relay-user",
-        "SMTP_PASSWORD": "relay-password",
-        "SMTP_STARTTLS": True,
-        "SMTP_CA_FILE": box.ca_file,
-    }
-
-
-def _notify_settings(stand_in: NotifyStandIn) -> dict[str, Any]:
-    return {
-        "SEND_BACKEND": "notify",
-        "NOTIFY_API_KEY": API_KEY,
-        "NOTIFY_BASE_URL": stand_in.url,
-        "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-        "NOTIFY_SMS_TEMPLATE_ID": SMS_TEMPLATE,
-        "SEND_RETRY_SECONDS": 0,
-    }
-
-
 def test_a_list_is_checked_whole_and_bad_rows_are_listed(app: Flask, demo: dict[str, str]) -> None:
     browser, wave_id = _coordinator(app, demo)
     bad = "email,mobile\na@example.org,\nnot-an-address,\n,0123\nb@example.org,07700 900123\n"
@@ -162,7 +135,7 @@ def test_smtp_sends_each_person_their_link_and_reminds_only_unused(
     browser, wave_id = _coordinator(app, demo)
     _upload(browser, wave_id, "email\nann@example.org\nbob@example.org\n,\n")
     with smtp_server(tmp_path, username="relay-user", password="relay-password") as box:
-        first = _send(app, _smtp_settings(box))
+        first = _send(app, smtp_settings(box))
         assert (first.sent, first.failed) == (2, 0)
         assert box.received_by("ann@example.org") == 1 and box.logins == ["relay-user"] * 2
         _rcpts, message = box.messages[0]
@@ -172,7 +145,7 @@ def test_smtp_sends_each_person_their_link_and_reminds_only_unused(
         opened = app.test_client().get(link.removeprefix("http://localhost"))
         assert opened.status_code in (200, 302)
         # Nothing more to send until a reminder is due.
-        assert _send(app, _smtp_settings(box)).sent == 0
+        assert _send(app, smtp_settings(box)).sent == 0
         with app.app_context():
             session = db.session()
             ann = session.scalar(select(WaveContact).where(WaveContact.email == "ann@example.org"))
@@ -184,12 +157,12 @@ def test_smtp_sends_each_person_their_link_and_reminds_only_unused(
             )
             session.add(WaveReminder(wave_id=wave_id, step=1, send_on=dt.date.today()))
             session.commit()
-        reminded = _send(app, _smtp_settings(box))
+        reminded = _send(app, smtp_settings(box))
         assert reminded.sent == 1
         assert box.received_by("ann@example.org") == 1
         assert box.received_by("bob@example.org") == 2
         assert "Reminder" in str(box.messages[-1][1]["Subject"])
-        assert _send(app, _smtp_settings(box)).sent == 0
+        assert _send(app, smtp_settings(box)).sent == 0
 
 
 def test_smtp_never_resends_a_claim_left_by_a_dead_worker(
@@ -212,7 +185,7 @@ def test_smtp_never_resends_a_claim_left_by_a_dead_worker(
                 )
             )
             session.commit()
-        report = _send(app, _smtp_settings(box))
+        report = _send(app, smtp_settings(box))
         assert (report.settled, report.sent) == (1, 0)
         assert box.messages == []
         with app.app_context():
@@ -231,7 +204,7 @@ def test_notify_sends_retries_and_reports_delivery(app: Flask, demo: dict[str, s
     )
     with notify_stand_in() as stand_in:
         stand_in.script["flaky@example.org"] = [429, 500]
-        settings = {**_notify_settings(stand_in), "SEND_RETRY_SECONDS": 3600}
+        settings = {**notify_settings(stand_in, sms_invitations=True), "SEND_RETRY_SECONDS": 3600}
         first = _send(app, settings)
         assert (first.sent, first.failed, first.retrying) == (3, 1, 1)  # 429: back off 1 h
         assert _send(app, settings).sent == 0  # not due yet
@@ -262,7 +235,9 @@ def test_a_wrong_api_key_is_refused_by_the_notify_stand_in(
     _upload(browser, wave_id, "email\nann@example.org\n")
     with notify_stand_in() as stand_in:
         wrong = API_KEY[:-36] + "00000000-0000-0000-0000-000000000000"
-        report = _send(app, {**_notify_settings(stand_in), "NOTIFY_API_KEY": wrong})
+        report = _send(
+            app, {**notify_settings(stand_in, sms_invitations=True), "NOTIFY_API_KEY": wrong}
+        )
         assert report.sent == 0 and stand_in.refused_tokens >= 1 and stand_in.accepted == []
 
 
@@ -275,34 +250,8 @@ def test_a_worker_killed_mid_batch_never_sends_twice(
     people = [f"person{n}@example.org" for n in range(12)]
     _upload(browser, wave_id, "email\n" + "\n".join(people) + "\n")
     with notify_stand_in() as stand_in:
-        stand_in.delay = 0.3
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": SECRET,
-            "SEND_BACKEND": "notify",
-            "NOTIFY_API_KEY": API_KEY,
-            "NOTIFY_BASE_URL": stand_in.url,
-            "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-            "SEND_PER_MINUTE": "3000",
-            "SEND_CLAIM_TIMEOUT_SECONDS": "0",
-        }
-        command = [sys.executable, "-c", "from feedback_app.cli import main; main()", "send"]
-        worker = subprocess.Popen(command, env=env, cwd=ROOT)
-        deadline = time.monotonic() + 120
-        while len(stand_in.accepted) < 5 and time.monotonic() < deadline:
-            assert worker.poll() is None, "the worker ended before it was killed"
-            time.sleep(0.01)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-        before_kill = len(stand_in.accepted)
-        assert 5 <= before_kill < len(people)
-        stand_in.delay = 0
-        rerun = subprocess.run(
-            command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
-        )
-        assert rerun.returncode == 0, rerun.stderr
+        env = worker_env(database_url, stand_in)
+        before_kill, rerun = kill_worker_after(stand_in, env, accepted=5, of=len(people))
         assert "settled 1 interrupted" in rerun.stdout
         assert sorted(m["to"] for m in stand_in.accepted) == sorted(people)
     with app.app_context():
@@ -316,8 +265,9 @@ def test_a_worker_killed_mid_batch_never_sends_twice(
 def test_send_without_a_back_end_exits_2(app: Flask, database_url: str) -> None:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "DATABASE_URL": database_url}
     env.pop("SEND_BACKEND", None)
-    command = [sys.executable, "-c", "from feedback_app.cli import main; main()", "send"]
-    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        SEND_COMMAND, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 2 and "SEND_BACKEND" in done.stderr
 
 
@@ -374,16 +324,10 @@ def test_no_results_query_or_download_can_reach_a_contact() -> None:
         assert not targets & contact_tables, name
     invitation = {fk.column.table.name for fk in Base.metadata.tables["invitation"].foreign_keys}
     assert not invitation & (answer_tables | contact_tables)
-    readers = []
-    for package in ("results", "review", "monitor", "quality", "actions", "analysis"):
-        base = ROOT / ("analysis" if package == "analysis" else f"feedback_app/{package}")
-        for path in base.rglob("*.py"):
-            text = path.read_text(encoding="utf-8")
-            if any(
-                word in text
-                for word in ("WaveContact", "ContactMessage", "wave_contact", "sending")
-            ):
-                readers.append(str(path.relative_to(ROOT)))
+    readers = code_that_names(
+        ("results", "review", "monitor", "quality", "actions", "analysis"),
+        ("WaveContact", "ContactMessage", "wave_contact", "sending"),
+    )
     assert readers == []
 
 

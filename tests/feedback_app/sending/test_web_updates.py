@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -42,46 +37,19 @@ from feedback_app.sending import updates
 from feedback_app.sending.backends import backend_from_config
 from tests.support.browser import PageBrowser
 from tests.support.sending import (
-    API_KEY,
     EMAIL_TEMPLATE,
-    SMS_TEMPLATE,
     MailBox,
-    NotifyStandIn,
+    code_that_names,
+    kill_worker_after,
+    notify_settings,
     notify_stand_in,
     smtp_server,
+    smtp_settings,
+    worker_env,
 )
 from tests.support.staff import make_area_with_staff, signed_in
 
-ROOT = Path(__file__).resolve().parents[3]
-SECRET = "test-" + "x" * 40
 LINK = re.compile(r"http://localhost/updates/(confirm|leave)/([0-9a-f]+)")
-
-
-def _smtp(box: MailBox) -> dict[str, Any]:
-    return {
-        "SEND_BACKEND": "smtp",
-        "SMTP_HOST": box.host,
-        "SMTP_PORT": box.port,
-        "SMTP_FROM": "send.voice@northshire.example.gov.uk",
-        "SMTP_USERNAME": "relay-user",
-        "SMTP_PASSWORD": "relay-password",
-        "SMTP_STARTTLS": True,
-        "SMTP_CA_FILE": box.ca_file,
-    }
-
-
-def _notify(stand_in: NotifyStandIn) -> dict[str, Any]:
-    return {
-        "SEND_BACKEND": "notify",
-        "NOTIFY_API_KEY": API_KEY,
-        "NOTIFY_BASE_URL": stand_in.url,
-        "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-        "NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-        "NOTIFY_UPDATE_CONFIRM_SMS_TEMPLATE_ID": SMS_TEMPLATE,
-        "NOTIFY_UPDATE_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-        "NOTIFY_UPDATE_SMS_TEMPLATE_ID": SMS_TEMPLATE,
-        "SEND_RETRY_SECONDS": 0,
-    }
 
 
 def _run(app: Flask, **kwargs: Any) -> updates.UpdateReport:
@@ -122,21 +90,29 @@ def _count(app: Flask, *where: Any, model: type = UpdateSubscriber) -> int:
         return db.session().scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
-def _publish_action(app: Flask) -> int:
+def _add_action(
+    app: Flask, *, you_said: str, we_did: str, on: dt.date, published: bool = True
+) -> int:
+    """A "you said, we did" action of the demo area, committed; its id."""
     with app.app_context():
         session = db.session()
         area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
         assert area is not None
         action = AreaAction(
-            area_id=area.id,
-            you_said="Letters about reviews came too late",
-            we_did="Every review letter now goes out four weeks before",
-            action_date=dt.date(2026, 11, 1),
-            published=True,
+            area_id=area.id, you_said=you_said, we_did=we_did, action_date=on, published=published
         )
         session.add(action)
         session.commit()
         return action.id
+
+
+def _publish_action(app: Flask) -> int:
+    return _add_action(
+        app,
+        you_said="Letters about reviews came too late",
+        we_did="Every review letter now goes out four weeks before",
+        on=dt.date(2026, 11, 1),
+    )
 
 
 def _texts(box: MailBox, to: str) -> list[Any]:
@@ -156,7 +132,7 @@ def test_double_opt_in_update_and_leave_by_smtp(
     coordinator = signed_in(app.test_client(), emails["coordinator"])
     action_id = _publish_action(app)
     with smtp_server(tmp_path, username="relay-user", password="relay-password") as box:
-        app.config.update(_smtp(box))
+        app.config.update(smtp_settings(box))
         joined = _join(app.test_client(), {"email": "Ann@Example.org", "topics": ["actions"]})
         assert joined.request.path == "/a/demo/updates/check"
         assert "Check your messages" in joined.get_data(as_text=True)
@@ -229,7 +205,7 @@ def test_signing_up_again_reveals_nothing_and_does_not_flood(
     app: Flask, demo: dict[str, str], tmp_path: Path
 ) -> None:
     with smtp_server(tmp_path, username="relay-user", password="relay-password") as box:
-        app.config.update(_smtp(box))
+        app.config.update(smtp_settings(box))
         client = app.test_client()
         pages = []
         for _ in range(6):
@@ -261,7 +237,7 @@ def test_signing_up_again_reveals_nothing_and_does_not_flood(
 
 def test_a_confirmation_link_expires(app: Flask, demo: dict[str, str], tmp_path: Path) -> None:
     with smtp_server(tmp_path, username="relay-user", password="relay-password") as box:
-        app.config.update(_smtp(box))
+        app.config.update(smtp_settings(box))
         _join(app.test_client(), {"email": "cat@example.org", "topics": ["surveys"]})
         _run(app)
         token = LINK.findall(_texts(box, "cat@example.org")[0].get_content())[0][1]
@@ -292,7 +268,7 @@ def test_a_sign_up_is_checked(
     app: Flask, demo: dict[str, str], data: dict[str, Any], problem: str
 ) -> None:
     with notify_stand_in() as stand_in:
-        app.config.update(_notify(stand_in))
+        app.config.update(notify_settings(stand_in, updates=True))
         page = PageBrowser(app.test_client())
         page.get("/a/demo/updates")
         refused = page.client.post(
@@ -313,28 +289,19 @@ def test_staff_can_send_only_their_areas_published_news(app: Flask, demo: dict[s
     emails = make_area_with_staff(app, "demo")
     make_area_with_staff(app, "other")
     coordinator = signed_in(app.test_client(), emails["coordinator"])
+    hidden_id = _add_action(app, you_said="x", we_did="y", on=dt.date(2026, 1, 1), published=False)
     with app.app_context():
         session = db.session()
         other = session.scalar(select(LocalArea).where(LocalArea.slug == "other"))
         demo_area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
         assert other is not None and demo_area is not None
-        hidden = AreaAction(
-            area_id=demo_area.id,
-            you_said="x",
-            we_did="y",
-            action_date=dt.date(2026, 1, 1),
-            published=False,
-        )
-        session.add(hidden)
-        session.commit()
-        hidden_id = hidden.id
         wave = session.scalars(select(Wave).where(Wave.area_id == demo_area.id)).first()
         assert wave is not None
         session.execute(update(Wave).where(Wave.id == wave.id).values(area_id=other.id))
         session.commit()
         moved = wave.id
     with notify_stand_in() as stand_in:
-        app.config.update(_notify(stand_in))
+        app.config.update(notify_settings(stand_in, updates=True))
         for about in (f"action:{hidden_id}", f"wave:{moved}", "wave:x", ""):
             coordinator.get("/staff/demo/updates")
             refused = coordinator.client.post(
@@ -372,7 +339,7 @@ def test_notify_sends_a_new_survey_once_in_the_readers_language(
     coordinator = signed_in(app.test_client(), emails["coordinator"])
     people = _confirmed_people(app, 2)
     with notify_stand_in() as stand_in:
-        app.config.update(_notify(stand_in))
+        app.config.update(notify_settings(stand_in, updates=True))
         stand_in.script[people[0]] = [429]
         wave_id = next(
             int(v.split(":")[1])
@@ -403,40 +370,17 @@ def test_a_worker_killed_mid_batch_never_sends_an_update_twice(
     coordinator = signed_in(app.test_client(), emails["coordinator"])
     people = _confirmed_people(app, 12)
     with notify_stand_in() as stand_in:
-        app.config.update(_notify(stand_in))
+        app.config.update(notify_settings(stand_in, updates=True))
         page = coordinator.get("/staff/demo/updates").get_data(as_text=True)
         about = re.findall(r'value="(wave:\d+)"', page)[0]
         coordinator.post("/staff/demo/updates", {"about": about})
-        stand_in.delay = 0.3
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DATABASE_URL": database_url,
-            "SECRET_KEY": SECRET,
-            "SEND_BACKEND": "notify",
-            "NOTIFY_API_KEY": API_KEY,
-            "NOTIFY_BASE_URL": stand_in.url,
-            "NOTIFY_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-            "NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-            "NOTIFY_UPDATE_EMAIL_TEMPLATE_ID": EMAIL_TEMPLATE,
-            "SEND_PER_MINUTE": "3000",
-            "SEND_CLAIM_TIMEOUT_SECONDS": "0",
-        }
-        command = [sys.executable, "-c", "from feedback_app.cli import main; main()", "send"]
-        worker = subprocess.Popen(command, env=env, cwd=ROOT)
-        deadline = time.monotonic() + 120
-        while len(stand_in.accepted) < 5 and time.monotonic() < deadline:
-            assert worker.poll() is None, "the worker ended before it was killed"
-            time.sleep(0.01)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
-        before_kill = len(stand_in.accepted)
-        assert 5 <= before_kill < len(people)
-        stand_in.delay = 0
-        rerun = subprocess.run(
-            command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180
+        env = worker_env(
+            database_url,
+            stand_in,
+            NOTIFY_UPDATE_CONFIRM_EMAIL_TEMPLATE_ID=EMAIL_TEMPLATE,
+            NOTIFY_UPDATE_EMAIL_TEMPLATE_ID=EMAIL_TEMPLATE,
         )
-        assert rerun.returncode == 0, rerun.stderr
+        before_kill, rerun = kill_worker_after(stand_in, env, accepted=5, of=len(people))
         assert "settled 1 interrupted" in rerun.stdout.splitlines()[-1]
         assert sorted(m["to"] for m in stand_in.accepted) == sorted(people)
     with app.app_context():
@@ -515,11 +459,8 @@ def test_the_update_list_is_joined_to_nothing_about_answers() -> None:
     for name in answer_tables | {"invitation", "wave_contact"}:
         targets = {fk.column.table.name for fk in Base.metadata.tables[name].foreign_keys}
         assert not targets & list_tables, name
-    readers = []
-    for package in ("results", "review", "monitor", "quality", "actions", "analysis", "respond"):
-        base = ROOT / ("analysis" if package == "analysis" else f"feedback_app/{package}")
-        for path in base.rglob("*.py"):
-            text = path.read_text(encoding="utf-8")
-            if any(w in text for w in ("UpdateSubscriber", "UpdateMessage", "update_subscriber")):
-                readers.append(str(path.relative_to(ROOT)))
+    readers = code_that_names(
+        ("results", "review", "monitor", "quality", "actions", "analysis", "respond"),
+        ("UpdateSubscriber", "UpdateMessage", "update_subscriber"),
+    )
     assert readers == []

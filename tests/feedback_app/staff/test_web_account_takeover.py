@@ -71,6 +71,23 @@ def _invite(admin: PageBrowser, area_slug: str, email: str, role: str) -> str:
     return found.group(1)
 
 
+def _reset_link(app: Flask, area: str, person: str) -> str:
+    """The path of the reset link ``area``'s administrator makes for ``person``."""
+    admin = signed_in(app.test_client(), f"administrator@{area}.example")
+    admin.get(f"/staff/{area}/people")
+    page = admin.post(f"/staff/{area}/people/{_user_id(app, person)}/reset")
+    link = re.search(r'href="http://localhost(/staff/link/[^"]+)"', page.get_data(as_text=True))
+    assert link
+    return link.group(1)
+
+
+def _set_password(app: Flask, link: str, password: str) -> None:
+    """Whoever holds the reset ``link`` follows it and sets ``password``."""
+    owner = PageBrowser(app.test_client())
+    owner.get(link)
+    owner.post(link, {"password": password})
+
+
 def test_inviting_someone_elses_account_cannot_set_its_password(app: Flask) -> None:
     """Takeover path 1: invite south's administrator, open the link, choose a password."""
     make_area_with_staff(app, "north")
@@ -134,15 +151,11 @@ def test_a_reset_link_stops_working_once_the_person_works_in_another_area(app: F
     make_area_with_staff(app, "north")
     make_area_with_staff(app, "south")
     person = "coordinator@north.example"
-    admin = signed_in(app.test_client(), "administrator@north.example")
-    admin.get("/staff/north/people")
-    page = admin.post(f"/staff/north/people/{_user_id(app, person)}/reset")
-    link = re.search(r'href="http://localhost(/staff/link/[^"]+)"', page.get_data(as_text=True))
-    assert link
+    link = _reset_link(app, "north", person)
     _give_role(app, person, "south", Role.OFFICER)  # later, south relies on them too
     holder = PageBrowser(app.test_client())
-    holder.get(link.group(1))
-    used = holder.post(link.group(1), {"password": ATTACKER_PASSWORD})
+    holder.get(link)
+    used = holder.post(link, {"password": ATTACKER_PASSWORD})
     assert used.status_code == 400
     assert "can no longer be used" in used.get_data(as_text=True)
     _cannot_sign_in(app, person, ATTACKER_PASSWORD)
@@ -156,14 +169,8 @@ def test_password_changes_are_filed_under_every_area_of_the_person(app: Flask) -
     _give_role(app, person, "north", Role.REVIEWER)
     # North's administrator also administers south, so may reset them.
     _give_role(app, "administrator@north.example", "south", Role.ADMINISTRATOR)
-    admin = signed_in(app.test_client(), "administrator@north.example")
-    admin.get("/staff/north/people")
-    page = admin.post(f"/staff/north/people/{_user_id(app, person)}/reset")
-    link = re.search(r'href="http://localhost(/staff/link/[^"]+)"', page.get_data(as_text=True))
-    assert link
-    owner = PageBrowser(app.test_client())
-    owner.get(link.group(1))
-    owner.post(link.group(1), {"password": "my brand new passphrase"})
+    link = _reset_link(app, "north", person)
+    _set_password(app, link, "my brand new passphrase")
     for area in ("north", "south"):
         assert _audit(app, area, "password_reset_link"), area
         assert [e["for_email"] for e in _audit(app, area, "password_set")] == [person], area
@@ -279,14 +286,8 @@ def test_a_copied_cookie_is_refused_once_the_session_has_ended(
     assert "timeout=max" in refused(thief, "absolute timeout")
 
     _browser, thief = signed_in_officer()
-    admin = signed_in(app.test_client(), "administrator@demo.example")
-    admin.get("/staff/demo/people")
-    page = admin.post(f"/staff/demo/people/{_user_id(app, officer)}/reset")
-    link = re.search(r'href="http://localhost(/staff/link/[^"]+)"', page.get_data(as_text=True))
-    assert link
-    owner = PageBrowser(app.test_client())
-    owner.get(link.group(1))
-    owner.post(link.group(1), {"password": "my brand new passphrase"})
+    link = _reset_link(app, "demo", officer)
+    _set_password(app, link, "my brand new passphrase")
     refused(thief, "password change")
 
     _browser, thief = signed_in_officer("my brand new passphrase")
@@ -340,9 +341,7 @@ def test_the_operator_resets_and_deactivates_anyone_from_the_command_line(app: F
     assert printed.exit_code == 0, printed.output
     link = re.search(r"^(/staff/link/\S+)$", printed.output, re.MULTILINE)
     assert link, printed.output
-    owner = PageBrowser(app.test_client())
-    owner.get(link.group(1))
-    owner.post(link.group(1), {"password": "my brand new passphrase"})
+    _set_password(app, link.group(1), "my brand new passphrase")
     signed_in(app.test_client(), person, "my brand new passphrase")
     for area in ("north", "south"):
         assert [e["by"] for e in _audit(app, area, "password_reset_link")] == ["command line"]

