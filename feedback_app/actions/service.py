@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from analysis.codeframe import load_codeframe
-from feedback_app.models import AreaAction, LocalArea, utcnow
+from feedback_app.models import AreaAction, LocalArea, newest_first, utcnow
 from feedback_app.staff import audit
 from surveys.library import bundled_questionnaires, kpi_bank
 
@@ -77,13 +76,7 @@ def kpi_question(kpi_id: str) -> str:
 
 def area_actions(session: Session, area: LocalArea) -> list[AreaAction]:
     """Every action of the area, newest first."""
-    return list(
-        session.scalars(
-            select(AreaAction)
-            .where(AreaAction.area_id == area.id)
-            .order_by(AreaAction.action_date.desc(), AreaAction.id.desc())
-        )
-    )
+    return newest_first(session, AreaAction, AreaAction.action_date, AreaAction.area_id == area.id)
 
 
 def published_actions(session: Session, area: LocalArea) -> list[AreaAction]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import gettext
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from feedback_app.models import (
@@ -19,6 +18,7 @@ from feedback_app.models import (
     QuestionnaireDraft,
     QuestionnaireVersion,
     StaffUser,
+    newest_first,
     utcnow,
 )
 from surveys import Questionnaire, QuestionnaireError, dump_questionnaire, parse_questionnaire
@@ -169,10 +169,6 @@ def save_draft(
 
 def area_drafts(db: Session, area: LocalArea) -> list[QuestionnaireDraft]:
     """The area's drafts, most recently changed first."""
-    return list(
-        db.scalars(
-            select(QuestionnaireDraft)
-            .where(QuestionnaireDraft.area_id == area.id)
-            .order_by(QuestionnaireDraft.updated_at.desc(), QuestionnaireDraft.id.desc())
-        )
+    return newest_first(
+        db, QuestionnaireDraft, QuestionnaireDraft.updated_at, QuestionnaireDraft.area_id == area.id
     )

@@ -6,7 +6,7 @@ deletion and retention read the list of tables from it.
 
 from feedback_app.models.api_tokens import ApiToken, ApiTokenArea
 from feedback_app.models.areas import LocalArea
-from feedback_app.models.base import NAMING_CONVENTION, Base, utcnow
+from feedback_app.models.base import NAMING_CONVENTION, Base, newest_first, utcnow
 from feedback_app.models.contacts import ContactList, ContactMessage, WaveContact, WaveReminder
 from feedback_app.models.imports import BaselineImport, PendingImport
 from feedback_app.models.plan_actions import (
@@ -96,5 +96,6 @@ __all__ = [
     "WaveContact",
     "WaveLink",
     "WaveReminder",
+    "newest_first",
     "utcnow",
 ]

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from sqlalchemy import (
     JSON,
     DateTime,
     MetaData,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Session
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,6 +25,18 @@ NAMING_CONVENTION = {
 def utcnow() -> dt.datetime:
     """Now, in UTC, timezone-aware."""
     return dt.datetime.now(dt.UTC)
+
+
+M = TypeVar("M")
+
+
+def newest_first(
+    session: Session, model: type[M], when: InstrumentedAttribute[Any], *where: Any
+) -> list[M]:
+    """The rows of ``model`` matching ``where``, newest ``when`` first; the id breaks
+    ties, so rows made in the same instant keep a stable order."""
+    row_id: InstrumentedAttribute[int] = model.id  # type: ignore[attr-defined]
+    return list(session.scalars(select(model).where(*where).order_by(when.desc(), row_id.desc())))
 
 
 class Base(DeclarativeBase):

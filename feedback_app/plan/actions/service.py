@@ -20,6 +20,7 @@ from feedback_app.models import (
     PlanAction,
     PlanActionStatus,
     PlanMilestone,
+    newest_first,
     utcnow,
 )
 from feedback_app.plan.actions.tracker import TrackerSummary, tracker_summary
@@ -97,12 +98,8 @@ def action_choices(session: Session, area: LocalArea) -> list[tuple[str, str]]:
 
 def linked_entries(session: Session, action: PlanAction) -> list[AreaAction]:
     """The "you said, we did" entries linked to ``action``."""
-    return list(
-        session.scalars(
-            select(AreaAction)
-            .where(AreaAction.plan_action_id == action.id)
-            .order_by(AreaAction.action_date.desc(), AreaAction.id.desc())
-        )
+    return newest_first(
+        session, AreaAction, AreaAction.action_date, AreaAction.plan_action_id == action.id
     )
 
 

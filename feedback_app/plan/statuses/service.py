@@ -21,6 +21,7 @@ from feedback_app.models import (
     SchemeStatus,
     StaffUser,
     StatusScheme,
+    newest_first,
     utcnow,
 )
 from feedback_app.plan.statuses.schemes import (
@@ -116,12 +117,8 @@ def current_overrides(session: Session, area: LocalArea) -> dict[str, KpiStatusO
 
 def override_history(session: Session, area: LocalArea) -> list[KpiStatusOverride]:
     """Every override set or ended in the area, newest first."""
-    return list(
-        session.scalars(
-            select(KpiStatusOverride)
-            .where(KpiStatusOverride.area_id == area.id)
-            .order_by(KpiStatusOverride.set_at.desc(), KpiStatusOverride.id.desc())
-        )
+    return newest_first(
+        session, KpiStatusOverride, KpiStatusOverride.set_at, KpiStatusOverride.area_id == area.id
     )
 
 
