@@ -15,7 +15,6 @@ failing provider cannot be used to send many messages.
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 import uuid
 from collections.abc import Mapping
@@ -35,19 +34,9 @@ KIND = "carry_on"
 #: Seconds the provider may take while the respondent waits for the page.
 DEFAULT_TIMEOUT_SECONDS = 10.0
 #: One response: three messages, then a wait of 15 minutes, doubling up to a day.
-LIMIT_RESPONSE = throttle.Limit(
-    free=3,
-    window=dt.timedelta(hours=1),
-    first_wait=dt.timedelta(minutes=15),
-    longest_wait=dt.timedelta(days=1),
-)
+LIMIT_RESPONSE = throttle.hourly_messages(3)
 #: One client (a household's address): ten messages across every survey, then waits.
-LIMIT_CLIENT = throttle.Limit(
-    free=10,
-    window=dt.timedelta(hours=1),
-    first_wait=dt.timedelta(minutes=15),
-    longest_wait=dt.timedelta(days=1),
-)
+LIMIT_CLIENT = throttle.hourly_messages(10)
 
 
 def channels(config: Mapping[str, Any]) -> frozenset[str]:

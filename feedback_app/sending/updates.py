@@ -66,12 +66,7 @@ LIMIT_CONTACT = throttle.Limit(
     longest_wait=dt.timedelta(days=1),
 )
 #: One client (a household's address): ten sign-ups an hour, then waits.
-LIMIT_CLIENT = throttle.Limit(
-    free=10,
-    window=dt.timedelta(hours=1),
-    first_wait=dt.timedelta(minutes=15),
-    longest_wait=dt.timedelta(days=1),
-)
+LIMIT_CLIENT = throttle.hourly_messages(10)
 
 
 def channels(config: Mapping[str, Any]) -> frozenset[str]:

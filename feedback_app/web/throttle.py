@@ -56,6 +56,17 @@ class Limit:
         return min(self.first_wait * 2**doublings, self.longest_wait)
 
 
+def hourly_messages(free: int) -> Limit:
+    """The limit on messages sent for someone: ``free`` an hour, then waits from 15
+    minutes doubling up to a day."""
+    return Limit(
+        free=free,
+        window=dt.timedelta(hours=1),
+        first_wait=dt.timedelta(minutes=15),
+        longest_wait=dt.timedelta(days=1),
+    )
+
+
 @dataclass(frozen=True)
 class Key:
     """One throttled thing: its hashed key, what kind of thing it is, its limit."""
