@@ -24,15 +24,10 @@ import cProfile
 import io
 import itertools
 import json
-import os
 import pstats
 import re
-import secrets
 import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -42,44 +37,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 SLUG = "demo-parent-annual"
 PAGE = "trust_confidence"
-DEFAULT_POSTGRES = "postgresql://feedback_ci:feedback_ci@127.0.0.1:5432/postgres"
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 #: Lines of the profile shown: the application's own code and the libraries' big steps.
 PROFILE_FILTER = (
     r"feedback_app|templating.py.*render_template|session.py.*(commit|execute)|csrf|sessions.py"
 )
 HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
-
-
-@contextmanager
-def database(backend: str) -> Iterator[str]:
-    """A fresh migrated database URL for ``backend``, removed afterwards."""
-    from feedback_app.migrate import upgrade
-
-    if backend == "sqlite":
-        with tempfile.TemporaryDirectory() as folder:
-            url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
-            upgrade(url)
-            yield url
-        return
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    admin_url = os.environ.get("TEST_DATABASE_URL", DEFAULT_POSTGRES).replace(
-        "postgresql://", "postgresql+psycopg://", 1
-    )
-    name = f"feedback_bench_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
-        yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def measure(
@@ -159,7 +122,9 @@ def main() -> None:
     )
     parser.add_argument("--json", action="store_true", help="print one JSON line only")
     args = parser.parse_args()
-    with database(args.backend) as url:
+    from databases import fresh_database
+
+    with fresh_database(args.backend) as url:
         result = measure(
             url,
             saves=args.saves,

@@ -24,20 +24,19 @@ import datetime as dt
 import os
 import random
 import re
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, insert, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import insert, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from databases import fresh_database
 
 from feedback_app import create_app, db
-from feedback_app.migrate import upgrade
 from feedback_app.models import Base, Response, Wave, utcnow
 from feedback_app.plan.service import start_plan_from_bank
 from feedback_app.results import data
@@ -211,21 +210,11 @@ def _measure(url: str, label: str) -> list[tuple[str, str, float]]:
 
 def _postgres(admin_url: str, args: argparse.Namespace) -> list[tuple[str, str, float]]:
     """The same on a fresh PostgreSQL database, created here and dropped afterwards."""
-    name = f"feedback_bench_{secrets.token_hex(4)}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        upgrade(url)
+    with fresh_database("postgresql", admin_url) as url:
         start = time.perf_counter()
         _populate(url, args.responses)
         print(f"PostgreSQL: inserted in {time.perf_counter() - start:.1f} s", flush=True)
         return _measure(url, "PostgreSQL")
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def main() -> None:
@@ -233,9 +222,7 @@ def main() -> None:
     parser.add_argument("--responses", type=int, default=50_000, help="responses per wave")
     args = parser.parse_args()
     rows: list[tuple[str, str, float]] = []
-    with tempfile.TemporaryDirectory() as folder:
-        url = f"sqlite:///{Path(folder) / 'bench.sqlite'}"
-        upgrade(url)
+    with fresh_database("sqlite") as url:
         start = time.perf_counter()
         _populate(url, args.responses)
         print(
@@ -251,7 +238,6 @@ def main() -> None:
     print("|---|---|---:|")
     for database, what, seconds in rows:
         print(f"| {database} | {what} | {seconds:.3f} |")
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
     from figures import record
 
     record("results", {f"{database} {what}": seconds for database, what, seconds in rows})

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from flask import Flask
@@ -15,7 +16,7 @@ from sqlalchemy.orm import Session
 from feedback_app import db
 from feedback_app.models import Answer, LocalArea, Response, Wave
 from feedback_app.review.publishing import publish_version, schedule_wave
-from surveys import Questionnaire
+from surveys import Questionnaire, load_questionnaire
 from surveys.library import bundled_questionnaires
 
 
@@ -70,6 +71,26 @@ def make_wave(app: Flask, **wave: Any) -> MadeWave:
         made = add_wave(session, **wave)
         session.commit()
         return MadeWave(made.id, made.slug, made.version_id)
+
+
+#: The smallest valid questionnaire of the fixtures (one page, one question).
+MINIMAL_QUESTIONNAIRE = (
+    Path(__file__).resolve().parents[1] / "fixtures" / "questionnaires" / "valid" / "minimal.yaml"
+)
+
+
+def make_open_minimal_wave(app: Flask, *, slug: str, area_slug: str = "north") -> MadeWave:
+    """A wave of the minimal fixture questionnaire, open since yesterday for 30 days."""
+    now = dt.datetime.now(dt.UTC)
+    return make_wave(
+        app,
+        questionnaire=load_questionnaire(MINIMAL_QUESTIONNAIRE),
+        name="Minimal",
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=30),
+        slug=slug,
+        area_slug=area_slug,
+    )
 
 
 def wave_form_data(**fields: str) -> dict[str, str]:

@@ -4,36 +4,21 @@ the very next respondent request, and nothing passes from one version to another
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 from flask import Flask
 
 from feedback_app.respond import wave_cache
-from surveys import load_questionnaire
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
-from tests.support.waves import make_wave
+from tests.support.waves import make_open_minimal_wave
 
-MINIMAL = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "questionnaires" / "valid" / "minimal.yaml"
-)
 QUESTION = "What support does your child have?"
 
 
 def _wave(app: Flask, area: str, slug: str) -> tuple[int, str]:
-    now = dt.datetime.now(dt.UTC)
-    wave = make_wave(
-        app,
-        questionnaire=load_questionnaire(MINIMAL),
-        name="Minimal",
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30),
-        slug=slug,
-        area_slug=area,
-    )
+    wave = make_open_minimal_wave(app, slug=slug, area_slug=area)
     return wave.version_id, wave.slug
 
 

@@ -3,9 +3,7 @@ coverage, and a language offered to families only when it is complete."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from pathlib import Path
 
 from babel.messages.pofile import read_po, write_po
 from flask import Flask
@@ -13,26 +11,13 @@ from sqlalchemy import func, select
 
 from feedback_app import db
 from feedback_app.models import AuditEvent, QuestionnaireTranslation
-from surveys import load_questionnaire
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
-from tests.support.waves import make_wave
-
-MINIMAL = (
-    Path(__file__).resolve().parents[2] / "fixtures" / "questionnaires" / "valid" / "minimal.yaml"
-)
+from tests.support.waves import make_open_minimal_wave
 
 
 def _publish_minimal(app: Flask) -> tuple[int, str]:
-    now = dt.datetime.now(dt.UTC)
-    wave = make_wave(
-        app,
-        questionnaire=load_questionnaire(MINIMAL),
-        name="Minimal",
-        opens_at=now - dt.timedelta(days=1),
-        closes_at=now + dt.timedelta(days=30),
-        slug="minimal-wave",
-    )
+    wave = make_open_minimal_wave(app, slug="minimal-wave")
     return wave.version_id, wave.slug
 
 
