@@ -188,7 +188,7 @@ def csv_lines(
     labels = wave_labels(waves)
     plans = _Plans(columns, _option_labels(waves), _as_text)
     metas: dict[tuple[int, str, str], str] = {}
-    days: dict[dt.date | None, str] = {}
+    days: dict[tuple[Any, ...] | None, str] = {}
     for number, (wave_id, version_id, channel, language, submitted_at, stored) in enumerate(
         _stored(session, labels, covering), start=1
     ):
@@ -196,10 +196,23 @@ def csv_lines(
         if meta is None:
             meta = csv_fields([labels[wave_id], channel, language])
             _remember(metas, (wave_id, channel, language), meta)
-        day = _local_date(submitted_at, zone)
-        submitted = days.get(day)
+        # Keyed by the minute: zone offsets and their changes fall on whole minutes.
+        minute = (
+            None
+            if submitted_at is None
+            else (
+                submitted_at.year,
+                submitted_at.month,
+                submitted_at.day,
+                submitted_at.hour,
+                submitted_at.minute,
+                submitted_at.tzinfo,
+            )
+        )
+        submitted = days.get(minute)
         if submitted is None:
-            submitted = _remember(days, day, csv_fields([day.isoformat() if day else None]))
+            day = _local_date(submitted_at, zone)
+            submitted = _remember(days, minute, csv_fields([day.isoformat() if day else None]))
         plan = plans.of(version_id)
         # Looked up in C (map): the stored values, then their remembered texts.
         values = list(map(_decoded(stored).get, plan.question_ids))
