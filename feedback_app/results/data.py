@@ -308,48 +308,14 @@ def open_wave_refresh_seconds() -> int:
 
 def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
     """What a result over ``waves`` depends on: which responses count (their number
-    and the sum of their ids) and their latest change.
-
-    For an open wave, a time bucket and what staff did (reviews, paper and imported
-    responses) stand in for the responses, so new submissions wait for the bucket.
-    """
+    and the sum of their ids) and their latest change."""
     ids = [wave.id for wave in waves]
-    now = utcnow()
-    open_ids = {wave.id for wave in waves if wave.is_open(now)}
-    rows = (
-        session.execute(
-            select(
-                Response.wave_id, func.count(), func.sum(Response.id), func.max(Response.updated_at)
-            )
-            .where(*counted([i for i in ids if i not in open_ids]))
-            .group_by(Response.wave_id)
-        ).all()
-        if len(open_ids) < len(ids)
-        else []
-    )
-    found: dict[int, list[object]] = {
-        wave_id: [count, int(total), _iso(latest)] for wave_id, count, total, latest in rows
-    }
-    if open_ids:
-        bucket = int(now.timestamp()) // open_wave_refresh_seconds()
-        staff = session.execute(
-            select(Response.wave_id, Response.review, func.count(), func.sum(Response.id))
-            .where(
-                Response.wave_id.in_(open_ids),
-                (Response.review != "") | (Response.channel != "online"),
-            )
-            .group_by(Response.wave_id, Response.review)
-        ).all()
-        for wave_id in open_ids:
-            found[wave_id] = [
-                "open",
-                bucket,
-                sorted(
-                    [review, count, int(total)]
-                    for wid, review, count, total in staff
-                    if wid == wave_id
-                ),
-            ]
+    rows = session.execute(
+        select(Response.wave_id, func.count(), func.sum(Response.id), func.max(Response.updated_at))
+        .where(*counted(ids))
+        .group_by(Response.wave_id)
+    ).all()
+    found = {wave_id: [count, int(total), _iso(latest)] for wave_id, count, total, latest in rows}
     # A renamed, extended or closed-early wave changes labels and closing days too,
     # and a wave moved to a corrected version its questions' words.
     return [
@@ -362,6 +328,43 @@ def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
         ]
         for wave in sorted(waves, key=lambda wave: wave.id)
     ]
+
+
+def cache_fingerprint(session: Session, waves: Sequence[Wave]) -> list[object]:
+    """``fingerprint`` for the result cache. An open wave's responses are stood in
+    for by a time bucket and what staff did (reviews, paper and imported
+    responses), so new submissions wait for the next bucket."""
+    now = utcnow()
+    open_waves = [wave for wave in waves if wave.is_open(now)]
+    closed = [wave for wave in waves if not wave.is_open(now)]
+    if not open_waves:
+        return fingerprint(session, waves)
+    staff = session.execute(
+        select(Response.wave_id, Response.review, func.count(), func.sum(Response.id))
+        .where(
+            Response.wave_id.in_([wave.id for wave in open_waves]),
+            (Response.review != "") | (Response.channel != "online"),
+        )
+        .group_by(Response.wave_id, Response.review)
+    ).all()
+    bucket = int(now.timestamp()) // open_wave_refresh_seconds()
+    opened = [
+        [
+            wave.id,
+            "open",
+            bucket,
+            sorted(
+                [str(review), count, int(total)]
+                for wid, review, count, total in staff
+                if wid == wave.id
+            ),
+            wave.name,
+            _iso(wave.closes_at),
+            wave.version_id,
+        ]
+        for wave in sorted(open_waves, key=lambda wave: wave.id)
+    ]
+    return [fingerprint(session, closed) if closed else [], opened]
 
 
 def worked_out_at() -> dt.datetime | None:
@@ -417,7 +420,7 @@ def cached(
     read (GET); on SQLite, a session that read before the store cannot write after.
     Results are also kept for the rest of the request.
     """
-    key = cache_key(kind, params, [fingerprint(session, waves), extra])
+    key = cache_key(kind, params, [cache_fingerprint(session, waves), extra])
     in_request: dict[str, Any] = g.setdefault("result_cache", {})
     if key in in_request:
         return decode(in_request[key])
