@@ -330,7 +330,7 @@ def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
     ]
 
 
-def cache_fingerprint(session: Session, waves: Sequence[Wave]) -> list[object]:
+def cache_fingerprint(session: Session, waves: Sequence[Wave]) -> Sequence[object]:
     """``fingerprint`` for the result cache. An open wave's responses are stood in
     for by a time bucket and what staff did (reviews, paper and imported
     responses), so new submissions wait for the next bucket."""
