@@ -110,6 +110,9 @@ TUNABLES: dict[str, tuple[type[int] | type[float], float]] = {
     # How long a respondent's own "carry on" message may take to send while they
     # wait for the page (feedback_app/respond/carry_on.py, ADR 0037).
     "SEND_REQUEST_TIMEOUT_SECONDS": (float, 1),
+    # Results over an open wave are worked out again at most this often when only
+    # new respondent submissions changed (feedback_app/results/data.py).
+    "RESULTS_OPEN_WAVE_REFRESH_SECONDS": (int, 1),
 }
 
 

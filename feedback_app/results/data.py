@@ -16,6 +16,15 @@ latest change. A new, changed
 or excluded response
 changes the fingerprint, so a stale result is never served and nothing needs
 deleting by hand; old rows are pruned when new ones are written.
+
+An open wave is the exception: during survey season every submission would change
+its fingerprint and the next page view would work everything out again. For an
+open wave the fingerprint holds a time bucket (``RESULTS_OPEN_WAVE_REFRESH_SECONDS``,
+default ``OPEN_WAVE_REFRESH_SECONDS``) instead of the latest response, so new
+submissions show within that time. Staff actions still change it at once: the
+responses an officer excluded or kept, paper and imported responses, and the
+wave's name, dates and version. ``worked_out_at`` tells a page how old the
+figures it used are, for its "refreshed every N minutes" line.
 """
 
 from __future__ import annotations
@@ -52,6 +61,11 @@ META_COLUMNS = ("response_id", "wave", "wave_id", "channel", "language")
 
 #: Cached results older than this are deleted when a new result is stored.
 CACHE_MAX_AGE = dt.timedelta(days=30)
+
+#: How often results over an open wave are worked out again (seconds). Five
+#: minutes: a big wave takes seconds to analyse, and officers watching returns
+#: come in do not need figures fresher than that.
+OPEN_WAVE_REFRESH_SECONDS = 300
 
 T = TypeVar("T")
 
@@ -285,6 +299,13 @@ def as_text(value: object) -> str:
     return str(value)
 
 
+def open_wave_refresh_seconds() -> int:
+    """How often results over an open wave are worked out again."""
+    return int(
+        current_app.config.get("RESULTS_OPEN_WAVE_REFRESH_SECONDS", OPEN_WAVE_REFRESH_SECONDS)
+    )
+
+
 def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
     """What a result over ``waves`` depends on: which responses count (their number
     and the sum of their ids) and their latest change."""
@@ -307,6 +328,58 @@ def fingerprint(session: Session, waves: Sequence[Wave]) -> list[list[object]]:
         ]
         for wave in sorted(waves, key=lambda wave: wave.id)
     ]
+
+
+def cache_fingerprint(session: Session, waves: Sequence[Wave]) -> Sequence[object]:
+    """``fingerprint`` for the result cache. An open wave's responses are stood in
+    for by a time bucket and what staff did (reviews, paper and imported
+    responses), so new submissions wait for the next bucket."""
+    now = utcnow()
+    open_waves = [wave for wave in waves if wave.is_open(now)]
+    closed = [wave for wave in waves if not wave.is_open(now)]
+    if not open_waves:
+        return fingerprint(session, waves)
+    staff = session.execute(
+        select(Response.wave_id, Response.review, func.count(), func.sum(Response.id))
+        .where(
+            Response.wave_id.in_([wave.id for wave in open_waves]),
+            (Response.review != "") | (Response.channel != "online"),
+        )
+        .group_by(Response.wave_id, Response.review)
+    ).all()
+    bucket = int(now.timestamp()) // open_wave_refresh_seconds()
+    opened = [
+        [
+            wave.id,
+            "open",
+            bucket,
+            sorted(
+                [str(review), count, int(total)]
+                for wid, review, count, total in staff
+                if wid == wave.id
+            ),
+            wave.name,
+            _iso(wave.closes_at),
+            wave.version_id,
+        ]
+        for wave in sorted(open_waves, key=lambda wave: wave.id)
+    ]
+    return [fingerprint(session, closed) if closed else [], opened]
+
+
+def worked_out_at() -> dt.datetime | None:
+    """When the oldest result this request used over an open wave was worked out."""
+    found: dt.datetime | None = g.get("results_open_worked_out")
+    return found
+
+
+def _note_open(waves: Sequence[Wave], moment: dt.datetime) -> None:
+    now = utcnow()
+    if not any(wave.is_open(now) for wave in waves):
+        return
+    earlier = g.get("results_open_worked_out")
+    if earlier is None or moment < earlier:
+        g.results_open_worked_out = moment
 
 
 def corrections_fingerprint(session: Session, waves: Sequence[Wave]) -> list[object]:
@@ -347,23 +420,24 @@ def cached(
     read (GET); on SQLite, a session that read before the store cannot write after.
     Results are also kept for the rest of the request.
     """
-    key = cache_key(kind, params, [fingerprint(session, waves), extra])
+    key = cache_key(kind, params, [cache_fingerprint(session, waves), extra])
     in_request: dict[str, Any] = g.setdefault("result_cache", {})
     if key in in_request:
         return decode(in_request[key])
     hit = session.get(ResultCache, key)
     if hit is not None:
+        _note_open(waves, hit.created_at)
         encoded = json.loads(hit.payload)
         in_request[key] = encoded
         return decode(encoded)
     value = compute()
     payload = json.dumps(encode(value), separators=(",", ":"), default=str)
-    _store(area.id, key, payload)
+    _note_open(waves, _store(area.id, key, payload))
     in_request[key] = json.loads(payload)
     return value
 
 
-def _store(area_id: int, key: str, payload: str) -> None:
+def _store(area_id: int, key: str, payload: str) -> dt.datetime:
     engine = current_app.extensions["db_engine"].execution_options(sqlite_begin="IMMEDIATE")
     now = utcnow()
     try:
@@ -378,7 +452,8 @@ def _store(area_id: int, key: str, payload: str) -> None:
             )
     except IntegrityError:
         # Another request stored the same result first: it is identical.
-        return
+        pass
+    return now
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

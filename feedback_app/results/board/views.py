@@ -11,6 +11,7 @@ from analysis import AnalysisInputError
 from analysis.method import describe_method
 from feedback_app import db
 from feedback_app.models import KpiCommentary, LocalArea, utcnow
+from feedback_app.results import data
 from feedback_app.results.board import view_model as boards
 from feedback_app.results.board.benchmarks import other_areas_average
 from feedback_app.results.board.forms import (
@@ -38,6 +39,16 @@ from feedback_app.staff.auth import record_action, requires
 from feedback_app.staff.roles import Permission
 
 bp = Blueprint("results", __name__, url_prefix="/staff")
+
+
+@bp.app_template_global()
+def open_wave_figures() -> dict[str, object] | None:
+    """For an open wave's results: how often they are refreshed and when these were
+    worked out (templates/staff/results/_open_wave_note.html); None otherwise."""
+    moment = data.worked_out_at()
+    if moment is None:
+        return None
+    return {"minutes": max(1, data.open_wave_refresh_seconds() // 60), "at": moment}
 
 
 def _board(area: LocalArea) -> boards.Board:

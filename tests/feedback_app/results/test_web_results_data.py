@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
-from feedback_app.models import Response, ResultCache, Wave
+from feedback_app.models import Response, ResultCache, Wave, utcnow
 from feedback_app.respond import journey
 from feedback_app.results import data
 
@@ -56,6 +58,8 @@ def test_multiple_choice_and_numbers_become_text() -> None:
 
 
 def test_cache_serves_until_a_response_changes(app: Flask, demo: dict[str, str]) -> None:
+    """A closed wave's results are keyed on its exact responses (an open wave's are
+    not: tests/feedback_app/results/test_web_results_open_wave.py)."""
     calls: list[int] = []
 
     def compute() -> dict[str, int]:
@@ -67,6 +71,7 @@ def test_cache_serves_until_a_response_changes(app: Flask, demo: dict[str, str])
         wave = journey.find_wave(session, demo["parent_follow_up"])
         assert wave is not None
         area = wave.area
+        wave.closes_at = utcnow() - dt.timedelta(seconds=1)
         _respond(session, wave, {"trust_confidence": "agree"})
 
         assert data.cached(session, area, "count", {}, [wave], compute) == {"n": 1}
