@@ -377,6 +377,8 @@ def _note_open(waves: Sequence[Wave], moment: dt.datetime) -> None:
     now = utcnow()
     if not any(wave.is_open(now) for wave in waves):
         return
+    if moment.tzinfo is None:  # SQLite gives back the stored UTC time without its zone
+        moment = moment.replace(tzinfo=dt.UTC)
     earlier = g.get("results_open_worked_out")
     if earlier is None or moment < earlier:
         g.results_open_worked_out = moment
