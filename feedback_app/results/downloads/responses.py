@@ -439,6 +439,11 @@ def write_xlsx(
     for number, column in enumerate(columns, start=1):
         for index, value in enumerate((column.question_id, column.answer_type.value, column.text)):
             questions.write_string(number, index, safe_cell(value))
+    # Past 2 GiB in one part a ZIP package needs ZIP64 records: the responses sheet
+    # of a million parent-survey responses is about 2.2 GiB of XML before it is
+    # compressed. Python's zipfile writes them only where a part needs them, so a
+    # smaller workbook comes out byte for byte as without this.
+    book.use_zip64()
     book.close()
     return max(count, 0)
 
