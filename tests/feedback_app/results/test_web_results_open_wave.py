@@ -94,3 +94,7 @@ def test_compare_page_says_when_open_wave_figures_were_worked_out(
     note = page.split('id="open-wave-figures">', 1)[1].split("</div>", 1)[0]
     assert "refreshed every 5 minutes; these were worked out at" in note
     assert re.search(r"at \d\d:\d\d\.", note)
+
+    app.config["RESULTS_OPEN_WAVE_REFRESH_SECONDS"] = 60
+    page = browser.get(url).get_data(as_text=True)
+    assert "refreshed every minute; these were worked out at" in page
