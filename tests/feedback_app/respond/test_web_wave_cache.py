@@ -6,30 +6,20 @@ from __future__ import annotations
 
 import io
 
-from babel.messages.pofile import read_po, write_po
 from flask import Flask
 
 from feedback_app.respond import wave_cache
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.translations import filled_po
 from tests.support.waves import make_open_minimal_wave
 
 QUESTION = "What support does your child have?"
 
 
-def _wave(app: Flask, area: str, slug: str) -> tuple[int, str]:
-    wave = make_open_minimal_wave(app, slug=slug, area_slug=area)
-    return wave.version_id, wave.slug
-
-
 def _po(coordinator: PageBrowser, area: str, version_id: int, prefix: str, skip: int = 0) -> bytes:
     blank = coordinator.client.get(f"/staff/{area}/versions/{version_id}/translations/cy.po").data
-    catalog = read_po(io.BytesIO(blank), locale="cy")
-    for index, message in enumerate(m for m in catalog if m.id):
-        message.string = "" if index < skip else f"{prefix}{message.id}"
-    out = io.BytesIO()
-    write_po(out, catalog)
-    return out.getvalue()
+    return filled_po(blank, prefix, skip=skip)
 
 
 def _upload(coordinator: PageBrowser, area: str, version_id: int, data: bytes) -> None:
@@ -51,7 +41,8 @@ def _welsh_question_page(app: Flask, slug: str) -> tuple[PageBrowser, str]:
 
 def test_a_replaced_translation_shows_on_the_next_question_page(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    version_id, slug = _wave(app, "north", "cache-wave")
+    made = make_open_minimal_wave(app, slug="cache-wave", area_slug="north")
+    version_id, slug = made.version_id, made.slug
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
     _upload(coordinator, "north", version_id, _po(coordinator, "north", version_id, "CY "))
 
@@ -66,7 +57,8 @@ def test_a_replaced_translation_shows_on_the_next_question_page(app: Flask) -> N
 
 def test_a_language_is_offered_and_withdrawn_at_the_next_request(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    version_id, slug = _wave(app, "north", "cache-offer")
+    made = make_open_minimal_wave(app, slug="cache-offer", area_slug="north")
+    version_id, slug = made.version_id, made.slug
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
     family = PageBrowser(app.test_client())
     assert "?lang=cy" not in family.get(f"/s/{slug}").get_data(as_text=True)  # cached: none
@@ -82,8 +74,10 @@ def test_a_language_is_offered_and_withdrawn_at_the_next_request(app: Flask) -> 
 def test_one_versions_translation_never_shows_on_another_version(app: Flask) -> None:
     make_area_with_staff(app, "north")
     make_area_with_staff(app, "south")
-    north_version, north_slug = _wave(app, "north", "cache-north")
-    south_version, south_slug = _wave(app, "south", "cache-south")
+    made = make_open_minimal_wave(app, slug="cache-north", area_slug="north")
+    north_version, north_slug = made.version_id, made.slug
+    made = make_open_minimal_wave(app, slug="cache-south", area_slug="south")
+    south_version, south_slug = made.version_id, made.slug
     assert north_version != south_version
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
     _upload(coordinator, "north", north_version, _po(coordinator, "north", north_version, "CY "))
@@ -103,8 +97,10 @@ def test_one_versions_translation_never_shows_on_another_version(app: Flask) -> 
 
 def test_two_waves_of_one_version_share_its_translation(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    version_id, first = _wave(app, "north", "cache-first")
-    second_version, second = _wave(app, "north", "cache-second")
+    made = make_open_minimal_wave(app, slug="cache-first", area_slug="north")
+    version_id, first = made.version_id, made.slug
+    made = make_open_minimal_wave(app, slug="cache-second", area_slug="north")
+    second_version, second = made.version_id, made.slug
     assert second_version == version_id  # the same text is published once
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
     _upload(coordinator, "north", version_id, _po(coordinator, "north", version_id, "CY "))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 
-from babel.messages.pofile import read_po, write_po
 from flask import Flask
 from sqlalchemy import func, select
 
@@ -13,21 +12,8 @@ from feedback_app import db
 from feedback_app.models import AuditEvent, QuestionnaireTranslation
 from tests.support.browser import PageBrowser
 from tests.support.staff import make_area_with_staff, signed_in
+from tests.support.translations import filled_po
 from tests.support.waves import make_open_minimal_wave
-
-
-def _publish_minimal(app: Flask) -> tuple[int, str]:
-    wave = make_open_minimal_wave(app, slug="minimal-wave")
-    return wave.version_id, wave.slug
-
-
-def _filled(po: bytes, prefix: str, *, skip: int = 0) -> bytes:
-    catalog = read_po(io.BytesIO(po), locale="cy")
-    for index, message in enumerate(m for m in catalog if m.id):
-        message.string = "" if index < skip else f"{prefix}{message.id}"
-    out = io.BytesIO()
-    write_po(out, catalog)
-    return out.getvalue()
 
 
 def _upload(browser: PageBrowser, version_id: int, data: bytes, language: str = "cy"):  # type: ignore[no-untyped-def]
@@ -42,7 +28,8 @@ def _upload(browser: PageBrowser, version_id: int, data: bytes, language: str = 
 
 def test_a_complete_upload_offers_the_language_and_translates_the_questions(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    version_id, slug = _publish_minimal(app)
+    made = make_open_minimal_wave(app, slug="minimal-wave")
+    version_id, slug = made.version_id, made.slug
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
 
     family = PageBrowser(app.test_client())
@@ -52,11 +39,11 @@ def test_a_complete_upload_offers_the_language_and_translates_the_questions(app:
     po = coordinator.client.get(f"/staff/north/versions/{version_id}/translations/cy.po")
     assert po.status_code == 200
     assert b'msgid "What support does your child have?"' in po.data
-    partial = _upload(coordinator, version_id, _filled(po.data, "CY ", skip=2))
+    partial = _upload(coordinator, version_id, filled_po(po.data, "CY ", skip=2))
     assert partial.status_code == 200
     assert "?lang=cy" not in family.get(f"/s/{slug}").get_data(as_text=True)
 
-    complete = _upload(coordinator, version_id, _filled(po.data, "CY "))
+    complete = _upload(coordinator, version_id, filled_po(po.data, "CY "))
     assert complete.status_code == 200
     assert "100%" in complete.get_data(as_text=True)
 
@@ -74,7 +61,7 @@ def test_a_complete_upload_offers_the_language_and_translates_the_questions(app:
 
 def test_bad_uploads_are_refused_with_reasons_and_nothing_is_saved(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    version_id, _slug = _publish_minimal(app)
+    version_id = make_open_minimal_wave(app, slug="minimal-wave").version_id
     coordinator = signed_in(app.test_client(), "coordinator@north.example")
     po = coordinator.client.get(f"/staff/north/versions/{version_id}/translations/cy.po").data
     unknown = po + b'\nmsgid "A question we never asked"\nmsgstr "Cwestiwn"\n'
@@ -101,7 +88,7 @@ def test_bad_uploads_are_refused_with_reasons_and_nothing_is_saved(app: Flask) -
 
 def test_reviewers_cannot_download_or_upload(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    version_id, _slug = _publish_minimal(app)
+    version_id = make_open_minimal_wave(app, slug="minimal-wave").version_id
     reviewer = signed_in(app.test_client(), "reviewer@north.example")
     assert (
         reviewer.client.get(f"/staff/north/versions/{version_id}/translations/cy.po").status_code
