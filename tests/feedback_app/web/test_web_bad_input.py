@@ -24,6 +24,13 @@ def _started(browser: PageBrowser, slug: str) -> None:
     browser.post(f"/s/{slug}/start")
 
 
+def _at_the_comments_page(browser: PageBrowser, *, useful: str = "agree") -> None:
+    """Started the event survey and answered its first two pages."""
+    _started(browser, EVENT)
+    browser.post(browser.path, {"event_useful": useful})
+    browser.post(browser.path, {"do_differently": "yes"})
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -48,9 +55,7 @@ def test_tampered_choices_are_refused_with_a_message(
 def test_nul_bytes_never_reach_the_database(
     app: Flask, demo: dict[str, str], browser: PageBrowser
 ) -> None:
-    _started(browser, EVENT)
-    browser.post(browser.path, {"event_useful": "agree\x00"})
-    browser.post(browser.path, {"do_differently": "yes"})
+    _at_the_comments_page(browser, useful="agree\x00")
     browser.post(browser.path, {"event_comments": "fine\x00 thanks"})
     with app.app_context():
         values = db.session().scalars(select(Answer.value)).all()
@@ -60,9 +65,7 @@ def test_nul_bytes_never_reach_the_database(
 def test_oversized_text_is_refused_and_nothing_on_the_page_is_saved(
     app: Flask, demo: dict[str, str], browser: PageBrowser
 ) -> None:
-    _started(browser, EVENT)
-    browser.post(browser.path, {"event_useful": "agree"})
-    browser.post(browser.path, {"do_differently": "yes"})
+    _at_the_comments_page(browser)
     response = browser.post(browser.path, {"event_comments": "x" * 5000})
     assert response.status_code == 400
     assert "characters or fewer" in response.get_data(as_text=True)
