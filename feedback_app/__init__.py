@@ -19,6 +19,7 @@ from feedback_app.web import (
     layout,
     logging_config,
     security,
+    session_cookie,
     static_files,
 )
 from feedback_app.web.links import PublicLinksFlask
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     WTFormsHelpers(app)
     i18n.init_app(app)
     security.init_app(app)
+    session_cookie.init_app(app)
     layout.init_app(app)
     static_files.init_app(app)
     compress.init_app(app)
