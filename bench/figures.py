@@ -102,7 +102,7 @@ def rows() -> list[Row]:
         table.append(
             Row(
                 "1",
-                f"answer save, app CPU per save ({name}, in process)",
+                f"answer save, app CPU per save ({name}, inside the WSGI call)",
                 "≤ 2.5 ms",
                 _get(respond, "answer save"),
                 "ms",
@@ -112,7 +112,7 @@ def rows() -> list[Row]:
         table.append(
             Row(
                 "1",
-                f"page view, app CPU per view ({name}, in process)",
+                f"page view, app CPU per view ({name}, inside the WSGI call)",
                 "≤ 2 ms",
                 _get(respond, "page view"),
                 "ms",
