@@ -91,6 +91,12 @@ def init_app(app: Flask) -> None:
     app.extensions["db_sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     writer = engine.execution_options(sqlite_begin="IMMEDIATE")
     app.extensions["db_sessionmaker_write"] = sessionmaker(writer, expire_on_commit=False)
+    if engine.dialect.name != "sqlite":
+        # PostgreSQL only: SQLite's BEGIN and ROLLBACK are calls inside the
+        # process, not round trips, so there is nothing to save there.
+        reader = engine.execution_options(isolation_level="AUTOCOMMIT")
+        event.listen(reader, "before_cursor_execute", _refuse_writes)
+        app.extensions["db_sessionmaker_read"] = sessionmaker(reader, expire_on_commit=False)
     app.teardown_appcontext(_close_session)
 
 
@@ -106,6 +112,31 @@ def reads_first(view: F) -> F:
     return view
 
 
+def reads_only_on_get(view: F) -> F:
+    """Mark a view whose GET only reads (the question page a respondent sees).
+
+    On PostgreSQL its GET runs its statements without a transaction
+    (``AUTOCOMMIT``): no ``BEGIN`` before them and no ``ROLLBACK`` after, two
+    round trips less per page view (ADR 0042). Under PostgreSQL's READ COMMITTED
+    each statement sees its own snapshot either way, so what the page reads is
+    the same. A statement that is not a ``SELECT`` fails on such a session: a
+    write added to the view later cannot slip through outside a transaction.
+    """
+    view.db_reads_only_on_get = True  # type: ignore[attr-defined]
+    return view
+
+
+class ReadOnlyRequest(RuntimeError):
+    """A statement other than a SELECT in a request marked ``reads_only_on_get``."""
+
+
+def _refuse_writes(
+    _conn: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool
+) -> None:
+    if not statement.lstrip()[:6].upper() == "SELECT":
+        raise ReadOnlyRequest(f"a GET marked reads_only_on_get may only read: {statement[:60]}")
+
+
 def begin_write(db_session: Session) -> None:
     """End the read snapshot and begin the write transaction (IMMEDIATE on SQLite).
 
@@ -118,19 +149,24 @@ def begin_write(db_session: Session) -> None:
     db_session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
-def _writes(view_name: str | None) -> bool:
-    if not has_request_context() or request.method != "POST":
-        return False
-    view = current_app.view_functions.get(view_name or "")
-    return not getattr(view, "db_reads_first", False)
+def _maker() -> str:
+    """Which session maker the current request's session comes from."""
+    if not has_request_context():
+        return "db_sessionmaker"
+    view = current_app.view_functions.get(request.endpoint or "")
+    if request.method == "POST":
+        reads_first = getattr(view, "db_reads_first", False)
+        return "db_sessionmaker" if reads_first else "db_sessionmaker_write"
+    read_only = request.method == "GET" and getattr(view, "db_reads_only_on_get", False)
+    if read_only and "db_sessionmaker_read" in current_app.extensions:
+        return "db_sessionmaker_read"
+    return "db_sessionmaker"
 
 
 def session() -> Session:
     """The database session of the current request (created on first use)."""
     if "db_session" not in g:
-        writes = _writes(request.endpoint if has_request_context() else None)
-        maker = "db_sessionmaker_write" if writes else "db_sessionmaker"
-        g.db_session = current_app.extensions[maker]()
+        g.db_session = current_app.extensions[_maker()]()
     db_session: Session = g.db_session
     return db_session
 

@@ -194,6 +194,7 @@ def _page_url(slug: str, page_id: str | None, *, change: bool = False) -> str:
 
 @bp.route("/<slug>/q/<page_id>", methods=["GET", "POST"])
 @db.reads_first
+@db.reads_only_on_get
 @answering_page
 def question(visit: Visit, response: journey.Answering, page_id: str) -> ViewResult:
     page = visit.questionnaire.page(page_id)
