@@ -228,9 +228,15 @@ def next_page_id(q: Questionnaire, page_id: str, answers: Answers) -> str | None
     return _step(q, page, known)[0]
 
 
-def previous_page_id(q: Questionnaire, page_id: str, answers: Answers) -> str | None:
-    """The page before ``page_id`` on the path (for the back link); None on the first."""
-    visited = path(q, answers)
+def previous_page_id(
+    q: Questionnaire, page_id: str, answers: Answers, *, visited: tuple[str, ...] | None = None
+) -> str | None:
+    """The page before ``page_id`` on the path (for the back link); None on the first.
+
+    ``visited``: the path for these answers when the caller has walked it already.
+    """
+    if visited is None:
+        visited = path(q, answers)
     if page_id in visited:
         position = visited.index(page_id)
         return visited[position - 1] if position > 0 else None

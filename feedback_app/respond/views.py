@@ -202,7 +202,8 @@ def question(visit: Visit, response: journey.Answering, page_id: str) -> ViewRes
         abort(404)
     slug = visit.link
     answers = response.answers
-    if page_id not in progress.path(visit.questionnaire, answers):
+    route = progress.path(visit.questionnaire, answers)
+    if page_id not in route:
         # Routed past this page (or not reached yet): go where the answers lead.
         return redirect(_page_url(slug, progress.resume_page(visit.questionnaire, answers)))
     change = request.args.get("change") == "1"
@@ -216,7 +217,7 @@ def question(visit: Visit, response: journey.Answering, page_id: str) -> ViewRes
         if outcome.status is not journey.SaveStatus.CONFIRM_CONTACT_DETAILS:
             return _after_save(visit, page, outcome, change=change)
         warnings = outcome.warnings
-    view = _question_page(visit, page, form, answers, warnings=warnings, change=change)
+    view = _question_page(visit, page, form, route, warnings=warnings, change=change)
     page_html = render_template("respond/question.html", visit=visit, view=view)
     return page_html, 400 if form.errors else 200
 
@@ -239,17 +240,18 @@ def _question_page(
     visit: Visit,
     page: Page,
     form: FlaskForm,
-    answers: Mapping[str, AnswerValue],
+    route: tuple[str, ...],
     *,
     warnings: Mapping[str, str],
     change: bool,
 ) -> QuestionPage:
+    """The page's view model; ``route`` is the respondent's path, ``page`` on it."""
     posted = request.method == "POST"
     return QuestionPage.build(
         page=page,
         form=form,
         fields=answer_fields(page, form, warnings=warnings),
-        back_url=_back_url(visit, page, answers, change=change),
+        back_url=_back_url(visit, page, route, change=change),
         change=change,
         personal_data_warning=bool(warnings),
         timer=signals.timer_for_page(
@@ -258,11 +260,11 @@ def _question_page(
     )
 
 
-def _back_url(visit: Visit, page: Page, answers: Mapping[str, AnswerValue], *, change: bool) -> str:
+def _back_url(visit: Visit, page: Page, route: tuple[str, ...], *, change: bool) -> str:
     slug = visit.link
     if change:
         return url_for("respond.check", slug=slug)
-    previous = previous_page_id(visit.questionnaire, page.id, answers)
+    previous = previous_page_id(visit.questionnaire, page.id, {}, visited=route)
     return _page_url(slug, previous) if previous else url_for("respond.start", slug=slug)
 
 

@@ -61,7 +61,9 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def language_context() -> dict[str, object]:
-        locale = select_locale()
+        # The locale the page's texts are translated into (Flask-Babel's, chosen
+        # once per request by select_locale), so lang="" always matches them.
+        locale = request_translations.language()
         return {
             "current_locale": locale,
             "text_direction": text_direction(locale),

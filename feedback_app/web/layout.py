@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, g, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 
@@ -28,8 +28,17 @@ def _fingerprint(name: str) -> str:
 
 
 def asset_url(name: str) -> str:
-    """URL of a built asset with a content hash, so it can be cached for a year."""
-    return url_for("static", filename=f"dist/{name}", v=_fingerprint(name))
+    """URL of a built asset with a content hash, so it can be cached for a year.
+
+    Built once per application and mount point (``SCRIPT_NAME``): every page
+    asks for the same two, and building a URL is a tenth of a millisecond.
+    """
+    built: dict[tuple[str, str], str] = current_app.extensions.setdefault("asset_urls", {})
+    key = (request.script_root, name)
+    url = built.get(key)
+    if url is None:
+        url = built[key] = url_for("static", filename=f"dist/{name}", v=_fingerprint(name))
+    return url
 
 
 def inline_style(css: str) -> Markup:

@@ -111,6 +111,18 @@ def test_fingerprinted_assets_are_cached_for_a_year(app: Flask) -> None:
     assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
+def test_asset_urls_are_kept_per_mount_point(app: Flask) -> None:
+    # Built once and kept: a second request under another SCRIPT_NAME gets its own.
+    with app.test_request_context(base_url="http://localhost/feedback"):
+        mounted = asset_url("app.js")
+    with app.test_request_context():
+        plain = asset_url("app.js")
+    with app.test_request_context(base_url="http://localhost/feedback"):
+        assert asset_url("app.js") == mounted
+    assert mounted.startswith("/feedback/static/dist/app.js?v=")
+    assert plain.startswith("/static/dist/app.js?v=")
+
+
 def test_warm_up_imports_the_results_libraries_a_worker_would_import_on_first_use(
     tmp_path: Path,
 ) -> None:
