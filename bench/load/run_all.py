@@ -38,7 +38,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import gunicorn_process  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 WORK = OUT / "load"
@@ -181,12 +183,6 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Server:
     """gunicorn with the production configuration, on a free local port."""
@@ -194,7 +190,7 @@ class Server:
     name: str
     app: list[str]
     env: dict[str, str]
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=gunicorn_process.free_port)
     process: subprocess.Popen[bytes] | None = None
     #: Pin the instance (master and workers) to these CPUs (``taskset -c``), or not.
     cpus: str | None = None
@@ -221,24 +217,13 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
         health = "/healthz" if not self.app else "/"
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + health, timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
+        if gunicorn_process.answers_within(self.url + health, seconds=60, pause=0.2):
+            return self
         raise RuntimeError(f"{self.name}: gunicorn did not become healthy; see its log")
 
     def __exit__(self, *_exc: object) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        gunicorn_process.stop(self.process)
 
     def workers(self) -> list[psutil.Process]:
         assert self.process is not None
