@@ -459,6 +459,20 @@ def _database_name(url: str) -> str:
     return "" if url.startswith("sqlite") else url.rsplit("/", 1)[-1].split("?")[0]
 
 
+def metered_locust(
+    server: Server, *, database: str = "", **locust: Any
+) -> tuple[dict[str, Any], CpuMeter]:
+    """Run locust against ``server`` (``run_locust``'s other arguments; its output is
+    named after the server) while metering the CPU of its gunicorn and, when
+    ``database`` names one, of the PostgreSQL processes serving it. Returns what
+    locust recorded and the meter."""
+    assert server.process is not None
+    with CpuMeter({"gunicorn": server.process.pid}) as cpu:
+        cpu.watch_database(database)
+        recorded = run_locust(host=server.url, out=WORK / f"{server.name}.json", cpu=cpu, **locust)
+    return recorded, cpu
+
+
 def journey_run(
     backend: str, url: str, settings: Settings, *, fault: bool = False
 ) -> dict[str, Any]:
@@ -480,18 +494,15 @@ def journey_run(
             time.sleep(3)
             killed["workers_after"] = len(server.workers())
 
-        with CpuMeter({"gunicorn": server.process.pid}) as cpu:
-            cpu.watch_database(_database_name(url))
-            recorded = run_locust(
-                host=server.url,
-                user_class="Respondent",
-                users=settings.users,
-                spawn_rate=max(1, settings.users / 5),
-                seconds=seconds,
-                out=WORK / f"{name}.json",
-                during=kill_a_worker if fault else None,
-                cpu=cpu,
-            )
+        recorded, cpu = metered_locust(
+            server,
+            database=_database_name(url),
+            user_class="Respondent",
+            users=settings.users,
+            spawn_rate=max(1, settings.users / 5),
+            seconds=seconds,
+            during=kill_a_worker if fault else None,
+        )
     samples = recorded["samples"]
     other = tuple(sorted({s[0] for s in samples} - set(PAGE_KINDS) - set(SAVE_KINDS) - {"asset"}))
     result = {
@@ -514,19 +525,15 @@ def saturation_run(backend: str, url: str, settings: Settings) -> dict[str, Any]
     name = f"{backend}-saturation"
     env = {"DATABASE_URL": url, **settings.server_env()}
     with Server(name, [], env) as server:
-        assert server.process is not None
-        with CpuMeter({"gunicorn": server.process.pid}) as cpu:
-            cpu.watch_database(_database_name(url))
-            recorded = run_locust(
-                host=server.url,
-                user_class="SaveHammer",
-                users=settings.saturation_users,
-                spawn_rate=settings.saturation_users,
-                # Each user first starts its responses ("setup"), not measured.
-                seconds=settings.saturation_s + SETUP_ALLOWANCE_S,
-                out=WORK / f"{name}.json",
-                cpu=cpu,
-            )
+        recorded, cpu = metered_locust(
+            server,
+            database=_database_name(url),
+            user_class="SaveHammer",
+            users=settings.saturation_users,
+            spawn_rate=settings.saturation_users,
+            # Each user first starts its responses ("setup"), not measured.
+            seconds=settings.saturation_s + SETUP_ALLOWANCE_S,
+        )
     return {**throughput(recorded["samples"], "saturation save", cpu), "cpu": cpu.report()}
 
 
@@ -597,17 +604,13 @@ def scaling_run(url: str, settings: Settings, instances: int) -> dict[str, Any]:
 def hello_run(settings: Settings) -> dict[str, Any]:
     app = ["--pythonpath", str(ROOT / "bench" / "load"), "hello:app"]
     with Server("hello", app, settings.server_env()) as server:
-        assert server.process is not None
-        with CpuMeter({"gunicorn": server.process.pid}) as cpu:
-            recorded = run_locust(
-                host=server.url,
-                user_class="HelloHammer",
-                users=settings.saturation_users,
-                spawn_rate=settings.saturation_users,
-                seconds=settings.saturation_s,
-                out=WORK / "hello.json",
-                cpu=cpu,
-            )
+        recorded, cpu = metered_locust(
+            server,
+            user_class="HelloHammer",
+            users=settings.saturation_users,
+            spawn_rate=settings.saturation_users,
+            seconds=settings.saturation_s,
+        )
     return {**throughput(recorded["samples"], "saturation hello", cpu), "cpu": cpu.report()}
 
 
