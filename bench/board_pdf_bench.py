@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import re
 import statistics
 import sys
 import tempfile
@@ -33,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from sqlalchemy import select  # noqa: E402
+from staff_client import signed_in_client  # noqa: E402
 
 from feedback_app import create_app, db  # noqa: E402
 from feedback_app.demo.loading import load_demo, load_demo_staff  # noqa: E402
@@ -80,15 +80,7 @@ def main() -> None:
             session.commit()
         # As gunicorn's master does before it forks a worker (deploy/gunicorn.conf.py).
         warm_up(app)
-        client = app.test_client()
-        page = client.get("/staff/login").get_data(as_text=True)
-        found = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
-        if found is None:
-            raise SystemExit("no CSRF token on the sign-in page")
-        client.post(
-            "/staff/login",
-            data={"csrf_token": found.group(1), "email": EMAIL, "password": PASSWORD},
-        )
+        client = signed_in_client(app, EMAIL, PASSWORD)
         path = (
             f"/staff/demo/results/report.pdf?baseline={ids[WAVES[0]]}"
             f"&follow_up={ids[WAVES[1]]}&follow_up={ids[WAVES[2]]}"

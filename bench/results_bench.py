@@ -23,7 +23,6 @@ import argparse
 import datetime as dt
 import os
 import random
-import re
 import statistics
 import sys
 import time
@@ -35,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from databases import fresh_database
+from staff_client import signed_in_client
 
 from feedback_app import create_app, db
 from feedback_app.models import Base, Response, Wave, utcnow
@@ -167,16 +167,7 @@ def _measure(url: str, label: str) -> list[tuple[str, str, float]]:
     # As gunicorn's master does before it forks the workers (deploy/gunicorn.conf.py):
     # "cold" is an empty result cache in a process ready to serve, not a first import.
     warm_up(app)
-    client = app.test_client()
-    page = client.get("/staff/login").get_data(as_text=True)
-    found = re.search(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', page)
-    if found is None:
-        raise SystemExit("no CSRF token on the sign-in page")
-    token = found.group(1)
-    client.post(
-        "/staff/login",
-        data={"csrf_token": token, "email": "officer@bench.example", "password": PASSWORD},
-    )
+    client = signed_in_client(app, "officer@bench.example", PASSWORD)
     results = []
     with app.app_context():
         session = db.session()

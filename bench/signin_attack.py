@@ -35,8 +35,6 @@ import os
 import random
 import re
 import secrets
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +45,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import gunicorn_process
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -65,12 +64,6 @@ app = create_app({"DATABASE_URL": url})
 with app.app_context():
     load_demo(db.session())
 """
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -93,7 +86,7 @@ class Server:
 
     def __init__(self, source: Path, workdir: Path) -> None:
         self.source = source
-        self.port = _free_port()
+        self.port = gunicorn_process.free_port()
         self.env = {
             **os.environ,
             "PYTHONPATH": str(source),
@@ -122,22 +115,12 @@ class Server:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/healthz", timeout=2).status_code == 200:
-                    return self
-            except requests.RequestException:
-                time.sleep(0.3)
+        if gunicorn_process.answers_within(self.url + "/healthz", seconds=90, pause=0.3):
+            return self
         raise RuntimeError(f"gunicorn did not start; see {self.log}")
 
     def __exit__(self, *_exc: object) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        gunicorn_process.stop(self.process)
 
 
 def started_response(base: str) -> requests.Session:

@@ -38,7 +38,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +47,9 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import gunicorn_process  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 WORK = OUT / "load"
@@ -181,12 +183,6 @@ def _port_open(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @dataclass
 class Server:
     """gunicorn with the production configuration, on a free local port."""
@@ -194,7 +190,7 @@ class Server:
     name: str
     app: list[str]
     env: dict[str, str]
-    port: int = field(default_factory=_free_port)
+    port: int = field(default_factory=gunicorn_process.free_port)
     process: subprocess.Popen[bytes] | None = None
     #: Pin the instance (master and workers) to these CPUs (``taskset -c``), or not.
     cpus: str | None = None
@@ -221,24 +217,13 @@ class Server:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
         health = "/healthz" if not self.app else "/"
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + health, timeout=2) as r:
-                    if r.status == 200:
-                        return self
-            except OSError:
-                time.sleep(0.2)
+        if gunicorn_process.answers_within(self.url + health, seconds=60, pause=0.2):
+            return self
         raise RuntimeError(f"{self.name}: gunicorn did not become healthy; see its log")
 
     def __exit__(self, *_exc: object) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        gunicorn_process.stop(self.process)
 
     def workers(self) -> list[psutil.Process]:
         assert self.process is not None
@@ -474,6 +459,20 @@ def _database_name(url: str) -> str:
     return "" if url.startswith("sqlite") else url.rsplit("/", 1)[-1].split("?")[0]
 
 
+def metered_locust(
+    server: Server, *, database: str = "", **locust: Any
+) -> tuple[dict[str, Any], CpuMeter]:
+    """Run locust against ``server`` (``run_locust``'s other arguments; its output is
+    named after the server) while metering the CPU of its gunicorn and, when
+    ``database`` names one, of the PostgreSQL processes serving it. Returns what
+    locust recorded and the meter."""
+    assert server.process is not None
+    with CpuMeter({"gunicorn": server.process.pid}) as cpu:
+        cpu.watch_database(database)
+        recorded = run_locust(host=server.url, out=WORK / f"{server.name}.json", cpu=cpu, **locust)
+    return recorded, cpu
+
+
 def journey_run(
     backend: str, url: str, settings: Settings, *, fault: bool = False
 ) -> dict[str, Any]:
@@ -495,18 +494,15 @@ def journey_run(
             time.sleep(3)
             killed["workers_after"] = len(server.workers())
 
-        with CpuMeter({"gunicorn": server.process.pid}) as cpu:
-            cpu.watch_database(_database_name(url))
-            recorded = run_locust(
-                host=server.url,
-                user_class="Respondent",
-                users=settings.users,
-                spawn_rate=max(1, settings.users / 5),
-                seconds=seconds,
-                out=WORK / f"{name}.json",
-                during=kill_a_worker if fault else None,
-                cpu=cpu,
-            )
+        recorded, cpu = metered_locust(
+            server,
+            database=_database_name(url),
+            user_class="Respondent",
+            users=settings.users,
+            spawn_rate=max(1, settings.users / 5),
+            seconds=seconds,
+            during=kill_a_worker if fault else None,
+        )
     samples = recorded["samples"]
     other = tuple(sorted({s[0] for s in samples} - set(PAGE_KINDS) - set(SAVE_KINDS) - {"asset"}))
     result = {
@@ -529,19 +525,15 @@ def saturation_run(backend: str, url: str, settings: Settings) -> dict[str, Any]
     name = f"{backend}-saturation"
     env = {"DATABASE_URL": url, **settings.server_env()}
     with Server(name, [], env) as server:
-        assert server.process is not None
-        with CpuMeter({"gunicorn": server.process.pid}) as cpu:
-            cpu.watch_database(_database_name(url))
-            recorded = run_locust(
-                host=server.url,
-                user_class="SaveHammer",
-                users=settings.saturation_users,
-                spawn_rate=settings.saturation_users,
-                # Each user first starts its responses ("setup"), not measured.
-                seconds=settings.saturation_s + SETUP_ALLOWANCE_S,
-                out=WORK / f"{name}.json",
-                cpu=cpu,
-            )
+        recorded, cpu = metered_locust(
+            server,
+            database=_database_name(url),
+            user_class="SaveHammer",
+            users=settings.saturation_users,
+            spawn_rate=settings.saturation_users,
+            # Each user first starts its responses ("setup"), not measured.
+            seconds=settings.saturation_s + SETUP_ALLOWANCE_S,
+        )
     return {**throughput(recorded["samples"], "saturation save", cpu), "cpu": cpu.report()}
 
 
@@ -612,17 +604,13 @@ def scaling_run(url: str, settings: Settings, instances: int) -> dict[str, Any]:
 def hello_run(settings: Settings) -> dict[str, Any]:
     app = ["--pythonpath", str(ROOT / "bench" / "load"), "hello:app"]
     with Server("hello", app, settings.server_env()) as server:
-        assert server.process is not None
-        with CpuMeter({"gunicorn": server.process.pid}) as cpu:
-            recorded = run_locust(
-                host=server.url,
-                user_class="HelloHammer",
-                users=settings.saturation_users,
-                spawn_rate=settings.saturation_users,
-                seconds=settings.saturation_s,
-                out=WORK / "hello.json",
-                cpu=cpu,
-            )
+        recorded, cpu = metered_locust(
+            server,
+            user_class="HelloHammer",
+            users=settings.saturation_users,
+            spawn_rate=settings.saturation_users,
+            seconds=settings.saturation_s,
+        )
     return {**throughput(recorded["samples"], "saturation hello", cpu), "cpu": cpu.report()}
 
 

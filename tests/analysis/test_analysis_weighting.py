@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import pytest
 from analysis_testdata import FIXTURES, YES_NO
@@ -10,21 +9,15 @@ from analysis_testdata import FIXTURES, YES_NO
 from analysis import AnalysisInputError, PopulationMargins, compare_waves, load_margins
 from analysis.responses import encode_waves
 from analysis.weighting import kish_effective_size, rake
+from tests.support.weighting_samples import two_wave_sample
+
+#: The sample's shares: few in early years and post-16, most with a plan.
+PHASES = {"early_years": 0.05, "primary": 0.6, "secondary": 0.3, "post16": 0.05}
+PLANS = {"ehcp": 0.7, "sen_support": 0.25, "": 0.05}
 
 
 def _frame(n: int = 800, seed: int = 5) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    return pd.DataFrame(
-        {
-            "response_id": range(n),
-            "wave": rng.choice(["b", "f"], size=n),
-            "q": rng.choice(["yes", "no"], size=n),
-            "phase": rng.choice(
-                ["early_years", "primary", "secondary", "post16"], size=n, p=[0.05, 0.6, 0.3, 0.05]
-            ),
-            "plan": rng.choice(["ehcp", "sen_support", ""], size=n, p=[0.7, 0.25, 0.05]),
-        }
-    )
+    return two_wave_sample(n, seed, PHASES, PLANS)
 
 
 MARGINS = PopulationMargins(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 from analysis_testdata import YES_NO
@@ -14,18 +13,12 @@ from analysis import PopulationMargins, compare_waves, to_csv, trend_kpis
 from analysis.cli import main
 from analysis.responses import encode_waves
 from analysis.weighting import WeightingProblem, rake
+from tests.support.weighting_samples import two_wave_sample
 
 
 def _frame(n: int = 600, seed: int = 3) -> pd.DataFrame:
-    rng = np.random.default_rng(seed)
-    return pd.DataFrame(
-        {
-            "response_id": range(n),
-            "wave": rng.choice(["b", "f"], size=n),
-            "q": rng.choice(["yes", "no"], size=n),
-            "phase": rng.choice(["primary", "secondary"], size=n, p=[0.9, 0.1]),
-        }
-    )
+    """A sample that is 90% primary, 10% secondary."""
+    return two_wave_sample(n, seed, {"primary": 0.9, "secondary": 0.1})
 
 
 SKEWED = PopulationMargins(counts=(("phase", (("primary", 100.0), ("secondary", 900.0))),))

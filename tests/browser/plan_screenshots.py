@@ -21,7 +21,7 @@ from typing import Any
 
 from openpyxl import load_workbook
 from PIL import Image
-from playwright.sync_api import Locator, Page, sync_playwright
+from playwright.sync_api import FloatRect, Locator, Page, sync_playwright
 
 from feedback_app import create_app, db
 from feedback_app.migrate import upgrade
@@ -51,6 +51,18 @@ def _shoot(target: Page | Locator, path: Path, **options: Any) -> None:
     _save(target.screenshot(animations="disabled", **options), path)
 
 
+def _shoot_region(page: Page, path: Path, clip: dict[str, float]) -> None:
+    """The part ``clip`` of the whole page (measured from the top of the page)."""
+    _shoot(page, path, clip=clip, full_page=True)
+
+
+def _box(page: Page, selector: str) -> FloatRect:
+    """Where the element ``selector`` is, from the top of the window (it must be shown)."""
+    box = page.locator(selector).bounding_box()
+    assert box is not None
+    return box
+
+
 def _main_top(page: Page, path: Path, height: int, *, width: int = 1000) -> None:
     """The page from its back link or heading down, ``width`` × at most ``height`` px."""
     main = page.locator("main").bounding_box()
@@ -65,7 +77,7 @@ def _main_top(page: Page, path: Path, height: int, *, width: int = 1000) -> None
     y = top["y"] + scrolled - 10
     clip = {"x": main["x"], "y": y, "width": min(width, main["width"]),
             "height": min(height, main["y"] + main["height"] - y)}  # fmt: skip
-    _shoot(page, path, clip=clip, full_page=True)
+    _shoot_region(page, path, clip)
 
 
 def _set_up(app: Any) -> dict[str, Any]:
@@ -223,20 +235,14 @@ def take(folder: Path) -> None:
             board = demo.new_page()
             _sign_in(board, "officer@demo.example")
             board.goto("/staff/demo/results")
-            table = board.locator("#kpi-board")
-            box = table.bounding_box()
-            assert box is not None
-            _shoot(
-                board,
-                folder / "board-1280.png",
-                full_page=True,
-                clip={
-                    "x": 0,
-                    "y": box["y"] - 60,
-                    "width": 1280,
-                    "height": min(box["height"], 900) + 60,
-                },
-            )
+            box = _box(board, "#kpi-board")
+            clip = {
+                "x": 0,
+                "y": box["y"] - 60,
+                "width": 1280,
+                "height": min(box["height"], 900) + 60,
+            }
+            _shoot_region(board, folder / "board-1280.png", clip)
 
             phone = browser.new_context(base_url=base, viewport={"width": 390, "height": 844},
                                         device_scale_factor=1)  # fmt: skip
@@ -246,15 +252,9 @@ def take(folder: Path) -> None:
             _shoot(small.locator("#kpi-row-kpi_4_1"), folder / "board-390.png")
 
             board.goto(found["report"], timeout=300_000)
-            table = board.locator("#report-kpis")
-            box = table.bounding_box()
-            assert box is not None
-            _shoot(
-                board,
-                folder / "board-report.png",
-                full_page=True,
-                clip={"x": box["x"], "y": box["y"], "width": box["width"], "height": 1000},
-            )
+            box = _box(board, "#report-kpis")
+            clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": 1000}
+            _shoot_region(board, folder / "board-report.png", clip)
             browser.close()
 
 

@@ -13,12 +13,10 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.models import Answer, Response, Wave
 from surveys.paths import covering_answer_sets
-from surveys.routing import on_path_answers, path
+from surveys.routing import path
 from tests.browser.harness import LiveServer, NewPage
 from tests.browser.languages import LANGUAGES, direction
 from tests.browser.respondent import (
@@ -27,10 +25,16 @@ from tests.browser.respondent import (
     question_pages,
     start_in,
 )
+from tests.browser.viewports import PHONE
+from tests.support.stored_responses import (
+    expected_answers,
+    last_response_id,
+    responses_since,
+    stored_answers,
+)
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 #: The shortest bundled survey, and a longer one with routing and several types.
 SURVEYS = ("event_feedback", "parent_follow_up")
 
@@ -43,8 +47,7 @@ def test_a_survey_can_be_completed_without_javascript(
     slug = live_server.slugs[questionnaire_id]
     questionnaire = live_server.questionnaire(slug)
     answers = max(covering_answer_sets(questionnaire), key=lambda a: len(path(questionnaire, a)))
-    with live_server.app.app_context():
-        before = db.session().scalar(select(func.max(Response.id))) or 0
+    before = last_response_id(live_server.app)
     page = new_page(**PHONE, js=False, locale=lang)
 
     start_in(page, slug)
@@ -65,20 +68,9 @@ def test_a_survey_can_be_completed_without_javascript(
 
     with live_server.app.app_context():
         session = db.session()
-        responses = session.scalars(
-            select(Response)
-            .join(Wave, Response.wave_id == Wave.id)
-            .where(Wave.slug == slug, Response.id > before)
-        ).all()
+        responses = responses_since(session, slug, before)
         mine = [r for r in responses if r.language == lang]
         assert len(mine) == 1, f"expected one new {lang} response, found {len(mine)}"
         assert mine[0].status == "submitted"
-        saved = {
-            a.question_id: a.value
-            for a in session.scalars(select(Answer).where(Answer.response_id == mine[0].id))
-        }
-    expected = {
-        k: list(v) if isinstance(v, tuple) else v
-        for k, v in on_path_answers(questionnaire, answers).items()
-    }
-    assert saved == expected
+        saved = stored_answers(session, mine[0])
+    assert saved == expected_answers(questionnaire, answers)

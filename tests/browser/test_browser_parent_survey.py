@@ -14,14 +14,12 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.models import Answer, Response, Wave
 from surveys import AnswerType, AnswerValue, Questionnaire
 from surveys.model import Question
 from surveys.paths import covering_answer_sets
-from surveys.routing import on_path_answers, path
+from surveys.routing import path
 from tests.browser.harness import LiveServer, NewPage
 from tests.browser.respondent import (
     answer_question,
@@ -30,10 +28,16 @@ from tests.browser.respondent import (
     start,
     walk_to_check_answers,
 )
+from tests.browser.viewports import PHONE
+from tests.support.stored_responses import (
+    expected_answers,
+    last_response_id,
+    responses_since,
+    stored_answers,
+)
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 QUESTIONNAIRE_ID = "parent_annual"
 
 
@@ -75,22 +79,12 @@ def _row_value(page: Page, question: Question) -> str:
 def _latest_submitted(live_server: LiveServer, slug: str, after_id: int) -> dict[str, object]:
     with live_server.app.app_context():
         session = db.session()
-        responses = session.scalars(
-            select(Response)
-            .join(Wave, Response.wave_id == Wave.id)
-            .where(Wave.slug == slug, Response.id > after_id)
-        ).all()
+        responses = responses_since(session, slug, after_id)
         assert len(responses) == 1, f"expected one new response, found {len(responses)}"
         response = responses[0]
         assert response.status == "submitted"
         assert response.submitted_at is not None
-        rows = session.scalars(select(Answer).where(Answer.response_id == response.id))
-        return {a.question_id: a.value for a in rows}
-
-
-def _last_response_id(live_server: LiveServer) -> int:
-    with live_server.app.app_context():
-        return db.session().scalar(select(func.max(Response.id))) or 0
+        return stored_answers(session, response)
 
 
 @pytest.mark.parametrize("js", [True, False], ids=["javascript", "no-javascript"])
@@ -100,7 +94,7 @@ def test_parent_completes_the_annual_survey_on_a_phone(
     slug = live_server.slugs[QUESTIONNAIRE_ID]
     questionnaire = live_server.questionnaire(slug)
     answers = dict(_answer_sets(questionnaire)[0 if js else 1])
-    before = _last_response_id(live_server)
+    before = last_response_id(live_server.app)
     page = new_page(**PHONE, js=js)
 
     start(page, slug, questionnaire)
@@ -140,8 +134,4 @@ def test_parent_completes_the_annual_survey_on_a_phone(
     )
 
     saved = _latest_submitted(live_server, slug, before)
-    expected = {
-        k: list(v) if isinstance(v, tuple) else v
-        for k, v in on_path_answers(questionnaire, answers).items()
-    }
-    assert saved == expected
+    assert saved == expected_answers(questionnaire, answers)

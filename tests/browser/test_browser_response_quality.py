@@ -21,10 +21,10 @@ from tests.browser.respondent import (
     open_in,
     press_main_button,
 )
+from tests.browser.viewports import PHONE
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 TYPED = "Please ring me on 07700 900123 about parking"
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from feedback_app import db
 from feedback_app.api import tokens
@@ -52,6 +55,17 @@ def results_app(app: Flask, demo: dict[str, str]) -> Flask:
 def _get(app: Flask, path: str, secret: str | None) -> Any:
     headers = {"Authorization": f"Bearer {secret}"} if secret is not None else {}
     return app.test_client().get(path, headers=headers)
+
+
+@contextmanager
+def _newest_token(app: Flask) -> Iterator[tuple[Session, ApiToken]]:
+    """The newest API token, to change in a session that is committed afterwards."""
+    with app.app_context():
+        session = db.session()
+        token = session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
+        assert token is not None
+        yield session, token
+        session.commit()
 
 
 def first_wave_id(app: Flask, secret: str) -> int:
@@ -127,20 +141,13 @@ def test_missing_unknown_expired_revoked_and_deactivated_tokens_are_refused(
 
     browser = signed_in(app.test_client(), "officer@demo.example")
     assert browser.client.get("/api/areas/demo/waves").status_code == 401
-    with app.app_context():
-        session = db.session()
-        token = session.scalars(select(ApiToken)).first()
-        assert token is not None
+    with _newest_token(app) as (_session, token):  # the only one so far
         token.expires_at = utcnow() - dt.timedelta(seconds=1)
-        session.commit()
     expired = _get(app, "/api/areas/demo/waves", secret)
     assert expired.status_code == 401 and "expired" in expired.json["detail"]
     revoked_secret = make_token(app, "officer@demo.example", ["demo"])
-    with app.app_context():
-        session = db.session()
-        token = session.scalars(select(ApiToken).order_by(ApiToken.id.desc())).first()
-        assert token is not None and tokens.revoke(session, token.user_id, token.id)
-        session.commit()
+    with _newest_token(app) as (session, token):
+        assert tokens.revoke(session, token.user_id, token.id)
     revoked = _get(app, "/api/areas/demo/waves", revoked_secret)
     assert revoked.status_code == 401 and "revoked" in revoked.json["detail"]
     live = make_token(app, "officer@demo.example", ["demo"])

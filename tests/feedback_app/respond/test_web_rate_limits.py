@@ -17,6 +17,7 @@ from feedback_app.staff.areas import create_area
 from feedback_app.staff.roles import Role
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD
+from tests.support.staff_sessions import sign_in_after_failures
 
 EVENT = "demo-event-feedback"
 
@@ -87,11 +88,7 @@ def test_staff_sign_in_throttle_is_a_friendly_429_with_retry_after(app: Flask) -
             password=PASSWORD,
         )  # fmt: skip
         db.session().commit()
-    browser = PageBrowser(app.test_client())
-    browser.get("/staff/login")
-    for _attempt in range(5):
-        browser.post("/staff/login", {"email": "officer@north.example", "password": "wrong"})
-    blocked = browser.post("/staff/login", {"email": "officer@north.example", "password": PASSWORD})
+    blocked = sign_in_after_failures(app, "officer@north.example")
     assert blocked.status_code == 429
     # A wait, not a lock: the first is a minute (it doubles with each further failure).
     assert 1 <= int(blocked.headers["Retry-After"]) <= 60

@@ -13,15 +13,12 @@ from feedback_app.designer.drafts import save_draft
 from feedback_app.models import AuditEvent, DraftComment, QuestionnaireDraft, StaffUser
 from tests.support.browser import PageBrowser
 from tests.support.drafts import make_draft
+from tests.support.rows import detached_rows
 from tests.support.staff import make_area_with_staff, signed_in
 
 
 def _comments(app: Flask) -> list[DraftComment]:
-    with app.app_context():
-        session = db.session()
-        rows = list(session.scalars(select(DraftComment).order_by(DraftComment.id)))
-        session.expunge_all()
-        return rows
+    return detached_rows(app, DraftComment)
 
 
 def _new_revision(app: Flask, draft_id: int) -> None:
@@ -43,13 +40,9 @@ def _on_a_draft(app: Flask, role: str) -> tuple[PageBrowser, str, int]:
 
 
 def test_comment_reply_and_resolve_record_who_and_when(app: Flask) -> None:
-    make_area_with_staff(app, "north")
-    draft_id = make_draft(app)
-    url = f"/staff/north/review/{draft_id}"
-
-    reviewer = signed_in(app.test_client(), "reviewer@north.example")
-    page = reviewer.get(url)
-    html = page.get_data(as_text=True)
+    reviewer, url, draft_id = _on_a_draft(app, "reviewer")
+    assert reviewer.last is not None
+    html = reviewer.last.get_data(as_text=True)
     assert "I have trust and confidence in the local area" in html
     assert "Only shown when the answer to “What support does your child have" in html
     assert "KPI 4/1" in html

@@ -12,6 +12,7 @@ from feedback_app import db
 from feedback_app.models import AuditEvent, Response, Wave
 from feedback_app.web.local_days import end_of_day_utc, local_to_utc
 from tests.support.browser import PageBrowser
+from tests.support.rows import detached_rows
 from tests.support.staff import make_area_with_staff, signed_in
 from tests.support.waves import make_version, wave_form_data
 
@@ -25,11 +26,7 @@ def _form(**overrides: str) -> dict[str, Any]:
 
 
 def _waves(app: Flask) -> list[Wave]:
-    with app.app_context():
-        session = db.session()
-        waves = list(session.scalars(select(Wave).order_by(Wave.id)))
-        session.expunge_all()
-        return waves
+    return detached_rows(app, Wave)
 
 
 def _utc(moment: dt.datetime | None) -> dt.datetime | None:

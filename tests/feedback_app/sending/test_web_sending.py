@@ -60,6 +60,14 @@ def _coordinator(app: Flask, demo: dict[str, str]) -> tuple[PageBrowser, int]:
     )
 
 
+def _wave_with_contacts(app: Flask, demo: dict[str, str], content: str) -> int:
+    """The demo event wave with the contact list ``content`` (CSV) uploaded by its
+    coordinator; the wave's id."""
+    browser, wave_id = _coordinator(app, demo)
+    _upload(browser, wave_id, content)
+    return wave_id
+
+
 def _upload(browser: PageBrowser, wave_id: int, content: str, label: str = "Families") -> Any:
     browser.get(f"/staff/demo/waves/{wave_id}/contacts")
     return browser.client.post(
@@ -132,8 +140,7 @@ def test_a_list_is_checked_whole_and_bad_rows_are_listed(app: Flask, demo: dict[
 def test_smtp_sends_each_person_their_link_and_reminds_only_unused(
     app: Flask, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    browser, wave_id = _coordinator(app, demo)
-    _upload(browser, wave_id, "email\nann@example.org\nbob@example.org\n,\n")
+    wave_id = _wave_with_contacts(app, demo, "email\nann@example.org\nbob@example.org\n,\n")
     with smtp_server(tmp_path, username="relay-user", password="relay-password") as box:
         first = _send(app, smtp_settings(box))
         assert (first.sent, first.failed) == (2, 0)
@@ -168,8 +175,7 @@ def test_smtp_sends_each_person_their_link_and_reminds_only_unused(
 def test_smtp_never_resends_a_claim_left_by_a_dead_worker(
     app: Flask, demo: dict[str, str], tmp_path: Path
 ) -> None:
-    browser, wave_id = _coordinator(app, demo)
-    _upload(browser, wave_id, "email\nann@example.org\n")
+    wave_id = _wave_with_contacts(app, demo, "email\nann@example.org\n")
     with smtp_server(tmp_path, username="relay-user", password="relay-password") as box:
         with app.app_context():
             session = db.session()
@@ -231,8 +237,7 @@ def test_notify_sends_retries_and_reports_delivery(app: Flask, demo: dict[str, s
 def test_a_wrong_api_key_is_refused_by_the_notify_stand_in(
     app: Flask, demo: dict[str, str]
 ) -> None:
-    browser, wave_id = _coordinator(app, demo)
-    _upload(browser, wave_id, "email\nann@example.org\n")
+    _wave_with_contacts(app, demo, "email\nann@example.org\n")
     with notify_stand_in() as stand_in:
         wrong = API_KEY[:-36] + "00000000-0000-0000-0000-000000000000"
         report = _send(
@@ -246,9 +251,8 @@ def test_a_worker_killed_mid_batch_never_sends_twice(
 ) -> None:
     """SIGKILL the `feedback-app send` process while it waits for Notify's answer
     to a message Notify has accepted, run it again, and count what Notify got."""
-    browser, wave_id = _coordinator(app, demo)
     people = [f"person{n}@example.org" for n in range(12)]
-    _upload(browser, wave_id, "email\n" + "\n".join(people) + "\n")
+    _wave_with_contacts(app, demo, "email\n" + "\n".join(people) + "\n")
     with notify_stand_in() as stand_in:
         env = worker_env(database_url, stand_in)
         before_kill, rerun = kill_worker_after(stand_in, env, accepted=5, of=len(people))
@@ -291,8 +295,7 @@ def test_a_wrong_sending_setting_stops_the_app(env: dict[str, str], name: str) -
 
 
 def test_contacts_are_deleted_days_after_the_wave_closes(app: Flask, demo: dict[str, str]) -> None:
-    browser, wave_id = _coordinator(app, demo)
-    _upload(browser, wave_id, "email\nann@example.org\nbob@example.org\n")
+    wave_id = _wave_with_contacts(app, demo, "email\nann@example.org\nbob@example.org\n")
     closed = utcnow() - dt.timedelta(days=10)
     with app.app_context():
         session = db.session()

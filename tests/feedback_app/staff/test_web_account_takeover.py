@@ -7,7 +7,6 @@ north's administrator throughout (ADR 0017).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 from flask import Flask
@@ -20,6 +19,7 @@ from feedback_app.staff.accounts import create_user
 from feedback_app.staff.roles import Role
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD, enter_second_factor, make_area_with_staff, signed_in
+from tests.support.staff_sessions import age_staff_sessions
 
 COOKIE = "feedback_session"
 ATTACKER_PASSWORD = "the attacker's own passphrase"
@@ -239,15 +239,6 @@ def _copy_of(client: FlaskClient) -> FlaskClient:
     return thief
 
 
-def _age_sessions(app: Flask, *, idle_minutes: int = 0, age_hours: int = 0) -> None:
-    with app.app_context():
-        session = db.session()
-        for row in session.scalars(select(StaffSession)):
-            row.last_seen_at -= dt.timedelta(minutes=idle_minutes)
-            row.created_at -= dt.timedelta(hours=age_hours, minutes=idle_minutes)
-        session.commit()
-
-
 def test_a_copied_cookie_is_refused_once_the_session_has_ended(
     app: Flask, demo: dict[str, str]
 ) -> None:
@@ -275,14 +266,14 @@ def test_a_copied_cookie_is_refused_once_the_session_has_ended(
     refused(thief, "sign-out")
 
     _browser, thief = signed_in_officer()
-    _age_sessions(app, idle_minutes=31)
+    age_staff_sessions(app, idle_minutes=31)
     assert "timeout=1" in refused(thief, "idle timeout")
 
     _browser, thief = signed_in_officer()
     for _hour in range(11):  # busy all day, never idle...
-        _age_sessions(app, age_hours=1)
+        age_staff_sessions(app, age_hours=1)
         assert thief.get("/staff/demo/").status_code == 200
-    _age_sessions(app, age_hours=1)  # ...but 12 hours after signing in it ends
+    age_staff_sessions(app, age_hours=1)  # ...but 12 hours after signing in it ends
     assert "timeout=max" in refused(thief, "absolute timeout")
 
     _browser, thief = signed_in_officer()
@@ -301,7 +292,7 @@ def test_session_timeouts_come_from_the_environment(app: Flask) -> None:
     make_area_with_staff(app, "north")
     app.config["STAFF_IDLE_MINUTES"] = 5
     browser = signed_in(app.test_client(), "officer@north.example")
-    _age_sessions(app, idle_minutes=6)
+    age_staff_sessions(app, idle_minutes=6)
     assert browser.client.get("/staff/north/").status_code == 302
     page = PageBrowser(app.test_client()).get("/staff/login?timeout=1").get_data(as_text=True)
     assert "had not done anything for 5 minutes" in page
@@ -316,7 +307,7 @@ def test_a_request_reads_one_session_row_and_writes_at_most_once_a_minute(app: F
         assert browser.client.get("/staff/north/").status_code == 200
     with app.app_context():
         assert db.session().scalar(select(StaffSession.last_seen_at)) == before
-    _age_sessions(app, idle_minutes=2)
+    age_staff_sessions(app, idle_minutes=2)
     browser.client.get("/staff/north/")
     with app.app_context():
         touched = db.session().scalar(select(StaffSession.last_seen_at))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 import subprocess
@@ -14,9 +13,10 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from feedback_app import db
-from feedback_app.models import AuditEvent, StaffSession, StaffUser
+from feedback_app.models import AuditEvent, StaffUser
 from tests.support.browser import PageBrowser
 from tests.support.staff import PASSWORD, make_area_with_staff, signed_in
+from tests.support.staff_sessions import age_staff_sessions, sign_in_after_failures
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -55,11 +55,7 @@ def test_wrong_password_is_one_clear_message(app: Flask) -> None:
 
 def test_sign_in_is_throttled_after_repeated_failures(app: Flask) -> None:
     make_area_with_staff(app, "north")
-    browser = PageBrowser(app.test_client())
-    browser.get("/staff/login")
-    for _attempt in range(5):
-        browser.post("/staff/login", {"email": "officer@north.example", "password": "wrong"})
-    blocked = browser.post("/staff/login", {"email": "officer@north.example", "password": PASSWORD})
+    blocked = sign_in_after_failures(app, "officer@north.example")
     assert blocked.status_code == 429
     assert "too many attempts" in blocked.get_data(as_text=True)
 
@@ -67,20 +63,10 @@ def test_sign_in_is_throttled_after_repeated_failures(app: Flask) -> None:
 def test_idle_sessions_time_out(app: Flask) -> None:
     make_area_with_staff(app, "north")
     browser = signed_in(app.test_client(), "officer@north.example")
-    _age_sessions(app, idle_minutes=31)
+    age_staff_sessions(app, idle_minutes=31)
     response = browser.client.get("/staff/")
     assert response.status_code == 302
     assert "timeout=1" in response.location
-
-
-def _age_sessions(app: Flask, *, idle_minutes: int = 0, age_hours: int = 0) -> None:
-    """Move every staff session back in time (as if the clock had moved on)."""
-    with app.app_context():
-        session = db.session()
-        for row in session.scalars(select(StaffSession)):
-            row.last_seen_at -= dt.timedelta(minutes=idle_minutes)
-            row.created_at -= dt.timedelta(hours=age_hours, minutes=idle_minutes)
-        session.commit()
 
 
 def test_sign_out(app: Flask) -> None:
