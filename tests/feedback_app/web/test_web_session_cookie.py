@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import types
 
+import itsdangerous.timed
 import pytest
 from flask import Flask
 
@@ -50,12 +51,17 @@ def test_a_changed_session_is_signed(
     assert "Set-Cookie" in started.headers
 
 
+def _clock_ahead(monkeypatch: pytest.MonkeyPatch, module: object, seconds: float) -> None:
+    """``module``'s ``time.time()`` reads ``seconds`` from now."""
+    later = time.time() + seconds
+    monkeypatch.setattr(module, "time", types.SimpleNamespace(time=lambda: later))
+
+
 def test_a_cookie_an_hour_old_is_signed_again(
     app: Flask, demo: dict[str, str], browser: PageBrowser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = _started(browser)
-    later = time.time() + session_cookie.REFRESH_AFTER + 5
-    monkeypatch.setattr(session_cookie, "time", types.SimpleNamespace(time=lambda: later))
+    _clock_ahead(monkeypatch, session_cookie, session_cookie.REFRESH_AFTER + 5)
     refreshed = browser.client.get(page)
     assert refreshed.status_code == 200
     assert "Set-Cookie" in refreshed.headers
@@ -67,10 +73,7 @@ def test_a_cookie_past_its_lifetime_is_not_accepted(
     page = _started(browser)
     assert browser.client.get(page).status_code == 200
     lifetime = app.permanent_session_lifetime.total_seconds()
-    later = time.time() + lifetime + 60
-    import itsdangerous.timed
-
-    monkeypatch.setattr(itsdangerous.timed, "time", types.SimpleNamespace(time=lambda: later))
+    _clock_ahead(monkeypatch, itsdangerous.timed, lifetime + 60)
     # The response the cookie pointed at is no longer this visitor's: back to the start.
     expired = browser.client.get(page)
     assert expired.status_code in (302, 303)
