@@ -11,8 +11,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovTextArea, GovTextInput
-from wtforms import Field, RadioField, StringField, TextAreaField
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import EmailField, Field, PasswordField, RadioField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, StopValidation
 
 from feedback_app.web.choices import select_choices
@@ -68,6 +73,16 @@ def text_input(
     ``optional=True`` instead of ``required``: a blank one skips its other checks
     (WTForms' ``Optional``). ``field`` is a ``StringField`` or a subclass of it."""
     return _text_field(field, GovTextInput(), label, strip=strip, **limits)
+
+
+def email_input(label: Any, **limits: Any) -> Any:
+    """A GOV.UK input for an e-mail address, with ``text_input``'s keywords."""
+    return text_input(label, field=EmailField, **limits)
+
+
+def password_input(label: Any, **limits: Any) -> Any:
+    """A GOV.UK password input, with ``text_input``'s keywords; kept exactly as typed."""
+    return _text_field(PasswordField, GovPasswordInput(), label, strip=False, **limits)
 
 
 def radios(
