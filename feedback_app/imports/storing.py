@@ -34,18 +34,14 @@ from feedback_app.models import (
 from feedback_app.review.publishing import schedule_wave
 from feedback_app.staff import audit
 from surveys.i18n import N_
+from surveys.message_errors import MessageError
 
 #: Rows written per INSERT statement (keeps each statement's parameters modest).
 _BATCH = 1000
 
 
-class ImportRefused(ValueError):
+class ImportRefused(MessageError):
     """The import cannot be written; ``message`` is an English message id."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        self.message = message
-        self.params: dict[str, Any] = params
-        super().__init__(message % params if params else message)
 
 
 @dataclass(frozen=True)
