@@ -53,6 +53,26 @@ def _option_pairs(question: Question) -> tuple[tuple[str, str], ...]:
     return tuple((o.code, o.label) for o in question.options)
 
 
+def _changed_since(before: Question, question: Question) -> list[ComparabilityBreak]:
+    """The wording and options breaks of a KPI question that was a KPI question before,
+    for the KPIs both versions measure (or, sharing none, the ones it measures now)."""
+    kpis = tuple(k for k in question.kpis if k in before.kpis) or question.kpis
+    aspects = (
+        (BreakKind.WORDING, before.text != question.text, before.text, question.text),
+        (
+            BreakKind.OPTIONS,
+            _option_pairs(before) != _option_pairs(question),
+            _options_text(before),
+            _options_text(question),
+        ),
+    )
+    return [
+        ComparabilityBreak(question.id, kpis, kind, was, now)
+        for kind, changed, was, now in aspects
+        if changed
+    ]
+
+
 def _bank_breaks(question: Question, bank: KpiBank) -> list[ComparabilityBreak]:
     breaks = []
     codes = {o.code for o in question.options}
@@ -97,27 +117,7 @@ def comparability_breaks(
             continue
         before = earlier.question(question.id) if earlier is not None else None
         if before is not None and before.kpis:
-            kpis = tuple(k for k in question.kpis if k in before.kpis) or question.kpis
-            if before.text != question.text:
-                breaks.append(
-                    ComparabilityBreak(
-                        question_id=question.id,
-                        kpi_ids=kpis,
-                        kind=BreakKind.WORDING,
-                        before=before.text,
-                        after=question.text,
-                    )
-                )
-            if _option_pairs(before) != _option_pairs(question):
-                breaks.append(
-                    ComparabilityBreak(
-                        question_id=question.id,
-                        kpi_ids=kpis,
-                        kind=BreakKind.OPTIONS,
-                        before=_options_text(before),
-                        after=_options_text(question),
-                    )
-                )
+            breaks += _changed_since(before, question)
         breaks += _bank_breaks(question, bank)
     if earlier is not None:
         for before in earlier.questions():

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,18 +34,14 @@ from feedback_app.models import (
 from feedback_app.review.publishing import schedule_wave
 from feedback_app.staff import audit
 from surveys.i18n import N_
+from surveys.message_errors import MessageError
 
 #: Rows written per INSERT statement (keeps each statement's parameters modest).
 _BATCH = 1000
 
 
-class ImportRefused(ValueError):
+class ImportRefused(MessageError):
     """The import cannot be written; ``message`` is an English message id."""
-
-    def __init__(self, message: str, **params: Any) -> None:
-        self.message = message
-        self.params: dict[str, Any] = params
-        super().__init__(message % params if params else message)
 
 
 @dataclass(frozen=True)
@@ -113,42 +111,50 @@ def import_baseline(
     if version.area_id != area.id:
         raise ValueError("the version belongs to another area")
     refuse_repeat(db, area, sha256)
-    try:
-        record = _write(db, area=area, version=version, details=details, rows=rows,
-                        sha256=sha256, filename=filename, mapping=mapping, user=user)  # fmt: skip
-        db.commit()
-    except IntegrityError:
-        # Someone imported the same file a moment ago: nothing of ours is kept.
-        db.rollback()
-        raise ImportRefused(N_("This file has already been imported")) from None
+    with _refused_if_imported_meanwhile(db):
+        wave = schedule_wave(
+            db, version=version, name=details.name,
+            opens_at=details.opens_at, closes_at=details.closes_at,
+        )  # fmt: skip
+        # The import record goes first: a repeat fails here, before any response is written.
+        record = BaselineImport(
+            area_id=area.id, wave_id=wave.id, file_sha256=sha256, filename=filename[:255],
+            rows=len(rows), mapping=mapping, author_id=user.id,
+        )  # fmt: skip
+        db.add(record)
+        db.flush()
+        # When the answers were given is not known; the wave's opening stands in for it.
+        moment = details.opens_at
+        answers = _write_responses(db, wave=wave, version=version, rows=rows, moment=moment)
+        audit.record(
+            db, "baseline_imported", user_id=user.id, area_id=area.id, commit=False,
+            wave_id=wave.id, version_id=version.id, responses=len(rows), answers=answers,
+        )  # fmt: skip
     return record
 
 
-def _write(
+@contextmanager
+def _refused_if_imported_meanwhile(db: Session) -> Iterator[None]:
+    """Commit what the block wrote, once; refuse the import if the same file was
+    imported a moment ago (the unique constraint), keeping nothing of ours."""
+    try:
+        yield
+        db.commit()
+    except IntegrityError:
+        db.rollback()
+        raise ImportRefused(N_("This file has already been imported")) from None
+
+
+def _write_responses(
     db: Session,
     *,
-    area: LocalArea,
+    wave: Wave,
     version: QuestionnaireVersion,
-    details: WaveDetails,
     rows: list[ImportedRow],
-    sha256: str,
-    filename: str,
-    mapping: dict[str, Any],
-    user: StaffUser,
-) -> BaselineImport:
-    wave = schedule_wave(
-        db, version=version, name=details.name,
-        opens_at=details.opens_at, closes_at=details.closes_at,
-    )  # fmt: skip
-    # The import record goes first: a repeat fails here, before any response is written.
-    record = BaselineImport(
-        area_id=area.id, wave_id=wave.id, file_sha256=sha256, filename=filename[:255],
-        rows=len(rows), mapping=mapping, author_id=user.id,
-    )  # fmt: skip
-    db.add(record)
-    db.flush()
-    # When the answers were given is not known; the wave's opening stands in for it.
-    moment = details.opens_at
+    moment: dt.datetime,
+) -> int:
+    """Insert a submitted response per row, and its answers, in batches, all given at
+    ``moment``; the number of answers written."""
     answers = 0
     for start in range(0, len(rows), _BATCH):
         batch = rows[start : start + _BATCH]
@@ -181,8 +187,4 @@ def _write(
             # A Core executemany: no ORM bookkeeping per answer.
             db.connection().execute(insert(Answer), values)
         answers += len(values)
-    audit.record(
-        db, "baseline_imported", user_id=user.id, area_id=area.id, commit=False,
-        wave_id=wave.id, version_id=version.id, responses=len(rows), answers=answers,
-    )  # fmt: skip
-    return record
+    return answers

@@ -10,16 +10,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovFileInput,
-    GovRadioInput,
     GovSelect,
-    GovTextArea,
-    GovTextInput,
 )
-from wtforms import Field, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms import Field, SelectField, StringField
+from wtforms.validators import InputRequired, Length, ValidationError
 
 from feedback_app.web.choices import select_choices
-from feedback_app.web.forms import DatePartsField
+from feedback_app.web.forms import DatePartsField, radios, text_area, text_input
 from surveys.library import PLAN_TEMPLATES
 
 #: Longest plan file read from a page (the parser's own limit is 100 KB).
@@ -58,17 +55,40 @@ class NumberField(StringField):
 
 #: What a date that does not exist is told (the field checks it, web/forms.py).
 REAL_DATE = _l("Enter a real date, like 18 12 2019")
+#: Longest number typed.
+NUMBER_LENGTH = 30
+
+
+def number_input(label: Any, *, max_length: int = NUMBER_LENGTH, **limits: Any) -> Any:
+    """A :class:`NumberField` in a GOV.UK text input, with ``web.forms.text_input``'s
+    keywords (``required`` or ``optional``, ``description``)."""
+    return text_input(label, field=NumberField, max_length=max_length, **limits)
+
+
+def period_name(description: Any) -> Any:
+    """The name of a period of a figure (required), as its ``description`` says."""
+    return text_input(
+        _l("Period"),
+        description=description,
+        required=InputRequired(_l("Enter the period")),
+        max_length=40,
+    )
+
+
+def period_end() -> DatePartsField:
+    """The last day of a figure's period (required)."""
+    return DatePartsField(
+        _l("Last day of the period"), blank_message=_l("Enter the date"), invalid_message=REAL_DATE
+    )
 
 
 class PlanStartForm(FlaskForm):
     """Start a plan: empty or from a bundled template, re-dated to its start."""
 
-    template = RadioField(
+    template = radios(
         _l("How do you want to start?"),
-        widget=GovRadioInput(),
-        choices=select_choices([("", _l("An empty plan")), *((n, n) for n in PLAN_TEMPLATES)]),
+        [("", _l("An empty plan")), *((n, n) for n in PLAN_TEMPLATES)],
         default="",
-        validate_choice=True,
     )
     starts_on = DatePartsField(_l("When does the plan start?"), invalid_message=REAL_DATE)
 
@@ -76,10 +96,10 @@ class PlanStartForm(FlaskForm):
 class PlanDetailsForm(FlaskForm):
     """The plan's title and start date."""
 
-    title = StringField(
+    title = text_input(
         _l("Title of the plan"),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter the title of the plan")), Length(max=200)],
+        required=InputRequired(_l("Enter the title of the plan")),
+        max_length=200,
     )
     starts_on = DatePartsField(_l("Start date"), invalid_message=REAL_DATE)
 
@@ -95,23 +115,16 @@ class PlanDetailsForm(FlaskForm):
 class BaselineForm(FlaskForm):
     """A KPI's agreed baseline: a ratified figure, its base, date, source and who agreed."""
 
-    value = NumberField(
+    value = number_input(
         _l("Agreed baseline"),
-        widget=GovTextInput(),
         description=_l("A percentage for survey KPIs and proportions (38.5), else the value."),
-        validators=[InputRequired(_l("Enter the agreed baseline")), Length(max=30)],
+        required=InputRequired(_l("Enter the agreed baseline")),
     )
-    base = NumberField(
-        _l("Base (how many it was measured on), if known"),
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=30)],
-    )
+    base = number_input(_l("Base (how many it was measured on), if known"), optional=True)
     date = DatePartsField(_l("Date it was measured or agreed"), invalid_message=REAL_DATE)
-    source = StringField(_l("Source"), widget=GovTextInput(), validators=[Length(max=WORDS)])
-    agreed_by = StringField(
-        _l("Agreed by (for example the SEND Improvement Board)"),
-        widget=GovTextInput(),
-        validators=[Length(max=WORDS)],
+    source = text_input(_l("Source"), max_length=WORDS)
+    agreed_by = text_input(
+        _l("Agreed by (for example the SEND Improvement Board)"), max_length=WORDS
     )
 
     def validate_base(self, field: NumberField) -> None:
@@ -155,28 +168,17 @@ class TargetForm(FlaskForm):
         choices=RULE_CHOICES,
         validators=[InputRequired(_l("Choose the rule"))],
     )
-    value = NumberField(
+    value = number_input(
         _l("Value"),
-        widget=GovTextInput(),
         description=_l("Points, per cent or the level, as the rule says (10, 15, 80)."),
-        validators=[InputRequired(_l("Enter the value")), Length(max=30)],
+        required=InputRequired(_l("Enter the value")),
     )
-    benchmark = StringField(
-        _l("Benchmark (for the higher or lower of a level and a benchmark)"),
-        widget=GovTextInput(),
-        validators=[Length(max=WORDS)],
+    benchmark = text_input(
+        _l("Benchmark (for the higher or lower of a level and a benchmark)"), max_length=WORDS
     )
     due_on = DatePartsField(_l("Due date"), invalid_message=REAL_DATE)
-    due_months = StringField(
-        _l("Or: months from the plan's start"),
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=4)],
-    )
-    label = StringField(
-        _l("Name of the stage (for example 18 months, Dec-20)"),
-        widget=GovTextInput(),
-        validators=[Length(max=WORDS)],
-    )
+    due_months = text_input(_l("Or: months from the plan's start"), optional=True, max_length=4)
+    label = text_input(_l("Name of the stage (for example 18 months, Dec-20)"), max_length=WORDS)
 
     def validate_due_months(self, field: Field) -> None:
         text = (field.data or "").strip()
@@ -196,32 +198,15 @@ class TargetForm(FlaskForm):
 class ValueForm(FlaskForm):
     """One period's value of an entered measure."""
 
-    period = StringField(
-        _l("Period"),
-        widget=GovTextInput(),
-        description=_l("As the plan names it, for example 2019-Q4 or Dec-19."),
-        validators=[InputRequired(_l("Enter the period")), Length(max=40)],
+    period = period_name(_l("As the plan names it, for example 2019-Q4 or Dec-19."))
+    date = period_end()
+    numerator = number_input(
+        _l("Numerator (for a proportion: how many met the measure)"), optional=True
     )
-    date = DatePartsField(
-        _l("Last day of the period"), blank_message=_l("Enter the date"), invalid_message=REAL_DATE
-    )
-    numerator = NumberField(
-        _l("Numerator (for a proportion: how many met the measure)"),
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=30)],
-    )
-    denominator = NumberField(
-        _l("Denominator (for a proportion: out of how many)"),
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=30)],
-    )
-    value = NumberField(
-        _l("Value (for a measure with a unit, such as weeks)"),
-        widget=GovTextInput(),
-        validators=[Optional(), Length(max=30)],
-    )
-    source = StringField(_l("Source"), widget=GovTextInput(), validators=[Length(max=WORDS)])
-    note = StringField(_l("Note"), widget=GovTextInput(), validators=[Length(max=WORDS)])
+    denominator = number_input(_l("Denominator (for a proportion: out of how many)"), optional=True)
+    value = number_input(_l("Value (for a measure with a unit, such as weeks)"), optional=True)
+    source = text_input(_l("Source"), max_length=WORDS)
+    note = text_input(_l("Note"), max_length=WORDS)
 
     def entered(self) -> dict[str, Any]:
         """The entered figure for one period as the plan file holds it."""
@@ -241,68 +226,41 @@ class ValueForm(FlaskForm):
 class KpiForm(FlaskForm):
     """A new KPI: measured by a survey question, or entered."""
 
-    kind = RadioField(
+    kind = radios(
         _l("How is it measured?"),
-        widget=GovRadioInput(),
-        choices=select_choices(
-            [("survey", _l("By a survey question")), ("entered", _l("Entered each period"))]
-        ),
-        validators=[InputRequired(_l("Choose how it is measured"))],
+        [("survey", _l("By a survey question")), ("entered", _l("Entered each period"))],
+        required=InputRequired(_l("Choose how it is measured")),
     )
-    kpi_id = StringField(
+    kpi_id = text_input(
         _l("Short id"),
-        widget=GovTextInput(),
         description=_l("Lower-case letters, digits and underscores, for example kpi_4_1."),
-        validators=[InputRequired(_l("Enter a short id")), Length(max=60)],
+        required=InputRequired(_l("Enter a short id")),
+        max_length=60,
     )
-    reference = StringField(
-        _l("Reference in the plan (for example KPI 4/1)"),
-        widget=GovTextInput(),
-        validators=[Length(max=60)],
+    reference = text_input(_l("Reference in the plan (for example KPI 4/1)"), max_length=60)
+    title = text_input(
+        _l("Measure"), required=InputRequired(_l("Enter what the KPI measures")), max_length=WORDS
     )
-    title = StringField(
-        _l("Measure"),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter what the KPI measures")), Length(max=WORDS)],
+    question = text_input(_l("Survey KPIs: the question id"), max_length=60)
+    positive = text_input(
+        _l("Survey KPIs: the answers counted as positive, separated by commas"), max_length=WORDS
     )
-    question = StringField(
-        _l("Survey KPIs: the question id"),
-        widget=GovTextInput(),
-        validators=[Length(max=60)],
-    )
-    positive = StringField(
-        _l("Survey KPIs: the answers counted as positive, separated by commas"),
-        widget=GovTextInput(),
-        validators=[Length(max=WORDS)],
-    )
-    measure = RadioField(
+    measure = radios(
         _l("Entered KPIs: what is entered"),
-        widget=GovRadioInput(),
-        choices=select_choices(
-            [
-                ("proportion", _l("A proportion (numerator and denominator)")),
-                ("value", _l("A value with a unit")),
-            ]
-        ),
-        validators=[Optional()],
+        [
+            ("proportion", _l("A proportion (numerator and denominator)")),
+            ("value", _l("A value with a unit")),
+        ],
+        optional=True,
     )
-    unit = StringField(
-        _l("Unit (for example weeks)"), widget=GovTextInput(), validators=[Length(max=40)]
-    )
-    direction = RadioField(
+    unit = text_input(_l("Unit (for example weeks)"), max_length=40)
+    direction = radios(
         _l("Which is better?"),
-        widget=GovRadioInput(),
-        choices=select_choices(
-            [("higher", _l("Higher is better")), ("lower", _l("Lower is better"))]
-        ),
+        [("higher", _l("Higher is better")), ("lower", _l("Lower is better"))],
+        required=InputRequired(_l("Choose which is better")),
         default="higher",
-        validators=[InputRequired(_l("Choose which is better"))],
     )
-    frequency = StringField(
-        _l("Frequency (for example annually, quarterly)"),
-        widget=GovTextInput(),
-        validators=[Length(max=40)],
-    )
+    frequency = text_input(_l("Frequency (for example annually, quarterly)"), max_length=40)
 
     def kpi(self) -> dict[str, Any]:
         """The new KPI as the plan file holds it."""
@@ -334,11 +292,7 @@ class ImportForm(FlaskForm):
         ),
         widget=GovFileInput(),
     )
-    text = TextAreaField(
-        _l("Or paste the plan"),
-        widget=GovTextArea(),
-        validators=[Length(max=MAX_TEXT)],
-    )
+    text = text_area(_l("Or paste the plan"), max_length=MAX_TEXT, strip=False)
 
 
 class ValuesUploadForm(FlaskForm):

@@ -183,8 +183,28 @@ def _at_kpi(area: LocalArea, kpi: KpiDefinition | str) -> Callable[[], str]:
     return lambda: url_for(".overview", area_slug=area.slug) + f"#kpi-{kpi_id}"
 
 
-def _changed(data: dict[str, Any]) -> KpiBank:
-    return kpi_bank_from_data(data, source=gettext("the plan"))
+def _whole_plan_page(
+    area: LocalArea,
+    plan: KpiBank,
+    form: FlaskForm,
+    change: Callable[[dict[str, Any]], dict[str, Any]],
+    *,
+    summary: Callable[[], str],
+    done: str,
+    then: Callable[[], str],
+    heading: str,
+    button: str,
+) -> Page:
+    """A form that changes the plan as a whole rather than one KPI (its details, a
+    new KPI): ``change`` makes the plan's new data from its data now; the other
+    arguments are :func:`_change_plan`'s and the page's."""
+    data = plan_data(plan)
+    outcome = _change_plan(
+        area, form,
+        lambda: kpi_bank_from_data(change(data), source=gettext("the plan")),
+        summary=summary, done=done, then=then,
+    )  # fmt: skip
+    return _edit_page(outcome, form, area=area, kpi=None, heading=heading, button=button)
 
 
 @bp.route("/<area_slug>/plan/details", methods=["GET", "POST"])
@@ -198,16 +218,12 @@ def details(area: LocalArea) -> Page:
             "starts_on": header.starts_on if header else None,
         }
     )
-    data = plan_data(plan)
-    outcome = _change_plan(
-        area, form,
-        lambda: _changed({**data, "plan": form.header(data.get("plan", {}))}),
+    return _whole_plan_page(
+        area, plan, form,
+        lambda data: {**data, "plan": form.header(data.get("plan", {}))},
         summary=lambda: "Title and start date changed",
         done=gettext("Plan details saved"),
         then=lambda: url_for(".overview", area_slug=area.slug),
-    )  # fmt: skip
-    return _edit_page(
-        outcome, form, area=area, kpi=None,
         heading=gettext("Title and start date"), button=gettext("Save"),
     )  # fmt: skip
 
@@ -217,16 +233,12 @@ def details(area: LocalArea) -> Page:
 def new_kpi(area: LocalArea) -> Page:
     plan = plan_or_404(area)
     form = KpiForm()
-    data = plan_data(plan)
-    outcome = _change_plan(
-        area, form,
-        lambda: _changed({**data, "kpis": [*data["kpis"], form.kpi()]}),
+    return _whole_plan_page(
+        area, plan, form,
+        lambda data: {**data, "kpis": [*data["kpis"], form.kpi()]},
         summary=lambda: f"KPI {form.kpi()['id']} added",
         done=gettext("KPI added"),
         then=_at_kpi(area, (form.kpi_id.data or "").strip()),
-    )  # fmt: skip
-    return _edit_page(
-        outcome, form, area=area, kpi=None,
         heading=gettext("Add a KPI"), button=gettext("Add the KPI"),
     )  # fmt: skip
 

@@ -181,26 +181,25 @@ def _choices(question: Question) -> list[SelectChoice]:
     )
 
 
-def radios(question: Question) -> Field:
-    """Radios: choose one option."""
-    return RadioField(
+def _options(field: type[Field], widget: Any, question: Question) -> Field:
+    """A field of the question's options; what was chosen is checked by CleanAnswer."""
+    return field(
         content_gettext(question.text),
         choices=_choices(question),
         validate_choice=False,
-        widget=DividedRadios(),
+        widget=widget,
         validators=[CleanAnswer(question)],
     )
+
+
+def radios(question: Question) -> Field:
+    """Radios: choose one option."""
+    return _options(RadioField, DividedRadios(), question)
 
 
 def checkboxes(question: Question) -> Field:
     """Checkboxes: tick all that apply."""
-    return SelectMultipleField(
-        content_gettext(question.text),
-        choices=_choices(question),
-        validate_choice=False,
-        widget=DividedCheckboxes(),
-        validators=[CleanAnswer(question)],
-    )
+    return _options(SelectMultipleField, DividedCheckboxes(), question)
 
 
 def text_box(question: Question) -> Field:

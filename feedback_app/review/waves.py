@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from flask_babel import gettext
 from sqlalchemy import select
@@ -76,19 +76,16 @@ def schedule(
     wave.invitation_only = plan.invitation_only
     wave.retention_years = plan.retention_years
     link = links.add_link(db, wave=wave, name=plan.link or links.generated_name(db))
-    audit.record(
+    _record_and_commit(
         db,
         "schedule_wave",
-        user_id=user.id,
-        area_id=area.id,
-        commit=False,
-        wave_id=wave.id,
+        wave=wave,
+        user=user,
         version_id=version.id,
         opens_at=plan.opens_at.isoformat(),
         closes_at=plan.closes_at.isoformat() if plan.closes_at else None,
         link=link.name,
     )
-    db.commit()
     return wave
 
 
@@ -229,17 +226,14 @@ def change_wave(
         wave.name = change.name
     if not changes:
         return False
-    audit.record(
+    _record_and_commit(
         db,
         "change_wave",
-        user_id=user.id,
-        area_id=wave.area_id,
-        commit=False,
-        wave_id=wave.id,
+        wave=wave,
+        user=user,
         reopened=was_closed and "closes_at" in changes,
         **changes,
     )
-    db.commit()
     return True
 
 
@@ -249,17 +243,18 @@ def close_now(db: Session, *, wave: Wave, user: StaffUser, now: dt.datetime) -> 
         return False
     old_closes = _aware(wave.closes_at) if wave.closes_at else None
     wave.closes_at = now
-    audit.record(
-        db,
-        "close_wave",
-        user_id=user.id,
-        area_id=wave.area_id,
-        commit=False,
-        wave_id=wave.id,
-        closes_at=[_iso(old_closes), _iso(now)],
+    _record_and_commit(
+        db, "close_wave", wave=wave, user=user, closes_at=[_iso(old_closes), _iso(now)]
     )
-    db.commit()
     return True
+
+
+def _record_and_commit(
+    db: Session, action: str, *, wave: Wave, user: StaffUser, **detail: Any
+) -> None:
+    """Audit ``action`` on ``wave`` by ``user`` in the wave's area, and commit it
+    together with the change to the wave."""
+    audit.record(db, action, user_id=user.id, area_id=wave.area_id, wave_id=wave.id, **detail)
 
 
 def _iso(moment: dt.datetime | None) -> str | None:

@@ -6,61 +6,53 @@ import datetime as dt
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import (
-    GovPasswordInput,
-    GovRadioInput,
-    GovSelect,
-    GovTextInput,
-)
-from wtforms import EmailField, Form, PasswordField, RadioField, SelectField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovTextInput
+from wtforms import Form, SelectField, StringField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from feedback_app.staff.roles import ROLE_DESCRIPTIONS, ROLE_NAMES, Role
 from feedback_app.web.choices import select_choices
+from feedback_app.web.forms import email_input, password_input, radios, text_input
+
+#: Each role, as a choice.
+_ROLE_CHOICES = [(role.value, ROLE_NAMES[role]) for role in Role]
 
 
 class SignInForm(FlaskForm):
     """E-mail and password. Paste and password managers welcome."""
 
-    email = EmailField(
-        _l("Email address"),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter your email address")), Length(max=320)],
+    email = email_input(
+        _l("Email address"), required=InputRequired(_l("Enter your email address")), max_length=320
     )
-    password = PasswordField(
-        _l("Password"),
-        widget=GovPasswordInput(),
-        validators=[InputRequired(_l("Enter your password")), Length(max=1000)],
+    password = password_input(
+        _l("Password"), required=InputRequired(_l("Enter your password")), max_length=1000
     )
 
 
 class SetPasswordForm(FlaskForm):
     """Choose a password through an invitation or reset link."""
 
-    password = PasswordField(
+    password = password_input(
         _l("Create a password"),
         description=_l(
             "Use at least 8 characters. A long phrase is easy to remember and hard to guess."
         ),
-        widget=GovPasswordInput(),
-        validators=[InputRequired(_l("Enter a password")), Length(max=1000)],
+        required=InputRequired(_l("Enter a password")),
+        max_length=1000,
     )
 
 
 class InviteForm(FlaskForm):
     """Invite someone to the area's workspace with a role."""
 
-    email = EmailField(
+    email = email_input(
         _l("Their email address"),
         description=_l("We do not send email. You will get a link to give them."),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter their email address")), Length(max=320)],
+        required=InputRequired(_l("Enter their email address")),
+        max_length=320,
     )
-    role = RadioField(
-        _l("What will they do?"),
-        choices=select_choices((role.value, ROLE_NAMES[role]) for role in Role),
-        widget=GovRadioInput(),
-        validators=[InputRequired(_l("Select a role"))],
+    role = radios(
+        _l("What will they do?"), _ROLE_CHOICES, required=InputRequired(_l("Select a role"))
     )
 
     @staticmethod
@@ -117,62 +109,52 @@ class SsoMappingForm(FlaskForm):
         choices=select_choices([(claim, claim) for claim in ("groups", "roles", "email", "sub")]),
         validators=[InputRequired(_l("Choose a claim"))],
     )
-    value = StringField(
+    value = text_input(
         _l("Value"),
         description=_l("The group's object id, the app role's value, or an email address."),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter the value the claim must have")), Length(max=300)],
+        required=InputRequired(_l("Enter the value the claim must have")),
+        max_length=300,
     )
-    role = RadioField(
+    role = radios(
         _l("Role it gives in this area"),
-        widget=GovRadioInput(),
-        choices=select_choices((role.value, ROLE_NAMES[role]) for role in Role),
-        validators=[InputRequired(_l("Choose a role"))],
+        _ROLE_CHOICES,
+        required=InputRequired(_l("Choose a role")),
     )
-    creates_accounts = RadioField(
+    creates_accounts = radios(
         _l("Make an account at the first sign-in of someone who has none?"),
-        widget=GovRadioInput(),
-        choices=select_choices(
-            [("yes", _l("Yes")), ("no", _l("No, only for people already invited"))]
-        ),
+        [("yes", _l("Yes")), ("no", _l("No, only for people already invited"))],
+        required=InputRequired(_l("Choose whether accounts are made")),
         default="no",
-        validators=[InputRequired(_l("Choose whether accounts are made"))],
     )
 
 
 class SsoOnlyForm(FlaskForm):
     """Whether the area's staff may sign in with a password."""
 
-    sso_only = RadioField(
+    sso_only = radios(
         _l("How do this area's staff sign in?"),
-        widget=GovRadioInput(),
-        choices=select_choices(
-            [
-                ("no", _l("With single sign-on or a password")),
-                ("yes", _l("With single sign-on only")),
-            ]
-        ),
-        validators=[InputRequired(_l("Choose how staff sign in"))],
+        [("no", _l("With single sign-on or a password")), ("yes", _l("With single sign-on only"))],
+        required=InputRequired(_l("Choose how staff sign in")),
     )
 
 
 class CodeForm(FlaskForm):
     """A 6-digit code from an authenticator app (two-step sign-in, ADR 0038)."""
 
-    code = StringField(
+    code = text_input(
         _l("Code from your authenticator app"),
         description=_l("The 6-digit code your app shows now, for example 123456."),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter the 6-digit code from your app")), Length(max=20)],
+        required=InputRequired(_l("Enter the 6-digit code from your app")),
+        max_length=20,
     )
 
 
 class RecoveryCodeForm(FlaskForm):
     """One of the recovery codes given when two-step sign-in was turned on."""
 
-    code = StringField(
+    code = text_input(
         _l("Recovery code"),
         description=_l("One of the codes you saved, for example abcd-efgh-jkmn-pqrs."),
-        widget=GovTextInput(),
-        validators=[InputRequired(_l("Enter a recovery code")), Length(max=100)],
+        required=InputRequired(_l("Enter a recovery code")),
+        max_length=100,
     )

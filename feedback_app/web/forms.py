@@ -7,13 +7,20 @@ that two features borrow lives here, so neither imports the other's forms.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from govuk_frontend_wtf.wtforms_widgets import GovTextArea, GovTextInput
-from wtforms import Field, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, StopValidation
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovPasswordInput,
+    GovRadioInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import EmailField, Field, PasswordField, RadioField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional, StopValidation
+
+from feedback_app.web.choices import select_choices
 
 #: A WTForms validator: called with the form and the field, raises to refuse.
 Validator = Callable[[Any, Any], None]
@@ -27,6 +34,8 @@ def strip_spaces(value: Any) -> Any:
 def _text_field(field: type[Field], widget: Any, label: Any, *, strip: bool, **limits: Any) -> Any:
     required = limits.get("required")
     validators: list[Validator] = [] if required is None else [required]
+    if limits.get("optional"):
+        validators.append(Optional())
     validators.append(Length(max=limits["max_length"], message=limits.get("too_long")))
     options: dict[str, Any] = {"validators": validators}
     if limits.get("description") is not None:
@@ -56,10 +65,47 @@ def text_area(
     )
 
 
-def text_input(label: Any, *, strip: bool = False, **limits: Any) -> Any:
+def text_input(
+    label: Any, *, strip: bool = False, field: type[Field] = StringField, **limits: Any
+) -> Any:
     """A GOV.UK one-line text input with ``text_area``'s keywords (``max_length``,
-    ``too_long``, ``required``, ``description``); spaces kept unless ``strip``."""
-    return _text_field(StringField, GovTextInput(), label, strip=strip, **limits)
+    ``too_long``, ``required``, ``description``); spaces kept unless ``strip``.
+    ``optional=True`` instead of ``required``: a blank one skips its other checks
+    (WTForms' ``Optional``). ``field`` is a ``StringField`` or a subclass of it."""
+    return _text_field(field, GovTextInput(), label, strip=strip, **limits)
+
+
+def email_input(label: Any, **limits: Any) -> Any:
+    """A GOV.UK input for an e-mail address, with ``text_input``'s keywords."""
+    return text_input(label, field=EmailField, **limits)
+
+
+def password_input(label: Any, **limits: Any) -> Any:
+    """A GOV.UK password input, with ``text_input``'s keywords; kept exactly as typed."""
+    return _text_field(PasswordField, GovPasswordInput(), label, strip=False, **limits)
+
+
+def radios(
+    label: Any,
+    choices: Iterable[tuple[str, Any]],
+    *,
+    required: Validator | None = None,
+    optional: bool = False,
+    **options: Any,
+) -> Any:
+    """GOV.UK radios offering ``choices`` (value and label pairs). ``required`` is the
+    validator that refuses no choice; ``optional=True`` lets none be chosen; other
+    keywords (``default``) go to the field."""
+    validators: list[Validator] = [] if required is None else [required]
+    if optional:
+        validators.append(Optional())
+    return RadioField(
+        label,
+        widget=GovRadioInput(),
+        choices=select_choices(choices),
+        validators=validators,
+        **options,
+    )
 
 
 def wave_name(description: Any = None) -> Any:

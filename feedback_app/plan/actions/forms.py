@@ -15,7 +15,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovRadioInput,
     GovSelect,
     GovTextArea,
-    GovTextInput,
 )
 from wtforms import (
     BooleanField,
@@ -26,43 +25,36 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, ValidationError
+from wtforms.validators import DataRequired, ValidationError
 
 from feedback_app.models import PlanAction
 from feedback_app.plan.actions.service import MAX_LINKS, MAX_TEXT, ActionInput
 from feedback_app.plan.actions.tracker import NO_STATUS, TrackerFilter
 from feedback_app.plan.statuses.schemes import Scheme, StatusDef
 from feedback_app.web.choices import select_choices
-from feedback_app.web.forms import DatePartsField
+from feedback_app.web.forms import DatePartsField, text_area, text_input
 
 #: Longest link accepted.
 MAX_LINK = 500
 
 
-def _strip(text: object) -> object:
-    return text.strip() if isinstance(text, str) else text
+def _limits(max_length: int, required: Any) -> dict[str, Any]:
+    """The tracker's rules for typed text: spaces round it stripped, at most
+    ``max_length`` characters, and refused blank with the ``required`` message if any."""
+    return {
+        "strip": True,
+        "max_length": max_length,
+        "too_long": _l("Must be %(max)s characters or fewer", max=max_length),
+        "required": None if required is None else DataRequired(message=required),
+    }
 
 
 def _text(label: Any, *, max_length: int, required: Any = None, **kwargs: Any) -> StringField:
-    validators: list[Any] = [
-        Length(max=max_length, message=_l("Must be %(max)s characters or fewer", max=max_length))
-    ]
-    if required is not None:
-        validators.insert(0, DataRequired(message=required))
-    return StringField(
-        label, widget=GovTextInput(), filters=[_strip], validators=validators, **kwargs
-    )
+    return text_input(label, **_limits(max_length, required), **kwargs)
 
 
 def _area(label: Any, *, required: Any = None, **kwargs: Any) -> TextAreaField:
-    validators: list[Any] = [
-        Length(max=MAX_TEXT, message=_l("Must be %(max)s characters or fewer", max=MAX_TEXT))
-    ]
-    if required is not None:
-        validators.insert(0, DataRequired(message=required))
-    return TextAreaField(
-        label, widget=GovTextArea(), filters=[_strip], validators=validators, **kwargs
-    )
+    return text_area(label, **_limits(MAX_TEXT, required), **kwargs)
 
 
 class PlanActionForm(FlaskForm):

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovTextArea, GovTextInput
-from wtforms import RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect
+from wtforms import RadioField, SelectField
+from wtforms.validators import DataRequired, InputRequired
 
 from feedback_app.plan.statuses.schemes import (
     KIND_NAMES,
@@ -26,6 +26,7 @@ from feedback_app.plan.statuses.schemes import (
 from feedback_app.plan.statuses.service import MAX_REASON
 from feedback_app.results.board.status_rules import COLOUR_NAMES
 from feedback_app.web.choices import select_choices
+from feedback_app.web.forms import text_area, text_input
 
 FIELDS = ("colour", "label", "meaning", "kind")
 #: The choice that ends an override.
@@ -62,33 +63,22 @@ def scheme_form(scheme: Scheme, *, formdata: Any = None) -> FlaskForm:
                 choices=select_choices(colour_choices),
                 validate_choice=False,  # checked by parse_status, with the row's number
             ),
-            "label": StringField(
+            "label": text_input(
                 _l("Status %(n)s: label", n=i),
-                widget=GovTextInput(),
-                validators=[
-                    Length(
-                        max=MAX_LABEL,
-                        message=_l(
-                            "Status %(n)s: label must be %(max)s characters or fewer",
-                            n=i,
-                            max=MAX_LABEL,
-                        ),
-                    )
-                ],
+                max_length=MAX_LABEL,
+                too_long=_l(
+                    "Status %(n)s: label must be %(max)s characters or fewer", n=i, max=MAX_LABEL
+                ),
             ),
-            "meaning": TextAreaField(
+            "meaning": text_area(
                 _l("Status %(n)s: what it means", n=i),
-                widget=GovTextArea(),
-                validators=[
-                    Length(
-                        max=MAX_MEANING,
-                        message=_l(
-                            "Status %(n)s: meaning must be %(max)s characters or fewer",
-                            n=i,
-                            max=MAX_MEANING,
-                        ),
-                    )
-                ],
+                max_length=MAX_MEANING,
+                too_long=_l(
+                    "Status %(n)s: meaning must be %(max)s characters or fewer",
+                    n=i,
+                    max=MAX_MEANING,
+                ),
+                strip=False,
             ),
             "kind": SelectField(
                 _l("Status %(n)s: counts as", n=i),
@@ -146,21 +136,15 @@ class OverrideForm(FlaskForm):
         validate_choice=False,
         validators=[DataRequired(message=_l("Choose the status to show"))],
     )
-    reason = TextAreaField(
+    reason = text_area(
         _l("Reason"),
-        widget=GovTextArea(),
         description=_l(
             "Why the status the rules give is not the right one, for example"
             " \u201cthe survey missed the families of the new service\u201d. The board shows it."
         ),
-        filters=[lambda text: text.strip() if isinstance(text, str) else text],
-        validators=[
-            DataRequired(message=_l("Enter the reason for the override")),
-            Length(
-                max=MAX_REASON,
-                message=_l("Reason must be %(max)s characters or fewer", max=MAX_REASON),
-            ),
-        ],
+        required=DataRequired(message=_l("Enter the reason for the override")),
+        max_length=MAX_REASON,
+        too_long=_l("Reason must be %(max)s characters or fewer", max=MAX_REASON),
     )
 
     def __init__(
