@@ -133,7 +133,7 @@ class ReadOnlyRequest(RuntimeError):
 def _refuse_writes(
     _conn: Any, _cursor: Any, statement: str, _parameters: Any, _context: Any, _many: bool
 ) -> None:
-    if not statement.lstrip()[:6].upper() == "SELECT":
+    if statement.lstrip()[:6].upper() != "SELECT":
         raise ReadOnlyRequest(f"a GET marked reads_only_on_get may only read: {statement[:60]}")
 
 

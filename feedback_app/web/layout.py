@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from flask import Flask, current_app, g, request, url_for
+from flask import Flask, current_app, g, has_request_context, request, url_for
 from flask_babel import gettext
 from markupsafe import Markup
 
@@ -34,7 +34,7 @@ def asset_url(name: str) -> str:
     asks for the same two, and building a URL is a tenth of a millisecond.
     """
     built: dict[tuple[str, str], str] = current_app.extensions.setdefault("asset_urls", {})
-    key = (request.script_root, name)
+    key = (request.script_root if has_request_context() else "", name)
     url = built.get(key)
     if url is None:
         url = built[key] = url_for("static", filename=f"dist/{name}", v=_fingerprint(name))

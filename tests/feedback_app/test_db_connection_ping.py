@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import psycopg
 import pytest
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, text
 
 from feedback_app import db as db_module
 
@@ -26,13 +27,17 @@ def _backend_pid(engine: Engine) -> int:
         return int(conn.execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
-def _statements(engine: Engine) -> list[str]:
+@pytest.fixture
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every statement psycopg's cursors send, the pool's raw ping included."""
     seen: list[str] = []
+    original = psycopg.Cursor.execute
 
-    def note(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        seen.append(statement)
+    def execute(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(str(query))
+        return original(self, query, *args, **kwargs)
 
-    event.listen(engine, "before_cursor_execute", note)
+    monkeypatch.setattr(psycopg.Cursor, "execute", execute)
     return seen
 
 
@@ -47,13 +52,18 @@ def test_a_connection_dropped_while_idle_is_replaced(
     assert second != first
 
 
-def test_a_connection_just_used_is_not_pinged(engine: Engine) -> None:
+def test_a_connection_just_used_is_not_pinged(
+    engine: Engine, sent: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _backend_pid(engine)
-    seen = _statements(engine)
+    sent.clear()
     _backend_pid(engine)
-    # The ping runs on the raw DBAPI cursor, so only the request's own statement
-    # shows; what matters is that the same connection came back without a round trip.
-    assert seen == ["SELECT pg_backend_pid()"]
+    assert "SELECT 1" not in sent
+    # The same checkout after PING_AFTER idle seconds is pinged first.
+    monkeypatch.setattr(db_module, "PING_AFTER", 0.0)
+    sent.clear()
+    _backend_pid(engine)
+    assert sent[0] == "SELECT 1"
 
 
 def test_a_dropped_connection_just_used_fails_once(engine: Engine) -> None:
