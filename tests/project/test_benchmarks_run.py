@@ -23,7 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 
 #: script arguments -> the figures file it records and keys that must be in it.
 SMOKE_RUNS = {
-    "results": (["bench/results_bench.py", "--responses", "40"], "results", "SQLite board cold"),
+    "results": (
+        ["bench/results_bench.py", "--responses", "40"],
+        "results",
+        "SQLite open wave: compare after a new response",
+    ),
     "board_pdf": (["bench/board_pdf_bench.py", "--repeat", "1"], "board_pdf", "seconds"),
     "downloads": (
         ["bench/downloads_bench.py", "--sizes", "120", "--formats", "csv", "xlsx"],
