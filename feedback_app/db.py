@@ -175,7 +175,9 @@ def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
         # Anything not committed explicitly is rolled back: no partial writes.
-        db_session.rollback()
+        # close() rolls the open transaction back and returns the connection
+        # (the pool resets it again); a rollback() first would only expire every
+        # loaded object before close() forgets them all (issue 17).
         db_session.close()
 
 

@@ -27,6 +27,7 @@ from feedback_app.models import (
     Answer,
     Base,
     LocalArea,
+    QuestionnaireVersion,
     Response,
     Wave,
     WaveLink,
@@ -79,7 +80,10 @@ def _wave_statements() -> tuple[Any, Any]:
     version's uploaded translations, which keeps ``wave_cache`` fresh.
     """
     loaded = select(Wave, *wave_cache.stamp_columns()).options(
-        joinedload(Wave.version), joinedload(Wave.area)
+        # Not the JSON no journey page reads (the version's change list, the
+        # area's results settings): decoding them was part of every page view.
+        joinedload(Wave.version).defer(QuestionnaireVersion.changes),
+        joinedload(Wave.area).defer(LocalArea.results_settings),
     )
     return (
         loaded.where(Wave.slug == bindparam("slug")),
