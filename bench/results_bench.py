@@ -41,7 +41,7 @@ from databases import fresh_database
 from staff_client import signed_in_client
 
 from feedback_app import create_app, db
-from feedback_app.models import Base, Response, Wave, utcnow
+from feedback_app.models import Base, Response, ResultCache, Wave, utcnow
 from feedback_app.plan.service import start_plan_from_bank
 from feedback_app.results import data
 from feedback_app.review.publishing import publish_version, schedule_wave
@@ -91,19 +91,13 @@ def _populate(url: str, responses: int) -> None:
             for start in range(0, responses, BATCH):
                 size = min(BATCH, responses - start)
                 rows = [
-                    {
-                        "wave_id": wave.id,
-                        "version_id": version.id,
-                        "token_hash": f"{wave.id:08d}{start + i:056d}",
-                        "status": "submitted",
-                        "channel": "paper" if rng.random() < 0.08 else "online",
-                        "language": "en",
-                        "started_at": closes,
-                        "updated_at": closes,
-                        "submitted_at": closes,
-                        "review": "",
-                        "rate_count": 0,
-                    }
+                    _response(
+                        wave.id,
+                        version.id,
+                        f"{wave.id:08d}{start + i:056d}",
+                        closes,
+                        channel="paper" if rng.random() < 0.08 else "online",
+                    )
                     for i in range(size)
                 ]
                 session.execute(insert(Base.metadata.tables["response"]), rows)
@@ -148,6 +142,25 @@ def _populate(url: str, responses: int) -> None:
     app.extensions["db_engine"].dispose()
 
 
+def _response(
+    wave_id: int, version_id: int, token_hash: str, moment: dt.datetime, channel: str = "online"
+) -> dict[str, object]:
+    """A submitted response's row, as the journey stores it."""
+    return {
+        "wave_id": wave_id,
+        "version_id": version_id,
+        "token_hash": token_hash,
+        "status": "submitted",
+        "channel": channel,
+        "language": "en",
+        "started_at": moment,
+        "updated_at": moment,
+        "submitted_at": moment,
+        "review": "",
+        "rate_count": 0,
+    }
+
+
 def _answer(response_id: int, question: str, value: str, moment: dt.datetime) -> dict[str, object]:
     return {
         "response_id": response_id,
@@ -190,11 +203,7 @@ def _measure(url: str, label: str) -> list[tuple[str, str, float]]:
         ("board", "/staff/bench/results"),
         ("KPI detail", "/staff/bench/results/kpis/kpi_4_1"),
     ):
-        with app.app_context():
-            from feedback_app.models import ResultCache
-
-            db.session().query(ResultCache).delete()
-            db.session().commit()
+        _empty_result_cache(app)
         cold = _time(client, path)
         warm = statistics.median(_time(client, path) for _ in range(5))
         results.append((label, f"{name} cold (empty result cache)", cold))
@@ -204,10 +213,15 @@ def _measure(url: str, label: str) -> list[tuple[str, str, float]]:
     return results
 
 
+def _empty_result_cache(app: object) -> None:
+    """Forget every worked-out result, so the next page view is cold."""
+    with app.app_context():  # type: ignore[attr-defined]
+        db.session().query(ResultCache).delete()
+        db.session().commit()
+
+
 def _measure_open_wave(app: object, client: object, label: str) -> list[tuple[str, str, float]]:
     """The follow-up reopened: each page cold, then after one more submitted response."""
-    from feedback_app.models import ResultCache
-
     with app.app_context():  # type: ignore[attr-defined]
         session = db.session()
         baseline, follow_up = session.scalars(select(Wave).order_by(Wave.closes_at)).all()
@@ -219,9 +233,7 @@ def _measure_open_wave(app: object, client: object, label: str) -> list[tuple[st
     for number, (name, path) in enumerate(
         (("board", "/staff/bench/results"), ("compare", compare))
     ):
-        with app.app_context():  # type: ignore[attr-defined]
-            db.session().query(ResultCache).delete()
-            db.session().commit()
+        _empty_result_cache(app)
         cold = _time(client, path)
         with app.app_context():  # type: ignore[attr-defined]
             _submit_one(db.session(), wave_id, version_id, number)
@@ -236,19 +248,7 @@ def _submit_one(session: object, wave_id: int, version_id: int, number: int) -> 
     now = utcnow()
     response_id = session.execute(  # type: ignore[attr-defined]
         insert(Base.metadata.tables["response"]).returning(Response.id),
-        {
-            "wave_id": wave_id,
-            "version_id": version_id,
-            "token_hash": f"open{number:060d}",
-            "status": "submitted",
-            "channel": "online",
-            "language": "en",
-            "started_at": now,
-            "updated_at": now,
-            "submitted_at": now,
-            "review": "",
-            "rate_count": 0,
-        },
+        _response(wave_id, version_id, f"open{number:060d}", now),
     ).scalar_one()
     session.execute(  # type: ignore[attr-defined]
         insert(Base.metadata.tables["answer"]),
