@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext
 from werkzeug.wrappers import Response as HttpResponse
 
+from analysis import AnalysisInputError
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
 from feedback_app.models import LocalArea, Wave
@@ -34,6 +36,15 @@ def _chosen(waves: list[Wave]) -> tuple[str, str]:
     )
 
 
+def _unreadable(error: AnalysisInputError, field: str = "baseline") -> CompareError:
+    """Answers analysis cannot read (a code a question does not offer, from an old import
+    or a hand edit) as the officer's message naming the response, as the board says it;
+    never a 500."""
+    return CompareError(
+        gettext("The answers could not be analysed: %(problem)s", problem=str(error)), field
+    )
+
+
 def _pair_page(
     area: LocalArea, template: str, build: Any, figures: Any = None, **context: Any
 ) -> Page:
@@ -48,10 +59,11 @@ def _pair_page(
     if submitted or template != "staff/results/compare.html":
         try:
             pair = compare.choose_pair(session, area, baseline, follow_up)
-        except CompareError as exc:
-            error = exc
-        else:
             result = build(session, *pair)
+        except CompareError as exc:
+            error, pair = exc, None
+        except AnalysisInputError as exc:
+            error, pair, result = _unreadable(exc), None, None
     drawn = figures(result, pair) if figures is not None and result is not None else {}
     if error is not None and template != "staff/results/compare.html":
         template = "staff/results/compare.html"
@@ -139,10 +151,11 @@ def trend(area: LocalArea) -> Page:
     if submitted:
         try:
             picked = compare.choose_trend(session, area, chosen)
+            result = compare.trend(session, area, picked)
         except CompareError as exc:
             error = exc
-        else:
-            result = compare.trend(session, area, picked)
+        except AnalysisInputError as exc:
+            error, result = _unreadable(exc, "wave"), None
     page = render_template(
         "staff/results/compare_trend.html",
         area=area,

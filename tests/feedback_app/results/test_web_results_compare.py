@@ -275,3 +275,45 @@ def _mentions(html: str, theme: str) -> int:
     body = html.split('id="themes-works_well"', 1)[1].split("</table>", 1)[0]
     row = body.split(f'data-theme="{theme}"', 1)[1].split("</tr>", 1)[0]
     return int(re.findall(r'data-mentions="(\d+)"', row)[0])
+
+
+def test_an_answer_analysis_cannot_read_is_a_message_not_a_server_error(
+    app: Flask, demo: dict[str, str]
+) -> None:
+    """A stored answer code the question does not offer (an old import, a hand edit)
+    makes analysis refuse the wave; the pages that read closed answers say which
+    response, with 400; the free-text page, which does not read them, still works."""
+    waves = _setup(app, demo)
+    with app.app_context():
+        session = db.session()
+        answer = session.scalars(
+            select(Answer)
+            .join(Response)
+            .where(Response.wave_id == waves["follow_up"], Answer.question_id == "trust_confidence")
+            .order_by(Answer.id)
+        ).first()
+        assert answer is not None
+        answer.value = "sideways"
+        odd = answer.response_id
+        session.commit()
+    browser = signed_in(app.test_client(), "officer@demo.example")
+    query = f"baseline={waves['baseline']}&follow_up={waves['follow_up']}"
+    trend = "&".join(f"wave={waves[name]}" for name in ("baseline", "follow_up", "repeat"))
+    pages = ("compare?" + query, "compare/breakdowns?" + query, "trend?show=1&" + trend)
+    refused = f"(response_id {odd}): column 'trust_confidence': code 'sideways'"
+    for page in pages:
+        response = browser.get(f"{BASE}/{page}")
+        html = unescape(response.get_data(as_text=True))
+        assert response.status_code == 400, page
+        assert "govuk-error-summary" in html, page
+        assert refused in html, page
+    assert browser.get(f"{BASE}/compare/free-text?{query}").status_code == 200
+    # Every other results page and document over that wave answers without a 500.
+    follow_up = f"{BASE}/waves/{waves['follow_up']}"
+    for path in (
+        f"{BASE}/report?{query}", f"{BASE}/report.xlsx?{query}", f"{BASE}/report.pdf?{query}",
+        follow_up, f"{follow_up}/breakdown", f"{follow_up}/periods", f"{follow_up}/series",
+        f"{follow_up}/report", f"{follow_up}/report.xlsx", f"{follow_up}/report.pdf",
+        f"{BASE}/kpis/kpi_4_1", BASE,
+    ):  # fmt: skip
+        assert browser.client.get(path).status_code < 500, path
