@@ -11,6 +11,7 @@ from werkzeug.test import TestResponse
 
 from tests.support.page_checks import page_problems
 
+TITLE = re.compile(r"<title>\s*(.*?)\s*</title>", re.S)
 CSRF = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -42,7 +43,10 @@ class PageBrowser:
         """The CSRF token of the last page."""
         assert self.last is not None
         match = CSRF.search(self.last.get_data(as_text=True))
-        assert match, "no CSRF token on the page"
+        assert match, (
+            f"no CSRF token on {self.last.request.path} ({self.last.status_code}): "
+            + " ".join(TITLE.findall(self.last.get_data(as_text=True)))
+        )
         return match.group(1)
 
     def post(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> TestResponse:

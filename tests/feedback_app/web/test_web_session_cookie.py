@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 import types
 
+import flask
 import itsdangerous.timed
 import pytest
 from flask import Flask
@@ -78,3 +79,44 @@ def test_a_cookie_past_its_lifetime_is_not_accepted(
     expired = browser.client.get(page)
     assert expired.status_code in (302, 303)
     assert expired.headers["Location"].rstrip("/").endswith(SURVEY)
+
+
+def _keyed_app(key: str, fallbacks: list[str] | None = None) -> Flask:
+    """A bare app with this session interface, its secret key and fallbacks."""
+    keyed = Flask(f"keyed_{key}")
+    keyed.config.update(SECRET_KEY=key, SECRET_KEY_FALLBACKS=fallbacks or [])
+    session_cookie.init_app(keyed)
+
+    @keyed.get("/set")
+    def set_value() -> str:
+        flask.session["who"] = key
+        return "set"
+
+    @keyed.get("/read")
+    def read_value() -> str:
+        return str(flask.session.get("who"))
+
+    return keyed
+
+
+def test_each_secret_key_signs_and_checks_its_own_cookies() -> None:
+    """The serializer and derived keys are kept per key (issue 17): a second app in
+    the process, or a rotated key, must not sign with the first key it saw."""
+    first, second = _keyed_app("first-" + "a" * 40), _keyed_app("second-" + "b" * 40)
+    for keyed in (first, second):
+        client = keyed.test_client()
+        client.get("/set")
+        assert client.get("/read").get_data(as_text=True) == keyed.config["SECRET_KEY"]
+    # A cookie of the first key is not accepted under the second ...
+    stranger = first.test_client()
+    stranger.get("/set")
+    cookie = stranger.get_cookie("feedback_session") or stranger.get_cookie("session")
+    assert cookie is not None
+    visitor = second.test_client()
+    visitor.set_cookie(cookie.key, cookie.value)
+    assert visitor.get("/read").get_data(as_text=True) == "None"
+    # ... unless the first key is one of the second app's fallbacks (key rotation).
+    rotated = _keyed_app("third-" + "c" * 40, fallbacks=[first.config["SECRET_KEY"]])
+    visitor = rotated.test_client()
+    visitor.set_cookie(cookie.key, cookie.value)
+    assert visitor.get("/read").get_data(as_text=True) == first.config["SECRET_KEY"]

@@ -35,7 +35,7 @@ def _plant(app: Flask, values: dict[str, Any]) -> str:
     """Publish the marked definition on the demo wave; return its slug."""
     with app.app_context():
         session = db.session()
-        wave, version, _ = plant_text(session, values, PAYLOAD, name="Marked", checksum="e" * 64)
+        wave, version, _ = plant_text(session, values, PAYLOAD, name="Marked")
         values["version_id"] = version.id
         session.commit()
         return wave.slug

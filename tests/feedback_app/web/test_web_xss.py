@@ -58,9 +58,7 @@ def _plant(app: Flask, values: dict[str, Any]) -> None:
         session = db.session()
         area = session.scalar(select(LocalArea).where(LocalArea.slug == "demo"))
         assert area is not None
-        wave, version, draft = plant_text(
-            session, values, PAYLOAD, name="Poisoned", checksum="f" * 64
-        )
+        wave, version, draft = plant_text(session, values, PAYLOAD, name="Poisoned")
         area.name = f"Area {MARK}{{{{7*7}}}} <b>{MARK}</b>"
         session.flush()
         for each in session.scalars(select(Wave).where(Wave.area_id == area.id)):
