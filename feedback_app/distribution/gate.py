@@ -17,8 +17,8 @@ from werkzeug.wrappers import Response as HttpResponse
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
 from feedback_app.distribution.invitations import consume_invitation, is_unused
-from feedback_app.models import Wave
 from feedback_app.respond import journey
+from feedback_app.respond.public_wave import JourneyWave
 from surveys import Questionnaire
 
 #: Journey endpoints that need an unused invitation on an invitation-only wave.
@@ -38,7 +38,7 @@ SEND_ENDPOINT = "respond.check"
 class InvitationVisit:
     """What the respondent layout needs: the wave and its questionnaire."""
 
-    wave: Wave
+    wave: JourneyWave
     questionnaire: Questionnaire
 
 
@@ -57,18 +57,18 @@ def held_invitation(slug: str) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def used_page(wave: Wave, status: int = 200) -> tuple[str, int]:
+def used_page(wave: JourneyWave, status: int = 200) -> tuple[str, int]:
     """The confirmation shown for a link that has already been used."""
     visit = InvitationVisit(wave, questionnaire_for(wave.version))
     return render_template("respond/invitation_used.html", visit=visit), status
 
 
-def _needed_page(wave: Wave) -> tuple[str, int]:
+def _needed_page(wave: JourneyWave) -> tuple[str, int]:
     visit = InvitationVisit(wave, questionnaire_for(wave.version))
     return render_template("respond/invitation_needed.html", visit=visit), 403
 
 
-def _has_submitted(wave: Wave) -> bool:
+def _has_submitted(wave: JourneyWave) -> bool:
     response_id = session.get("responses", {}).get(wave.slug)
     response = journey.get_response(db.session(), wave, response_id)
     return response is not None and response.is_submitted
@@ -98,7 +98,7 @@ def guard_journey() -> HttpResponse | tuple[str, int] | None:
     return None
 
 
-def use_invitation_for(wave: Wave) -> bool:
+def use_invitation_for(wave: JourneyWave) -> bool:
     """Before submitting: use up this visitor's invitation, uncommitted.
 
     True when the submission may go ahead (no invitation involved, or this call

@@ -14,12 +14,16 @@ import io
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from analysis.excel_safety import neutralise
 from feedback_app.models import Invitation, InvitationBatch, Wave
+
+if TYPE_CHECKING:
+    from feedback_app.respond.public_wave import JourneyWave
 
 #: 16 random bytes: 128 bits, 22 URL-safe characters.
 TOKEN_BYTES = 16
@@ -120,7 +124,7 @@ def find_invitation(db: Session, token: str) -> Invitation | None:
     return db.scalar(select(Invitation).where(Invitation.token_hash == hash_token(token)))
 
 
-def is_unused(db: Session, token_hash: str, wave: Wave) -> bool:
+def is_unused(db: Session, token_hash: str, wave: JourneyWave) -> bool:
     """True while the invitation with this hash belongs to ``wave`` and is not used."""
     found = db.scalar(
         select(Invitation.id).where(

@@ -20,20 +20,20 @@ from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from feedback_app import db as database
 from feedback_app.models import (
     Answer,
     Base,
     LocalArea,
-    QuestionnaireVersion,
     Response,
     Wave,
-    WaveLink,
     utcnow,
 )
-from feedback_app.respond import wave_cache
+from feedback_app.respond import public_wave
+from feedback_app.respond.public_wave import JourneyWave, PublicWave
 from feedback_app.web import throttle
 from surveys import Questionnaire
 from surveys.model import AnswerValue
@@ -44,53 +44,9 @@ RESUME_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 RESUME_CODE_LENGTH = 8
 
 
-def find_wave(db: Session, slug: str) -> Wave | None:
-    """The wave behind a public link, or None.
-
-    The wave's own slug matches exactly (older links are case-sensitive); a
-    readable link (``WaveLink``) matches in any case, so /s/Parent-Survey-2027
-    opens /s/parent-survey-2027. Remembered for the rest of the session (one
-    request), so asking twice costs one query.
-    """
-    found: dict[str, Wave | None] = db.info.setdefault("waves_by_slug", {})
-    if slug in found:
-        # The invitation guard and the view both look the wave up in one request.
-        return found[slug]
-    by_slug, by_link = _wave_statements()
-    row = db.execute(by_slug, {"slug": slug}).first()
-    if row is None:
-        row = db.execute(by_link, {"name": slug.lower()}).first()
-    if row is None:
-        return None
-    wave, uploads, latest, upload_ids = row
-    # Read with the wave, so the cached languages and translations are as fresh as it.
-    wave_cache.remember_stamp(
-        db, wave.id, wave_cache.UploadStamp(int(uploads or 0), latest, int(upload_ids or 0))
-    )
-    found[slug] = wave
-    return wave
-
-
-@functools.cache
-def _wave_statements() -> tuple[Any, Any]:
-    """The two wave look-ups of ``find_wave``, built once (parameters ``slug``, ``name``).
-
-    Its version (the questionnaire) and area (the page's name and calendar) come
-    in the same query: every journey page needs both. So does the stamp of the
-    version's uploaded translations, which keeps ``wave_cache`` fresh.
-    """
-    loaded = select(Wave, *wave_cache.stamp_columns()).options(
-        # Not the JSON no journey page reads (the version's change list, the
-        # area's results settings): decoding them was part of every page view.
-        joinedload(Wave.version).defer(QuestionnaireVersion.changes),
-        joinedload(Wave.area).defer(LocalArea.results_settings),
-    )
-    return (
-        loaded.where(Wave.slug == bindparam("slug")),
-        loaded.join(WaveLink, WaveLink.wave_id == Wave.id).where(
-            WaveLink.name == bindparam("name")
-        ),
-    )
+def find_wave(db: Session, slug: str) -> PublicWave | None:
+    """The wave behind a public link, or None (``public_wave.find``)."""
+    return public_wave.find(db, slug)
 
 
 def submitted_counts(db: Session, waves: Sequence[Wave]) -> dict[int, int]:
@@ -117,7 +73,9 @@ def public_waves(db: Session, area: LocalArea) -> list[Wave]:
     return [w for w in open_waves(db, area) if not w.invitation_only]
 
 
-def start_response(db: Session, wave: Wave, *, language: str, channel: str = "online") -> Response:
+def start_response(
+    db: Session, wave: JourneyWave, *, language: str, channel: str = "online"
+) -> Response:
     """Create an empty response to ``wave`` and commit it."""
     response = Response(
         wave_id=wave.id,
@@ -131,7 +89,7 @@ def start_response(db: Session, wave: Wave, *, language: str, channel: str = "on
     return response
 
 
-def get_response(db: Session, wave: Wave, response_id: object) -> Response | None:
+def get_response(db: Session, wave: JourneyWave, response_id: object) -> Response | None:
     """The response with this id if it belongs to ``wave``."""
     if not isinstance(response_id, int):
         return None
@@ -162,8 +120,9 @@ class Answering:
 
 
 #: The response and its answers (one row per answer, one with no answer when
-#: there are none), built once; parameter ``response_id``.
-_RESPONSE_AND_ANSWERS = (
+#: there are none), built once; parameter ``response_id``. Run through the driver
+#: (``db.DriverRead``): every question page view and save reads it.
+_RESPONSE_AND_ANSWERS = database.DriverRead(
     select(
         Response.id,
         Response.wave_id,
@@ -177,11 +136,11 @@ _RESPONSE_AND_ANSWERS = (
 )
 
 
-def read_answering(db: Session, wave: Wave, response_id: object) -> Answering | None:
+def read_answering(db: Session, wave: JourneyWave, response_id: object) -> Answering | None:
     """The response with this id, with its answers, if it belongs to ``wave``."""
-    if not isinstance(response_id, int):
+    if not isinstance(response_id, int) or isinstance(response_id, bool):
         return None
-    rows = db.execute(_RESPONSE_AND_ANSWERS, {"response_id": response_id}).all()
+    rows = _RESPONSE_AND_ANSWERS.all(db, response_id=response_id)
     if not rows or rows[0][1] != wave.id:
         return None
     found_id, wave_id, status, flags, _qid, _value = rows[0]
@@ -221,8 +180,9 @@ class TooManySaves(Exception):
 
 
 @functools.cache
-def _count_save_statement(with_flags: bool) -> Any:
-    """The rate-window UPDATE, built once (building it cost more than running it).
+def _count_save_statement(with_flags: bool) -> database.DriverWrite:
+    """The rate-window UPDATE, built once (building it cost more than running it) and
+    run through the driver (``db.DriverWrite``: every answer save runs it).
 
     Parameters: ``response_id``, ``now``, ``cutoff`` (now less the window),
     ``saves`` (the limit), ``language`` and, ``with_flags``, ``flags``.
@@ -240,14 +200,13 @@ def _count_save_statement(with_flags: bool) -> Any:
     }
     if with_flags:
         values["flags"] = bindparam("flags", type_=Response.__table__.c.flags.type)
-    return (
+    return database.DriverWrite(
         update(Response)
         .where(
             Response.id == bindparam("response_id"),
             or_(expired, Response.rate_count < bindparam("saves")),
         )
         .values(**values)
-        .execution_options(synchronize_session=False)
     )
 
 
@@ -275,8 +234,7 @@ def _count_save(
     }
     if flags is not None:
         parameters["flags"] = flags
-    result = db.execute(_count_save_statement(flags is not None), parameters)
-    if result.rowcount == 1:  # type: ignore[attr-defined]
+    if _count_save_statement(flags is not None).run(db, [parameters]) == 1:
         return
     db.rollback()
     started = db.scalar(select(Response.rate_window_start).where(Response.id == response.id))
@@ -343,7 +301,7 @@ def save_answers(
     ]
     removed = [qid for qid, value in cleaned.items() if value is None]
     if kept:
-        db.execute(_upsert_answers_statement(db.get_bind().dialect.name), kept)
+        _upsert_answers_statement(db.get_bind().dialect.name).run(db, kept)
     if removed:
         db.execute(
             delete(Answer)
@@ -369,15 +327,18 @@ def save_answers(
 
 
 @functools.cache
-def _upsert_answers_statement(dialect: str) -> Any:
+def _upsert_answers_statement(dialect: str) -> database.DriverWrite:
     """INSERT ... ON CONFLICT (response, question) DO UPDATE, in the database's
-    dialect, built once; the rows are its parameters."""
+    dialect, built once and run through the driver; the rows are its parameters."""
     table = Base.metadata.tables["answer"]
     insert = sqlite_insert if dialect == "sqlite" else postgresql_insert
     statement = insert(table)
-    return statement.on_conflict_do_update(
-        index_elements=[table.c.response_id, table.c.question_id],
-        set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+    return database.DriverWrite(
+        statement.on_conflict_do_update(
+            index_elements=[table.c.response_id, table.c.question_id],
+            set_={"value": statement.excluded.value, "updated_at": statement.excluded.updated_at},
+        ),
+        column_keys=("response_id", "question_id", "value", "updated_at"),
     )
 
 
@@ -450,7 +411,7 @@ def normalise_resume_code(text: str) -> str:
     return "".join(ch for ch in text.upper() if ch.isalnum())
 
 
-def find_by_resume_code(db: Session, wave: Wave, code: str) -> Response | None:
+def find_by_resume_code(db: Session, wave: JourneyWave, code: str) -> Response | None:
     """The in-progress response of ``wave`` with this resume code, or None."""
     normalised = normalise_resume_code(code)
     if len(normalised) != RESUME_CODE_LENGTH:
@@ -470,7 +431,7 @@ RESUME_LIMIT_CLIENT = throttle.Limit(free=10)
 RESUME_LIMIT_WAVE = throttle.Limit(free=100)
 
 
-def resume_keys(*, wave: Wave, client: str, secret: str) -> list[throttle.Key]:
+def resume_keys(*, wave: JourneyWave, client: str, secret: str) -> list[throttle.Key]:
     """The throttle keys of a resume-code attempt on ``wave`` from ``client``."""
     return [
         throttle.Key(
@@ -494,7 +455,9 @@ class TooManyCodes(Exception):
         self.retry_after = retry_after
 
 
-def resume(db: Session, wave: Wave, code: str, *, keys: list[throttle.Key]) -> Response | None:
+def resume(
+    db: Session, wave: JourneyWave, code: str, *, keys: list[throttle.Key]
+) -> Response | None:
     """The in-progress response with this resume code, counting a wrong code.
 
     Raises TooManyCodes, without looking the code up, while ``keys`` must wait. A

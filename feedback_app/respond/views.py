@@ -28,11 +28,12 @@ from wtforms import StringField
 from feedback_app import db
 from feedback_app.definitions import questionnaire_for
 from feedback_app.distribution import gate
-from feedback_app.models import Response, Wave, utcnow
+from feedback_app.models import Response, utcnow
 from feedback_app.quality import signals
 from feedback_app.respond import carry_on, journey, progress, wave_cache
 from feedback_app.respond.answer_types import answer_fields, cleaned_answers, page_form
 from feedback_app.respond.forms import remembered
+from feedback_app.respond.public_wave import JourneyWave
 from feedback_app.respond.view_model import (
     KEEP_FIELD,
     SAVE_LATER_FIELD,
@@ -58,7 +59,7 @@ SWITCH_LANGUAGE_FIELD = "switch_language"
 class Visit:
     """The wave, its questionnaire and this visitor's response, if any."""
 
-    wave: Wave
+    wave: JourneyWave
     questionnaire: Questionnaire
     #: The slug as the visitor typed it (the wave's own, or a readable link).
     link: str

@@ -21,14 +21,17 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from feedback_app.models import QuestionnaireTranslation, QuestionnaireVersion, Wave
+from feedback_app.models import QuestionnaireTranslation, Wave
 from feedback_app.translating import content_translation
 from surveys import Questionnaire
+
+if TYPE_CHECKING:
+    from feedback_app.respond.public_wave import JourneyWave
 
 #: Entries kept at most (one per version and stamp); emptied when full.
 LIMIT = 256
@@ -90,7 +93,7 @@ def remember_stamp(db: Session, wave_id: int, stamp: UploadStamp) -> None:
     db.info.setdefault("upload_stamps", {})[wave_id] = stamp
 
 
-def _stamp(db: Session, wave: Wave) -> UploadStamp:
+def _stamp(db: Session, wave: JourneyWave) -> UploadStamp:
     found: UploadStamp | None = db.info.get("upload_stamps", {}).get(wave.id)
     if found is not None:
         return found
@@ -98,9 +101,9 @@ def _stamp(db: Session, wave: Wave) -> UploadStamp:
     return UploadStamp(int(count or 0), latest, int(ids or 0))
 
 
-def version_texts(db: Session, wave: Wave, questionnaire: Questionnaire) -> VersionTexts:
+def version_texts(db: Session, wave: JourneyWave, questionnaire: Questionnaire) -> VersionTexts:
     """The wave's offered languages and uploaded translations, fresh as of this request."""
-    version: QuestionnaireVersion = wave.version
+    version = wave.version
     area = wave.area
     if version.area_id != area.id:  # pragma: no cover - a version is its area's own
         return _load(db, wave.version_id, questionnaire)

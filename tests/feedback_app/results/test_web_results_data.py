@@ -68,7 +68,8 @@ def test_cache_serves_until_a_response_changes(app: Flask, demo: dict[str, str])
 
     with app.test_request_context():
         session = db.session()
-        wave = journey.find_wave(session, demo["parent_follow_up"])
+        # The mapped wave (the journey's snapshot is read-only): closed below.
+        wave = session.scalar(select(Wave).where(Wave.slug == demo["parent_follow_up"]))
         assert wave is not None
         area = wave.area
         wave.closes_at = utcnow() - dt.timedelta(seconds=1)
