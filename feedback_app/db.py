@@ -268,6 +268,9 @@ class _DriverStatement:
                 values[name] = binder(values[name])
         return values if compiled.order is None else tuple(values[n] for n in compiled.order)
 
+    #: True for a statement that changes rows: refused in a read-only request.
+    writes = False
+
     def _run(
         self, db_session: Session, rows: Sequence[Mapping[str, Any]]
     ) -> tuple[_Compiled, Any, int]:
@@ -275,6 +278,10 @@ class _DriverStatement:
         if db_session.autoflush:
             db_session.flush()  # nothing pending: a quick check
         connection = db_session.connection()
+        if self.writes and connection.get_execution_options().get("isolation_level") == (
+            "AUTOCOMMIT"
+        ):
+            raise ReadOnlyRequest(f"a GET marked reads_only_on_get may only read: {self.statement}")
         dialect = connection.dialect
         compiled = self._for(dialect)
         bound = [self._bound(compiled, row) for row in rows]
@@ -340,12 +347,11 @@ class DriverWrite(_DriverStatement):
     for the keys of its first parameter set).
     """
 
+    writes = True
+
     def run(self, db_session: Session, rows: Sequence[Mapping[str, Any]]) -> int:
         """Execute for each of ``rows``; the number of rows the database changed."""
         if not rows:
             return 0
-        level = db_session.connection().get_execution_options().get("isolation_level")
-        if level == "AUTOCOMMIT":
-            raise ReadOnlyRequest(f"a GET marked reads_only_on_get may only read: {self.statement}")
         _compiled, _rows, count = self._run(db_session, rows)
         return int(count)

@@ -8,7 +8,7 @@ in the same transaction as a submission, but no response records which link.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import (
     ForeignKey,
@@ -28,7 +28,54 @@ if TYPE_CHECKING:
     )
 
 
-class Wave(Base):
+class _Zoned(Protocol):
+    @property
+    def timezone(self) -> str: ...
+
+
+class _Dated(Protocol):
+    @property
+    def opens_at(self) -> dt.datetime: ...
+    @property
+    def closes_at(self) -> dt.datetime | None: ...
+    @property
+    def area(self) -> _Zoned: ...
+
+
+class WaveCalendar:
+    """A wave's calendar, written once for the mapped ``Wave`` and the journey's
+    snapshot of one (``respond.public_wave.PublicWave``), so both answer alike."""
+
+    __slots__ = ()
+
+    @property
+    def first_day(self: _Dated) -> dt.date:
+        """The day the wave opens, on the area's calendar."""
+        return local_days.local_day(self.opens_at, self.area.timezone)
+
+    @property
+    def last_day(self: _Dated) -> dt.date | None:
+        """The last day people can answer, on the area's calendar (None: no end).
+
+        ``closes_at`` is end-exclusive (the next local midnight, or the moment it was
+        closed early): pages and posters show this day, never ``closes_at`` itself.
+        """
+        if self.closes_at is None:
+            return None
+        return local_days.last_day(self.closes_at, self.area.timezone)
+
+    def is_scheduled(self: _Dated, now: dt.datetime | None = None) -> bool:
+        """True before the open date."""
+        return _aware(self.opens_at) > (now or utcnow())
+
+    def is_open(self: _Dated, now: dt.datetime | None = None) -> bool:
+        """True between the open and close dates."""
+        now = now or utcnow()
+        closes = _aware(self.closes_at) if self.closes_at else None
+        return _aware(self.opens_at) <= now and (closes is None or now < closes)
+
+
+class Wave(WaveCalendar, Base):
     """One run of a questionnaire version between open and close dates."""
 
     __tablename__ = "wave"
@@ -59,58 +106,6 @@ class Wave(Base):
         """What follows /s/ in the link people are given: the newest readable link,
         else the wave's own slug (which always keeps working)."""
         return self.links[-1].name if self.links else self.slug
-
-    @property
-    def first_day(self) -> dt.date:
-        """The day the wave opens, on the area's calendar."""
-        return first_day(self.opens_at, self.area.timezone)
-
-    @property
-    def last_day(self) -> dt.date | None:
-        """The last day people can answer, on the area's calendar (None: no end)."""
-        return last_day(self.closes_at, self.area.timezone)
-
-    def is_scheduled(self, now: dt.datetime | None = None) -> bool:
-        """True before the open date."""
-        return is_scheduled(self.opens_at, now)
-
-    def is_open(self, now: dt.datetime | None = None) -> bool:
-        """True between the open and close dates."""
-        return is_open(self.opens_at, self.closes_at, now)
-
-
-# A wave's calendar, shared with the journey's snapshot of a wave
-# (``respond.public_wave.PublicWave``), so both answer alike.
-
-
-def first_day(opens_at: dt.datetime, timezone: str) -> dt.date:
-    """The day a wave opening at ``opens_at`` opens, on the area's calendar."""
-    return local_days.local_day(opens_at, timezone)
-
-
-def last_day(closes_at: dt.datetime | None, timezone: str) -> dt.date | None:
-    """The last day people can answer, on the area's calendar (None: no end).
-
-    ``closes_at`` is end-exclusive (the next local midnight, or the moment it was
-    closed early): pages and posters show this day, never ``closes_at`` itself.
-    """
-    if closes_at is None:
-        return None
-    return local_days.last_day(closes_at, timezone)
-
-
-def is_scheduled(opens_at: dt.datetime, now: dt.datetime | None = None) -> bool:
-    """True before the open date."""
-    return _aware(opens_at) > (now or utcnow())
-
-
-def is_open(
-    opens_at: dt.datetime, closes_at: dt.datetime | None, now: dt.datetime | None = None
-) -> bool:
-    """True between the open and close dates."""
-    now = now or utcnow()
-    closes = _aware(closes_at) if closes_at else None
-    return _aware(opens_at) <= now and (closes is None or now < closes)
 
 
 class WaveLink(Base):

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from feedback_app import db
 from feedback_app.models import LocalArea, QuestionnaireVersion, Wave, WaveLink
-from feedback_app.models import waves as calendar
+from feedback_app.models.waves import WaveCalendar
 from feedback_app.respond import wave_cache
 
 
@@ -51,7 +51,7 @@ class PublicVersion:
 
 
 @dataclass(frozen=True)
-class PublicWave:
+class PublicWave(WaveCalendar):
     """A wave as its public link opens it; the calendar answers as ``Wave``'s does."""
 
     id: int
@@ -64,24 +64,6 @@ class PublicWave:
     invitation_only: bool
     area: PublicArea
     version: PublicVersion
-
-    @property
-    def first_day(self) -> dt.date:
-        """The day the wave opens, on the area's calendar."""
-        return calendar.first_day(self.opens_at, self.area.timezone)
-
-    @property
-    def last_day(self) -> dt.date | None:
-        """The last day people can answer, on the area's calendar (None: no end)."""
-        return calendar.last_day(self.closes_at, self.area.timezone)
-
-    def is_scheduled(self, now: dt.datetime | None = None) -> bool:
-        """True before the open date."""
-        return calendar.is_scheduled(self.opens_at, now)
-
-    def is_open(self, now: dt.datetime | None = None) -> bool:
-        """True between the open and close dates."""
-        return calendar.is_open(self.opens_at, self.closes_at, now)
 
 
 #: A wave the journey's functions take: the snapshot, or a mapped wave from a staff page.
